@@ -1,0 +1,1 @@
+//! Seeded workload generators and criterion benches for Baton

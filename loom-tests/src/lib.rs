@@ -1,0 +1,1 @@
+//! Loom models of Baton's concurrent core

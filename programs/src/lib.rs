@@ -1,0 +1,1 @@
+//! Builtin programs of the Baton engine: system program, token, examples

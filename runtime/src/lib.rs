@@ -1,0 +1,1 @@
+//! Baton: a multithreaded batch execution engine for Solana-style transactions

@@ -1,0 +1,28 @@
+//! Core types of the Baton engine.
+//!
+//! Everything here is plain data with no threads and no I/O: 32-byte keys
+//! ([`Pubkey`]), [`Account`]s, [`Instruction`]s and their compiled form,
+//! legacy [`Message`]s and [`Transaction`]s with Solana's wire format,
+//! ed25519 signing, program-derived addresses, and the error enums named
+//! after Agave's `InstructionError` and `TransactionError` so that results
+//! compare one to one with Agave, LiteSVM and Mollusk.
+
+mod account;
+mod error;
+mod hash;
+pub mod ids;
+mod instruction;
+mod message;
+pub mod pda;
+mod pubkey;
+pub mod signing;
+mod transaction;
+pub mod wire;
+
+pub use account::{Account, MAX_PERMITTED_DATA_LENGTH};
+pub use error::{InstructionError, TransactionError};
+pub use hash::{Hash, Signature};
+pub use instruction::{AccountMeta, CompiledInstruction, Instruction};
+pub use message::{Message, MessageHeader};
+pub use pubkey::{ParsePubkeyError, Pubkey};
+pub use transaction::Transaction;

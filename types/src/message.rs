@@ -1,0 +1,152 @@
+use std::collections::BTreeMap;
+
+use crate::{ids, CompiledInstruction, Hash, Instruction, Pubkey};
+
+/// The message header: how many keys sign, and how many are read-only.
+///
+/// Keys are ordered: signers first (writable ones, then
+/// `num_readonly_signed_accounts` read-only ones), then non-signers (writable
+/// ones, then the last `num_readonly_unsigned_accounts` read-only ones).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct MessageHeader {
+    /// Number of signatures the message needs; the first keys are the signers.
+    pub num_required_signatures: u8,
+    /// The last this-many signer keys are read-only.
+    pub num_readonly_signed_accounts: u8,
+    /// The last this-many non-signer keys are read-only.
+    pub num_readonly_unsigned_accounts: u8,
+}
+
+/// A legacy Solana message: the part of a transaction that is signed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Message {
+    /// Signer and read-only counts.
+    pub header: MessageHeader,
+    /// Every account the transaction touches, in header order; key 0 pays the fee.
+    pub account_keys: Vec<Pubkey>,
+    /// A recent blockhash, which bounds the transaction's lifetime.
+    pub recent_blockhash: Hash,
+    /// The instructions, run in order.
+    pub instructions: Vec<CompiledInstruction>,
+}
+
+#[derive(Default, Clone, Copy)]
+struct KeyFlags {
+    signer: bool,
+    writable: bool,
+}
+
+impl Message {
+    /// Compile `instructions` into a message paid for by `payer`, with a zero blockhash.
+    pub fn new(instructions: &[Instruction], payer: Option<&Pubkey>) -> Self {
+        Self::new_with_blockhash(instructions, payer, &Hash::default())
+    }
+
+    /// Compile `instructions` into a message, ordering keys the way Solana's
+    /// own compiler does: the payer first, then writable signers, read-only
+    /// signers, writable non-signers and read-only non-signers, each group in
+    /// key order. The same instructions give the same bytes as
+    /// `solana_message::Message::new_with_blockhash`.
+    pub fn new_with_blockhash(
+        instructions: &[Instruction],
+        payer: Option<&Pubkey>,
+        blockhash: &Hash,
+    ) -> Self {
+        let mut flags: BTreeMap<Pubkey, KeyFlags> = BTreeMap::new();
+        for ix in instructions {
+            flags.entry(ix.program_id).or_default();
+            for m in &ix.accounts {
+                let f = flags.entry(m.pubkey).or_default();
+                f.signer |= m.is_signer;
+                f.writable |= m.is_writable;
+            }
+        }
+        if let Some(p) = payer {
+            let f = flags.entry(*p).or_default();
+            f.signer = true;
+            f.writable = true;
+        }
+        let group = |signer: bool, writable: bool| {
+            flags
+                .iter()
+                .filter(move |(k, f)| {
+                    Some(*k) != payer && f.signer == signer && f.writable == writable
+                })
+                .map(|(k, _)| *k)
+        };
+        let mut keys: Vec<Pubkey> = payer.copied().into_iter().collect();
+        keys.extend(group(true, true));
+        let ro_signed_start = keys.len();
+        keys.extend(group(true, false));
+        let num_required_signatures = keys.len();
+        let num_readonly_signed = keys.len() - ro_signed_start;
+        keys.extend(group(false, true));
+        let ro_unsigned_start = keys.len();
+        keys.extend(group(false, false));
+        let num_readonly_unsigned = keys.len() - ro_unsigned_start;
+
+        let index_of = |k: &Pubkey| keys.iter().position(|x| x == k).unwrap_or(0) as u8;
+        let compiled = instructions
+            .iter()
+            .map(|ix| CompiledInstruction {
+                program_id_index: index_of(&ix.program_id),
+                accounts: ix.accounts.iter().map(|m| index_of(&m.pubkey)).collect(),
+                data: ix.data.clone(),
+            })
+            .collect();
+        Self {
+            header: MessageHeader {
+                num_required_signatures: num_required_signatures as u8,
+                num_readonly_signed_accounts: num_readonly_signed as u8,
+                num_readonly_unsigned_accounts: num_readonly_unsigned as u8,
+            },
+            account_keys: keys,
+            recent_blockhash: *blockhash,
+            instructions: compiled,
+        }
+    }
+
+    /// Whether key `i` must sign.
+    pub fn is_signer(&self, i: usize) -> bool {
+        i < self.header.num_required_signatures as usize
+    }
+
+    /// Whether the header places key `i` among the writable keys.
+    pub fn is_writable_index(&self, i: usize) -> bool {
+        let n = self.account_keys.len();
+        let signed = self.header.num_required_signatures as usize;
+        if i >= n {
+            return false;
+        }
+        if i < signed {
+            i < signed.saturating_sub(self.header.num_readonly_signed_accounts as usize)
+        } else {
+            let unsigned_writable_end =
+                n.saturating_sub(self.header.num_readonly_unsigned_accounts as usize);
+            i < unsigned_writable_end
+        }
+    }
+
+    /// Whether key `i` is the program id of some instruction.
+    pub fn is_invoked(&self, i: usize) -> bool {
+        self.instructions.iter().any(|ix| ix.program_id_index as usize == i)
+    }
+
+    /// Top-level writability [1.1]: writable by header position, but never a
+    /// program id that an instruction invokes nor a reserved id.
+    pub fn is_writable(&self, i: usize) -> bool {
+        self.is_writable_index(i)
+            && !self.is_invoked(i)
+            && self.account_keys.get(i).is_some_and(|k| !ids::is_reserved(k))
+    }
+
+    /// The fee payer, key 0.
+    pub fn fee_payer(&self) -> Option<&Pubkey> {
+        self.account_keys.first()
+    }
+
+    /// The bytes that signers sign: the message's wire encoding.
+    pub fn serialize(&self) -> Vec<u8> {
+        crate::wire::encode_message(self)
+    }
+}
