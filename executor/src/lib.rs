@@ -1,1 +1,46 @@
-//! Transaction executor of the Baton engine: transaction context, journal, mutation rules, invoke context
+//! The transaction executor of Baton.
+//!
+//! A transaction runs inside a [`TransactionContext`]: the accounts it
+//! loaded, each in a `RefCell`, and a [`journal::Journal`] of undo records.
+//! Programs see their instruction through an [`InvokeContext`]: the
+//! instruction stack, the shared [`ComputeMeter`], sysvars, logs and return
+//! data. They change state only through [`BorrowedAccount`], whose setters
+//! check the mutation rules (lamports, data, resize, owner, executable) in
+//! Agave's order at every write and journal the old value first.
+//!
+//! Rollback is by journal, not by copying accounts up front: a failed
+//! transaction reverts to the journal's origin, which restores every account
+//! as loaded; the fee was taken before the journal started and stays taken.
+//! Each CPI frame opens a checkpoint and commits it on success or reverts it
+//! on failure, so a catchable invoke needs no new mechanism.
+//!
+//! [`process_message`] runs a whole transaction (fee payer checks, program
+//! loading, instructions, rent-state and balance checks) and returns the
+//! accounts to commit; the store and the scheduler are the caller's.
+//! [`process_instruction`] runs one instruction the way Mollusk does.
+
+mod borrowed_account;
+mod compute;
+pub mod config;
+mod invoke_context;
+pub mod journal;
+mod processor;
+mod program;
+mod rent_state;
+pub mod sysvar;
+mod transaction_context;
+
+pub use borrowed_account::BorrowedAccount;
+pub use compute::ComputeMeter;
+pub use config::ExecutionConfig;
+pub use invoke_context::{
+    Environment, InstructionAccount, InvokeContext, ACCOUNT_META_SIZE, CPI_BYTES_PER_UNIT,
+    INVOKE_UNITS, MAX_CPI_ACCOUNT_METAS, MAX_CPI_INSTRUCTION_DATA_LEN, MAX_SIGNERS,
+};
+pub use processor::{
+    fee_for, process_instruction, process_message, InstructionOutcome, TransactionOutcome,
+};
+pub use program::{Program, ProgramRegistry};
+pub use rent_state::RentState;
+pub use sysvar::{Clock, Rent, SysvarCache};
+pub use transaction_context::TransactionContext;

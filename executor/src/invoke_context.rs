@@ -1,0 +1,500 @@
+//! The invoke context: the instruction stack of one transaction, its compute
+//! meter and logs, and cross-program invocation.
+
+use std::cell::RefCell;
+use std::fmt;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use baton_types::{pda, Instruction, InstructionError, Pubkey};
+
+use crate::borrowed_account::BorrowedAccount;
+use crate::compute::ComputeMeter;
+use crate::config::{ExecutionConfig, MAX_PERMITTED_DATA_INCREASE, MAX_RETURN_DATA};
+use crate::program::{Program, ProgramRegistry};
+use crate::sysvar::{Clock, RecentBlockhashes, Rent, SysvarCache};
+use crate::TransactionContext;
+
+/// Base compute cost of a CPI [4.8].
+pub const INVOKE_UNITS: u64 = 946;
+/// Bytes of instruction data and metas charged one unit in a CPI [4.8].
+pub const CPI_BYTES_PER_UNIT: u64 = 250;
+/// Bytes an account meta counts for in the CPI charge.
+pub const ACCOUNT_META_SIZE: u64 = 34;
+/// Most account metas in a CPI [4.5].
+pub const MAX_CPI_ACCOUNT_METAS: usize = 255;
+/// Most instruction data bytes in a CPI [4.5].
+pub const MAX_CPI_INSTRUCTION_DATA_LEN: usize = 10 * 1024;
+/// Most signer seed sets in a CPI [4.5].
+pub const MAX_SIGNERS: usize = 16;
+
+/// What the engine lends every transaction: programs, sysvars and limits.
+#[derive(Clone, Copy)]
+pub struct Environment<'a> {
+    /// Programs by id.
+    pub programs: &'a ProgramRegistry,
+    /// Sysvars of the batch.
+    pub sysvars: &'a SysvarCache,
+    /// Limits and switches.
+    pub config: &'a ExecutionConfig,
+}
+
+/// One account of an instruction: where it sits in the transaction and the
+/// privileges it has in this instruction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InstructionAccount {
+    /// Index in the transaction's accounts.
+    pub index_in_transaction: u16,
+    /// Index of the first occurrence of the same account in this instruction;
+    /// equal to the account's own position unless it is a duplicate.
+    pub index_in_callee: u16,
+    /// Signer in this instruction.
+    pub is_signer: bool,
+    /// Writable in this instruction.
+    pub is_writable: bool,
+}
+
+struct Frame {
+    program_id: Pubkey,
+    builtin: bool,
+    /// Range of this frame's accounts in `InvokeContext::accounts`.
+    accounts_start: usize,
+    accounts_end: usize,
+    /// Lamports over the frame's unique accounts when it was pushed [3].
+    lamport_sum: u128,
+    /// Data length of each account when the frame was pushed, for the
+    /// per-instruction growth limit of user programs [2.3]; empty for builtins.
+    start_lens: Vec<usize>,
+}
+
+/// The state a program sees while it runs: its instruction's accounts, the
+/// compute meter, sysvars, logs, return data, and `invoke`.
+pub struct InvokeContext<'a> {
+    tx: &'a TransactionContext,
+    env: Environment<'a>,
+    meter: ComputeMeter,
+    stack: Vec<Frame>,
+    accounts: Vec<InstructionAccount>,
+    trace_len: usize,
+    logs: RefCell<Vec<String>>,
+}
+
+impl<'a> InvokeContext<'a> {
+    /// A context over `tx` with a meter of `compute_limit` units.
+    pub fn new(tx: &'a TransactionContext, env: Environment<'a>, compute_limit: u64) -> Self {
+        Self {
+            tx,
+            env,
+            meter: ComputeMeter::new(compute_limit),
+            stack: Vec::with_capacity(env.config.max_call_depth),
+            accounts: Vec::new(),
+            trace_len: 0,
+            logs: RefCell::new(Vec::new()),
+        }
+    }
+
+    // ----- what a running program reads -----
+
+    /// The transaction's accounts.
+    pub fn transaction_context(&self) -> &'a TransactionContext {
+        self.tx
+    }
+
+    /// The id of the running program.
+    pub fn program_id(&self) -> Pubkey {
+        self.stack.last().map(|f| f.program_id).unwrap_or_default()
+    }
+
+    /// Height of the instruction stack: 1 for a top-level instruction.
+    pub fn stack_height(&self) -> usize {
+        self.stack.len()
+    }
+
+    fn frame_accounts(&self) -> &[InstructionAccount] {
+        match self.stack.last() {
+            Some(f) => self
+                .accounts
+                .get(f.accounts_start..f.accounts_end)
+                .unwrap_or(&[]),
+            None => &[],
+        }
+    }
+
+    /// Number of accounts of the running instruction.
+    pub fn instruction_account_count(&self) -> usize {
+        self.frame_accounts().len()
+    }
+
+    /// Account `i` of the running instruction; `NotEnoughAccountKeys` past the end.
+    pub fn instruction_account(&self, i: usize) -> Result<InstructionAccount, InstructionError> {
+        self.frame_accounts()
+            .get(i)
+            .copied()
+            .ok_or(InstructionError::NotEnoughAccountKeys)
+    }
+
+    /// The key of account `i` of the running instruction.
+    pub fn instruction_account_key(&self, i: usize) -> Result<&'a Pubkey, InstructionError> {
+        let ia = self.instruction_account(i)?;
+        self.tx
+            .key(ia.index_in_transaction as usize)
+            .ok_or(InstructionError::MissingAccount)
+    }
+
+    /// Borrow account `i` of the running instruction. Borrowing an account
+    /// that is already borrowed (a duplicate) fails with `AccountBorrowFailed`.
+    pub fn borrow_instruction_account(
+        &self,
+        i: usize,
+    ) -> Result<BorrowedAccount<'_>, InstructionError> {
+        let ia = self.instruction_account(i)?;
+        let frame = self.stack.last().ok_or(InstructionError::CallDepth)?;
+        let cell = self
+            .tx
+            .account_cell(ia.index_in_transaction as usize)
+            .ok_or(InstructionError::MissingAccount)?;
+        let account = cell
+            .try_borrow_mut()
+            .map_err(|_| InstructionError::AccountBorrowFailed)?;
+        let max_data_len = match frame.start_lens.get(ia.index_in_callee as usize) {
+            Some(start) if !frame.builtin => start.saturating_add(MAX_PERMITTED_DATA_INCREASE),
+            _ => usize::MAX,
+        };
+        Ok(BorrowedAccount {
+            tx: self.tx,
+            account,
+            index_in_transaction: ia.index_in_transaction,
+            index_in_instruction: i as u16,
+            is_signer: ia.is_signer,
+            is_writable: ia.is_writable,
+            program_id: frame.program_id,
+            max_data_len,
+            rent: &self.env.sysvars.rent,
+        })
+    }
+
+    /// Charge `units` to the meter.
+    pub fn consume_checked(&self, units: u64) -> Result<(), InstructionError> {
+        self.meter.consume(units)
+    }
+
+    /// The compute meter.
+    pub fn compute_meter(&self) -> &ComputeMeter {
+        &self.meter
+    }
+
+    /// The Rent sysvar.
+    pub fn rent(&self) -> &'a Rent {
+        &self.env.sysvars.rent
+    }
+
+    /// The Clock sysvar.
+    pub fn clock(&self) -> &'a Clock {
+        &self.env.sysvars.clock
+    }
+
+    /// The RecentBlockhashes sysvar.
+    pub fn recent_blockhashes(&self) -> &'a RecentBlockhashes {
+        &self.env.sysvars.recent_blockhashes
+    }
+
+    /// Limits and switches of this execution.
+    pub fn config(&self) -> &'a ExecutionConfig {
+        self.env.config
+    }
+
+    /// Whether log lines are being collected; check it before formatting
+    /// an expensive message.
+    pub fn log_enabled(&self) -> bool {
+        self.env.config.collect_logs
+    }
+
+    /// Log `Program log: <msg>`.
+    pub fn log(&self, msg: impl fmt::Display) {
+        if self.log_enabled() {
+            self.logs.borrow_mut().push(format!("Program log: {msg}"));
+        }
+    }
+
+    /// Log a line as it is.
+    pub fn log_line(&self, line: impl Into<String>) {
+        if self.log_enabled() {
+            self.logs.borrow_mut().push(line.into());
+        }
+    }
+
+    /// Set the transaction's return data for the running program [6].
+    pub fn set_return_data(&self, data: &[u8]) -> Result<(), InstructionError> {
+        if data.len() > MAX_RETURN_DATA {
+            return Err(InstructionError::ProgramFailedToComplete);
+        }
+        self.tx.set_return_data(self.program_id(), data.to_vec());
+        Ok(())
+    }
+
+    /// The return data: the program that set it and the bytes.
+    pub fn return_data(&self) -> (Pubkey, Vec<u8>) {
+        self.tx.return_data().clone()
+    }
+
+    // ----- cross-program invocation -----
+
+    /// Call another program with the running program's authority [4].
+    pub fn invoke(&mut self, instruction: &Instruction) -> Result<(), InstructionError> {
+        self.invoke_signed(instruction, &[])
+    }
+
+    /// Call another program, also signing for the PDAs of the running program
+    /// that `signers_seeds` derive [4.3], [5].
+    pub fn invoke_signed(
+        &mut self,
+        instruction: &Instruction,
+        signers_seeds: &[&[&[u8]]],
+    ) -> Result<(), InstructionError> {
+        let callee_accounts = self.prepare_cpi(instruction, signers_seeds)?;
+        let cp = self.tx.checkpoint();
+        let result =
+            self.process_instruction(instruction.program_id, &callee_accounts, &instruction.data);
+        match result {
+            Ok(()) => self.tx.checkpoint_commit(cp),
+            Err(_) => self.tx.checkpoint_revert(cp),
+        }
+        result
+    }
+
+    /// The checks and charges of a CPI before the callee's frame is pushed:
+    /// limits [4.5], compute [4.8], signer seeds [5], account resolution and
+    /// de-duplication [4.1, 4.2], privileges [4.3] and the program id [4.4].
+    fn prepare_cpi(
+        &self,
+        ix: &Instruction,
+        signers_seeds: &[&[&[u8]]],
+    ) -> Result<Vec<InstructionAccount>, InstructionError> {
+        self.consume_checked(INVOKE_UNITS)?;
+        if ix.accounts.len() > MAX_CPI_ACCOUNT_METAS
+            || ix.data.len() > MAX_CPI_INSTRUCTION_DATA_LEN
+            || signers_seeds.len() > MAX_SIGNERS
+        {
+            return Err(InstructionError::ProgramFailedToComplete);
+        }
+        let bytes = ix.data.len() as u64 + ACCOUNT_META_SIZE * ix.accounts.len() as u64;
+        self.consume_checked(bytes / CPI_BYTES_PER_UNIT)?;
+
+        let caller_id = self.program_id();
+        let mut signers: Vec<Pubkey> = Vec::with_capacity(signers_seeds.len());
+        for seeds in signers_seeds {
+            let key = pda::create_program_address(seeds, &caller_id).map_err(|e| match e {
+                pda::PdaError::MaxSeedLengthExceeded => InstructionError::MaxSeedLengthExceeded,
+                _ => InstructionError::ProgramFailedToComplete,
+            })?;
+            signers.push(key);
+        }
+
+        let caller = self.frame_accounts();
+        let caller_position = |key: &Pubkey| -> Result<InstructionAccount, InstructionError> {
+            let idx = self
+                .tx
+                .find_index(key)
+                .ok_or(InstructionError::MissingAccount)?;
+            caller
+                .iter()
+                .find(|a| a.index_in_transaction as usize == idx)
+                .copied()
+                .ok_or(InstructionError::MissingAccount)
+        };
+
+        // Resolve and merge duplicates: flags OR-ed onto the first occurrence.
+        let mut out: Vec<InstructionAccount> = Vec::with_capacity(ix.accounts.len());
+        for (pos, meta) in ix.accounts.iter().enumerate() {
+            let in_caller = caller_position(&meta.pubkey)?;
+            let first = out
+                .iter()
+                .position(|a| a.index_in_transaction == in_caller.index_in_transaction);
+            match first {
+                Some(f) => {
+                    let merged = &mut out[f];
+                    merged.is_signer |= meta.is_signer;
+                    merged.is_writable |= meta.is_writable;
+                    let m = *merged;
+                    out.push(InstructionAccount {
+                        index_in_callee: f as u16,
+                        ..m
+                    });
+                }
+                None => out.push(InstructionAccount {
+                    index_in_transaction: in_caller.index_in_transaction,
+                    index_in_callee: pos as u16,
+                    is_signer: meta.is_signer,
+                    is_writable: meta.is_writable,
+                }),
+            }
+        }
+        // Duplicates pushed before a later meta raised the first occurrence's
+        // flags take the merged flags; then check each unique account once.
+        for i in 0..out.len() {
+            let first = out[i].index_in_callee as usize;
+            if first != i {
+                let m = out[first];
+                out[i].is_signer = m.is_signer;
+                out[i].is_writable = m.is_writable;
+                continue;
+            }
+            let a = out[i];
+            let key = self
+                .tx
+                .key(a.index_in_transaction as usize)
+                .ok_or(InstructionError::MissingAccount)?;
+            let in_caller = caller_position(key)?;
+            if a.is_writable && !in_caller.is_writable {
+                return Err(InstructionError::PrivilegeEscalation);
+            }
+            if a.is_signer && !in_caller.is_signer && !signers.contains(key) {
+                return Err(InstructionError::PrivilegeEscalation);
+            }
+        }
+
+        // The callee program must be one of the caller's accounts [4.4].
+        caller_position(&ix.program_id)?;
+        Ok(out)
+    }
+
+    // ----- the instruction stack -----
+
+    /// Run `program_id` as a new frame over `accounts` with input `data`:
+    /// push (reentrancy [4.7], the caller's balance [3], trace length and
+    /// depth [4.6]), run the program catching panics, check the frame's
+    /// balance, pop. Shared by top-level instructions and CPIs.
+    pub fn process_instruction(
+        &mut self,
+        program_id: Pubkey,
+        accounts: &[InstructionAccount],
+        data: &[u8],
+    ) -> Result<(), InstructionError> {
+        if self.stack.iter().any(|f| f.program_id == program_id)
+            && self.stack.last().map(|f| f.program_id) != Some(program_id)
+        {
+            return Err(InstructionError::ReentrancyNotAllowed);
+        }
+        if let Some(caller) = self.stack.last() {
+            let sum = self.unique_lamport_sum(caller.accounts_start, caller.accounts_end)?;
+            if sum != caller.lamport_sum {
+                return Err(InstructionError::UnbalancedInstruction);
+            }
+        }
+        if self.trace_len >= self.env.config.max_instruction_trace_length {
+            return Err(InstructionError::MaxInstructionTraceLengthExceeded);
+        }
+        self.trace_len += 1;
+        if self.stack.len() >= self.env.config.max_call_depth {
+            return Err(InstructionError::CallDepth);
+        }
+        let depth = self.stack.len() + 1;
+        self.log_with(|| format!("Program {program_id} invoke [{depth}]"));
+
+        let programs = self.env.programs;
+        let Some(program) = programs.get(&program_id) else {
+            let err = InstructionError::UnsupportedProgramId;
+            self.log_with(|| format!("Program {program_id} failed: {err}"));
+            return Err(err);
+        };
+        let builtin = program.is_builtin();
+
+        let start = self.accounts.len();
+        self.accounts.extend_from_slice(accounts);
+        let end = self.accounts.len();
+        let lamport_sum = match self.unique_lamport_sum(start, end) {
+            Ok(s) => s,
+            Err(e) => {
+                self.accounts.truncate(start);
+                return Err(e);
+            }
+        };
+        let start_lens = if builtin {
+            Vec::new()
+        } else {
+            accounts
+                .iter()
+                .map(|a| {
+                    self.tx
+                        .account(a.index_in_transaction as usize)
+                        .map_or(0, |acc| acc.data.len())
+                })
+                .collect()
+        };
+        self.stack.push(Frame {
+            program_id,
+            builtin,
+            accounts_start: start,
+            accounts_end: end,
+            lamport_sum,
+            start_lens,
+        });
+        self.tx.set_return_data(program_id, Vec::new());
+        let units_at_start = self.meter.remaining();
+
+        let mut result = run_program(program, self, data);
+        if result.is_ok() {
+            result = self.unique_lamport_sum(start, end).and_then(|s| {
+                if s == lamport_sum {
+                    Ok(())
+                } else {
+                    Err(InstructionError::UnbalancedInstruction)
+                }
+            });
+        }
+
+        self.stack.pop();
+        self.accounts.truncate(start);
+        if !builtin {
+            let used = units_at_start.saturating_sub(self.meter.remaining());
+            self.log_with(|| {
+                format!("Program {program_id} consumed {used} of {units_at_start} compute units")
+            });
+        }
+        match &result {
+            Ok(()) => self.log_with(|| format!("Program {program_id} success")),
+            Err(e) => self.log_with(|| format!("Program {program_id} failed: {e}")),
+        }
+        result
+    }
+
+    fn unique_lamport_sum(&self, start: usize, end: usize) -> Result<u128, InstructionError> {
+        let frame = self.accounts.get(start..end).unwrap_or(&[]);
+        self.tx.lamport_sum(
+            frame
+                .iter()
+                .enumerate()
+                .filter(|(i, a)| a.index_in_callee as usize == *i)
+                .map(|(_, a)| a.index_in_transaction as usize),
+        )
+    }
+
+    fn log_with(&self, line: impl FnOnce() -> String) {
+        if self.log_enabled() {
+            self.logs.borrow_mut().push(line());
+        }
+    }
+
+    /// Take the collected log lines.
+    pub fn take_logs(&mut self) -> Vec<String> {
+        std::mem::take(self.logs.get_mut())
+    }
+
+    /// Units used so far.
+    pub fn units_consumed(&self) -> u64 {
+        self.meter.consumed()
+    }
+}
+
+/// Call the program, turning a panic into `ProgramFailedToComplete`.
+fn run_program(
+    program: &dyn Program,
+    ctx: &mut InvokeContext<'_>,
+    data: &[u8],
+) -> Result<(), InstructionError> {
+    // Unwind safety: after a panic the transaction fails, and its accounts
+    // are restored from the journal, so no half-written state escapes.
+    match catch_unwind(AssertUnwindSafe(|| program.process(ctx, data))) {
+        Ok(r) => r,
+        Err(_) => Err(InstructionError::ProgramFailedToComplete),
+    }
+}

@@ -1,0 +1,201 @@
+//! Sysvars the programs read: Rent, Clock and RecentBlockhashes.
+//!
+//! They live as accounts in the store, owned by the sysvar program, with
+//! Solana's bincode layouts, so a snapshot or a program reading the account
+//! sees what it would see on Solana. The [`SysvarCache`] holds their decoded
+//! values for one batch.
+
+use baton_types::{ids, Account, Hash, Pubkey};
+use serde::{Deserialize, Serialize};
+
+/// Bytes every account is charged rent for beyond its data.
+pub const ACCOUNT_STORAGE_OVERHEAD: u64 = 128;
+
+/// The Rent sysvar (17 bytes on the wire).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Rent {
+    /// Rental rate in lamports per byte-year.
+    pub lamports_per_byte_year: u64,
+    /// Years of rent that make an account exempt.
+    pub exemption_threshold: f64,
+    /// Share of collected rent that is burned.
+    pub burn_percent: u8,
+}
+
+impl Default for Rent {
+    fn default() -> Self {
+        Self {
+            lamports_per_byte_year: 3_480,
+            exemption_threshold: 2.0,
+            burn_percent: 50,
+        }
+    }
+}
+
+impl Rent {
+    /// The smallest balance that makes an account of `data_len` bytes rent exempt.
+    pub fn minimum_balance(&self, data_len: usize) -> u64 {
+        let bytes = ACCOUNT_STORAGE_OVERHEAD + data_len as u64;
+        ((bytes * self.lamports_per_byte_year) as f64 * self.exemption_threshold) as u64
+    }
+
+    /// Whether `lamports` make an account of `data_len` bytes rent exempt.
+    pub fn is_exempt(&self, lamports: u64, data_len: usize) -> bool {
+        lamports >= self.minimum_balance(data_len)
+    }
+}
+
+/// The Clock sysvar (40 bytes on the wire).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Clock {
+    /// The current slot.
+    pub slot: u64,
+    /// Timestamp of the first slot of the epoch.
+    pub epoch_start_timestamp: i64,
+    /// The current epoch.
+    pub epoch: u64,
+    /// The epoch whose leader schedule is known.
+    pub leader_schedule_epoch: u64,
+    /// Estimated wall-clock time of the slot, in seconds since the Unix epoch.
+    pub unix_timestamp: i64,
+}
+
+/// The fee rate recorded with a recent blockhash.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeeCalculator {
+    /// Lamports charged per signature.
+    pub lamports_per_signature: u64,
+}
+
+/// One entry of the RecentBlockhashes sysvar.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecentBlockhashEntry {
+    /// The blockhash.
+    #[serde(with = "hash_serde")]
+    pub blockhash: Hash,
+    /// Its fee rate.
+    pub fee_calculator: FeeCalculator,
+}
+
+/// Most entries the RecentBlockhashes sysvar holds.
+pub const MAX_RECENT_BLOCKHASHES: usize = 150;
+
+/// The RecentBlockhashes sysvar: newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecentBlockhashes(pub Vec<RecentBlockhashEntry>);
+
+mod hash_serde {
+    use baton_types::Hash;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(h: &Hash, s: S) -> Result<S::Ok, S::Error> {
+        h.0.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Hash, D::Error> {
+        <[u8; 32]>::deserialize(d).map(Hash)
+    }
+}
+
+/// The decoded sysvars of one batch.
+#[derive(Debug, Clone, Default)]
+pub struct SysvarCache {
+    /// Rent parameters.
+    pub rent: Rent,
+    /// The clock.
+    pub clock: Clock,
+    /// Recent blockhashes, newest first.
+    pub recent_blockhashes: RecentBlockhashes,
+}
+
+/// Why a sysvar account could not be decoded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("sysvar account {key} holds malformed data")]
+pub struct SysvarError {
+    /// The sysvar's key.
+    pub key: Pubkey,
+}
+
+fn to_account<T: Serialize>(value: &T, rent: &Rent) -> Account {
+    // Serializing these plain structs into a Vec cannot fail.
+    let data = bincode::serialize(value).unwrap_or_default();
+    let lamports = rent.minimum_balance(data.len()).max(1);
+    Account {
+        lamports,
+        data,
+        owner: ids::SYSVAR_OWNER,
+        executable: false,
+        rent_epoch: 0,
+    }
+}
+
+impl SysvarCache {
+    /// The sysvar accounts as they are kept in the store.
+    pub fn to_accounts(&self) -> [(Pubkey, Account); 3] {
+        [
+            (ids::SYSVAR_RENT, to_account(&self.rent, &self.rent)),
+            (ids::SYSVAR_CLOCK, to_account(&self.clock, &self.rent)),
+            (
+                ids::SYSVAR_RECENT_BLOCKHASHES,
+                to_account(&self.recent_blockhashes, &self.rent),
+            ),
+        ]
+    }
+
+    /// Decode the sysvars from their accounts; an absent account keeps its default.
+    pub fn from_accounts(load: impl Fn(&Pubkey) -> Option<Account>) -> Result<Self, SysvarError> {
+        fn decode<T: serde::de::DeserializeOwned + Default>(
+            key: Pubkey,
+            acc: Option<Account>,
+        ) -> Result<T, SysvarError> {
+            match acc {
+                None => Ok(T::default()),
+                Some(a) => bincode::deserialize(&a.data).map_err(|_| SysvarError { key }),
+            }
+        }
+        Ok(Self {
+            rent: decode(ids::SYSVAR_RENT, load(&ids::SYSVAR_RENT))?,
+            clock: decode(ids::SYSVAR_CLOCK, load(&ids::SYSVAR_CLOCK))?,
+            recent_blockhashes: decode(
+                ids::SYSVAR_RECENT_BLOCKHASHES,
+                load(&ids::SYSVAR_RECENT_BLOCKHASHES),
+            )?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layouts_match_solana_sizes() {
+        let c = SysvarCache::default();
+        let [rent, clock, rbh] = c.to_accounts();
+        assert_eq!(rent.1.data.len(), 17);
+        assert_eq!(clock.1.data.len(), 40);
+        assert_eq!(rbh.1.data.len(), 8);
+        let back = SysvarCache::from_accounts(|k| {
+            [&rent, &clock, &rbh]
+                .iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, a)| a.clone())
+        })
+        .unwrap();
+        assert_eq!(back.rent, c.rent);
+    }
+
+    #[test]
+    fn rent_minimum_balance_matches_solana() {
+        // Solana's well-known figure for a zero-data account.
+        assert_eq!(Rent::default().minimum_balance(0), 890_880);
+        assert_eq!(Rent::default().minimum_balance(165), 2_039_280);
+    }
+
+    #[test]
+    fn malformed_sysvar_is_an_error() {
+        let bad = Account::with_data(1, vec![1, 2], &ids::SYSVAR_OWNER);
+        let r = SysvarCache::from_accounts(|k| (*k == ids::SYSVAR_CLOCK).then(|| bad.clone()));
+        assert_eq!(r.unwrap_err().key, ids::SYSVAR_CLOCK);
+    }
+}
