@@ -21,12 +21,24 @@ pub struct Account {
 impl Account {
     /// An account with `lamports`, `space` zeroed bytes of data and `owner`.
     pub fn new(lamports: u64, space: usize, owner: &Pubkey) -> Self {
-        Self { lamports, data: vec![0; space], owner: *owner, executable: false, rent_epoch: 0 }
+        Self {
+            lamports,
+            data: vec![0; space],
+            owner: *owner,
+            executable: false,
+            rent_epoch: 0,
+        }
     }
 
     /// An account with the given data.
     pub fn with_data(lamports: u64, data: Vec<u8>, owner: &Pubkey) -> Self {
-        Self { lamports, data, owner: *owner, executable: false, rent_epoch: 0 }
+        Self {
+            lamports,
+            data,
+            owner: *owner,
+            executable: false,
+            rent_epoch: 0,
+        }
     }
 
     /// Whether this is the default (empty) account, which the store treats as absent.

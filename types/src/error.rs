@@ -266,7 +266,9 @@ pub enum TransactionError {
     #[error("Transaction contains a duplicate instruction ({0}) that is not allowed")]
     DuplicateInstruction(u8),
     /// An account would be left below the rent-exempt minimum.
-    #[error("Transaction results in an account ({account_index}) with insufficient funds for rent")]
+    #[error(
+        "Transaction results in an account ({account_index}) with insufficient funds for rent"
+    )]
     InsufficientFundsForRent {
         /// The account's index in the message.
         account_index: u8,

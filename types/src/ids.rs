@@ -5,18 +5,23 @@ use crate::Pubkey;
 /// The system program.
 pub const SYSTEM_PROGRAM: Pubkey = Pubkey::new_from_array([0; 32]);
 /// The native loader, owner of builtin program accounts.
-pub const NATIVE_LOADER: Pubkey = Pubkey::from_str_const("NativeLoader1111111111111111111111111111111");
+pub const NATIVE_LOADER: Pubkey =
+    Pubkey::from_str_const("NativeLoader1111111111111111111111111111111");
 /// The owner of sysvar accounts.
-pub const SYSVAR_OWNER: Pubkey = Pubkey::from_str_const("Sysvar1111111111111111111111111111111111111");
+pub const SYSVAR_OWNER: Pubkey =
+    Pubkey::from_str_const("Sysvar1111111111111111111111111111111111111");
 /// The Clock sysvar.
-pub const SYSVAR_CLOCK: Pubkey = Pubkey::from_str_const("SysvarC1ock11111111111111111111111111111111");
+pub const SYSVAR_CLOCK: Pubkey =
+    Pubkey::from_str_const("SysvarC1ock11111111111111111111111111111111");
 /// The Rent sysvar.
-pub const SYSVAR_RENT: Pubkey = Pubkey::from_str_const("SysvarRent111111111111111111111111111111111");
+pub const SYSVAR_RENT: Pubkey =
+    Pubkey::from_str_const("SysvarRent111111111111111111111111111111111");
 /// The RecentBlockhashes sysvar.
 pub const SYSVAR_RECENT_BLOCKHASHES: Pubkey =
     Pubkey::from_str_const("SysvarRecentB1ockHashes11111111111111111111");
 /// The SPL Token program.
-pub const TOKEN_PROGRAM: Pubkey = Pubkey::from_str_const("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA");
+pub const TOKEN_PROGRAM: Pubkey =
+    Pubkey::from_str_const("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA");
 
 /// Builtin program and sysvar ids that are never writable at the top level.
 pub const RESERVED: &[Pubkey] = &[

@@ -14,12 +14,20 @@ pub struct AccountMeta {
 impl AccountMeta {
     /// A writable meta.
     pub const fn new(pubkey: Pubkey, is_signer: bool) -> Self {
-        Self { pubkey, is_signer, is_writable: true }
+        Self {
+            pubkey,
+            is_signer,
+            is_writable: true,
+        }
     }
 
     /// A read-only meta.
     pub const fn new_readonly(pubkey: Pubkey, is_signer: bool) -> Self {
-        Self { pubkey, is_signer, is_writable: false }
+        Self {
+            pubkey,
+            is_signer,
+            is_writable: false,
+        }
     }
 }
 
@@ -37,7 +45,11 @@ pub struct Instruction {
 impl Instruction {
     /// An instruction with raw data bytes.
     pub fn new_with_bytes(program_id: Pubkey, data: &[u8], accounts: Vec<AccountMeta>) -> Self {
-        Self { program_id, accounts, data: data.to_vec() }
+        Self {
+            program_id,
+            accounts,
+            data: data.to_vec(),
+        }
     }
 }
 

@@ -24,5 +24,8 @@ pub use error::{InstructionError, TransactionError};
 pub use hash::{Hash, Signature};
 pub use instruction::{AccountMeta, CompiledInstruction, Instruction};
 pub use message::{Message, MessageHeader};
+pub use pda::PdaError;
 pub use pubkey::{ParsePubkeyError, Pubkey};
+pub use signing::{Keypair, SignError};
 pub use transaction::Transaction;
+pub use wire::WireError;

@@ -129,7 +129,9 @@ impl Message {
 
     /// Whether key `i` is the program id of some instruction.
     pub fn is_invoked(&self, i: usize) -> bool {
-        self.instructions.iter().any(|ix| ix.program_id_index as usize == i)
+        self.instructions
+            .iter()
+            .any(|ix| ix.program_id_index as usize == i)
     }
 
     /// Top-level writability [1.1]: writable by header position, but never a
@@ -137,7 +139,10 @@ impl Message {
     pub fn is_writable(&self, i: usize) -> bool {
         self.is_writable_index(i)
             && !self.is_invoked(i)
-            && self.account_keys.get(i).is_some_and(|k| !ids::is_reserved(k))
+            && self
+                .account_keys
+                .get(i)
+                .is_some_and(|k| !ids::is_reserved(k))
     }
 
     /// The fee payer, key 0.

@@ -69,7 +69,9 @@ impl fmt::Display for Pubkey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut buf = [0u8; 64];
         // 32 bytes never need more than 44 base58 characters.
-        let n = bs58::encode(&self.0).onto(&mut buf[..]).map_err(|_| fmt::Error)?;
+        let n = bs58::encode(&self.0)
+            .onto(&mut buf[..])
+            .map_err(|_| fmt::Error)?;
         f.write_str(std::str::from_utf8(&buf[..n]).map_err(|_| fmt::Error)?)
     }
 }
@@ -107,13 +109,19 @@ mod tests {
         let k = Pubkey::new_from_u64(42);
         let s = k.to_string();
         assert_eq!(s.parse::<Pubkey>().unwrap(), k);
-        assert_eq!(Pubkey::default().to_string(), "11111111111111111111111111111111");
+        assert_eq!(
+            Pubkey::default().to_string(),
+            "11111111111111111111111111111111"
+        );
     }
 
     #[test]
     fn parse_errors_are_typed() {
-        assert!(matches!("0OIl".parse::<Pubkey>(), Err(ParsePubkeyError::Invalid(_))));
-        assert_eq!("abc".parse::<Pubkey>(), Err(ParsePubkeyError::WrongSize(2)));
+        assert!(matches!(
+            "0OIl".parse::<Pubkey>(),
+            Err(ParsePubkeyError::Invalid(_))
+        ));
+        assert_eq!("abc".parse::<Pubkey>(), Err(ParsePubkeyError::WrongSize(3)));
         let long = "1".repeat(45);
         assert_eq!(long.parse::<Pubkey>(), Err(ParsePubkeyError::TooLong(45)));
     }
@@ -121,6 +129,11 @@ mod tests {
     #[test]
     fn const_parse_matches_runtime_parse() {
         const K: Pubkey = Pubkey::from_str_const("SysvarRent111111111111111111111111111111111");
-        assert_eq!(K, "SysvarRent111111111111111111111111111111111".parse().unwrap());
+        assert_eq!(
+            K,
+            "SysvarRent111111111111111111111111111111111"
+                .parse()
+                .unwrap()
+        );
     }
 }

@@ -13,7 +13,10 @@ impl Transaction {
     /// A transaction with `message` and zeroed signatures, one per required signer.
     pub fn new_unsigned(message: Message) -> Self {
         let n = message.header.num_required_signatures as usize;
-        Self { signatures: vec![Signature::default(); n], message }
+        Self {
+            signatures: vec![Signature::default(); n],
+            message,
+        }
     }
 
     /// The first signature, which identifies the transaction.

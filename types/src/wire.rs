@@ -1,4 +1,952 @@
-//! Legacy Solana wire format (placeholder being written).
-use crate::Message;
-/// Encode a message.
-pub fn encode_message(_m: &Message) -> Vec<u8> { Vec::new() }
+//! Solana's legacy wire format for [`Message`]s and [`Transaction`]s.
+//!
+//! The layout is the one Solana's `bincode`/`wincode` serialization produces
+//! for `solana_message::legacy::Message` and `solana_transaction::Transaction`:
+//!
+//! ```text
+//! message     = header(3 bytes) ‖ shortvec(keys) ‖ key(32)… ‖ blockhash(32)
+//!               ‖ shortvec(instructions) ‖ instruction…
+//! instruction = program_id_index(u8) ‖ shortvec(accounts) ‖ u8…
+//!               ‖ shortvec(data) ‖ data…
+//! transaction = shortvec(signatures) ‖ signature(64)… ‖ message
+//! ```
+//!
+//! Lengths are compact-u16 ("shortvec"): 1 to 3 bytes, 7 bits per byte, low
+//! bits first, the high bit of a byte saying another byte follows. Decoding is
+//! strict exactly as `solana-short-vec` is: a zero continuation byte (an
+//! alias of a shorter encoding), a third byte with its continuation bit set
+//! and values above `u16::MAX` are all rejected.
+//!
+//! A message whose first byte has its high bit set is a versioned message;
+//! Baton supports legacy messages only and rejects it with
+//! [`WireError::UnsupportedVersion`].
+//!
+//! Decoding never panics and never allocates more than the input could
+//! describe: every claimed length is checked against the bytes that remain
+//! before anything is reserved. A decoded message is also sanitized
+//! ([`sanitize_message`]), with the checks of Solana's `Message::sanitize`,
+//! and a decoded transaction must carry exactly one signature per required
+//! signer, as Agave's `VersionedTransaction::sanitize` demands.
+
+use crate::{CompiledInstruction, Hash, Message, MessageHeader, Pubkey, Signature, Transaction};
+use crate::{InstructionError, TransactionError};
+
+/// Size of a serialized public key.
+const KEY_LEN: usize = 32;
+/// Size of a serialized blockhash.
+const HASH_LEN: usize = 32;
+/// Size of a serialized signature.
+const SIG_LEN: usize = 64;
+/// A compact-u16 never takes more than this many bytes.
+const MAX_COMPACT_U16_LEN: usize = 3;
+/// Bit set on the first byte of a versioned (non-legacy) message.
+pub const MESSAGE_VERSION_PREFIX: u8 = 0x80;
+
+/// Why bytes are not a valid legacy message or transaction, or why a message
+/// built in memory cannot be encoded or executed.
+///
+/// Offsets are byte positions in the input given to the decoder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+pub enum WireError {
+    /// The input ends before `what`, which starts at `offset`, is complete.
+    #[error("input ends inside {what} at byte {offset}")]
+    Truncated {
+        /// The item being read.
+        what: &'static str,
+        /// Where the item starts.
+        offset: usize,
+    },
+    /// A compact-u16 length at `offset` is not canonical or exceeds `u16::MAX`.
+    #[error("invalid compact-u16 length at byte {offset}")]
+    BadShortVec {
+        /// Where the length starts.
+        offset: usize,
+    },
+    /// Bytes remain after a complete message or transaction.
+    #[error("unexpected trailing bytes from byte {offset}")]
+    TrailingBytes {
+        /// Where the extra bytes start.
+        offset: usize,
+    },
+    /// An instruction's program id or account index points past the keys.
+    #[error(
+        "instruction {instruction} refers to key {index}, but the message has {num_keys} keys"
+    )]
+    InstructionIndexOutOfRange {
+        /// The instruction's position in the message.
+        instruction: usize,
+        /// The offending index.
+        index: u8,
+        /// How many keys the message has.
+        num_keys: usize,
+    },
+    /// An instruction names the fee payer (key 0) as its program.
+    #[error("instruction {instruction} invokes the fee payer as a program")]
+    FeePayerAsProgram {
+        /// The instruction's position in the message.
+        instruction: usize,
+    },
+    /// The transaction's signature count differs from the header's.
+    #[error("transaction has {signatures} signatures, its message requires {required}")]
+    SignatureCountMismatch {
+        /// Signatures present.
+        signatures: usize,
+        /// Signatures the header requires.
+        required: usize,
+    },
+    /// The header is inconsistent with the keys: no writable signing fee
+    /// payer, or the signer and read-only counts overlap or exceed the keys.
+    #[error("message header is inconsistent with its account keys")]
+    InvalidHeader,
+    /// The message is versioned (its first byte has the high bit set).
+    #[error("versioned messages are not supported")]
+    UnsupportedVersion,
+    /// A list built in memory is longer than a compact-u16 can count.
+    #[error("{what} has {len} entries; at most 65535 can be encoded")]
+    LengthOverflow {
+        /// The list.
+        what: &'static str,
+        /// Its length.
+        len: usize,
+    },
+}
+
+impl From<WireError> for TransactionError {
+    /// [`WireError::UnsupportedVersion`] maps to
+    /// [`TransactionError::UnsupportedVersion`], everything else to
+    /// [`TransactionError::SanitizeFailure`].
+    fn from(e: WireError) -> Self {
+        match e {
+            WireError::UnsupportedVersion => TransactionError::UnsupportedVersion,
+            _ => TransactionError::SanitizeFailure,
+        }
+    }
+}
+
+impl From<WireError> for InstructionError {
+    /// Any wire error is [`InstructionError::InvalidInstructionData`].
+    fn from(_: WireError) -> Self {
+        InstructionError::InvalidInstructionData
+    }
+}
+
+// ---------------------------------------------------------------------------
+// compact-u16
+// ---------------------------------------------------------------------------
+
+/// Append the compact-u16 encoding of `value` to `out` (1 to 3 bytes).
+pub fn encode_compact_u16(value: u16, out: &mut Vec<u8>) {
+    let mut rem = value;
+    loop {
+        let mut byte = (rem & 0x7f) as u8;
+        rem >>= 7;
+        if rem == 0 {
+            out.push(byte);
+            return;
+        }
+        byte |= 0x80;
+        out.push(byte);
+    }
+}
+
+/// Decode a compact-u16 from the start of `bytes`: the value and how many
+/// bytes it took. Strict as `solana_short_vec::decode_shortu16_len`: errors
+/// carry offset 0 (relative to `bytes`). An input that ends while the
+/// encoding still continues is [`WireError::Truncated`].
+pub fn decode_compact_u16(bytes: &[u8]) -> Result<(u16, usize), WireError> {
+    let mut value: u32 = 0;
+    for nth in 0..MAX_COMPACT_U16_LEN {
+        let Some(&byte) = bytes.get(nth) else {
+            return Err(WireError::Truncated {
+                what: "compact-u16 length",
+                offset: 0,
+            });
+        };
+        // A zero byte after the first is an alias of a shorter encoding.
+        if byte == 0 && nth != 0 {
+            return Err(WireError::BadShortVec { offset: 0 });
+        }
+        let done = byte & 0x80 == 0;
+        if nth == MAX_COMPACT_U16_LEN - 1 && !done {
+            return Err(WireError::BadShortVec { offset: 0 });
+        }
+        value |= u32::from(byte & 0x7f) << (7 * nth as u32);
+        let Ok(v) = u16::try_from(value) else {
+            return Err(WireError::BadShortVec { offset: 0 });
+        };
+        if done {
+            return Ok((v, nth + 1));
+        }
+    }
+    // Unreachable: the third byte either ends the encoding or is rejected.
+    Err(WireError::BadShortVec { offset: 0 })
+}
+
+// ---------------------------------------------------------------------------
+// encoding
+// ---------------------------------------------------------------------------
+
+/// Append a length that sanitizing has checked fits in a u16; a longer one is
+/// clamped (such a message fails [`sanitize_message`], so its bytes are never
+/// verified or decoded).
+fn put_len(len: usize, out: &mut Vec<u8>) {
+    encode_compact_u16(u16::try_from(len).unwrap_or(u16::MAX), out);
+}
+
+fn encoded_message_len(m: &Message) -> usize {
+    let ixs: usize = m
+        .instructions
+        .iter()
+        .map(|ix| 1 + MAX_COMPACT_U16_LEN * 2 + ix.accounts.len() + ix.data.len())
+        .sum();
+    3 + MAX_COMPACT_U16_LEN * 2 + m.account_keys.len() * KEY_LEN + HASH_LEN + ixs
+}
+
+fn write_message(m: &Message, out: &mut Vec<u8>) {
+    out.push(m.header.num_required_signatures);
+    out.push(m.header.num_readonly_signed_accounts);
+    out.push(m.header.num_readonly_unsigned_accounts);
+    put_len(m.account_keys.len(), out);
+    for k in &m.account_keys {
+        out.extend_from_slice(k.as_array());
+    }
+    out.extend_from_slice(&m.recent_blockhash.0);
+    put_len(m.instructions.len(), out);
+    for ix in &m.instructions {
+        out.push(ix.program_id_index);
+        put_len(ix.accounts.len(), out);
+        out.extend_from_slice(&ix.accounts);
+        put_len(ix.data.len(), out);
+        out.extend_from_slice(&ix.data);
+    }
+}
+
+/// The wire encoding of a legacy message: the bytes that signers sign.
+///
+/// Infallible for every message that passes [`sanitize_message`]; a list
+/// longer than `u16::MAX` has its length prefix clamped (use
+/// [`try_encode_message`] to get an error instead).
+pub fn encode_message(m: &Message) -> Vec<u8> {
+    let mut out = Vec::with_capacity(encoded_message_len(m));
+    write_message(m, &mut out);
+    out
+}
+
+/// Like [`encode_message`], but a list longer than a compact-u16 can count
+/// is a [`WireError::LengthOverflow`].
+pub fn try_encode_message(m: &Message) -> Result<Vec<u8>, WireError> {
+    check_lengths(m)?;
+    Ok(encode_message(m))
+}
+
+/// The wire encoding of a transaction: its signatures, then its message.
+///
+/// See [`encode_message`] for lists longer than `u16::MAX`.
+pub fn encode_transaction(tx: &Transaction) -> Vec<u8> {
+    let mut out = Vec::with_capacity(
+        MAX_COMPACT_U16_LEN + tx.signatures.len() * SIG_LEN + encoded_message_len(&tx.message),
+    );
+    put_len(tx.signatures.len(), &mut out);
+    for s in &tx.signatures {
+        out.extend_from_slice(&s.0);
+    }
+    write_message(&tx.message, &mut out);
+    out
+}
+
+/// Like [`encode_transaction`], but a list longer than a compact-u16 can
+/// count is a [`WireError::LengthOverflow`].
+pub fn try_encode_transaction(tx: &Transaction) -> Result<Vec<u8>, WireError> {
+    if tx.signatures.len() > usize::from(u16::MAX) {
+        return Err(WireError::LengthOverflow {
+            what: "signatures",
+            len: tx.signatures.len(),
+        });
+    }
+    check_lengths(&tx.message)?;
+    Ok(encode_transaction(tx))
+}
+
+// ---------------------------------------------------------------------------
+// decoding
+// ---------------------------------------------------------------------------
+
+/// A cursor over the input; every read is bounds-checked.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn remaining(&self) -> usize {
+        self.bytes.len().saturating_sub(self.pos)
+    }
+
+    fn take(&mut self, n: usize, what: &'static str) -> Result<&'a [u8], WireError> {
+        let start = self.pos;
+        let end = start.checked_add(n).ok_or(WireError::Truncated {
+            what,
+            offset: start,
+        })?;
+        let s = self.bytes.get(start..end).ok_or(WireError::Truncated {
+            what,
+            offset: start,
+        })?;
+        self.pos = end;
+        Ok(s)
+    }
+
+    fn u8(&mut self, what: &'static str) -> Result<u8, WireError> {
+        let b = *self.bytes.get(self.pos).ok_or(WireError::Truncated {
+            what,
+            offset: self.pos,
+        })?;
+        self.pos += 1;
+        Ok(b)
+    }
+
+    fn array<const N: usize>(&mut self, what: &'static str) -> Result<[u8; N], WireError> {
+        let start = self.pos;
+        let s = self.take(N, what)?;
+        s.try_into().map_err(|_| WireError::Truncated {
+            what,
+            offset: start,
+        })
+    }
+
+    fn len(&mut self, what: &'static str) -> Result<usize, WireError> {
+        let start = self.pos;
+        let rest = self.bytes.get(start..).unwrap_or_default();
+        let (v, n) = decode_compact_u16(rest).map_err(|e| match e {
+            WireError::Truncated { .. } => WireError::Truncated {
+                what,
+                offset: start,
+            },
+            _ => WireError::BadShortVec { offset: start },
+        })?;
+        self.pos += n;
+        Ok(usize::from(v))
+    }
+
+    /// A length of items `item_size` bytes each, checked against what remains
+    /// so that nothing is reserved for items the input cannot hold.
+    fn counted_len(
+        &mut self,
+        what: &'static str,
+        item: &'static str,
+        item_size: usize,
+    ) -> Result<usize, WireError> {
+        let n = self.len(what)?;
+        if n.saturating_mul(item_size) > self.remaining() {
+            // Point at the first item that does not fit.
+            let fits = self.remaining() / item_size.max(1);
+            return Err(WireError::Truncated {
+                what: item,
+                offset: self.pos + fits * item_size,
+            });
+        }
+        Ok(n)
+    }
+
+    fn finish(&self) -> Result<(), WireError> {
+        if self.pos < self.bytes.len() {
+            Err(WireError::TrailingBytes { offset: self.pos })
+        } else {
+            Ok(())
+        }
+    }
+}
+
+fn read_message(r: &mut Reader<'_>) -> Result<Message, WireError> {
+    let first = r.u8("message header")?;
+    if first & MESSAGE_VERSION_PREFIX != 0 {
+        return Err(WireError::UnsupportedVersion);
+    }
+    let header = MessageHeader {
+        num_required_signatures: first,
+        num_readonly_signed_accounts: r.u8("message header")?,
+        num_readonly_unsigned_accounts: r.u8("message header")?,
+    };
+    let num_keys = r.counted_len("account keys length", "account key", KEY_LEN)?;
+    let mut account_keys = Vec::with_capacity(num_keys);
+    for _ in 0..num_keys {
+        account_keys.push(Pubkey(r.array::<KEY_LEN>("account key")?));
+    }
+    let recent_blockhash = Hash(r.array::<HASH_LEN>("recent blockhash")?);
+    // An instruction takes at least 3 bytes (index and two empty lengths).
+    let num_ixs = r.counted_len("instructions length", "instruction", 3)?;
+    let mut instructions = Vec::with_capacity(num_ixs);
+    for _ in 0..num_ixs {
+        let program_id_index = r.u8("program id index")?;
+        let n = r.len("instruction accounts length")?;
+        let accounts = r.take(n, "instruction accounts")?.to_vec();
+        let n = r.len("instruction data length")?;
+        let data = r.take(n, "instruction data")?.to_vec();
+        instructions.push(CompiledInstruction {
+            program_id_index,
+            accounts,
+            data,
+        });
+    }
+    Ok(Message {
+        header,
+        account_keys,
+        recent_blockhash,
+        instructions,
+    })
+}
+
+/// Decode a legacy message, which must fill `bytes` exactly, and sanitize it.
+pub fn decode_message(bytes: &[u8]) -> Result<Message, WireError> {
+    let mut r = Reader { bytes, pos: 0 };
+    let m = read_message(&mut r)?;
+    r.finish()?;
+    sanitize_message(&m)?;
+    Ok(m)
+}
+
+/// Decode a legacy transaction, which must fill `bytes` exactly, and
+/// sanitize it: one signature per required signer, and a sane message.
+/// Signatures are not verified (see [`crate::signing::verify_transaction`]).
+pub fn decode_transaction(bytes: &[u8]) -> Result<Transaction, WireError> {
+    let mut r = Reader { bytes, pos: 0 };
+    let n = r.counted_len("signatures length", "signature", SIG_LEN)?;
+    let mut signatures = Vec::with_capacity(n);
+    for _ in 0..n {
+        signatures.push(Signature(r.array::<SIG_LEN>("signature")?));
+    }
+    let message = read_message(&mut r)?;
+    r.finish()?;
+    let tx = Transaction {
+        signatures,
+        message,
+    };
+    sanitize_transaction(&tx)?;
+    Ok(tx)
+}
+
+// ---------------------------------------------------------------------------
+// sanitizing
+// ---------------------------------------------------------------------------
+
+fn check_lengths(m: &Message) -> Result<(), WireError> {
+    let max = usize::from(u16::MAX);
+    if m.account_keys.len() > max {
+        return Err(WireError::LengthOverflow {
+            what: "account keys",
+            len: m.account_keys.len(),
+        });
+    }
+    if m.instructions.len() > max {
+        return Err(WireError::LengthOverflow {
+            what: "instructions",
+            len: m.instructions.len(),
+        });
+    }
+    for ix in &m.instructions {
+        if ix.accounts.len() > max {
+            return Err(WireError::LengthOverflow {
+                what: "instruction accounts",
+                len: ix.accounts.len(),
+            });
+        }
+        if ix.data.len() > max {
+            return Err(WireError::LengthOverflow {
+                what: "instruction data",
+                len: ix.data.len(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Check a message the way Solana's `Message::sanitize` does, for messages
+/// decoded or built in memory:
+///
+/// - the signers and the read-only non-signers fit in the keys without
+///   overlapping, and at least one signer (the fee payer) is writable
+///   ([`WireError::InvalidHeader`]; this also rejects a message without keys);
+/// - every program id and account index is a key
+///   ([`WireError::InstructionIndexOutOfRange`]);
+/// - no instruction invokes key 0, the fee payer
+///   ([`WireError::FeePayerAsProgram`]);
+/// - every list can be encoded ([`WireError::LengthOverflow`]; decoded
+///   messages always can).
+pub fn sanitize_message(m: &Message) -> Result<(), WireError> {
+    let h = &m.header;
+    let num_keys = m.account_keys.len();
+    if usize::from(h.num_required_signatures) + usize::from(h.num_readonly_unsigned_accounts)
+        > num_keys
+    {
+        return Err(WireError::InvalidHeader);
+    }
+    if h.num_readonly_signed_accounts >= h.num_required_signatures {
+        return Err(WireError::InvalidHeader);
+    }
+    for (i, ix) in m.instructions.iter().enumerate() {
+        if usize::from(ix.program_id_index) >= num_keys {
+            return Err(WireError::InstructionIndexOutOfRange {
+                instruction: i,
+                index: ix.program_id_index,
+                num_keys,
+            });
+        }
+        if ix.program_id_index == 0 {
+            return Err(WireError::FeePayerAsProgram { instruction: i });
+        }
+        if let Some(&index) = ix.accounts.iter().find(|&&a| usize::from(a) >= num_keys) {
+            return Err(WireError::InstructionIndexOutOfRange {
+                instruction: i,
+                index,
+                num_keys,
+            });
+        }
+    }
+    check_lengths(m)
+}
+
+/// Check a transaction: exactly one signature per required signer
+/// ([`WireError::SignatureCountMismatch`]), then [`sanitize_message`].
+pub fn sanitize_transaction(tx: &Transaction) -> Result<(), WireError> {
+    let required = usize::from(tx.message.header.num_required_signatures);
+    if tx.signatures.len() != required {
+        return Err(WireError::SignatureCountMismatch {
+            signatures: tx.signatures.len(),
+            required,
+        });
+    }
+    sanitize_message(&tx.message)
+}
+
+impl Message {
+    /// Decode and sanitize a legacy message; see [`decode_message`].
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, WireError> {
+        decode_message(bytes)
+    }
+
+    /// Check the message; see [`sanitize_message`].
+    pub fn sanitize(&self) -> Result<(), WireError> {
+        sanitize_message(self)
+    }
+}
+
+impl Transaction {
+    /// The wire encoding; see [`encode_transaction`].
+    pub fn to_bytes(&self) -> Vec<u8> {
+        encode_transaction(self)
+    }
+
+    /// Decode and sanitize a legacy transaction; see [`decode_transaction`].
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, WireError> {
+        decode_transaction(bytes)
+    }
+
+    /// Check the transaction; see [`sanitize_transaction`].
+    pub fn sanitize(&self) -> Result<(), WireError> {
+        sanitize_transaction(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{AccountMeta, Instruction};
+    use proptest::prelude::*;
+
+    fn key(n: u64) -> Pubkey {
+        Pubkey::new_from_u64(n)
+    }
+
+    fn sample_tx() -> Transaction {
+        let payer = key(1);
+        let ixs = vec![
+            Instruction::new_with_bytes(
+                key(100),
+                &[1, 2, 3],
+                vec![
+                    AccountMeta::new(payer, true),
+                    AccountMeta::new(key(2), false),
+                ],
+            ),
+            Instruction::new_with_bytes(
+                key(101),
+                &[0xff; 200],
+                vec![
+                    AccountMeta::new_readonly(key(3), true),
+                    AccountMeta::new_readonly(key(4), false),
+                ],
+            ),
+        ];
+        let m = Message::new_with_blockhash(&ixs, Some(&payer), &Hash([7; 32]));
+        let mut tx = Transaction::new_unsigned(m);
+        for (i, s) in tx.signatures.iter_mut().enumerate() {
+            s.0 = [i as u8 + 1; 64];
+        }
+        tx
+    }
+
+    #[test]
+    fn compact_u16_known_encodings() {
+        // The table from solana-short-vec's own tests.
+        let cases: &[(u16, &[u8])] = &[
+            (0x0, &[0x0]),
+            (0x7f, &[0x7f]),
+            (0x80, &[0x80, 0x01]),
+            (0xff, &[0xff, 0x01]),
+            (0x100, &[0x80, 0x02]),
+            (0x7fff, &[0xff, 0xff, 0x01]),
+            (0xffff, &[0xff, 0xff, 0x03]),
+        ];
+        for &(v, bytes) in cases {
+            let mut out = Vec::new();
+            encode_compact_u16(v, &mut out);
+            assert_eq!(out, bytes, "encode {v:#x}");
+            assert_eq!(
+                decode_compact_u16(bytes),
+                Ok((v, bytes.len())),
+                "decode {v:#x}"
+            );
+        }
+    }
+
+    #[test]
+    fn compact_u16_round_trips_every_value() {
+        for v in 0..=u16::MAX {
+            let mut out = Vec::new();
+            encode_compact_u16(v, &mut out);
+            out.push(0xAA); // trailing byte is not consumed
+            assert_eq!(decode_compact_u16(&out), Ok((v, out.len() - 1)));
+        }
+    }
+
+    #[test]
+    fn compact_u16_rejects_aliases_and_overflow() {
+        let bad = WireError::BadShortVec { offset: 0 };
+        // Zero continuation bytes: aliases of shorter encodings.
+        assert_eq!(decode_compact_u16(&[0x80, 0x00]), Err(bad));
+        assert_eq!(decode_compact_u16(&[0xff, 0x80, 0x00]), Err(bad));
+        assert_eq!(decode_compact_u16(&[0x80, 0x80, 0x00]), Err(bad));
+        // Third byte continues.
+        assert_eq!(decode_compact_u16(&[0x80, 0x80, 0x80, 0x01]), Err(bad));
+        // Above u16::MAX.
+        assert_eq!(decode_compact_u16(&[0x80, 0x80, 0x04]), Err(bad));
+        assert_eq!(decode_compact_u16(&[0xff, 0xff, 0x7f]), Err(bad));
+        // Input ends while the encoding continues.
+        let t = WireError::Truncated {
+            what: "compact-u16 length",
+            offset: 0,
+        };
+        assert_eq!(decode_compact_u16(&[]), Err(t));
+        assert_eq!(decode_compact_u16(&[0x80]), Err(t));
+        assert_eq!(decode_compact_u16(&[0xff, 0xff]), Err(t));
+    }
+
+    #[test]
+    fn transaction_round_trips() {
+        let tx = sample_tx();
+        let bytes = tx.to_bytes();
+        assert_eq!(Transaction::from_bytes(&bytes), Ok(tx.clone()));
+        let mbytes = tx.message.serialize();
+        assert_eq!(&bytes[1 + 64 * tx.signatures.len()..], &mbytes[..]);
+        assert_eq!(Message::from_bytes(&mbytes), Ok(tx.message.clone()));
+        assert_eq!(try_encode_transaction(&tx), Ok(bytes));
+    }
+
+    #[test]
+    fn every_truncation_is_a_typed_error() {
+        let bytes = sample_tx().to_bytes();
+        for cut in 0..bytes.len() {
+            match decode_transaction(&bytes[..cut]) {
+                Err(WireError::Truncated { offset, .. }) => assert!(offset <= cut, "cut {cut}"),
+                other => panic!("cut at {cut}: {other:?}"),
+            }
+        }
+        let mbytes = sample_tx().message.serialize();
+        for cut in 0..mbytes.len() {
+            assert!(
+                matches!(
+                    decode_message(&mbytes[..cut]),
+                    Err(WireError::Truncated { .. })
+                ),
+                "message cut at {cut}"
+            );
+        }
+    }
+
+    #[test]
+    fn trailing_bytes_are_rejected() {
+        let mut bytes = sample_tx().to_bytes();
+        let n = bytes.len();
+        bytes.push(0);
+        assert_eq!(
+            decode_transaction(&bytes),
+            Err(WireError::TrailingBytes { offset: n })
+        );
+        let mut m = sample_tx().message.serialize();
+        let n = m.len();
+        m.extend_from_slice(&[1, 2]);
+        assert_eq!(
+            decode_message(&m),
+            Err(WireError::TrailingBytes { offset: n })
+        );
+    }
+
+    #[test]
+    fn bad_shortvec_in_a_transaction_reports_its_offset() {
+        let mut bytes = sample_tx().to_bytes();
+        // Replace the one-byte signature count with an alias encoding.
+        let rest = bytes.split_off(1);
+        let mut aliased = vec![bytes[0] | 0x80, 0x00];
+        aliased.extend_from_slice(&rest);
+        assert_eq!(
+            decode_transaction(&aliased),
+            Err(WireError::BadShortVec { offset: 0 })
+        );
+        // The key count sits after the signatures and the 3-byte header.
+        let tx = sample_tx();
+        let mut bytes = tx.to_bytes();
+        let at = 1 + 64 * tx.signatures.len() + 3;
+        bytes[at] = 0xff;
+        bytes.insert(at + 1, 0xff);
+        bytes.insert(at + 2, 0xff);
+        assert_eq!(
+            decode_transaction(&bytes),
+            Err(WireError::BadShortVec { offset: at })
+        );
+    }
+
+    #[test]
+    fn huge_claimed_lengths_fail_without_allocating() {
+        // 65535 signatures claimed, none present.
+        let bytes = [0xff, 0xff, 0x03];
+        assert_eq!(
+            decode_transaction(&bytes),
+            Err(WireError::Truncated {
+                what: "signature",
+                offset: 3
+            })
+        );
+        // A message claiming 65535 keys.
+        let m = [1, 0, 0, 0xff, 0xff, 0x03, 1, 2, 3];
+        assert_eq!(
+            decode_message(&m),
+            Err(WireError::Truncated {
+                what: "account key",
+                offset: 6
+            })
+        );
+        // A message claiming 65535 instructions.
+        let mut m = vec![1, 0, 0, 1];
+        m.extend_from_slice(&[9; 32]);
+        m.extend_from_slice(&[0; 32]);
+        m.extend_from_slice(&[0xff, 0xff, 0x03]);
+        assert!(matches!(
+            decode_message(&m),
+            Err(WireError::Truncated {
+                what: "instruction",
+                ..
+            })
+        ));
+        // An instruction claiming 65535 data bytes.
+        let tx = sample_tx();
+        let mut m = tx.message.serialize();
+        let data_len_at = m.len() - 200 - 2;
+        m[data_len_at] = 0xff;
+        m[data_len_at + 1] = 0xff;
+        m.insert(data_len_at + 2, 0x03);
+        assert!(matches!(
+            decode_message(&m),
+            Err(WireError::Truncated {
+                what: "instruction data",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn indices_past_the_keys_are_rejected() {
+        let mut tx = sample_tx();
+        let n = tx.message.account_keys.len();
+        tx.message.instructions[1].accounts[1] = n as u8;
+        let bytes = encode_transaction(&tx);
+        assert_eq!(
+            decode_transaction(&bytes),
+            Err(WireError::InstructionIndexOutOfRange {
+                instruction: 1,
+                index: n as u8,
+                num_keys: n
+            })
+        );
+        let mut tx = sample_tx();
+        tx.message.instructions[0].program_id_index = 200;
+        assert_eq!(
+            decode_transaction(&encode_transaction(&tx)),
+            Err(WireError::InstructionIndexOutOfRange {
+                instruction: 0,
+                index: 200,
+                num_keys: n
+            })
+        );
+        let mut tx = sample_tx();
+        tx.message.instructions[1].program_id_index = 0;
+        assert_eq!(
+            decode_transaction(&encode_transaction(&tx)),
+            Err(WireError::FeePayerAsProgram { instruction: 1 })
+        );
+    }
+
+    #[test]
+    fn header_and_signature_count_checks() {
+        let tx = sample_tx();
+        let mut t = tx.clone();
+        t.signatures.pop();
+        assert_eq!(
+            decode_transaction(&encode_transaction(&t)),
+            Err(WireError::SignatureCountMismatch {
+                signatures: 1,
+                required: 2
+            })
+        );
+        let mut t = tx.clone();
+        t.message.header.num_readonly_signed_accounts = 2;
+        assert_eq!(sanitize_message(&t.message), Err(WireError::InvalidHeader));
+        let mut t = tx.clone();
+        t.message.header.num_readonly_unsigned_accounts = 200;
+        assert_eq!(sanitize_message(&t.message), Err(WireError::InvalidHeader));
+        let empty = Message::default();
+        assert_eq!(sanitize_message(&empty), Err(WireError::InvalidHeader));
+        assert_eq!(
+            decode_message(&encode_message(&empty)),
+            Err(WireError::InvalidHeader)
+        );
+        let mut t = tx;
+        t.message.header.num_required_signatures = 0x85;
+        assert_eq!(
+            decode_transaction(&encode_transaction(&t)),
+            Err(WireError::UnsupportedVersion)
+        );
+        assert_eq!(
+            decode_message(&[0x80, 1, 2]),
+            Err(WireError::UnsupportedVersion)
+        );
+        assert_eq!(
+            TransactionError::from(WireError::UnsupportedVersion),
+            TransactionError::UnsupportedVersion
+        );
+        assert_eq!(
+            TransactionError::from(WireError::InvalidHeader),
+            TransactionError::SanitizeFailure
+        );
+    }
+
+    #[test]
+    fn oversized_lists_are_length_overflow() {
+        let mut tx = sample_tx();
+        tx.message.instructions[0].data = vec![0; 70_000];
+        let e = WireError::LengthOverflow {
+            what: "instruction data",
+            len: 70_000,
+        };
+        assert_eq!(sanitize_message(&tx.message), Err(e));
+        assert_eq!(try_encode_transaction(&tx), Err(e));
+        assert_eq!(try_encode_message(&tx.message), Err(e));
+        // The infallible encoder does not panic.
+        assert!(!encode_transaction(&tx).is_empty());
+    }
+
+    fn arb_message() -> impl Strategy<Value = Message> {
+        (1usize..40, any::<[u8; 32]>(), any::<u64>()).prop_flat_map(|(num_keys, hash, seed)| {
+            let signers = 1..=num_keys.min(127);
+            (Just(num_keys), signers, Just(hash), Just(seed)).prop_flat_map(
+                |(num_keys, num_signers, hash, seed)| {
+                    let ro_signed = 0..num_signers;
+                    let ro_unsigned = 0..=(num_keys - num_signers);
+                    let ixs = prop::collection::vec(
+                        (
+                            1..num_keys.max(2),
+                            prop::collection::vec(0..num_keys, 0..10),
+                            prop::collection::vec(any::<u8>(), 0..300),
+                        ),
+                        0..8,
+                    );
+                    (ro_signed, ro_unsigned, ixs).prop_map(move |(ros, rou, ixs)| {
+                        let account_keys = (0..num_keys as u64).map(|i| key(seed ^ i)).collect();
+                        let instructions = ixs
+                            .into_iter()
+                            .map(|(p, accs, data)| CompiledInstruction {
+                                program_id_index: p.min(num_keys - 1) as u8,
+                                accounts: accs.into_iter().map(|a| a as u8).collect(),
+                                data,
+                            })
+                            .collect();
+                        Message {
+                            header: MessageHeader {
+                                num_required_signatures: num_signers as u8,
+                                num_readonly_signed_accounts: ros as u8,
+                                num_readonly_unsigned_accounts: rou as u8,
+                            },
+                            account_keys,
+                            recent_blockhash: Hash(hash),
+                            instructions,
+                        }
+                    })
+                },
+            )
+        })
+    }
+
+    fn config() -> ProptestConfig {
+        ProptestConfig {
+            cases: 256,
+            failure_persistence: None,
+            rng_algorithm: proptest::test_runner::RngAlgorithm::ChaCha,
+            ..ProptestConfig::default()
+        }
+    }
+
+    proptest! {
+        #![proptest_config(config())]
+
+        #[test]
+        fn valid_messages_round_trip(m in arb_message(), sig in any::<u8>()) {
+            // Instructions whose program is key 0 are invalid; skip those.
+            prop_assume!(m.instructions.iter().all(|ix| ix.program_id_index != 0));
+            prop_assert_eq!(sanitize_message(&m), Ok(()));
+            let bytes = encode_message(&m);
+            prop_assert_eq!(decode_message(&bytes), Ok(m.clone()));
+            let mut tx = Transaction::new_unsigned(m);
+            for s in &mut tx.signatures {
+                s.0 = [sig; 64];
+            }
+            let tbytes = encode_transaction(&tx);
+            prop_assert_eq!(decode_transaction(&tbytes), Ok(tx));
+        }
+
+        #[test]
+        fn random_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..600)) {
+            let _ = decode_transaction(&bytes);
+            let _ = decode_message(&bytes);
+            let _ = decode_compact_u16(&bytes);
+        }
+
+        #[test]
+        fn mutated_transactions_never_panic(
+            m in arb_message(),
+            flips in prop::collection::vec((any::<usize>(), any::<u8>()), 1..6),
+            cut in any::<usize>(),
+        ) {
+            let mut bytes = encode_transaction(&Transaction::new_unsigned(m));
+            for (at, v) in flips {
+                let n = bytes.len();
+                bytes[at % n] = v;
+            }
+            let cut = cut % (bytes.len() + 1);
+            let _ = decode_transaction(&bytes[..cut]);
+            let _ = decode_transaction(&bytes);
+            if let Ok(tx) = decode_transaction(&bytes) {
+                // Whatever decodes re-encodes to the same bytes.
+                prop_assert_eq!(encode_transaction(&tx), bytes);
+            }
+        }
+    }
+}
