@@ -188,13 +188,15 @@ impl BorrowedAccount<'_> {
         Ok(())
     }
 
-    /// Resize the data to `new_len`, zero-filling growth.
+    /// Resize the data to `new_len`, zero-filling growth. As in Agave, the
+    /// data-change checks [2.2] apply even when the length stays the same
+    /// (Agave's `can_data_be_resized` ends with `can_data_be_changed`).
     pub fn set_data_length(&mut self, new_len: usize) -> Result<(), InstructionError> {
         self.can_data_be_resized(new_len)?;
+        self.can_data_be_changed()?;
         if self.account.data.len() == new_len {
             return Ok(());
         }
-        self.can_data_be_changed()?;
         self.journal_data();
         self.update_resize_delta(new_len);
         self.account.data.resize(new_len, 0);
