@@ -1,5 +1,6 @@
 //! The mutation rules of §2, lamport balance of §3, panics, CPI privilege
 //! checks, and journal rollback, exercised through a small test program.
+#![allow(clippy::unwrap_used)]
 
 use std::sync::Arc;
 

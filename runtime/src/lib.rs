@@ -1,1 +1,46 @@
-//! Baton: a multithreaded batch execution engine for Solana-style transactions
+//! # Baton
+//!
+//! A multithreaded batch execution engine for Solana-style transactions.
+//! This is the facade crate: it wires the account store, the scheduler, the
+//! executor and the builtin programs into one [`Runtime`], and re-exports
+//! the parts an embedder needs.
+//!
+//! ```
+//! use baton::{Runtime, Keypair, system, Transaction};
+//!
+//! let mut rt = Runtime::new().with_sigverify(true);
+//! let alice = Keypair::from_seed(&[1; 32]);
+//! let bob = baton::Pubkey::new_from_u64(2);
+//! rt.airdrop(&alice.pubkey(), 10_000_000).unwrap();
+//! let ix = system::instruction::transfer(&alice.pubkey(), &bob, 1_000_000);
+//! let tx = Transaction::new_signed_with_payer(&[ix], Some(&alice.pubkey()), &[&alice], rt.latest_blockhash()).unwrap();
+//! let results = rt.execute_batch(&[tx]);
+//! assert!(results[0].status.is_ok());
+//! assert_eq!(rt.account(&bob).unwrap().lamports, 1_000_000);
+//! ```
+//!
+//! A batch executes as if its transactions ran one at a time in batch
+//! order: same states, results, logs and compute units, whatever the thread
+//! count. Rejected transactions (malformed, bad signature, lock violations,
+//! unknown blockhash, already processed, fee payer unable to pay) change
+//! nothing and are charged nothing; executed transactions that fail are
+//! charged their fee and change nothing else.
+
+mod runtime;
+
+pub use runtime::{genesis_blockhash, Runtime, RuntimeError, TransactionResult};
+
+pub use baton_accounts_db::{
+    AccountsCommit, AccountsRead, AccountsStore, InMemoryAccounts, StateHash, StoreError,
+};
+pub use baton_executor::{
+    self as executor, sysvar, BorrowedAccount, Clock, ExecutionConfig, InstructionOutcome,
+    InvokeContext, Program, ProgramRegistry, Rent,
+};
+pub use baton_programs::system;
+pub use baton_scheduler::{self as scheduler, LockSet, Scheduler};
+pub use baton_types::{
+    self as types, ids, pda, signing::Keypair, wire, Account, AccountMeta, CompiledInstruction,
+    Hash, Instruction, InstructionError, Message, MessageHeader, Pubkey, Signature, Transaction,
+    TransactionError,
+};

@@ -1,0 +1,524 @@
+//! The [`Runtime`]: builder, account access and the batch pipeline.
+
+use std::collections::VecDeque;
+use std::path::Path;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use baton_accounts_db::{AccountsStore, InMemoryAccounts, StateHash, StoreError};
+use baton_executor::sysvar::{
+    FeeCalculator, RecentBlockhashEntry, SysvarError, MAX_RECENT_BLOCKHASHES,
+};
+use baton_executor::{
+    process_instruction, process_message, Environment, ExecutionConfig, InstructionOutcome,
+    Program, ProgramRegistry, SysvarCache,
+};
+use baton_scheduler::{validate_account_locks, LockSet, Scheduler};
+use baton_types::{
+    ids, signing, wire, Account, Hash, Instruction, Pubkey, Signature, Transaction,
+    TransactionError,
+};
+use rayon::prelude::*;
+use rustc_hash::FxHashSet;
+
+/// Default most accounts one transaction may lock (Agave's limit).
+pub const DEFAULT_ACCOUNT_LOCK_LIMIT: usize = 64;
+/// The largest account lock limit that may be configured.
+pub const MAX_ACCOUNT_LOCK_LIMIT: usize = 128;
+/// Transactions verified per batch-verification call.
+const SIGVERIFY_CHUNK: usize = 64;
+
+/// The blockhash every new runtime starts with.
+pub fn genesis_blockhash() -> Hash {
+    Hash::hashv(&[b"baton genesis"])
+}
+
+/// What happened to one transaction of a batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransactionResult {
+    /// The transaction's first signature (its id).
+    pub signature: Signature,
+    /// `Ok`, or why it failed or was rejected.
+    pub status: Result<(), TransactionError>,
+    /// Log lines, also for a failed transaction (empty when log collection is off).
+    pub logs: Vec<String>,
+    /// Compute units consumed, also for a failed transaction.
+    pub compute_units_consumed: u64,
+    /// Lamports charged: the fee for an executed transaction, failed or not;
+    /// zero for a rejected one.
+    pub fee: u64,
+    /// Return data left by the transaction, if any.
+    pub return_data: Option<(Pubkey, Vec<u8>)>,
+}
+
+impl TransactionResult {
+    fn rejected(tx: &Transaction, err: TransactionError) -> Self {
+        Self {
+            signature: tx.signature().copied().unwrap_or_default(),
+            status: Err(err),
+            logs: Vec::new(),
+            compute_units_consumed: 0,
+            fee: 0,
+            return_data: None,
+        }
+    }
+
+    /// Whether the transaction was executed (and charged), successfully or not.
+    pub fn was_executed(&self) -> bool {
+        self.fee > 0 || self.status.is_ok()
+    }
+}
+
+/// Engine faults: storage and configuration problems, never transaction failures.
+#[derive(Debug, thiserror::Error)]
+pub enum RuntimeError {
+    /// The account store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A sysvar account holds data that does not decode.
+    #[error(transparent)]
+    Sysvar(#[from] SysvarError),
+    /// An airdrop would overflow the account's balance.
+    #[error("airdrop of {lamports} lamports to {key} overflows its balance")]
+    LamportsOverflow {
+        /// The account.
+        key: Pubkey,
+        /// The amount.
+        lamports: u64,
+    },
+    /// The account lock limit is out of range.
+    #[error("account lock limit {0} is out of range 1..={MAX_ACCOUNT_LOCK_LIMIT}")]
+    LockLimit(usize),
+}
+
+/// The Baton engine: an account store, programs, sysvars, and a batch
+/// pipeline that runs transactions in parallel with serial semantics.
+pub struct Runtime {
+    store: Arc<dyn AccountsStore>,
+    programs: ProgramRegistry,
+    sysvars: SysvarCache,
+    config: ExecutionConfig,
+    sigverify: bool,
+    blockhash_check: bool,
+    history: Option<FxHashSet<Signature>>,
+    blockhashes: VecDeque<Hash>,
+    lock_limit: usize,
+    threads: usize,
+    scheduler: Option<Scheduler>,
+    store_errors: Vec<StoreError>,
+}
+
+impl Default for Runtime {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl std::fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Runtime")
+            .field("accounts", &self.store.len())
+            .field("programs", &self.programs)
+            .field("sigverify", &self.sigverify)
+            .field("blockhash_check", &self.blockhash_check)
+            .field("history", &self.history.is_some())
+            .field("threads", &self.threads)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Runtime {
+    /// A runtime with an empty in-memory store, the builtin programs and
+    /// sysvars, signature checks, blockhash checks and transaction history
+    /// on, log collection on, and one worker thread per core.
+    pub fn new() -> Self {
+        Self::with_store(Arc::new(InMemoryAccounts::new()))
+    }
+
+    /// A runtime over `store`. Builtin program and sysvar accounts are
+    /// written into it.
+    pub fn with_store(store: Arc<dyn AccountsStore>) -> Self {
+        let genesis = genesis_blockhash();
+        let mut rt = Self {
+            store,
+            programs: ProgramRegistry::new(),
+            sysvars: SysvarCache::default(),
+            config: ExecutionConfig::default(),
+            sigverify: true,
+            blockhash_check: true,
+            history: Some(FxHashSet::default()),
+            blockhashes: VecDeque::from([genesis]),
+            lock_limit: DEFAULT_ACCOUNT_LOCK_LIMIT,
+            threads: 0,
+            scheduler: None,
+            store_errors: Vec::new(),
+        };
+        rt.sync_recent_blockhashes();
+        rt.add_builtin(
+            ids::SYSTEM_PROGRAM,
+            Arc::new(baton_programs::system::SystemProgram),
+        );
+        rt
+    }
+
+    // ----- builder -----
+
+    /// Check transaction signatures (on by default). Off is for benchmarks
+    /// and tests that build unsigned transactions.
+    pub fn with_sigverify(mut self, on: bool) -> Self {
+        self.sigverify = on;
+        self
+    }
+
+    /// Reject transactions whose recent blockhash is unknown (on by default).
+    pub fn with_blockhash_check(mut self, on: bool) -> Self {
+        self.blockhash_check = on;
+        self
+    }
+
+    /// Reject transactions whose signature was already processed (on by default).
+    pub fn with_transaction_history(mut self, on: bool) -> Self {
+        self.history = on.then(FxHashSet::default);
+        self
+    }
+
+    /// Collect log lines (on by default).
+    pub fn with_log_collection(mut self, on: bool) -> Self {
+        self.config.collect_logs = on;
+        self
+    }
+
+    /// Worker threads for the scheduler and signature checks; 0 means one per core.
+    pub fn with_threads(mut self, threads: usize) -> Self {
+        self.threads = threads;
+        self.scheduler = None;
+        self
+    }
+
+    /// Replace the execution limits (compute, depth, fees, logs).
+    pub fn with_config(mut self, config: ExecutionConfig) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// Most accounts a transaction may lock (64 by default, at most 128).
+    pub fn with_account_lock_limit(mut self, limit: usize) -> Result<Self, RuntimeError> {
+        if limit == 0 || limit > MAX_ACCOUNT_LOCK_LIMIT {
+            return Err(RuntimeError::LockLimit(limit));
+        }
+        self.lock_limit = limit;
+        Ok(self)
+    }
+
+    /// Register `program` at `id` and give it an executable account.
+    pub fn with_program(mut self, id: Pubkey, program: Arc<dyn Program>) -> Self {
+        self.add_program(id, program);
+        self
+    }
+
+    // ----- accounts and programs -----
+
+    /// Register `program` at `id` and store an executable program account
+    /// for it, replacing whatever was at `id`.
+    pub fn add_program(&mut self, id: Pubkey, program: Arc<dyn Program>) {
+        self.add_builtin(id, program);
+    }
+
+    fn add_builtin(&mut self, id: Pubkey, program: Arc<dyn Program>) {
+        self.programs.add(id, program);
+        let account = Account {
+            lamports: 1,
+            data: Vec::new(),
+            owner: ids::NATIVE_LOADER,
+            executable: true,
+            rent_epoch: 0,
+        };
+        self.record_store_result(self.store.commit(&[(id, account)]));
+    }
+
+    /// Set the account at `key`. An account with zero lamports is removed.
+    pub fn set_account(&mut self, key: Pubkey, account: Account) -> Result<(), RuntimeError> {
+        self.store.commit(&[(key, account)])?;
+        if ids::is_sysvar(&key) {
+            self.sysvars = SysvarCache::from_accounts(|k| self.store.load(k))?;
+        }
+        Ok(())
+    }
+
+    /// The account at `key`, if it exists.
+    pub fn account(&self, key: &Pubkey) -> Option<Account> {
+        self.store.load(key)
+    }
+
+    /// The balance of `key` (0 if absent).
+    pub fn balance(&self, key: &Pubkey) -> u64 {
+        self.store.load_lamports(key).unwrap_or(0)
+    }
+
+    /// Credit `lamports` to `key`, creating a system account if absent.
+    pub fn airdrop(&mut self, key: &Pubkey, lamports: u64) -> Result<(), RuntimeError> {
+        let mut account = self
+            .store
+            .load(key)
+            .unwrap_or_else(|| Account::new(0, 0, &ids::SYSTEM_PROGRAM));
+        account.lamports =
+            account
+                .lamports
+                .checked_add(lamports)
+                .ok_or(RuntimeError::LamportsOverflow {
+                    key: *key,
+                    lamports,
+                })?;
+        self.store.commit(&[(*key, account)])?;
+        Ok(())
+    }
+
+    /// The account store.
+    pub fn store(&self) -> &Arc<dyn AccountsStore> {
+        &self.store
+    }
+
+    /// The registered programs.
+    pub fn programs(&self) -> &ProgramRegistry {
+        &self.programs
+    }
+
+    /// The sysvars transactions currently see.
+    pub fn sysvars(&self) -> &SysvarCache {
+        &self.sysvars
+    }
+
+    /// The execution limits.
+    pub fn config(&self) -> &ExecutionConfig {
+        &self.config
+    }
+
+    /// The hash of the whole account state (see `baton_accounts_db`).
+    pub fn state_hash(&self) -> StateHash {
+        self.store.state_hash()
+    }
+
+    /// Save every account to a snapshot file, atomically replacing `path`.
+    pub fn save_snapshot(&self, path: &Path) -> Result<(), RuntimeError> {
+        baton_accounts_db::save_snapshot(&*self.store, path)?;
+        Ok(())
+    }
+
+    /// Storage faults met since the last call (commits that failed; their
+    /// transactions were reported as `CommitCancelled`).
+    pub fn take_store_errors(&mut self) -> Vec<StoreError> {
+        std::mem::take(&mut self.store_errors)
+    }
+
+    fn record_store_result(&mut self, r: Result<(), StoreError>) {
+        if let Err(e) = r {
+            self.store_errors.push(e);
+        }
+    }
+
+    // ----- blockhashes and clock -----
+
+    /// The newest blockhash, for new transactions.
+    pub fn latest_blockhash(&self) -> Hash {
+        self.blockhashes.front().copied().unwrap_or_default()
+    }
+
+    /// Advance to a new blockhash and slot; the oldest of more than 150
+    /// recent blockhashes expires.
+    pub fn expire_blockhash(&mut self) {
+        let next = Hash::hashv(&[b"baton blockhash", &self.latest_blockhash().0]);
+        self.blockhashes.push_front(next);
+        self.blockhashes.truncate(MAX_RECENT_BLOCKHASHES);
+        self.sysvars.clock.slot += 1;
+        self.sync_recent_blockhashes();
+    }
+
+    fn sync_recent_blockhashes(&mut self) {
+        let fee_calculator = FeeCalculator {
+            lamports_per_signature: self.config.lamports_per_signature,
+        };
+        self.sysvars.recent_blockhashes.0 = self
+            .blockhashes
+            .iter()
+            .map(|h| RecentBlockhashEntry {
+                blockhash: *h,
+                fee_calculator,
+            })
+            .collect();
+        let accounts = self.sysvars.to_accounts();
+        self.record_store_result(self.store.commit(&accounts));
+    }
+
+    // ----- execution -----
+
+    /// Run one instruction against `accounts` without a transaction, fee or
+    /// store, the way Mollusk tests an instruction; the store is untouched.
+    pub fn process_instruction(
+        &self,
+        instruction: &Instruction,
+        accounts: &[(Pubkey, Account)],
+    ) -> InstructionOutcome {
+        process_instruction(
+            accounts,
+            instruction,
+            self.config.units_per_instruction,
+            self.env(),
+        )
+    }
+
+    /// Execute one transaction.
+    pub fn send_transaction(&mut self, tx: Transaction) -> TransactionResult {
+        let mut r = self.execute_batch(std::slice::from_ref(&tx));
+        r.pop()
+            .unwrap_or_else(|| TransactionResult::rejected(&tx, TransactionError::SanitizeFailure))
+    }
+
+    fn env(&self) -> Environment<'_> {
+        Environment {
+            programs: &self.programs,
+            sysvars: &self.sysvars,
+            config: &self.config,
+        }
+    }
+
+    fn ensure_scheduler(&mut self) {
+        if self.scheduler.is_none() {
+            // A pool that cannot start leaves the batch to run serially on
+            // the caller's thread: slower, but the same results.
+            self.scheduler = Scheduler::new(self.threads).ok();
+        }
+    }
+
+    /// Execute `txs` as if one at a time in order, in parallel where they
+    /// do not conflict, and commit their changes. One result per transaction.
+    ///
+    /// The pipeline: sanitize; verify signatures (in parallel, batched);
+    /// validate account locks; check the blockhash and the signature history;
+    /// then schedule the accepted transactions by their lock sets and execute
+    /// each, committing its changes as it finishes.
+    pub fn execute_batch(&mut self, txs: &[Transaction]) -> Vec<TransactionResult> {
+        self.ensure_scheduler();
+        let mut pre: Vec<Option<TransactionError>> = txs
+            .iter()
+            .map(|tx| wire::sanitize_transaction(tx).err().map(Into::into))
+            .collect();
+
+        if self.sigverify {
+            let verdicts: Vec<Result<(), TransactionError>> = match &self.scheduler {
+                Some(s) => s.pool().install(|| {
+                    txs.par_chunks(SIGVERIFY_CHUNK)
+                        .flat_map_iter(signing::verify_batch)
+                        .collect()
+                }),
+                None => txs
+                    .chunks(SIGVERIFY_CHUNK)
+                    .flat_map(signing::verify_batch)
+                    .collect(),
+            };
+            for (p, v) in pre.iter_mut().zip(verdicts) {
+                if p.is_none() {
+                    *p = v.err();
+                }
+            }
+        }
+
+        let mut seen: FxHashSet<Signature> = FxHashSet::default();
+        for (tx, p) in txs.iter().zip(pre.iter_mut()) {
+            if p.is_some() {
+                continue;
+            }
+            *p = self.admit(tx, &mut seen).err();
+        }
+
+        let accepted: Vec<usize> = (0..txs.len()).filter(|&i| pre[i].is_none()).collect();
+        let slots: Vec<OnceLock<TransactionResult>> =
+            (0..accepted.len()).map(|_| OnceLock::new()).collect();
+        let store_errors = Mutex::new(Vec::new());
+        {
+            let store: &dyn AccountsStore = &*self.store;
+            let env = self.env();
+            let load = |k: &Pubkey| store.load(k);
+            let run_one = |j: usize| {
+                let (Some(&i), Some(slot)) = (accepted.get(j), slots.get(j)) else {
+                    return;
+                };
+                let tx = &txs[i];
+                let result = match process_message(&tx.message, &load, env) {
+                    Err(e) => TransactionResult::rejected(tx, e),
+                    Ok(outcome) => {
+                        let status = match store.commit(&outcome.changes) {
+                            Ok(()) => outcome.status,
+                            Err(e) => {
+                                if let Ok(mut v) = store_errors.lock() {
+                                    v.push(e);
+                                }
+                                Err(TransactionError::CommitCancelled)
+                            }
+                        };
+                        TransactionResult {
+                            signature: tx.signature().copied().unwrap_or_default(),
+                            status,
+                            logs: outcome.logs,
+                            compute_units_consumed: outcome.compute_units_consumed,
+                            fee: outcome.fee,
+                            return_data: outcome.return_data,
+                        }
+                    }
+                };
+                let _ = slot.set(result);
+            };
+            match &self.scheduler {
+                Some(s) if s.threads() > 1 && accepted.len() > 1 => {
+                    let locks: Vec<LockSet> = accepted
+                        .iter()
+                        .map(|&i| LockSet::from_message(&txs[i].message))
+                        .collect();
+                    s.run(&locks, run_one);
+                }
+                _ => (0..accepted.len()).for_each(run_one),
+            }
+        }
+        self.store_errors
+            .extend(store_errors.into_inner().unwrap_or_default());
+
+        let mut executed = slots.into_iter().map(|s| s.into_inner());
+        let results: Vec<TransactionResult> = txs
+            .iter()
+            .zip(pre)
+            .map(|(tx, p)| match p {
+                Some(e) => TransactionResult::rejected(tx, e),
+                None => executed.next().flatten().unwrap_or_else(|| {
+                    TransactionResult::rejected(tx, TransactionError::CommitCancelled)
+                }),
+            })
+            .collect();
+        if let Some(history) = &mut self.history {
+            history.extend(
+                results
+                    .iter()
+                    .filter(|r| r.was_executed())
+                    .map(|r| r.signature),
+            );
+        }
+        results
+    }
+
+    /// The checks after signature verification: account locks, blockhash,
+    /// and the signature against history and earlier transactions of the batch.
+    fn admit(
+        &self,
+        tx: &Transaction,
+        seen: &mut FxHashSet<Signature>,
+    ) -> Result<(), TransactionError> {
+        validate_account_locks(&tx.message.account_keys, self.lock_limit)?;
+        if self.blockhash_check && !self.blockhashes.contains(&tx.message.recent_blockhash) {
+            return Err(TransactionError::BlockhashNotFound);
+        }
+        if let Some(history) = &self.history {
+            let sig = tx.signature().copied().unwrap_or_default();
+            if history.contains(&sig) || !seen.insert(sig) {
+                return Err(TransactionError::AlreadyProcessed);
+            }
+        }
+        Ok(())
+    }
+}
