@@ -8,3 +8,4 @@
 //!   durable nonces — with Agave's checks, errors and wire encoding.
 
 pub mod system;
+pub mod token;
