@@ -31,7 +31,7 @@ impl ApproveChecked {
     /// The instruction's tag on the wire.
     pub const DISCRIMINATOR: u8 = 13;
     /// Compute units charged (SPL Token's measured consumption).
-    pub const UNITS: u64 = 4_458;
+    pub const UNITS: u64 = 4_459;
 
     /// Decode the bytes after the tag: the amount and the decimals.
     pub fn unpack(rest: &[u8]) -> Result<Self, InstructionError> {

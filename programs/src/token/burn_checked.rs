@@ -28,7 +28,7 @@ impl BurnChecked {
     /// The instruction's tag on the wire.
     pub const DISCRIMINATOR: u8 = 15;
     /// Compute units charged (SPL Token's measured consumption).
-    pub const UNITS: u64 = 4_754;
+    pub const UNITS: u64 = 4_755;
 
     /// Decode the bytes after the tag: the amount and the decimals.
     pub fn unpack(rest: &[u8]) -> Result<Self, InstructionError> {

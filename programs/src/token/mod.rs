@@ -21,10 +21,10 @@
 //! | 9 | [`CloseAccount`] | 2,916 |
 //! | 10 | [`FreezeAccount`] | 4,265 |
 //! | 11 | [`ThawAccount`] | 4,267 |
-//! | 12 | [`TransferChecked`] | 6,200 |
-//! | 13 | [`ApproveChecked`] | 4,458 |
-//! | 14 | [`MintToChecked`] | 6,037 |
-//! | 15 | [`BurnChecked`] | 4,754 |
+//! | 12 | [`TransferChecked`] | 6,201 |
+//! | 13 | [`ApproveChecked`] | 4,459 |
+//! | 14 | [`MintToChecked`] | 4,546 |
+//! | 15 | [`BurnChecked`] | 4,755 |
 //! | 16 | [`InitializeAccount2`] | 4,388 |
 //! | 18 | [`InitializeAccount3`] | 4,240 |
 //! | 20 | [`InitializeMint2`] | 2,827 |
@@ -32,10 +32,10 @@
 //! Compute: each instruction is charged its fixed number of units (each
 //! struct's `UNITS`) once its data has decoded and before any account is
 //! read, whether it then succeeds or fails. The numbers are what the
-//! SPL Token BPF program consumes for the instruction's common path, as
-//! published in the comparison tables of SPL Token's successor (p-token),
-//! so that workloads cost about what they cost on Solana. Data that does
-//! not decode is charged nothing.
+//! SPL Token BPF program consumes for the instruction's common path
+//! (Solana v2.1), as published in the comparison table of p-token, SPL
+//! Token's pinocchio rewrite, so that workloads cost about what they cost
+//! on Solana. Data that does not decode is charged nothing.
 //!
 //! Differences from SPL Token, by design:
 //!

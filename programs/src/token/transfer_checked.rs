@@ -32,7 +32,7 @@ impl TransferChecked {
     /// The instruction's tag on the wire.
     pub const DISCRIMINATOR: u8 = 12;
     /// Compute units charged (SPL Token's measured consumption).
-    pub const UNITS: u64 = 6_200;
+    pub const UNITS: u64 = 6_201;
 
     /// Decode the bytes after the tag: the amount (u64 little-endian) and
     /// the decimals.
