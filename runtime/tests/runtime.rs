@@ -131,11 +131,11 @@ fn rejections_charge_nothing() {
     let ix = system::instruction::transfer(&alice.pubkey(), &bob, 1_000_000);
 
     // Bad signature.
-    let mut forged = signed(&rt, &[ix.clone()], &alice);
+    let mut forged = signed(&rt, std::slice::from_ref(&ix), &alice);
     forged.signatures[0] = Signature([3; 64]);
     // Unknown blockhash.
     let stale = Transaction::new_signed_with_payer(
-        &[ix.clone()],
+        std::slice::from_ref(&ix),
         Some(&alice.pubkey()),
         &[&alice],
         Hash([5; 32]),
@@ -149,7 +149,7 @@ fn rejections_charge_nothing() {
         &poor,
     );
     // The same transaction twice: the second is already processed.
-    let once = signed(&rt, &[ix.clone()], &alice);
+    let once = signed(&rt, std::slice::from_ref(&ix), &alice);
     let r = rt.execute_batch(&[forged, stale, unfunded, once.clone(), once.clone()]);
     assert_eq!(r[0].status, Err(TransactionError::SignatureFailure));
     assert_eq!(r[1].status, Err(TransactionError::BlockhashNotFound));
