@@ -12,7 +12,7 @@ use baton::{
 struct Memo;
 
 impl Program for Memo {
-    fn process(&self, ctx: &mut InvokeContext<'_>, data: &[u8]) -> Result<(), InstructionError> {
+    fn process(&self, ctx: &InvokeContext<'_>, data: &[u8]) -> Result<(), InstructionError> {
         ctx.consume_checked(100)?;
         let mut account = ctx.borrow_instruction_account(0)?;
         account.set_data_from_slice(data)?;

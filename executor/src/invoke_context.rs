@@ -1,7 +1,7 @@
 //! The invoke context: the instruction stack of one transaction, its compute
 //! meter and logs, and cross-program invocation.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -72,9 +72,9 @@ pub struct InvokeContext<'a> {
     tx: &'a TransactionContext,
     env: Environment<'a>,
     meter: ComputeMeter,
-    stack: Vec<Frame>,
-    accounts: Vec<InstructionAccount>,
-    trace_len: usize,
+    stack: RefCell<Vec<Frame>>,
+    accounts: RefCell<Vec<InstructionAccount>>,
+    trace_len: Cell<usize>,
     logs: RefCell<Vec<String>>,
 }
 
@@ -85,9 +85,9 @@ impl<'a> InvokeContext<'a> {
             tx,
             env,
             meter: ComputeMeter::new(compute_limit),
-            stack: Vec::with_capacity(env.config.max_call_depth),
-            accounts: Vec::new(),
-            trace_len: 0,
+            stack: RefCell::new(Vec::with_capacity(env.config.max_call_depth)),
+            accounts: RefCell::new(Vec::new()),
+            trace_len: Cell::new(0),
             logs: RefCell::new(Vec::new()),
         }
     }
@@ -101,33 +101,56 @@ impl<'a> InvokeContext<'a> {
 
     /// The id of the running program.
     pub fn program_id(&self) -> Pubkey {
-        self.stack.last().map(|f| f.program_id).unwrap_or_default()
+        self.stack
+            .borrow()
+            .last()
+            .map(|f| f.program_id)
+            .unwrap_or_default()
     }
 
     /// Height of the instruction stack: 1 for a top-level instruction.
     pub fn stack_height(&self) -> usize {
-        self.stack.len()
+        self.stack.borrow().len()
     }
 
-    fn frame_accounts(&self) -> &[InstructionAccount] {
-        match self.stack.last() {
-            Some(f) => self
-                .accounts
-                .get(f.accounts_start..f.accounts_end)
-                .unwrap_or(&[]),
-            None => &[],
-        }
+    /// The program ids on the instruction stack, outermost first.
+    pub fn stack_program_ids(&self) -> Vec<Pubkey> {
+        self.stack.borrow().iter().map(|f| f.program_id).collect()
+    }
+
+    /// The running frame's range in the account arena.
+    fn frame_range(&self) -> (usize, usize) {
+        self.stack
+            .borrow()
+            .last()
+            .map_or((0, 0), |f| (f.accounts_start, f.accounts_end))
+    }
+
+    /// Copies of the running instruction's accounts.
+    pub fn instruction_accounts(&self) -> Vec<InstructionAccount> {
+        let (start, end) = self.frame_range();
+        self.accounts
+            .borrow()
+            .get(start..end)
+            .map(<[_]>::to_vec)
+            .unwrap_or_default()
     }
 
     /// Number of accounts of the running instruction.
     pub fn instruction_account_count(&self) -> usize {
-        self.frame_accounts().len()
+        let (start, end) = self.frame_range();
+        end - start
     }
 
     /// Account `i` of the running instruction; `NotEnoughAccountKeys` past the end.
     pub fn instruction_account(&self, i: usize) -> Result<InstructionAccount, InstructionError> {
-        self.frame_accounts()
-            .get(i)
+        let (start, end) = self.frame_range();
+        if i >= end - start {
+            return Err(InstructionError::NotEnoughAccountKeys);
+        }
+        self.accounts
+            .borrow()
+            .get(start + i)
             .copied()
             .ok_or(InstructionError::NotEnoughAccountKeys)
     }
@@ -147,7 +170,8 @@ impl<'a> InvokeContext<'a> {
         i: usize,
     ) -> Result<BorrowedAccount<'_>, InstructionError> {
         let ia = self.instruction_account(i)?;
-        let frame = self.stack.last().ok_or(InstructionError::CallDepth)?;
+        let stack = self.stack.borrow();
+        let frame = stack.last().ok_or(InstructionError::CallDepth)?;
         let cell = self
             .tx
             .account_cell(ia.index_in_transaction as usize)
@@ -239,14 +263,14 @@ impl<'a> InvokeContext<'a> {
     // ----- cross-program invocation -----
 
     /// Call another program with the running program's authority [4].
-    pub fn invoke(&mut self, instruction: &Instruction) -> Result<(), InstructionError> {
+    pub fn invoke(&self, instruction: &Instruction) -> Result<(), InstructionError> {
         self.invoke_signed(instruction, &[])
     }
 
     /// Call another program, also signing for the PDAs of the running program
     /// that `signers_seeds` derive [4.3], [5].
     pub fn invoke_signed(
-        &mut self,
+        &self,
         instruction: &Instruction,
         signers_seeds: &[&[&[u8]]],
     ) -> Result<(), InstructionError> {
@@ -289,7 +313,7 @@ impl<'a> InvokeContext<'a> {
             signers.push(key);
         }
 
-        let caller = self.frame_accounts();
+        let caller = self.instruction_accounts();
         let caller_position = |key: &Pubkey| -> Result<InstructionAccount, InstructionError> {
             let idx = self
                 .tx
@@ -364,30 +388,37 @@ impl<'a> InvokeContext<'a> {
     /// depth [4.6]), run the program catching panics, check the frame's
     /// balance, pop. Shared by top-level instructions and CPIs.
     pub fn process_instruction(
-        &mut self,
+        &self,
         program_id: Pubkey,
         accounts: &[InstructionAccount],
         data: &[u8],
     ) -> Result<(), InstructionError> {
-        if self.stack.iter().any(|f| f.program_id == program_id)
-            && self.stack.last().map(|f| f.program_id) != Some(program_id)
-        {
-            return Err(InstructionError::ReentrancyNotAllowed);
-        }
-        if let Some(caller) = self.stack.last() {
-            let sum = self.unique_lamport_sum(caller.accounts_start, caller.accounts_end)?;
-            if sum != caller.lamport_sum {
+        let (depth, caller) = {
+            let stack = self.stack.borrow();
+            if stack.iter().any(|f| f.program_id == program_id)
+                && stack.last().map(|f| f.program_id) != Some(program_id)
+            {
+                return Err(InstructionError::ReentrancyNotAllowed);
+            }
+            (
+                stack.len() + 1,
+                stack
+                    .last()
+                    .map(|c| (c.accounts_start, c.accounts_end, c.lamport_sum)),
+            )
+        };
+        if let Some((start, end, expected)) = caller {
+            if self.unique_lamport_sum(start, end)? != expected {
                 return Err(InstructionError::UnbalancedInstruction);
             }
         }
-        if self.trace_len >= self.env.config.max_instruction_trace_length {
+        if self.trace_len.get() >= self.env.config.max_instruction_trace_length {
             return Err(InstructionError::MaxInstructionTraceLengthExceeded);
         }
-        self.trace_len += 1;
-        if self.stack.len() >= self.env.config.max_call_depth {
+        self.trace_len.set(self.trace_len.get() + 1);
+        if depth > self.env.config.max_call_depth {
             return Err(InstructionError::CallDepth);
         }
-        let depth = self.stack.len() + 1;
         self.log_with(|| format!("Program {program_id} invoke [{depth}]"));
 
         let programs = self.env.programs;
@@ -398,13 +429,16 @@ impl<'a> InvokeContext<'a> {
         };
         let builtin = program.is_builtin();
 
-        let start = self.accounts.len();
-        self.accounts.extend_from_slice(accounts);
-        let end = self.accounts.len();
+        let (start, end) = {
+            let mut arena = self.accounts.borrow_mut();
+            let start = arena.len();
+            arena.extend_from_slice(accounts);
+            (start, arena.len())
+        };
         let lamport_sum = match self.unique_lamport_sum(start, end) {
             Ok(s) => s,
             Err(e) => {
-                self.accounts.truncate(start);
+                self.accounts.borrow_mut().truncate(start);
                 return Err(e);
             }
         };
@@ -420,7 +454,7 @@ impl<'a> InvokeContext<'a> {
                 })
                 .collect()
         };
-        self.stack.push(Frame {
+        self.stack.borrow_mut().push(Frame {
             program_id,
             builtin,
             accounts_start: start,
@@ -442,8 +476,8 @@ impl<'a> InvokeContext<'a> {
             });
         }
 
-        self.stack.pop();
-        self.accounts.truncate(start);
+        self.stack.borrow_mut().pop();
+        self.accounts.borrow_mut().truncate(start);
         if !builtin {
             let used = units_at_start.saturating_sub(self.meter.remaining());
             self.log_with(|| {
@@ -458,7 +492,8 @@ impl<'a> InvokeContext<'a> {
     }
 
     fn unique_lamport_sum(&self, start: usize, end: usize) -> Result<u128, InstructionError> {
-        let frame = self.accounts.get(start..end).unwrap_or(&[]);
+        let arena = self.accounts.borrow();
+        let frame = arena.get(start..end).unwrap_or(&[]);
         self.tx.lamport_sum(
             frame
                 .iter()
@@ -488,7 +523,7 @@ impl<'a> InvokeContext<'a> {
 /// Call the program, turning a panic into `ProgramFailedToComplete`.
 fn run_program(
     program: &dyn Program,
-    ctx: &mut InvokeContext<'_>,
+    ctx: &InvokeContext<'_>,
     data: &[u8],
 ) -> Result<(), InstructionError> {
     // Unwind safety: after a panic the transaction fails, and its accounts

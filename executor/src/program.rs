@@ -12,12 +12,14 @@ use crate::InvokeContext;
 ///
 /// `process` reads its accounts and changes them only through
 /// [`InvokeContext::borrow_instruction_account`], which enforces the mutation
-/// rules, and may call other programs through the invoke context. Returning
+/// rules, and may call other programs through the invoke context. Account
+/// borrows still held when it invokes another program make the callee's
+/// borrow of the same account fail with `AccountBorrowFailed`. Returning
 /// an error fails the instruction (and so the transaction); a panic is caught
 /// and reported as `ProgramFailedToComplete`.
 pub trait Program: Send + Sync {
     /// Run one instruction with input `data`.
-    fn process(&self, ctx: &mut InvokeContext<'_>, data: &[u8]) -> Result<(), InstructionError>;
+    fn process(&self, ctx: &InvokeContext<'_>, data: &[u8]) -> Result<(), InstructionError>;
 
     /// Whether this is a builtin of the runtime (system, token). Builtins log
     /// no `consumed` line and are exempt from the 10 KiB per-instruction

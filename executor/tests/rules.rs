@@ -24,7 +24,7 @@ fn u64_at(d: &[u8], at: usize) -> u64 {
 }
 
 impl Program for Ops {
-    fn process(&self, ctx: &mut InvokeContext<'_>, d: &[u8]) -> Result<(), InstructionError> {
+    fn process(&self, ctx: &InvokeContext<'_>, d: &[u8]) -> Result<(), InstructionError> {
         ctx.consume_checked(10)?;
         match d[0] {
             // set lamports of account d[1]

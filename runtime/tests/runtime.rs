@@ -16,7 +16,7 @@ const FAIL: Pubkey = Pubkey::new_from_array([9; 32]);
 struct Fail;
 
 impl Program for Fail {
-    fn process(&self, _ctx: &mut InvokeContext<'_>, data: &[u8]) -> Result<(), InstructionError> {
+    fn process(&self, _ctx: &InvokeContext<'_>, data: &[u8]) -> Result<(), InstructionError> {
         match data.first() {
             Some(code) => Err(InstructionError::Custom(*code as u32)),
             None => panic!("hostile program"),

@@ -97,7 +97,7 @@ pub const DEFAULT_COMPUTE_UNITS: u64 = 150;
 pub struct SystemProgram;
 
 impl Program for SystemProgram {
-    fn process(&self, ctx: &mut InvokeContext<'_>, data: &[u8]) -> Result<(), InstructionError> {
+    fn process(&self, ctx: &InvokeContext<'_>, data: &[u8]) -> Result<(), InstructionError> {
         ctx.consume_checked(DEFAULT_COMPUTE_UNITS)?;
         let ctx: &InvokeContext<'_> = ctx;
         match SystemInstruction::decode(data)? {

@@ -124,7 +124,7 @@ pub const ID: Pubkey = ids::TOKEN_PROGRAM;
 pub struct TokenProgram;
 
 impl Program for TokenProgram {
-    fn process(&self, ctx: &mut InvokeContext<'_>, data: &[u8]) -> Result<(), InstructionError> {
+    fn process(&self, ctx: &InvokeContext<'_>, data: &[u8]) -> Result<(), InstructionError> {
         let ix = TokenInstruction::unpack(data)?;
         ctx.consume_checked(ix.units())?;
         let ctx: &InvokeContext<'_> = ctx;
