@@ -76,6 +76,10 @@ pub struct InvokeContext<'a> {
     accounts: RefCell<Vec<InstructionAccount>>,
     trace_len: Cell<usize>,
     logs: RefCell<Vec<String>>,
+    /// The first error of a failed (uncatchable) CPI. A failing callee
+    /// cannot be caught [4.10]: even if its caller ignores the error, every
+    /// frame above it fails with it.
+    cpi_failure: Cell<Option<InstructionError>>,
 }
 
 impl<'a> InvokeContext<'a> {
@@ -89,6 +93,7 @@ impl<'a> InvokeContext<'a> {
             accounts: RefCell::new(Vec::new()),
             trace_len: Cell::new(0),
             logs: RefCell::new(Vec::new()),
+            cpi_failure: Cell::new(None),
         }
     }
 
@@ -274,13 +279,25 @@ impl<'a> InvokeContext<'a> {
         instruction: &Instruction,
         signers_seeds: &[&[&[u8]]],
     ) -> Result<(), InstructionError> {
-        let callee_accounts = self.prepare_cpi(instruction, signers_seeds)?;
-        let cp = self.tx.checkpoint();
-        let result =
-            self.process_instruction(instruction.program_id, &callee_accounts, &instruction.data);
-        match result {
-            Ok(()) => self.tx.checkpoint_commit(cp),
-            Err(_) => self.tx.checkpoint_revert(cp),
+        let result = self
+            .prepare_cpi(instruction, signers_seeds)
+            .and_then(|callee_accounts| {
+                let cp = self.tx.checkpoint();
+                let r = self.process_instruction(
+                    instruction.program_id,
+                    &callee_accounts,
+                    &instruction.data,
+                );
+                match r {
+                    Ok(()) => self.tx.checkpoint_commit(cp),
+                    Err(_) => self.tx.checkpoint_revert(cp),
+                }
+                r
+            });
+        if let Err(e) = result {
+            if self.cpi_failure.get().is_none() {
+                self.cpi_failure.set(Some(e));
+            }
         }
         result
     }
@@ -466,6 +483,9 @@ impl<'a> InvokeContext<'a> {
         let units_at_start = self.meter.remaining();
 
         let mut result = run_program(program, self, data);
+        if let (Ok(()), Some(e)) = (&result, self.cpi_failure.get()) {
+            result = Err(e);
+        }
         if result.is_ok() {
             result = self.unique_lamport_sum(start, end).and_then(|s| {
                 if s == lamport_sum {

@@ -93,6 +93,17 @@ impl Program for Ops {
             }
             // set return data to the rest
             11 => ctx.set_return_data(&d[1..]),
+            // invoke self with a failing op, ignore the error, succeed
+            12 => {
+                let me = *ctx.instruction_account_key(0)?;
+                let ix = Instruction {
+                    program_id: PROG,
+                    accounts: vec![AccountMeta::new_readonly(me, false)],
+                    data: vec![9],
+                };
+                let _ignored = ctx.invoke(&ix);
+                Ok(())
+            }
             _ => Err(InstructionError::InvalidInstructionData),
         }
     }
@@ -387,6 +398,16 @@ fn cpi_privilege_escalation_and_depth() {
         run(accs, metas, d).result,
         Err(InstructionError::MissingAccount)
     );
+}
+
+#[test]
+fn an_ignored_callee_error_still_fails_the_instruction() {
+    let out = run(
+        vec![(PROG, Account::default())],
+        vec![AccountMeta::new_readonly(PROG, false)],
+        vec![12],
+    );
+    assert_eq!(out.result, Err(InstructionError::Custom(42)));
 }
 
 #[test]
