@@ -18,7 +18,7 @@ use baton_types::{
     TransactionError,
 };
 use rayon::prelude::*;
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// Default most accounts one transaction may lock (Agave's limit).
 pub const DEFAULT_ACCOUNT_LOCK_LIMIT: usize = 64;
@@ -61,11 +61,6 @@ impl TransactionResult {
             return_data: None,
         }
     }
-
-    /// Whether the transaction was executed (and charged), successfully or not.
-    pub fn was_executed(&self) -> bool {
-        self.fee > 0 || self.status.is_ok()
-    }
 }
 
 /// Engine faults: storage and configuration problems, never transaction failures.
@@ -90,6 +85,38 @@ pub enum RuntimeError {
     LockLimit(usize),
 }
 
+/// Signatures of processed transactions, grouped by the blockhash they
+/// name so that they expire with it, as Agave's status cache does. Like
+/// Agave's cache it keeps a short key per signature (16 of its 64 bytes):
+/// a false "already processed" needs two signatures agreeing on 128 bits.
+#[derive(Debug, Default)]
+struct SignatureHistory {
+    by_blockhash: FxHashMap<Hash, FxHashSet<u128>>,
+}
+
+impl SignatureHistory {
+    fn key(tx: &Transaction) -> u128 {
+        let sig = tx.signature().copied().unwrap_or_default();
+        let mut k = [0u8; 16];
+        k.copy_from_slice(&sig.0[..16]);
+        u128::from_le_bytes(k)
+    }
+
+    /// Record `tx`; false if it was already recorded.
+    fn insert(&mut self, tx: &Transaction) -> bool {
+        self.by_blockhash
+            .entry(tx.message.recent_blockhash)
+            .or_default()
+            .insert(Self::key(tx))
+    }
+
+    fn forget(&mut self, tx: &Transaction) {
+        if let Some(set) = self.by_blockhash.get_mut(&tx.message.recent_blockhash) {
+            set.remove(&Self::key(tx));
+        }
+    }
+}
+
 /// The Baton engine: an account store, programs, sysvars, and a batch
 /// pipeline that runs transactions in parallel with serial semantics.
 pub struct Runtime {
@@ -99,7 +126,7 @@ pub struct Runtime {
     config: ExecutionConfig,
     sigverify: bool,
     blockhash_check: bool,
-    history: Option<FxHashSet<Signature>>,
+    history: Option<SignatureHistory>,
     blockhashes: VecDeque<Hash>,
     lock_limit: usize,
     threads: usize,
@@ -145,7 +172,7 @@ impl Runtime {
             config: ExecutionConfig::default(),
             sigverify: true,
             blockhash_check: true,
-            history: Some(FxHashSet::default()),
+            history: Some(SignatureHistory::default()),
             blockhashes: VecDeque::from([genesis]),
             lock_limit: DEFAULT_ACCOUNT_LOCK_LIMIT,
             threads: 0,
@@ -177,7 +204,7 @@ impl Runtime {
 
     /// Reject transactions whose signature was already processed (on by default).
     pub fn with_transaction_history(mut self, on: bool) -> Self {
-        self.history = on.then(FxHashSet::default);
+        self.history = on.then(SignatureHistory::default);
         self
     }
 
@@ -327,7 +354,18 @@ impl Runtime {
     pub fn expire_blockhash(&mut self) {
         let next = Hash::hashv(&[b"baton blockhash", &self.latest_blockhash().0]);
         self.blockhashes.push_front(next);
-        self.blockhashes.truncate(MAX_RECENT_BLOCKHASHES);
+        if self.blockhashes.len() > MAX_RECENT_BLOCKHASHES {
+            for expired in self.blockhashes.drain(MAX_RECENT_BLOCKHASHES..) {
+                // A transaction naming an expired blockhash is refused
+                // before its signature is looked at, so its history can go
+                // (unless blockhash checks are off, when nothing expires).
+                if self.blockhash_check {
+                    if let Some(h) = &mut self.history {
+                        h.by_blockhash.remove(&expired);
+                    }
+                }
+            }
+        }
         self.sysvars.clock.slot += 1;
         self.sync_recent_blockhashes();
     }
@@ -421,16 +459,15 @@ impl Runtime {
             }
         }
 
-        let mut seen: FxHashSet<Signature> = FxHashSet::default();
         for (tx, p) in txs.iter().zip(pre.iter_mut()) {
             if p.is_some() {
                 continue;
             }
-            *p = self.admit(tx, &mut seen).err();
+            *p = self.admit(tx).err();
         }
 
         let accepted: Vec<usize> = (0..txs.len()).filter(|&i| pre[i].is_none()).collect();
-        let slots: Vec<OnceLock<TransactionResult>> =
+        let slots: Vec<OnceLock<(TransactionResult, bool)>> =
             (0..accepted.len()).map(|_| OnceLock::new()).collect();
         let store_errors = Mutex::new(Vec::new());
         {
@@ -443,7 +480,7 @@ impl Runtime {
                 };
                 let tx = &txs[i];
                 let result = match process_message(&tx.message, &load, env) {
-                    Err(e) => TransactionResult::rejected(tx, e),
+                    Err(e) => (TransactionResult::rejected(tx, e), false),
                     Ok(outcome) => {
                         let status = match store.commit(&outcome.changes) {
                             Ok(()) => outcome.status,
@@ -454,14 +491,15 @@ impl Runtime {
                                 Err(TransactionError::CommitCancelled)
                             }
                         };
-                        TransactionResult {
+                        let r = TransactionResult {
                             signature: tx.signature().copied().unwrap_or_default(),
                             status,
                             logs: outcome.logs,
                             compute_units_consumed: outcome.compute_units_consumed,
                             fee: outcome.fee,
                             return_data: outcome.return_data,
-                        }
+                        };
+                        (r, true)
                     }
                 };
                 let _ = slot.set(result);
@@ -481,41 +519,42 @@ impl Runtime {
             .extend(store_errors.into_inner().unwrap_or_default());
 
         let mut executed = slots.into_iter().map(|s| s.into_inner());
-        let results: Vec<TransactionResult> = txs
-            .iter()
-            .zip(pre)
-            .map(|(tx, p)| match p {
+        let mut results = Vec::with_capacity(txs.len());
+        for (tx, p) in txs.iter().zip(pre) {
+            results.push(match p {
                 Some(e) => TransactionResult::rejected(tx, e),
-                None => executed.next().flatten().unwrap_or_else(|| {
-                    TransactionResult::rejected(tx, TransactionError::CommitCancelled)
-                }),
-            })
-            .collect();
-        if let Some(history) = &mut self.history {
-            history.extend(
-                results
-                    .iter()
-                    .filter(|r| r.was_executed())
-                    .map(|r| r.signature),
-            );
+                None => {
+                    let (r, was_executed) = executed.next().flatten().unwrap_or_else(|| {
+                        (
+                            TransactionResult::rejected(tx, TransactionError::CommitCancelled),
+                            false,
+                        )
+                    });
+                    // Admission recorded the signature; forget it when the
+                    // executor refused the transaction (fee payer unable to
+                    // pay), so it may be sent again once it can, as in Agave.
+                    if !was_executed {
+                        if let Some(h) = &mut self.history {
+                            h.forget(tx);
+                        }
+                    }
+                    r
+                }
+            });
         }
         results
     }
 
     /// The checks after signature verification: account locks, blockhash,
-    /// and the signature against history and earlier transactions of the batch.
-    fn admit(
-        &self,
-        tx: &Transaction,
-        seen: &mut FxHashSet<Signature>,
-    ) -> Result<(), TransactionError> {
+    /// and the signature against the history (which also holds the earlier
+    /// transactions of this batch).
+    fn admit(&mut self, tx: &Transaction) -> Result<(), TransactionError> {
         validate_account_locks(&tx.message.account_keys, self.lock_limit)?;
         if self.blockhash_check && !self.blockhashes.contains(&tx.message.recent_blockhash) {
             return Err(TransactionError::BlockhashNotFound);
         }
-        if let Some(history) = &self.history {
-            let sig = tx.signature().copied().unwrap_or_default();
-            if history.contains(&sig) || !seen.insert(sig) {
+        if let Some(history) = &mut self.history {
+            if !history.insert(tx) {
                 return Err(TransactionError::AlreadyProcessed);
             }
         }

@@ -376,3 +376,31 @@ fn parallel_batch_equals_serial() {
     assert_eq!(serial.state_hash(), parallel.state_hash());
     assert!(a.iter().any(|r| r.status.is_err()));
 }
+
+#[test]
+fn a_transaction_refused_for_its_fee_may_be_sent_again() {
+    let mut rt = runtime();
+    let poor = kp(4);
+    let tx = signed(
+        &rt,
+        &[system::instruction::transfer(
+            &poor.pubkey(),
+            &Pubkey::new_from_u64(2),
+            1_000_000,
+        )],
+        &poor,
+    );
+    assert_eq!(
+        rt.execute_batch(std::slice::from_ref(&tx))[0].status,
+        Err(TransactionError::AccountNotFound)
+    );
+    rt.airdrop(&poor.pubkey(), 10_000_000).unwrap();
+    assert_eq!(
+        rt.execute_batch(std::slice::from_ref(&tx))[0].status,
+        Ok(())
+    );
+    assert_eq!(
+        rt.execute_batch(&[tx])[0].status,
+        Err(TransactionError::AlreadyProcessed)
+    );
+}
