@@ -7,5 +7,6 @@
 //! - [`system`]: Solana's system program — accounts, transfers, seeds and
 //!   durable nonces — with Agave's checks, errors and wire encoding.
 
+pub mod scripted;
 pub mod system;
 pub mod token;

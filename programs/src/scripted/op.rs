@@ -1,0 +1,185 @@
+//! The operations of a script and their encoding.
+
+use baton_types::InstructionError;
+use bincode::Options;
+use serde::{Deserialize, Serialize};
+
+/// Most bytes of script data [`decode`] accepts: a bound on what a
+/// malformed length prefix could make the decoder allocate.
+pub const MAX_SCRIPT_LEN: u64 = 16 * 1024 * 1024;
+
+/// An account named by an operation: its index among the running
+/// instruction's accounts, or a raw key (for an invoke's program or metas
+/// only, so that scripts can name accounts the caller does not have and
+/// provoke `MissingAccount`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AccountRef {
+    /// Index among the running instruction's accounts.
+    Index(u16),
+    /// A key, used as it is.
+    Key([u8; 32]),
+}
+
+/// One account meta of an invoke.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Meta {
+    /// The account.
+    pub account: AccountRef,
+    /// Signer in the callee.
+    pub is_signer: bool,
+    /// Writable in the callee.
+    pub is_writable: bool,
+}
+
+/// The instruction data an invoke passes to its callee.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Payload {
+    /// A script, encoded with [`encode`]: for a scripted callee.
+    Script(Vec<Op>),
+    /// Bytes passed as they are: for any other callee (a system transfer, say).
+    Raw(Vec<u8>),
+}
+
+impl Payload {
+    /// The callee's instruction data.
+    pub fn to_data(&self) -> Vec<u8> {
+        match self {
+            Self::Script(ops) => encode(ops),
+            Self::Raw(bytes) => bytes.clone(),
+        }
+    }
+}
+
+/// A cross-program invocation made by a script.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invoke {
+    /// The callee program: usually an index among the running
+    /// instruction's accounts (the callee must be one of them [4.4]).
+    pub program: AccountRef,
+    /// The callee's account metas, in order.
+    pub accounts: Vec<Meta>,
+    /// Signer seed sets; empty means `invoke`, otherwise `invoke_signed`
+    /// with these sets (each a list of seeds).
+    pub seeds: Vec<Vec<Vec<u8>>>,
+    /// The callee's instruction data.
+    pub payload: Payload,
+}
+
+/// One operation of a script. Account fields are indices among the running
+/// instruction's accounts; every write goes through `BorrowedAccount`, so the
+/// mutation rules of §2 apply as they would to any program.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Op {
+    /// Write `bytes` at `offset` of the account's data (`AccountDataTooSmall`
+    /// past its end).
+    Write {
+        /// The account.
+        account: u16,
+        /// Where to write.
+        offset: u64,
+        /// What to write.
+        bytes: Vec<u8>,
+    },
+    /// Resize the account's data to `len` bytes, zero-filling growth.
+    Resize {
+        /// The account.
+        account: u16,
+        /// The new length.
+        len: u64,
+    },
+    /// Debit `from` and credit `to` by `lamports` (a direct lamport move:
+    /// `from` must be owned by the running program).
+    Transfer {
+        /// The debited account.
+        from: u16,
+        /// The credited account.
+        to: u16,
+        /// How much.
+        lamports: u64,
+    },
+    /// Credit the account alone (unbalances the instruction unless undone).
+    Credit {
+        /// The account.
+        account: u16,
+        /// How much.
+        lamports: u64,
+    },
+    /// Debit the account alone (unbalances the instruction unless undone).
+    Debit {
+        /// The account.
+        account: u16,
+        /// How much.
+        lamports: u64,
+    },
+    /// Set the transaction's return data.
+    SetReturnData(Vec<u8>),
+    /// Check that the return data is `bytes` set by the program at `program`;
+    /// fails with `Custom(`[`ERR_RETURN_DATA_MISMATCH`]`)` otherwise.
+    ExpectReturnData {
+        /// The program expected to have set it.
+        program: AccountRef,
+        /// The bytes expected.
+        bytes: Vec<u8>,
+    },
+    /// Assign the account to `owner`.
+    Assign {
+        /// The account.
+        account: u16,
+        /// The new owner.
+        owner: [u8; 32],
+    },
+    /// Mark the account executable.
+    SetExecutable {
+        /// The account.
+        account: u16,
+    },
+    /// Fail with `Custom(code)`.
+    Fail(u32),
+    /// Panic (the executor reports `ProgramFailedToComplete`).
+    Panic,
+    /// Charge this many compute units.
+    ConsumeUnits(u64),
+    /// Borrow `a`, then `b` while `a` is still borrowed.
+    BorrowTwice {
+        /// Borrowed first.
+        a: u16,
+        /// Borrowed second, while `a` is held.
+        b: u16,
+    },
+    /// Log `Program log: <text>`.
+    Log(String),
+    /// Do nothing: bytes that make the instruction data longer.
+    Noop(Vec<u8>),
+    /// Invoke another program; its failure fails this instruction [4.10].
+    Invoke(Invoke),
+    /// Invoke another program and ignore the result, going on with the
+    /// script. The engine still fails the transaction with the callee's
+    /// error [4.10]: a failed CPI cannot be caught.
+    InvokeIgnoreError(Invoke),
+}
+
+/// Custom error code of a failed [`Op::ExpectReturnData`].
+pub const ERR_RETURN_DATA_MISMATCH: u32 = 0x5C_0001;
+
+fn options() -> impl Options {
+    bincode::DefaultOptions::new()
+        .with_fixint_encoding()
+        .with_little_endian()
+        .with_limit(MAX_SCRIPT_LEN)
+}
+
+/// Encode a script as instruction data (bincode, fixed-width little-endian
+/// integers; enum variants as `u32` tags in declaration order, vectors and
+/// strings with `u64` length prefixes).
+pub fn encode(script: &[Op]) -> Vec<u8> {
+    // Plain data into a Vec: serialization cannot fail below the limit.
+    options().serialize(script).unwrap_or_default()
+}
+
+/// Decode instruction data into a script; `InvalidInstructionData` when it
+/// does not decode or has trailing bytes.
+pub fn decode(data: &[u8]) -> Result<Vec<Op>, InstructionError> {
+    options()
+        .deserialize(data)
+        .map_err(|_| InstructionError::InvalidInstructionData)
+}
