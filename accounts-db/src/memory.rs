@@ -1,0 +1,517 @@
+//! The in-memory store: sharded hash maps under reader-writer locks.
+
+use std::collections::hash_map::{Entry as MapEntry, HashMap};
+use std::fmt;
+use std::path::Path;
+
+use baton_types::{Account, Pubkey, MAX_PERMITTED_DATA_LENGTH};
+use parking_lot::RwLock;
+use rayon::prelude::*;
+
+use crate::hash::hash_fields;
+use crate::{
+    AccountsCommit, AccountsRead, AccountsStore, HashSum, PubkeyHasherBuilder, StateHash,
+    StoreError,
+};
+
+/// How many shards a store has. Not a power of two on purpose: with 2^k
+/// shards a store of 1,000,000 accounts puts ~0.95·2^m entries in each, just
+/// past the 7/8 load limit of the hash table, and every shard doubles to a
+/// table that is half empty; 192 shards leave them 64% full.
+const SHARDS: usize = 192;
+
+/// The capacity a shard's pending lists keep after a flush.
+const FLUSHED_CAPACITY: usize = 256;
+
+/// One account as the store keeps it: 72 bytes plus the data, which is a
+/// boxed slice (16 bytes, no spare capacity) rather than a `Vec` (24 bytes).
+struct Entry {
+    lamports: u64,
+    rent_epoch: u64,
+    owner: Pubkey,
+    data: Box<[u8]>,
+    executable: bool,
+    /// Whether this entry's digest is included in its shard's `sum`. An
+    /// entry that is not counted has its key in the shard's `dirty` list.
+    counted: bool,
+}
+
+impl Entry {
+    fn new(account: &Account) -> Self {
+        Self {
+            lamports: account.lamports,
+            rent_epoch: account.rent_epoch,
+            owner: account.owner,
+            data: Box::from(account.data.as_slice()),
+            executable: account.executable,
+            counted: false,
+        }
+    }
+
+    fn from_owned(account: Account) -> Self {
+        Self {
+            lamports: account.lamports,
+            rent_epoch: account.rent_epoch,
+            owner: account.owner,
+            data: account.data.into_boxed_slice(),
+            executable: account.executable,
+            counted: false,
+        }
+    }
+
+    fn to_account(&self) -> Account {
+        Account {
+            lamports: self.lamports,
+            data: self.data.to_vec(),
+            owner: self.owner,
+            executable: self.executable,
+            rent_epoch: self.rent_epoch,
+        }
+    }
+
+    fn digest(&self, key: &Pubkey) -> [u8; 32] {
+        hash_fields(
+            key,
+            self.lamports,
+            self.rent_epoch,
+            &self.owner,
+            self.executable,
+            &self.data,
+        )
+    }
+}
+
+/// One shard: a map and its part of the state hash, kept up to date lazily.
+///
+/// Invariant: `sum` is the sum of the digests of every counted entry in
+/// `map` plus every entry in `retired`. `flush` subtracts the retired digests
+/// and adds the digests of the uncounted entries, after which `sum` is the
+/// sum over `map` exactly. A commit thus costs no hashing at all; each
+/// account changed between two state hashes is hashed once (plus once more
+/// for its old value, if that had been counted), and unchanged accounts are
+/// never hashed again.
+struct Shard {
+    map: HashMap<Pubkey, Entry, PubkeyHasherBuilder>,
+    sum: HashSum,
+    /// Keys whose entries may be uncounted: a superset of the uncounted keys
+    /// in `map`, possibly with repeats and keys since removed.
+    dirty: Vec<Pubkey>,
+    /// Counted entries replaced or removed since the last flush; their
+    /// digests are still in `sum`.
+    retired: Vec<(Pubkey, Entry)>,
+}
+
+impl Shard {
+    fn new(capacity: usize, hasher: PubkeyHasherBuilder) -> Self {
+        Self {
+            map: HashMap::with_capacity_and_hasher(capacity, hasher),
+            sum: HashSum::ZERO,
+            dirty: Vec::new(),
+            retired: Vec::new(),
+        }
+    }
+
+    /// Store `entry` at `key`; returns an entry to drop once the lock is
+    /// released.
+    fn put(&mut self, key: Pubkey, entry: Entry) -> Option<Entry> {
+        let garbage = match self.map.entry(key) {
+            MapEntry::Occupied(mut o) => {
+                let old = std::mem::replace(o.get_mut(), entry);
+                if old.counted {
+                    self.retired.push((key, old));
+                    self.dirty.push(key);
+                    None
+                } else {
+                    // Never hashed: its key is already in `dirty`.
+                    Some(old)
+                }
+            }
+            MapEntry::Vacant(v) => {
+                v.insert(entry);
+                self.dirty.push(key);
+                None
+            }
+        };
+        self.bound_dirty();
+        garbage
+    }
+
+    /// Remove `key`; returns an entry to drop once the lock is released.
+    fn remove(&mut self, key: &Pubkey) -> Option<Entry> {
+        let old = self.map.remove(key)?;
+        if old.counted {
+            self.retired.push((*key, old));
+            None
+        } else {
+            // Its key stays in `dirty`, where `flush` will skip it.
+            Some(old)
+        }
+    }
+
+    /// `dirty` grows past the map only when keys are removed and created
+    /// again; flushing then keeps it bounded, at an amortised cost of less
+    /// than one hash per push.
+    fn bound_dirty(&mut self) {
+        if self.dirty.len() > 2 * self.map.len() + 1024 {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        for (key, old) in self.retired.drain(..) {
+            self.sum.sub(&old.digest(&key));
+        }
+        for key in self.dirty.drain(..) {
+            if let Some(e) = self.map.get_mut(&key) {
+                if !e.counted {
+                    self.sum.add(&e.digest(&key));
+                    e.counted = true;
+                }
+            }
+        }
+        // A bulk load leaves these lists as long as the map; give that
+        // memory back rather than keep it for the next small batch.
+        self.dirty.shrink_to(FLUSHED_CAPACITY);
+        self.retired.shrink_to(FLUSHED_CAPACITY);
+    }
+}
+
+/// Pads a shard to its own cache lines so that locks of neighbouring shards
+/// taken by different cores do not share a line.
+#[repr(align(128))]
+struct Padded(RwLock<Shard>);
+
+/// The default [`AccountsStore`]: accounts in memory, in 192 hash-map shards
+/// each behind a `parking_lot` reader-writer lock.
+///
+/// A key's shard is chosen from its hash, so concurrent commits of disjoint
+/// keys nearly always take different locks, and readers share them. A load
+/// takes one shared lock and copies the account out; a commit takes one
+/// exclusive lock per account and does no hashing, which is deferred to
+/// [`AccountsStore::state_hash`] (see the crate documentation).
+pub struct InMemoryAccounts {
+    shards: Box<[Padded]>,
+    hasher: PubkeyHasherBuilder,
+}
+
+impl Default for InMemoryAccounts {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for InMemoryAccounts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("InMemoryAccounts")
+            .field("len", &self.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl InMemoryAccounts {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::with_capacity(0)
+    }
+
+    /// An empty store with room for about `capacity` accounts before any
+    /// table grows.
+    pub fn with_capacity(capacity: usize) -> Self {
+        Self::with_capacity_and_hasher(capacity, PubkeyHasherBuilder::new())
+    }
+
+    /// [`InMemoryAccounts::with_capacity`] with a given key hasher (e.g. a
+    /// fixed seed for reproducible benchmarks). Results never depend on it.
+    pub fn with_capacity_and_hasher(capacity: usize, hasher: PubkeyHasherBuilder) -> Self {
+        let per_shard = if capacity == 0 {
+            0
+        } else {
+            // The mean plus three standard deviations of a shard's share.
+            let mean = capacity / SHARDS;
+            mean + 3 * (mean as f64).sqrt() as usize + 8
+        };
+        let shards = (0..SHARDS)
+            .map(|_| Padded(RwLock::new(Shard::new(per_shard, hasher))))
+            .collect();
+        Self { shards, hasher }
+    }
+
+    /// The shard holding `key`. The index comes from bits 24..56 of the hash
+    /// by a multiply-shift; the hash table inside the shard uses the low bits
+    /// (bucket index) and the top seven (tag), so the three do not correlate.
+    #[inline(always)]
+    fn shard(&self, key: &Pubkey) -> &RwLock<Shard> {
+        let h = self.hasher.hash_key(key);
+        let x = u64::from((h >> 24) as u32);
+        let i = ((x * SHARDS as u64) >> 32) as usize;
+        // `i < SHARDS` always; `get` keeps it free of panics all the same.
+        match self.shards.get(i) {
+            Some(p) => &p.0,
+            None => &self.shards[0].0,
+        }
+    }
+
+    /// Store an owned account without copying its data. Same rules as
+    /// [`AccountsCommit::commit`]: zero lamports removes.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::DataTooLarge`], and the store is unchanged.
+    pub fn store_account(&self, key: Pubkey, account: Account) -> Result<(), StoreError> {
+        check_len(&key, &account)?;
+        let garbage = if account.lamports == 0 {
+            self.shard(&key).write().remove(&key)
+        } else {
+            let entry = Entry::from_owned(account);
+            self.shard(&key).write().put(key, entry)
+        };
+        drop(garbage);
+        Ok(())
+    }
+
+    /// Write the store to a snapshot file at `path`, atomically replacing
+    /// any file there. See [`crate::save_snapshot`].
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Io`] naming the path that failed; the file at `path`
+    /// is then as it was.
+    pub fn save_snapshot(&self, path: impl AsRef<Path>) -> Result<(), StoreError> {
+        crate::snapshot::save_snapshot(self, path.as_ref())
+    }
+
+    /// Read a store from the snapshot file at `path`, checking all of it.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Io`] when the file cannot be read,
+    /// [`StoreError::UnsupportedVersion`], or [`StoreError::CorruptSnapshot`]
+    /// saying what is wrong; never a partly loaded store.
+    pub fn load_snapshot(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let mut reader = crate::SnapshotReader::open(path.as_ref())?;
+        let store = Self::with_capacity(reader.capacity_hint());
+        while let Some((key, account)) = reader.next_account()? {
+            // The reader guarantees nonzero lamports, bounded data and
+            // strictly increasing keys.
+            let entry = Entry::from_owned(account);
+            drop(store.shard(&key).write().put(key, entry));
+        }
+        reader.finish()?;
+        Ok(store)
+    }
+}
+
+fn check_len(key: &Pubkey, account: &Account) -> Result<(), StoreError> {
+    if account.data.len() > MAX_PERMITTED_DATA_LENGTH {
+        return Err(StoreError::DataTooLarge {
+            key: *key,
+            len: account.data.len(),
+            max: MAX_PERMITTED_DATA_LENGTH,
+        });
+    }
+    Ok(())
+}
+
+impl AccountsRead for InMemoryAccounts {
+    #[inline]
+    fn load(&self, key: &Pubkey) -> Option<Account> {
+        self.shard(key).read().map.get(key).map(Entry::to_account)
+    }
+
+    #[inline]
+    fn load_lamports(&self, key: &Pubkey) -> Option<u64> {
+        self.shard(key).read().map.get(key).map(|e| e.lamports)
+    }
+
+    #[inline]
+    fn load_into(&self, key: &Pubkey, out: &mut Account) -> bool {
+        let shard = self.shard(key).read();
+        match shard.map.get(key) {
+            Some(e) => {
+                out.lamports = e.lamports;
+                out.rent_epoch = e.rent_epoch;
+                out.owner = e.owner;
+                out.executable = e.executable;
+                out.data.clear();
+                out.data.extend_from_slice(&e.data);
+                true
+            }
+            None => false,
+        }
+    }
+
+    #[inline]
+    fn contains(&self, key: &Pubkey) -> bool {
+        self.shard(key).read().map.contains_key(key)
+    }
+}
+
+impl AccountsCommit for InMemoryAccounts {
+    fn commit(&self, changes: &[(Pubkey, Account)]) -> Result<(), StoreError> {
+        for (key, account) in changes {
+            check_len(key, account)?;
+        }
+        for (key, account) in changes {
+            let shard = self.shard(key);
+            let garbage = if account.lamports == 0 {
+                shard.write().remove(key)
+            } else {
+                // Copy the data before taking the lock, and free replaced
+                // data after releasing it: the critical section is a probe
+                // and a few stores.
+                let entry = Entry::new(account);
+                shard.write().put(*key, entry)
+            };
+            drop(garbage);
+        }
+        Ok(())
+    }
+}
+
+impl AccountsStore for InMemoryAccounts {
+    fn state_hash(&self) -> StateHash {
+        // Each shard is flushed under its own exclusive lock, in parallel;
+        // no two locks are held at once. Addition mod 2^256 is commutative,
+        // so neither the shard count nor the order of the reduction shows in
+        // the result.
+        let (sum, count) = self
+            .shards
+            .par_iter()
+            .map(|p| {
+                let mut shard = p.0.write();
+                if !shard.dirty.is_empty() || !shard.retired.is_empty() {
+                    shard.flush();
+                }
+                (shard.sum, shard.map.len() as u64)
+            })
+            .reduce(
+                || (HashSum::ZERO, 0),
+                |(mut s, n), (s2, n2)| {
+                    s.merge(&s2);
+                    (s, n + n2)
+                },
+            );
+        sum.finalize(count)
+    }
+
+    fn len(&self) -> usize {
+        self.shards.iter().map(|p| p.0.read().map.len()).sum()
+    }
+
+    fn for_each_account(&self, f: &mut dyn FnMut(Pubkey, Account)) -> Result<(), StoreError> {
+        let mut buf = Vec::new();
+        for p in self.shards.iter() {
+            // Copy one shard out, then call `f` with no lock held.
+            buf.extend(p.0.read().map.iter().map(|(k, e)| (*k, e.to_account())));
+            for (k, a) in buf.drain(..) {
+                f(k, a);
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state_hash_of;
+
+    fn acc(lamports: u64, data: &[u8]) -> Account {
+        Account::with_data(lamports, data.to_vec(), &Pubkey::new_from_u64(1_000_000))
+    }
+
+    #[test]
+    fn entry_is_small() {
+        assert_eq!(std::mem::size_of::<Entry>(), 72);
+        assert_eq!(std::mem::size_of::<(Pubkey, Entry)>(), 104);
+    }
+
+    #[test]
+    fn load_commit_and_remove_on_zero() {
+        let s = InMemoryAccounts::new();
+        let k = Pubkey::new_from_u64(1);
+        assert_eq!(s.load(&k), None);
+        s.commit(&[(k, acc(10, b"abc"))]).unwrap();
+        assert_eq!(s.load(&k), Some(acc(10, b"abc")));
+        assert_eq!(s.load_lamports(&k), Some(10));
+        assert!(s.contains(&k));
+        let mut out = acc(1, b"a much longer buffer");
+        assert!(s.load_into(&k, &mut out));
+        assert_eq!(out, acc(10, b"abc"));
+        assert!(!s.load_into(&Pubkey::new_from_u64(2), &mut out));
+        assert_eq!(out, acc(10, b"abc"));
+        assert_eq!(s.len(), 1);
+        s.commit(&[(k, acc(0, b"still has data"))]).unwrap();
+        assert_eq!(s.load(&k), None);
+        assert!(s.is_empty());
+        // Removing what is absent is a no-op.
+        s.commit(&[(k, acc(0, b""))]).unwrap();
+        assert!(s.is_empty());
+    }
+
+    #[test]
+    fn oversized_commit_changes_nothing() {
+        let s = InMemoryAccounts::new();
+        let k1 = Pubkey::new_from_u64(1);
+        let k2 = Pubkey::new_from_u64(2);
+        let big = Account::new(1, MAX_PERMITTED_DATA_LENGTH + 1, &Pubkey::default());
+        let err = s.commit(&[(k1, acc(5, b"")), (k2, big)]).unwrap_err();
+        assert!(matches!(err, StoreError::DataTooLarge { key, .. } if key == k2));
+        assert!(s.is_empty());
+    }
+
+    #[test]
+    fn incremental_hash_matches_from_scratch_under_churn() {
+        let s = InMemoryAccounts::new();
+        let mut model = std::collections::BTreeMap::new();
+        let mut x = 7u64;
+        for round in 0..40 {
+            for _ in 0..200 {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let k = Pubkey::new_from_u64((x >> 33) % 300);
+                let lamports = (x >> 20) % 4; // a quarter of the writes remove
+                let a = acc(lamports, &x.to_le_bytes()[..(x % 9) as usize]);
+                s.commit(&[(k, a.clone())]).unwrap();
+                if lamports == 0 {
+                    model.remove(&k);
+                } else {
+                    model.insert(k, a);
+                }
+            }
+            if round % 3 == 0 {
+                assert_eq!(s.state_hash(), state_hash_of(&model), "round {round}");
+            }
+        }
+        assert_eq!(s.state_hash(), state_hash_of(&model));
+        assert_eq!(s.len(), model.len());
+    }
+
+    #[test]
+    fn dirty_list_stays_bounded_under_create_delete_churn() {
+        let s = InMemoryAccounts::new();
+        let k = Pubkey::new_from_u64(9);
+        for i in 0..100_000u64 {
+            s.commit(&[(k, acc(i % 2, b""))]).unwrap();
+        }
+        let shard = s.shard(&k).read();
+        assert!(shard.dirty.len() <= 1024 + 2 * shard.map.len() + 1);
+        assert!(shard.retired.len() <= 1);
+    }
+
+    #[test]
+    fn counter_keys_spread_evenly_over_shards() {
+        let s = InMemoryAccounts::new();
+        let n = SHARDS as u64 * 500;
+        let mut counts = vec![0u32; SHARDS];
+        for i in 0..n {
+            let k = Pubkey::new_from_u64(i);
+            let p = s.shard(&k) as *const _;
+            let idx = s.shards.iter().position(|q| std::ptr::eq(&q.0, p)).unwrap();
+            counts[idx] += 1;
+        }
+        let (min, max) = (counts.iter().min().unwrap(), counts.iter().max().unwrap());
+        assert!(*min > 400 && *max < 600, "shard loads {min}..{max}");
+    }
+}

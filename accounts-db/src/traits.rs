@@ -1,0 +1,153 @@
+//! The store traits, split by capability.
+
+use std::sync::Arc;
+
+use baton_types::{Account, Pubkey};
+
+use crate::{StateHash, StoreError};
+
+/// Reading accounts. Every method takes `&self` and may run on many threads
+/// at once, concurrently with [`AccountsCommit::commit`].
+pub trait AccountsRead: Send + Sync {
+    /// A copy of the account at `key`, or `None` when there is none. An
+    /// account that was committed with zero lamports is absent.
+    fn load(&self, key: &Pubkey) -> Option<Account>;
+
+    /// The lamports of the account at `key`, without copying its data.
+    fn load_lamports(&self, key: &Pubkey) -> Option<u64> {
+        self.load(key).map(|a| a.lamports)
+    }
+
+    /// Copy the account at `key` into `out`, reusing `out`'s data buffer, and
+    /// return `true`; leave `out` unchanged and return `false` when there is
+    /// no such account.
+    fn load_into(&self, key: &Pubkey, out: &mut Account) -> bool {
+        match self.load(key) {
+            Some(a) => {
+                *out = a;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Whether an account exists at `key`.
+    fn contains(&self, key: &Pubkey) -> bool {
+        self.load_lamports(key).is_some()
+    }
+}
+
+/// Writing accounts.
+///
+/// # Concurrency contract
+///
+/// `commit` takes `&self` and may be called from many threads at once. Calls
+/// that write disjoint key sets never interfere and their combined effect is
+/// the same in any interleaving. Within one call, the writes to different keys
+/// are not one atomic step: a reader of those keys running at the same time
+/// may see some written and some not. The parallel scheduler never runs a
+/// reader of a key alongside its writer, so it never sees such a mix. Two
+/// concurrent calls writing the same key leave one of the two values, which
+/// one unspecified.
+pub trait AccountsCommit: Send + Sync {
+    /// Store every `(key, account)` in `changes`, in order (a key given twice
+    /// ends with its last value).
+    ///
+    /// An account with **zero lamports is removed**: as in Solana, a
+    /// zero-lamport account is gone, whatever its data, owner or flags, and a
+    /// later [`AccountsRead::load`] returns `None`.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::DataTooLarge`] when an account's data exceeds
+    /// [`baton_types::MAX_PERMITTED_DATA_LENGTH`]; this is checked before any
+    /// write, so a refused commit changes nothing. Durable backends also
+    /// return [`StoreError::Io`].
+    fn commit(&self, changes: &[(Pubkey, Account)]) -> Result<(), StoreError>;
+}
+
+/// A complete account store: reads, commits, the state hash and a way to
+/// list every account. Object safe: the runtime may hold an
+/// `Arc<dyn AccountsStore>`.
+pub trait AccountsStore: AccountsRead + AccountsCommit {
+    /// The hash of every account in the store (see the crate documentation).
+    /// It reflects all commits that returned before the call; take it when no
+    /// commit is in flight, e.g. between batches.
+    fn state_hash(&self) -> StateHash;
+
+    /// The number of accounts.
+    fn len(&self) -> usize;
+
+    /// Whether the store holds no account.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Call `f` once with every account, in an unspecified order. `f` runs
+    /// while no lock of the store is held, so it may read or commit.
+    ///
+    /// # Errors
+    ///
+    /// What the backend's storage returns; the in-memory store never fails.
+    fn for_each_account(&self, f: &mut dyn FnMut(Pubkey, Account)) -> Result<(), StoreError>;
+
+    /// Every account, sorted by key.
+    ///
+    /// # Errors
+    ///
+    /// As [`AccountsStore::for_each_account`].
+    fn accounts_sorted(&self) -> Result<Vec<(Pubkey, Account)>, StoreError> {
+        let mut out = Vec::with_capacity(self.len());
+        self.for_each_account(&mut |k, a| out.push((k, a)))?;
+        out.sort_unstable_by_key(|(k, _)| *k);
+        Ok(out)
+    }
+}
+
+macro_rules! forward {
+    ($($ptr:ty),*) => {$(
+        impl<T: AccountsRead + ?Sized> AccountsRead for $ptr {
+            fn load(&self, key: &Pubkey) -> Option<Account> {
+                (**self).load(key)
+            }
+            fn load_lamports(&self, key: &Pubkey) -> Option<u64> {
+                (**self).load_lamports(key)
+            }
+            fn load_into(&self, key: &Pubkey, out: &mut Account) -> bool {
+                (**self).load_into(key, out)
+            }
+            fn contains(&self, key: &Pubkey) -> bool {
+                (**self).contains(key)
+            }
+        }
+
+        impl<T: AccountsCommit + ?Sized> AccountsCommit for $ptr {
+            fn commit(&self, changes: &[(Pubkey, Account)]) -> Result<(), StoreError> {
+                (**self).commit(changes)
+            }
+        }
+
+        impl<T: AccountsStore + ?Sized> AccountsStore for $ptr {
+            fn state_hash(&self) -> StateHash {
+                (**self).state_hash()
+            }
+            fn len(&self) -> usize {
+                (**self).len()
+            }
+            fn is_empty(&self) -> bool {
+                (**self).is_empty()
+            }
+            fn for_each_account(
+                &self,
+                f: &mut dyn FnMut(Pubkey, Account),
+            ) -> Result<(), StoreError> {
+                (**self).for_each_account(f)
+            }
+            fn accounts_sorted(&self) -> Result<Vec<(Pubkey, Account)>, StoreError> {
+                (**self).accounts_sorted()
+            }
+        }
+    )*};
+}
+
+forward!(&T, Box<T>, Arc<T>);
