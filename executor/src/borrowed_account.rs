@@ -34,8 +34,7 @@ impl BorrowedAccount<'_> {
     pub fn key(&self) -> &Pubkey {
         // The index was validated when the account was borrowed.
         self.tx
-            .keys()
-            .get(self.index_in_transaction as usize)
+            .key(self.index_in_transaction as usize)
             .unwrap_or(&self.program_id)
     }
 
@@ -253,13 +252,11 @@ impl BorrowedAccount<'_> {
     }
 
     fn journal(&self, entry: JournalEntry) {
-        self.tx.journal.borrow_mut().record(entry);
+        self.tx.record(self.index_in_transaction, entry);
     }
 
     fn journal_data(&self) {
         self.tx
-            .journal
-            .borrow_mut()
             .record_data(self.index_in_transaction, &self.account.data);
     }
 
@@ -267,7 +264,7 @@ impl BorrowedAccount<'_> {
         let prev = self.tx.resize_delta.get();
         let delta = prev.saturating_add(new_len as i64 - self.account.data.len() as i64);
         if delta != prev {
-            self.journal(JournalEntry::ResizeDelta { prev });
+            self.tx.record_global(JournalEntry::ResizeDelta { prev });
             self.tx.resize_delta.set(delta);
         }
     }

@@ -6,6 +6,7 @@ use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use baton_types::{pda, Instruction, InstructionError, Pubkey};
+use smallvec::SmallVec;
 
 use crate::borrowed_account::BorrowedAccount;
 use crate::compute::ComputeMeter;
@@ -72,8 +73,8 @@ pub struct InvokeContext<'a> {
     tx: &'a TransactionContext,
     env: Environment<'a>,
     meter: ComputeMeter,
-    stack: RefCell<Vec<Frame>>,
-    accounts: RefCell<Vec<InstructionAccount>>,
+    stack: RefCell<SmallVec<[Frame; 5]>>,
+    accounts: RefCell<SmallVec<[InstructionAccount; 16]>>,
     trace_len: Cell<usize>,
     logs: RefCell<Vec<String>>,
     /// The first error of a failed (uncatchable) CPI. A failing callee
@@ -89,8 +90,8 @@ impl<'a> InvokeContext<'a> {
             tx,
             env,
             meter: ComputeMeter::new(compute_limit),
-            stack: RefCell::new(Vec::with_capacity(env.config.max_call_depth)),
-            accounts: RefCell::new(Vec::new()),
+            stack: RefCell::new(SmallVec::new()),
+            accounts: RefCell::new(SmallVec::new()),
             trace_len: Cell::new(0),
             logs: RefCell::new(Vec::new()),
             cpi_failure: Cell::new(None),

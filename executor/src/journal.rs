@@ -17,7 +17,7 @@
 //! checkpoint: a revert restores the *oldest* record of an account after the
 //! mark, so later records inside the same checkpoint would never be used.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use baton_types::{Account, Pubkey};
 
@@ -72,70 +72,87 @@ pub struct Checkpoint {
     len: usize,
 }
 
+/// Per-account bookkeeping the journal keeps beside each account.
+#[derive(Debug, Default)]
+pub struct AccountMarks {
+    /// Generation at which the account's data was last recorded.
+    data_generation: Cell<u32>,
+    /// Whether the account was written at least once (even if later reverted).
+    touched: Cell<bool>,
+}
+
+impl AccountMarks {
+    /// Fresh marks: nothing recorded, not touched.
+    pub fn new() -> Self {
+        Self {
+            data_generation: Cell::new(u32::MAX),
+            touched: Cell::new(false),
+        }
+    }
+
+    /// Whether the account was written.
+    pub fn is_touched(&self) -> bool {
+        self.touched.get()
+    }
+}
+
 /// The state a revert restores into.
 pub struct RevertTarget<'a> {
     /// The transaction's accounts.
-    pub accounts: &'a [RefCell<Account>],
+    pub accounts: &'a [(Pubkey, RefCell<Account>, AccountMarks)],
     /// The transaction's net account growth.
-    pub resize_delta: &'a std::cell::Cell<i64>,
+    pub resize_delta: &'a Cell<i64>,
     /// The return-data slot.
     pub return_data: &'a RefCell<(Pubkey, Vec<u8>)>,
 }
 
 /// Undo records of one transaction.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Journal {
     entries: Vec<JournalEntry>,
-    /// Generation at which each account's data was last recorded.
-    data_generation: Vec<u32>,
     /// Changes whenever a checkpoint opens or is reverted, so that a
     /// generation match means "recorded within the current scope".
     generation: u32,
-    /// Accounts written at least once (even if later reverted).
-    touched: Vec<bool>,
+}
+
+impl Default for Journal {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl Journal {
-    /// A journal for a transaction of `num_accounts` accounts.
-    pub fn new(num_accounts: usize) -> Self {
+    /// An empty journal.
+    pub fn new() -> Self {
         Self {
-            entries: Vec::new(),
-            data_generation: vec![u32::MAX; num_accounts],
+            entries: Vec::with_capacity(8),
             generation: 0,
-            touched: vec![false; num_accounts],
         }
     }
 
-    /// Record a change.
-    pub fn record(&mut self, entry: JournalEntry) {
-        match &entry {
-            JournalEntry::Lamports { index, .. }
-            | JournalEntry::Data { index, .. }
-            | JournalEntry::Owner { index, .. }
-            | JournalEntry::Executable { index, .. } => {
-                if let Some(t) = self.touched.get_mut(*index as usize) {
-                    *t = true;
-                }
-            }
-            JournalEntry::ResizeDelta { .. } | JournalEntry::ReturnData { .. } => {}
+    /// Record a change to the account whose marks are `marks` (none for
+    /// transaction-wide entries).
+    pub fn record(&mut self, marks: Option<&AccountMarks>, entry: JournalEntry) {
+        if let Some(m) = marks {
+            m.touched.set(true);
         }
         self.entries.push(entry);
     }
 
     /// Record `data` as the old data of account `index`, unless it was already
     /// recorded within the current checkpoint.
-    pub fn record_data(&mut self, index: u16, data: &[u8]) {
-        let i = index as usize;
-        if self.data_generation.get(i) == Some(&self.generation) {
+    pub fn record_data(&mut self, marks: &AccountMarks, index: u16, data: &[u8]) {
+        if marks.data_generation.get() == self.generation {
             return;
         }
-        if let Some(g) = self.data_generation.get_mut(i) {
-            *g = self.generation;
-        }
-        self.record(JournalEntry::Data {
-            index,
-            prev: data.to_vec(),
-        });
+        marks.data_generation.set(self.generation);
+        self.record(
+            Some(marks),
+            JournalEntry::Data {
+                index,
+                prev: data.to_vec(),
+            },
+        );
     }
 
     /// Open a checkpoint.
@@ -155,7 +172,12 @@ impl Journal {
             let Some(entry) = self.entries.pop() else {
                 break;
             };
-            let account = |index: u16| target.accounts.get(index as usize).map(|a| a.borrow_mut());
+            let account = |index: u16| {
+                target
+                    .accounts
+                    .get(index as usize)
+                    .map(|a| a.1.borrow_mut())
+            };
             match entry {
                 JournalEntry::Lamports { index, prev } => {
                     if let Some(mut a) = account(index) {
@@ -190,11 +212,6 @@ impl Journal {
         Checkpoint { len: 0 }
     }
 
-    /// Whether account `index` was written at all.
-    pub fn is_touched(&self, index: usize) -> bool {
-        self.touched.get(index).copied().unwrap_or(false)
-    }
-
     /// Number of undo records held.
     pub fn len(&self) -> usize {
         self.entries.len()
@@ -209,61 +226,63 @@ impl Journal {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::cell::Cell;
 
-    fn target<'a>(
-        accs: &'a [RefCell<Account>],
-        d: &'a Cell<i64>,
-        r: &'a RefCell<(Pubkey, Vec<u8>)>,
-    ) -> RevertTarget<'a> {
-        RevertTarget {
-            accounts: accs,
-            resize_delta: d,
-            return_data: r,
-        }
+    type Slots = Vec<(Pubkey, RefCell<Account>, AccountMarks)>;
+
+    fn slots(accounts: Vec<Account>) -> Slots {
+        accounts
+            .into_iter()
+            .map(|a| (Pubkey::default(), RefCell::new(a), AccountMarks::new()))
+            .collect()
     }
 
     #[test]
     fn nested_revert_restores_state_at_checkpoint() {
-        let accs = vec![RefCell::new(Account::with_data(
-            10,
-            vec![1, 2],
-            &Pubkey::default(),
-        ))];
+        let accs = slots(vec![Account::with_data(10, vec![1, 2], &Pubkey::default())]);
         let d = Cell::new(0);
         let r = RefCell::new((Pubkey::default(), vec![]));
-        let mut j = Journal::new(1);
+        let target = RevertTarget {
+            accounts: &accs,
+            resize_delta: &d,
+            return_data: &r,
+        };
+        let mut j = Journal::new();
+        let m = &accs[0].2;
+        let data = |accs: &Slots| accs[0].1.borrow().data.clone();
 
         // Outer frame writes data, then an inner frame writes again and reverts.
-        j.record_data(0, &accs[0].borrow().data);
-        accs[0].borrow_mut().data = vec![3, 4];
+        j.record_data(m, 0, &data(&accs));
+        accs[0].1.borrow_mut().data = vec![3, 4];
         let inner = j.checkpoint();
-        j.record_data(0, &accs[0].borrow().data);
-        accs[0].borrow_mut().data = vec![5, 6, 7];
-        j.record(JournalEntry::Lamports { index: 0, prev: 10 });
-        accs[0].borrow_mut().lamports = 3;
-        j.checkpoint_revert(inner, &target(&accs, &d, &r));
-        assert_eq!(accs[0].borrow().data, vec![3, 4]);
-        assert_eq!(accs[0].borrow().lamports, 10);
+        j.record_data(m, 0, &data(&accs));
+        accs[0].1.borrow_mut().data = vec![5, 6, 7];
+        j.record(Some(m), JournalEntry::Lamports { index: 0, prev: 10 });
+        accs[0].1.borrow_mut().lamports = 3;
+        j.checkpoint_revert(inner, &target);
+        assert_eq!(data(&accs), vec![3, 4]);
+        assert_eq!(accs[0].1.borrow().lamports, 10);
 
         // After the inner revert the outer scope records afresh.
-        j.record_data(0, &accs[0].borrow().data);
-        accs[0].borrow_mut().data = vec![9];
-        j.checkpoint_revert(Journal::origin(), &target(&accs, &d, &r));
-        assert_eq!(accs[0].borrow().data, vec![1, 2]);
+        j.record_data(m, 0, &data(&accs));
+        accs[0].1.borrow_mut().data = vec![9];
+        j.checkpoint_revert(Journal::origin(), &target);
+        assert_eq!(data(&accs), vec![1, 2]);
         assert!(j.is_empty());
-        assert!(j.is_touched(0));
+        assert!(m.is_touched());
     }
 
     #[test]
     fn data_is_recorded_once_per_checkpoint() {
-        let mut j = Journal::new(2);
-        j.record_data(1, &[1]);
-        j.record_data(1, &[2]);
+        let accs = slots(vec![Account::default(), Account::default()]);
+        let m = &accs[1].2;
+        let mut j = Journal::new();
+        j.record_data(m, 1, &[1]);
+        j.record_data(m, 1, &[2]);
         assert_eq!(j.len(), 1);
         let cp = j.checkpoint();
-        j.record_data(1, &[3]);
+        j.record_data(m, 1, &[3]);
         assert_eq!(j.len(), 2);
         j.checkpoint_commit(cp);
+        assert!(!accs[0].2.is_touched());
     }
 }

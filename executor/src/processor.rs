@@ -5,6 +5,7 @@ use baton_types::{ids, Account, Instruction, InstructionError, Message, Pubkey, 
 use crate::invoke_context::{Environment, InstructionAccount, InvokeContext};
 use crate::rent_state::RentState;
 use crate::TransactionContext;
+use smallvec::SmallVec;
 
 /// What executing a transaction produced. Produced also for a failed
 /// transaction: it carries the logs and units, and the fee it was charged.
@@ -73,47 +74,45 @@ pub fn process_message(
     if !RentState::of(&payer, rent).transition_allowed_from(&payer_pre) {
         return Err(TransactionError::InsufficientFundsForRent { account_index: 0 });
     }
-    let charged = vec![(payer_key, payer.clone())];
-    let fail = |status: TransactionError, logs, units| TransactionOutcome {
+    let payer_after_fee = payer.lamports;
+    // What a failed transaction commits: the payer, charged, as loaded otherwise.
+    let fail = |status: TransactionError, logs, units, payer: Account| TransactionOutcome {
         status: Err(status),
         logs,
         compute_units_consumed: units,
         fee,
         return_data: None,
-        changes: charged.clone(),
+        changes: vec![(payer_key, payer)],
     };
 
-    // Load the rest; absent accounts are empty system accounts.
+    // Load the rest; absent accounts are empty system accounts. Per account,
+    // keep its top-level writability and its rent state before execution.
+    let mut flags: SmallVec<[(bool, RentState); 8]> = SmallVec::with_capacity(n);
     let mut accounts = Vec::with_capacity(n);
-    accounts.push(payer);
-    for key in &message.account_keys[1..] {
-        accounts.push(load(key).unwrap_or_default());
+    for (i, key) in message.account_keys.iter().enumerate() {
+        let a = if i == 0 {
+            std::mem::take(&mut payer)
+        } else {
+            load(key).unwrap_or_default()
+        };
+        flags.push((message.is_writable(i), RentState::of(&a, rent)));
+        accounts.push((*key, a));
     }
     for ix in &message.instructions {
-        let p = ix.program_id_index as usize;
-        match accounts.get(p) {
-            Some(a) if a.executable => {}
-            Some(a) if a.lamports > 0 || !a.data.is_empty() => {
-                return Ok(fail(
-                    TransactionError::InvalidProgramForExecution,
-                    Vec::new(),
-                    0,
-                ))
+        let status = match accounts.get(ix.program_id_index as usize) {
+            Some((_, a)) if a.executable => continue,
+            Some((_, a)) if a.lamports > 0 || !a.data.is_empty() => {
+                TransactionError::InvalidProgramForExecution
             }
-            _ => {
-                return Ok(fail(
-                    TransactionError::ProgramAccountNotFound,
-                    Vec::new(),
-                    0,
-                ))
-            }
-        }
+            _ => TransactionError::ProgramAccountNotFound,
+        };
+        let mut payer = std::mem::take(&mut accounts[0].1);
+        payer.lamports = payer_after_fee;
+        return Ok(fail(status, Vec::new(), 0, payer));
     }
-    let writable: Vec<bool> = (0..n).map(|i| message.is_writable(i)).collect();
-    let pre_rent: Vec<RentState> = accounts.iter().map(|a| RentState::of(a, rent)).collect();
-    let lamports_before: u128 = accounts.iter().map(|a| a.lamports as u128).sum();
+    let lamports_before: u128 = accounts.iter().map(|(_, a)| a.lamports as u128).sum();
 
-    let tx = TransactionContext::new(message.account_keys.clone(), accounts);
+    let tx = TransactionContext::from_accounts(accounts);
     let mut ctx = InvokeContext::new(
         &tx,
         env,
@@ -122,7 +121,7 @@ pub fn process_message(
 
     // Run the instructions in order; the first failure fails the transaction.
     let mut status = Ok(());
-    let mut ix_accounts: Vec<InstructionAccount> = Vec::new();
+    let mut ix_accounts: SmallVec<[InstructionAccount; 8]> = SmallVec::new();
     for (i, ix) in message.instructions.iter().enumerate() {
         ix_accounts.clear();
         for (pos, &a) in ix.accounts.iter().enumerate() {
@@ -132,7 +131,7 @@ pub fn process_message(
                 index_in_transaction: a as u16,
                 index_in_callee: first as u16,
                 is_signer: message.is_signer(a),
-                is_writable: writable.get(a).copied().unwrap_or(false),
+                is_writable: flags.get(a).is_some_and(|f| f.0),
             });
         }
         let program_id = message.account_keys[ix.program_id_index as usize];
@@ -145,12 +144,12 @@ pub fn process_message(
     // Post-execution checks: rent-state transitions of written writable
     // accounts, then the transaction-wide lamport balance [3].
     if status.is_ok() {
-        for i in 0..n {
-            if !(writable[i] && tx.is_touched(i)) {
+        for (i, &(writable, pre)) in flags.iter().enumerate() {
+            if !(writable && tx.is_touched(i)) {
                 continue;
             }
             let Some(acc) = tx.account(i) else { continue };
-            if !RentState::of(&acc, rent).transition_allowed_from(&pre_rent[i]) {
+            if !RentState::of(&acc, rent).transition_allowed_from(&pre) {
                 status = Err(TransactionError::InsufficientFundsForRent {
                     account_index: i as u8,
                 });
@@ -173,21 +172,19 @@ pub fn process_message(
     drop(ctx);
     if let Err(e) = status {
         tx.revert_all();
-        return Ok(fail(e, logs, units));
+        let mut payer = tx
+            .into_accounts_where(|i, _| i == 0)
+            .pop()
+            .map(|(_, a)| a)
+            .unwrap_or_default();
+        payer.lamports = payer_after_fee;
+        return Ok(fail(e, logs, units, payer));
     }
     let return_data = {
         let rd = tx.return_data();
         (!rd.1.is_empty()).then(|| rd.clone())
     };
-    let touched: Vec<bool> = (0..n)
-        .map(|i| i == 0 || (writable[i] && tx.is_touched(i)))
-        .collect();
-    let changes = tx
-        .into_accounts()
-        .into_iter()
-        .zip(touched)
-        .filter_map(|(kv, t)| t.then_some(kv))
-        .collect();
+    let changes = tx.into_accounts_where(|i, marks| i == 0 || (flags[i].0 && marks.is_touched()));
     Ok(TransactionOutcome {
         status: Ok(()),
         logs,

@@ -2,33 +2,40 @@
 
 use std::cell::{Cell, Ref, RefCell};
 
-use baton_types::{Account, Pubkey};
+use baton_types::{Account, InstructionError, Pubkey};
 
-use crate::journal::{Checkpoint, Journal, JournalEntry, RevertTarget};
+use crate::journal::{AccountMarks, Checkpoint, Journal, JournalEntry, RevertTarget};
 
 /// The accounts a transaction loaded, the journal of its changes, its
 /// return-data slot and its net account growth.
 ///
-/// Accounts sit in `RefCell`s: a program borrows them through
-/// [`crate::BorrowedAccount`], and two mutable borrows of one account (an
-/// account passed twice) fail with `AccountBorrowFailed` instead of aliasing.
+/// Each account sits in a `RefCell` beside its key and journal marks, all in
+/// one vector: a program borrows accounts through [`crate::BorrowedAccount`],
+/// and two mutable borrows of one account (an account passed twice) fail with
+/// `AccountBorrowFailed` instead of aliasing.
 #[derive(Debug)]
 pub struct TransactionContext {
-    keys: Vec<Pubkey>,
-    accounts: Vec<RefCell<Account>>,
-    pub(crate) journal: RefCell<Journal>,
+    accounts: Vec<(Pubkey, RefCell<Account>, AccountMarks)>,
+    journal: RefCell<Journal>,
     pub(crate) resize_delta: Cell<i64>,
     return_data: RefCell<(Pubkey, Vec<u8>)>,
 }
 
 impl TransactionContext {
-    /// A context over `accounts`, keyed by `keys` (same length).
+    /// A context over `accounts`, keyed by `keys` (same length; extra
+    /// entries of the longer list are ignored).
     pub fn new(keys: Vec<Pubkey>, accounts: Vec<Account>) -> Self {
-        let n = accounts.len();
+        Self::from_accounts(keys.into_iter().zip(accounts))
+    }
+
+    /// A context over `(key, account)` pairs, in transaction order.
+    pub fn from_accounts(accounts: impl IntoIterator<Item = (Pubkey, Account)>) -> Self {
         Self {
-            keys,
-            accounts: accounts.into_iter().map(RefCell::new).collect(),
-            journal: RefCell::new(Journal::new(n)),
+            accounts: accounts
+                .into_iter()
+                .map(|(k, a)| (k, RefCell::new(a), AccountMarks::new()))
+                .collect(),
+            journal: RefCell::new(Journal::new()),
             resize_delta: Cell::new(0),
             return_data: RefCell::new((Pubkey::default(), Vec::new())),
         }
@@ -46,27 +53,23 @@ impl TransactionContext {
 
     /// The key of account `index`.
     pub fn key(&self, index: usize) -> Option<&Pubkey> {
-        self.keys.get(index)
-    }
-
-    /// All keys, in transaction order.
-    pub fn keys(&self) -> &[Pubkey] {
-        &self.keys
+        self.accounts.get(index).map(|a| &a.0)
     }
 
     /// The index of `key`, if the transaction loaded it.
     pub fn find_index(&self, key: &Pubkey) -> Option<usize> {
-        self.keys.iter().position(|k| k == key)
+        self.accounts.iter().position(|a| a.0 == *key)
     }
 
     /// The cell of account `index`.
     pub fn account_cell(&self, index: usize) -> Option<&RefCell<Account>> {
-        self.accounts.get(index)
+        self.accounts.get(index).map(|a| &a.1)
     }
 
-    /// Borrow account `index` for reading.
+    /// Borrow account `index` for reading; `None` past the end or while it
+    /// is mutably borrowed.
     pub fn account(&self, index: usize) -> Option<Ref<'_, Account>> {
-        self.accounts.get(index).and_then(|c| c.try_borrow().ok())
+        self.accounts.get(index).and_then(|a| a.1.try_borrow().ok())
     }
 
     /// Open a journal checkpoint (one per invoke frame).
@@ -96,7 +99,26 @@ impl TransactionContext {
 
     /// Whether account `index` was written.
     pub fn is_touched(&self, index: usize) -> bool {
-        self.journal.borrow().is_touched(index)
+        self.accounts.get(index).is_some_and(|a| a.2.is_touched())
+    }
+
+    /// Record an undo entry for account `index`.
+    pub(crate) fn record(&self, index: u16, entry: JournalEntry) {
+        let marks = self.accounts.get(index as usize).map(|a| &a.2);
+        self.journal.borrow_mut().record(marks, entry);
+    }
+
+    /// Record a transaction-wide undo entry.
+    pub(crate) fn record_global(&self, entry: JournalEntry) {
+        self.journal.borrow_mut().record(None, entry);
+    }
+
+    /// Record the data of account `index` before its first write in the
+    /// current checkpoint.
+    pub(crate) fn record_data(&self, index: u16, data: &[u8]) {
+        if let Some(a) = self.accounts.get(index as usize) {
+            self.journal.borrow_mut().record_data(&a.2, index, data);
+        }
     }
 
     /// The return-data slot: the program that set it and the bytes.
@@ -106,11 +128,8 @@ impl TransactionContext {
 
     /// Set the return-data slot, journaled.
     pub fn set_return_data(&self, program_id: Pubkey, data: Vec<u8>) {
-        let mut slot = self.return_data.borrow_mut();
-        let prev = std::mem::replace(&mut *slot, (program_id, data));
-        self.journal
-            .borrow_mut()
-            .record(JournalEntry::ReturnData { prev });
+        let prev = std::mem::replace(&mut *self.return_data.borrow_mut(), (program_id, data));
+        self.record_global(JournalEntry::ReturnData { prev });
     }
 
     /// Net bytes of account growth in this transaction so far.
@@ -122,16 +141,17 @@ impl TransactionContext {
     pub(crate) fn lamport_sum(
         &self,
         indices: impl Iterator<Item = usize>,
-    ) -> Result<u128, baton_types::InstructionError> {
+    ) -> Result<u128, InstructionError> {
         let mut sum = 0u128;
         for i in indices {
-            let cell = self
+            let slot = self
                 .accounts
                 .get(i)
-                .ok_or(baton_types::InstructionError::MissingAccount)?;
-            let a = cell
+                .ok_or(InstructionError::MissingAccount)?;
+            let a = slot
+                .1
                 .try_borrow()
-                .map_err(|_| baton_types::InstructionError::AccountBorrowOutstanding)?;
+                .map_err(|_| InstructionError::AccountBorrowOutstanding)?;
             sum += a.lamports as u128;
         }
         Ok(sum)
@@ -139,9 +159,29 @@ impl TransactionContext {
 
     /// Take the accounts out, in transaction order.
     pub fn into_accounts(self) -> Vec<(Pubkey, Account)> {
-        self.keys
+        self.accounts
             .into_iter()
-            .zip(self.accounts.into_iter().map(RefCell::into_inner))
+            .map(|(k, a, _)| (k, a.into_inner()))
             .collect()
+    }
+
+    /// Take out the accounts for which `keep(index)` holds, in order.
+    pub fn into_accounts_where(
+        self,
+        keep: impl Fn(usize, &AccountMarks) -> bool,
+    ) -> Vec<(Pubkey, Account)> {
+        let n = self
+            .accounts
+            .iter()
+            .enumerate()
+            .filter(|(i, a)| keep(*i, &a.2))
+            .count();
+        let mut out = Vec::with_capacity(n);
+        for (i, (k, a, m)) in self.accounts.into_iter().enumerate() {
+            if keep(i, &m) {
+                out.push((k, a.into_inner()));
+            }
+        }
+        out
     }
 }
