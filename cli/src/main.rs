@@ -1,11 +1,17 @@
-//! `baton`: throughput benchmarks of the Baton engine.
+//! `baton`: throughput benchmarks of the Baton engine, and scenario runs.
 
 use std::process::ExitCode;
 use std::time::Instant;
 
-use baton::{Runtime, StateHash, TransactionResult};
+use baton::{scenario, Runtime, StateHash, TransactionResult};
 use baton_benches::{generate, Params, Workload, WORKLOADS};
 use clap::{Parser, Subcommand, ValueEnum};
+
+/// The binary uses mimalloc: the engine allocates and frees small buffers
+/// on several threads, where glibc's allocator contends. Embedders pick
+/// their own allocator; the library does not set one.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Parser)]
 #[command(
@@ -22,6 +28,16 @@ struct Cli {
 enum Command {
     /// Measure batch throughput on a built-in workload.
     Bench(BenchArgs),
+    /// Run scenario files: print what happened as JSON; exit 0 when every
+    /// expectation holds, 1 when one does not, 2 when a file is malformed.
+    Run(RunArgs),
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+    /// Scenario files (TOML; see docs/scenarios.md).
+    #[arg(required = true)]
+    files: Vec<std::path::PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -164,8 +180,54 @@ fn bench(args: BenchArgs) -> ExitCode {
     }
 }
 
+/// Run each scenario file; JSON reports on stdout, failed expectations and
+/// malformed files on stderr.
+fn run_scenarios(args: RunArgs) -> ExitCode {
+    // The scripted program's deliberate panics are results, not crashes:
+    // keep them off stderr; report any other panic as usual.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let deliberate = payload
+            .downcast_ref::<&str>()
+            .is_some_and(|s| *s == baton_programs::scripted::PANIC_MESSAGE);
+        if !deliberate {
+            default_hook(info);
+        }
+    }));
+    let mut reports = Vec::new();
+    let (mut malformed, mut failed) = (false, false);
+    for path in &args.files {
+        match scenario::run_file(path) {
+            Err(e) => {
+                eprintln!("malformed scenario: {e}");
+                malformed = true;
+            }
+            Ok(report) => {
+                for m in &report.mismatches {
+                    eprintln!("{}: {m}", report.origin);
+                }
+                failed |= !report.passed();
+                reports.push(report.to_json());
+            }
+        }
+    }
+    match serde_json::to_string_pretty(&reports) {
+        Ok(s) => println!("{s}"),
+        Err(e) => eprintln!("cannot print the reports: {e}"),
+    }
+    if malformed {
+        ExitCode::from(2)
+    } else if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Bench(args) => bench(args),
+        Command::Run(args) => run_scenarios(args),
     }
 }

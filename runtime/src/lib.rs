@@ -27,6 +27,7 @@
 //! charged their fee and change nothing else.
 
 mod runtime;
+pub mod scenario;
 
 pub use runtime::{genesis_blockhash, Runtime, RuntimeError, TransactionResult};
 

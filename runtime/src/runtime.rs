@@ -435,30 +435,32 @@ impl Runtime {
     /// each, committing its changes as it finishes.
     pub fn execute_batch(&mut self, txs: &[Transaction]) -> Vec<TransactionResult> {
         self.ensure_scheduler();
-        let mut pre: Vec<Option<TransactionError>> = txs
-            .iter()
-            .map(|tx| wire::sanitize_transaction(tx).err().map(Into::into))
-            .collect();
-
-        if self.sigverify {
-            let verdicts: Vec<Result<(), TransactionError>> = match &self.scheduler {
-                Some(s) => s.pool().install(|| {
-                    txs.par_chunks(SIGVERIFY_CHUNK)
-                        .flat_map_iter(signing::verify_batch)
-                        .collect()
-                }),
-                None => txs
-                    .chunks(SIGVERIFY_CHUNK)
-                    .flat_map(signing::verify_batch)
-                    .collect(),
-            };
-            for (p, v) in pre.iter_mut().zip(verdicts) {
-                if p.is_none() {
-                    *p = v.err();
+        // Stage 1, stateless and parallel: sanitize, then verify signatures.
+        let sigverify = self.sigverify;
+        let check_chunk = |chunk: &[Transaction]| -> Vec<Option<TransactionError>> {
+            let mut verdicts: Vec<Option<TransactionError>> = chunk
+                .iter()
+                .map(|tx| wire::sanitize_transaction(tx).err().map(Into::into))
+                .collect();
+            if sigverify {
+                for (v, sig) in verdicts.iter_mut().zip(signing::verify_batch(chunk)) {
+                    if v.is_none() {
+                        *v = sig.err();
+                    }
                 }
             }
-        }
+            verdicts
+        };
+        let mut pre: Vec<Option<TransactionError>> = match &self.scheduler {
+            Some(s) if s.threads() > 1 => s.pool().install(|| {
+                txs.par_chunks(SIGVERIFY_CHUNK)
+                    .flat_map_iter(check_chunk)
+                    .collect()
+            }),
+            _ => txs.chunks(SIGVERIFY_CHUNK).flat_map(check_chunk).collect(),
+        };
 
+        // Stage 2, in batch order: account locks, blockhash, history.
         for (tx, p) in txs.iter().zip(pre.iter_mut()) {
             if p.is_some() {
                 continue;
@@ -506,10 +508,13 @@ impl Runtime {
             };
             match &self.scheduler {
                 Some(s) if s.threads() > 1 && accepted.len() > 1 => {
-                    let locks: Vec<LockSet> = accepted
-                        .iter()
-                        .map(|&i| LockSet::from_message(&txs[i].message))
-                        .collect();
+                    // Stage 3: schedule by lock sets and execute.
+                    let locks: Vec<LockSet> = s.pool().install(|| {
+                        accepted
+                            .par_iter()
+                            .map(|&i| LockSet::from_message(&txs[i].message))
+                            .collect()
+                    });
                     s.run(&locks, run_one);
                 }
                 _ => (0..accepted.len()).for_each(run_one),
