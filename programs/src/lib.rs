@@ -6,7 +6,13 @@
 //!
 //! - [`system`]: Solana's system program — accounts, transfers, seeds and
 //!   durable nonces — with Agave's checks, errors and wire encoding.
+//! - [`sdk`]: the program SDK — account handles, checks, typed CPIs
+//!   (`CpiContext`), logs, return data, PDAs — for writing native programs.
+//! - [`examples`]: example programs written with the SDK: a PDA vault and a
+//!   constant-product swap pool.
 
+pub mod examples;
 pub mod scripted;
+pub mod sdk;
 pub mod system;
 pub mod token;
