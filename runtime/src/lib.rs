@@ -38,7 +38,7 @@ pub use baton_executor::{
     self as executor, sysvar, BorrowedAccount, Clock, ExecutionConfig, InstructionOutcome,
     InvokeContext, Program, ProgramRegistry, Rent,
 };
-pub use baton_programs::system;
+pub use baton_programs::{examples, sdk, system, token};
 pub use baton_scheduler::{self as scheduler, LockSet, Scheduler};
 pub use baton_types::{
     self as types, ids, pda, signing::Keypair, wire, Account, AccountMeta, CompiledInstruction,

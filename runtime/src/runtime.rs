@@ -154,7 +154,8 @@ impl std::fmt::Debug for Runtime {
 }
 
 impl Runtime {
-    /// A runtime with an empty in-memory store, the builtin programs and
+    /// A runtime with an empty in-memory store, the builtin programs (system
+    /// and token) and
     /// sysvars, signature checks, blockhash checks and transaction history
     /// on, log collection on, and one worker thread per core.
     pub fn new() -> Self {
@@ -183,6 +184,10 @@ impl Runtime {
         rt.add_builtin(
             ids::SYSTEM_PROGRAM,
             Arc::new(baton_programs::system::SystemProgram),
+        );
+        rt.add_builtin(
+            ids::TOKEN_PROGRAM,
+            Arc::new(baton_programs::token::TokenProgram),
         );
         rt
     }
