@@ -29,7 +29,9 @@
 //!
 //! An operation's error ends the script and fails the instruction with it;
 //! [`Op::Fail`] gives `Custom(code)`; [`Op::ExpectReturnData`] that sees
-//! other return data gives `Custom(`[`ERR_RETURN_DATA_MISMATCH`]`)`; an
+//! other return data gives `Custom(`[`ERR_RETURN_DATA_MISMATCH`]`)`,
+//! [`Op::ExpectData`] `Custom(`[`ERR_DATA_MISMATCH`]`)` and
+//! [`Op::ExpectLamports`] `Custom(`[`ERR_LAMPORTS_MISMATCH`]`)`; an
 //! account index past the instruction's accounts gives
 //! `NotEnoughAccountKeys`; [`Op::Write`] past the data's end gives
 //! `AccountDataTooSmall`; [`Op::Panic`] panics with [`PANIC_MESSAGE`].
@@ -40,8 +42,8 @@ use baton_executor::{BorrowedAccount, InvokeContext, Program};
 use baton_types::{AccountMeta, Instruction, InstructionError, Pubkey};
 
 pub use op::{
-    decode, encode, AccountRef, Invoke, Meta, Op, Payload, ERR_RETURN_DATA_MISMATCH,
-    MAX_SCRIPT_LEN,
+    decode, encode, AccountRef, Invoke, Meta, Op, Payload, ERR_DATA_MISMATCH,
+    ERR_LAMPORTS_MISMATCH, ERR_RETURN_DATA_MISMATCH, MAX_SCRIPT_LEN,
 };
 
 /// The default id of the scripted program,
@@ -101,7 +103,8 @@ fn run_op(ctx: &InvokeContext<'_>, op: &Op) -> Result<(), InstructionError> {
         } => {
             let mut acc = account(ctx, *a)?;
             let data = acc.data_mut()?;
-            let start = usize::try_from(*offset).map_err(|_| InstructionError::AccountDataTooSmall)?;
+            let start =
+                usize::try_from(*offset).map_err(|_| InstructionError::AccountDataTooSmall)?;
             let end = start
                 .checked_add(bytes.len())
                 .ok_or(InstructionError::AccountDataTooSmall)?;
@@ -163,6 +166,31 @@ fn run_op(ctx: &InvokeContext<'_>, op: &Op) -> Result<(), InstructionError> {
             // Deliberately ignored: the engine must still fail [4.10].
             let _ignored = run_invoke(ctx, invoke);
             Ok(())
+        }
+        Op::ExpectData {
+            account: a,
+            offset,
+            bytes,
+        } => {
+            let acc = account(ctx, *a)?;
+            let found = usize::try_from(*offset)
+                .ok()
+                .and_then(|start| acc.data().get(start..start.checked_add(bytes.len())?));
+            if found == Some(bytes.as_slice()) {
+                Ok(())
+            } else {
+                Err(InstructionError::Custom(ERR_DATA_MISMATCH))
+            }
+        }
+        Op::ExpectLamports {
+            account: a,
+            lamports,
+        } => {
+            if account(ctx, *a)?.lamports() == *lamports {
+                Ok(())
+            } else {
+                Err(InstructionError::Custom(ERR_LAMPORTS_MISMATCH))
+            }
         }
     }
 }
@@ -233,6 +261,9 @@ mod tests {
             decode(&trailing),
             Err(InstructionError::InvalidInstructionData)
         );
-        assert_eq!(ID.to_string(), "ScriptedTestProgram111111111111111111111111");
+        assert_eq!(
+            ID.to_string(),
+            "ScriptedTestProgram111111111111111111111111"
+        );
     }
 }

@@ -156,10 +156,32 @@ pub enum Op {
     /// script. The engine still fails the transaction with the callee's
     /// error [4.10]: a failed CPI cannot be caught.
     InvokeIgnoreError(Invoke),
+    /// Check that the account's data holds `bytes` at `offset`; fails with
+    /// `Custom(`[`ERR_DATA_MISMATCH`]`)` otherwise.
+    ExpectData {
+        /// The account.
+        account: u16,
+        /// Where the bytes should be.
+        offset: u64,
+        /// The bytes expected.
+        bytes: Vec<u8>,
+    },
+    /// Check the account's balance; fails with
+    /// `Custom(`[`ERR_LAMPORTS_MISMATCH`]`)` otherwise.
+    ExpectLamports {
+        /// The account.
+        account: u16,
+        /// The balance expected.
+        lamports: u64,
+    },
 }
 
 /// Custom error code of a failed [`Op::ExpectReturnData`].
 pub const ERR_RETURN_DATA_MISMATCH: u32 = 0x5C_0001;
+/// Custom error code of a failed [`Op::ExpectData`].
+pub const ERR_DATA_MISMATCH: u32 = 0x5C_0002;
+/// Custom error code of a failed [`Op::ExpectLamports`].
+pub const ERR_LAMPORTS_MISMATCH: u32 = 0x5C_0003;
 
 fn options() -> impl Options {
     bincode::DefaultOptions::new()

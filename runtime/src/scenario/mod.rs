@@ -1,0 +1,221 @@
+//! Scenario files: transactions and what they must do, written in TOML.
+//!
+//! A scenario declares named accounts and programs, runs transactions on a
+//! fresh [`Runtime`](crate::Runtime) one at a time, and compares each result
+//! (status, fee, compute units, logs, return data) and the accounts'
+//! states with what it expects. Instructions to the
+//! [scripted test program](baton_programs::scripted) are written as lists of
+//! operations, so that call trees (A→B→A) and rule violations need no
+//! program of their own. The format is documented in `docs/scenarios.md`;
+//! `baton run FILE...` runs files from the command line.
+//!
+//! ```
+//! let src = r#"
+//! [programs]
+//! A = "scripted"
+//!
+//! [accounts]
+//! alice = { lamports = 10_000_000 }
+//! vault = { lamports = 2_000_000, owner = "A", data = { zeroes = 4 } }
+//!
+//! [[transactions]]
+//! payer = "alice"
+//! instructions = [
+//!   { program = "A", accounts = ["vault:w"], script = [
+//!       { op = "write", account = "vault", offset = 1, bytes = "hex:ff" },
+//!   ] },
+//! ]
+//! expect = { status = "Ok", fee = 5000, accounts = { vault = { data = "hex:00ff0000" } } }
+//! "#;
+//! let scenario = baton::scenario::parse(src, "doc.toml").unwrap();
+//! let report = scenario.run().unwrap();
+//! assert!(report.passed(), "{:?}", report.mismatches);
+//! ```
+
+mod build;
+mod run;
+mod spec;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+
+use baton_executor::Program;
+use baton_programs::scripted::ScriptedProgram;
+use baton_types::Pubkey;
+
+pub use build::{key_for_name, keypair_for_name, Scenario};
+pub use run::{Mismatch, Report, TxReport};
+
+/// What kind of problem made a scenario file unusable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The file could not be read.
+    Io,
+    /// The file is not valid TOML or does not fit the format.
+    Toml,
+    /// A name used in the file is not declared (the name).
+    UnknownName(String),
+    /// A value is out of range or inconsistent.
+    Invalid,
+}
+
+/// A malformed scenario: which file, where (for TOML errors), and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScenarioError {
+    /// The file (or the origin the caller gave).
+    pub origin: String,
+    /// 1-based line, for TOML errors.
+    pub line: Option<usize>,
+    /// 1-based column, for TOML errors.
+    pub column: Option<usize>,
+    /// The kind of problem.
+    pub kind: ErrorKind,
+    /// What is wrong, and where in the scenario.
+    pub message: String,
+}
+
+impl ScenarioError {
+    pub(crate) fn new(origin: &str, kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            origin: origin.to_owned(),
+            line: None,
+            column: None,
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.origin)?;
+        if let (Some(l), Some(c)) = (self.line, self.column) {
+            write!(f, ":{l}:{c}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+/// Makes a fresh program instance for a scenario.
+pub type ProgramFactory = Arc<dyn Fn() -> Arc<dyn Program> + Send + Sync>;
+
+/// One program kind a scenario may declare.
+#[derive(Clone)]
+pub struct CatalogEntry {
+    /// Makes the program.
+    pub factory: ProgramFactory,
+    /// The id programs of this kind get when the file gives none; `None`:
+    /// an id derived from the program's name, so that one kind can be
+    /// declared under several names.
+    pub id: Option<Pubkey>,
+}
+
+/// The program kinds scenarios may declare in `[programs]`, besides the
+/// builtins `system` and `token`, which every scenario has.
+///
+/// This is the registry hook for new programs: add a kind here (in
+/// [`ProgramCatalog::with_defaults`], or on a catalog passed to
+/// [`parse_with`]) and scenario files can use it as `NAME = "kind"`.
+#[derive(Clone, Default)]
+pub struct ProgramCatalog {
+    kinds: BTreeMap<String, CatalogEntry>,
+}
+
+impl fmt::Debug for ProgramCatalog {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.kinds.keys()).finish()
+    }
+}
+
+impl ProgramCatalog {
+    /// A catalog with no kinds.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The kinds of this project: `scripted` (the scripted test program,
+    /// under an id derived from each name it is declared under).
+    pub fn with_defaults() -> Self {
+        let mut c = Self::new();
+        c.register("scripted", None, Arc::new(|| Arc::new(ScriptedProgram)));
+        // Example programs (e.g. `vault`, `swap` from baton_programs::examples)
+        // register here: c.register("vault", Some(ID), Arc::new(|| Arc::new(Vault)));
+        c
+    }
+
+    /// Add (or replace) kind `kind`.
+    pub fn register(&mut self, kind: &str, id: Option<Pubkey>, factory: ProgramFactory) {
+        self.kinds
+            .insert(kind.to_owned(), CatalogEntry { factory, id });
+    }
+
+    /// The entry of `kind`.
+    pub fn get(&self, kind: &str) -> Option<&CatalogEntry> {
+        self.kinds.get(kind)
+    }
+
+    /// The registered kinds.
+    pub fn kinds(&self) -> impl Iterator<Item = &str> {
+        self.kinds.keys().map(String::as_str)
+    }
+}
+
+/// 1-based line and column of byte `offset` in `src`.
+fn line_col(src: &str, offset: usize) -> (usize, usize) {
+    let before = src.get(..offset.min(src.len())).unwrap_or("");
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+/// Parse and resolve scenario text with the default catalog. `origin` names
+/// it in errors and reports (a path, usually).
+pub fn parse(src: &str, origin: &str) -> Result<Scenario, ScenarioError> {
+    parse_with(src, origin, &ProgramCatalog::with_defaults())
+}
+
+/// Parse and resolve scenario text with program kinds from `catalog`.
+pub fn parse_with(
+    src: &str,
+    origin: &str,
+    catalog: &ProgramCatalog,
+) -> Result<Scenario, ScenarioError> {
+    let file: spec::FileSpec = toml::from_str(src).map_err(|e| {
+        let (line, column) = match e.span() {
+            Some(span) => {
+                let (l, c) = line_col(src, span.start);
+                (Some(l), Some(c))
+            }
+            None => (None, None),
+        };
+        ScenarioError {
+            origin: origin.to_owned(),
+            line,
+            column,
+            kind: ErrorKind::Toml,
+            message: e.message().trim().to_owned(),
+        }
+    })?;
+    let default_name = Path::new(origin)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or(origin);
+    build::compile(file, origin, default_name, catalog)
+}
+
+/// Read and parse the scenario file at `path`.
+pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+    let origin = path.display().to_string();
+    let src = std::fs::read_to_string(path)
+        .map_err(|e| ScenarioError::new(&origin, ErrorKind::Io, format!("cannot read: {e}")))?;
+    parse(&src, &origin)
+}
+
+/// Read, parse and run the scenario file at `path`.
+pub fn run_file(path: &Path) -> Result<Report, ScenarioError> {
+    load(path)?.run()
+}
