@@ -213,7 +213,11 @@ fn run_scenarios(args: RunArgs) -> ExitCode {
         }
     }
     match serde_json::to_string_pretty(&reports) {
-        Ok(s) => println!("{s}"),
+        Ok(s) => {
+            // A closed stdout (`| head`) is not worth a panic.
+            use std::io::Write;
+            let _ = writeln!(std::io::stdout().lock(), "{s}");
+        }
         Err(e) => eprintln!("cannot print the reports: {e}"),
     }
     if malformed {

@@ -42,6 +42,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use baton_executor::Program;
+use baton_programs::examples::{swap, vault};
 use baton_programs::scripted::ScriptedProgram;
 use baton_types::Pubkey;
 
@@ -138,12 +139,22 @@ impl ProgramCatalog {
     }
 
     /// The kinds of this project: `scripted` (the scripted test program,
-    /// under an id derived from each name it is declared under).
+    /// under an id derived from each name it is declared under), and the
+    /// SDK examples `vault` and `swap` (at their declared ids).
     pub fn with_defaults() -> Self {
         let mut c = Self::new();
         c.register("scripted", None, Arc::new(|| Arc::new(ScriptedProgram)));
-        // Example programs (e.g. `vault`, `swap` from baton_programs::examples)
-        // register here: c.register("vault", Some(ID), Arc::new(|| Arc::new(Vault)));
+        // The SDK examples, at their declared ids. New kinds register here.
+        c.register(
+            "vault",
+            Some(vault::ID),
+            Arc::new(|| Arc::new(vault::VaultProgram)),
+        );
+        c.register(
+            "swap",
+            Some(swap::ID),
+            Arc::new(|| Arc::new(swap::SwapProgram)),
+        );
         c
     }
 
