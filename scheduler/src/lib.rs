@@ -1,1 +1,126 @@
-//! Parallel scheduler of the Baton engine: lock sets and conflict-free dispatch on rayon
+//! Parallel scheduler of the Baton engine: lock sets and conflict-free
+//! dispatch on rayon.
+//!
+//! # The problem
+//!
+//! A batch is an ordered list of transactions, and its result must equal
+//! running them one at a time in that order (§7 of
+//! `docs/cpi-semantics.md`). Each transaction declares up front which
+//! accounts it reads and which it writes (its [`LockSet`]). Two transactions
+//! *conflict* when one writes an account the other reads or writes. Running
+//! non-conflicting transactions at the same time cannot change any result,
+//! since neither can observe the other; so a schedule is correct if and only
+//! if, for every conflicting pair `i < j`, `i` finishes before `j` starts.
+//! Two readers may overlap; a writer excludes everyone.
+//!
+//! The scheduler sees nothing else of a transaction: the caller gives it the
+//! lock sets and a callback `execute(i)`, the way Aptos' block executor is
+//! generic over its VM. The crate depends on `baton-types` for keys and
+//! messages only, never on the executor.
+//!
+//! # The algorithm: a dependency graph, dispatched without barriers
+//!
+//! **Build** ([`DependencyGraph::build`]). One sequential pass over the
+//! batch keeps, per account, the last writer so far and the list of readers
+//! since that writer. A read lock adds the edge *last writer → reader*; a
+//! write lock adds *each reader since the last writer → writer* (or *last
+//! writer → writer* if there were none) and then makes the writer the last
+//! writer. Those edges imply every conflict's order transitively, and each
+//! reader is consumed by at most one writer, so the pass is O(locks). A
+//! per-transaction "last successor" mark merges the duplicate edges of pairs
+//! that share several accounts. Edges are stored CSR-style: the whole batch
+//! costs a few flat arrays and one hash map of accounts, no allocation per
+//! transaction.
+//!
+//! **Dispatch** ([`Dispatch::work`]). Each transaction has an atomic count of
+//! unfinished predecessors. The rayon pool runs one long-lived worker per
+//! thread for the whole batch (`ThreadPool::broadcast`), not one rayon job
+//! per transaction. A worker takes, in this order:
+//!
+//! 1. the successor its previous transaction just released — run inline, on
+//!    the same thread, with no hand-off: a chain of dependent transactions
+//!    flows through one core at loop speed;
+//! 2. roots (transactions with no predecessor), claimed a chunk at a time
+//!    from a shared cursor — a conflict-free batch never touches a queue;
+//! 3. the ready queue, where a completion that releases several successors
+//!    puts all but the first (fan-out, e.g. a write followed by many reads);
+//! 4. nothing: it publishes how many transactions it finished, spins
+//!    briefly on the queue's length hint, then sleeps on a condvar.
+//!
+//! When a transaction finishes, its worker decrements each successor's
+//! counter (`fetch_sub`, AcqRel); the decrement that reaches zero owns the
+//! successor. There is no global barrier anywhere: a transaction starts the
+//! moment its last predecessor finishes, whatever the rest of the batch is
+//! doing. Completion counts are kept per worker and added to the shared
+//! counter only when a worker runs dry, so a busy batch shares no counter
+//! per transaction; the worker whose count brings the total to the batch
+//! length closes the queue, which releases the sleepers.
+//!
+//! # Why this design
+//!
+//! The alternative is level-by-level execution: group the batch into
+//! conflict-free levels and run each with a parallel loop and a barrier
+//! between levels (what a simple `par_iter` per level gives). It is easy,
+//! but every level waits for its slowest transaction, and a batch with a hot
+//! account has as many levels as writers of that account, so a long chain
+//! pays one barrier (a few µs of wake-ups) per transaction and ends up
+//! slower than a serial loop. The graph schedule has the same build cost,
+//! no barriers, and runs each transaction as soon as it can run; it is what
+//! Agave's unified scheduler does at the account level. Block-STM (Aptos)
+//! goes further and executes optimistically without declared accounts, but
+//! Solana-style transactions declare their accounts, so the exact graph is
+//! available for free and no validation or re-execution is needed.
+//!
+//! The cases that matter for throughput are then cheap by construction:
+//!
+//! * **No conflicts**: the graph has no edges, workers claim roots in chunks
+//!   and never share anything else.
+//! * **One hot account**: every transaction depends on the one before, which
+//!   the build pass notices ([`DependencyGraph::is_chain`]); the batch then
+//!   runs as a plain loop on the calling thread without waking the pool. A
+//!   partial chain still runs inline, one worker per chain.
+//! * **One thread**: [`Scheduler::run`] is a plain in-order loop; no graph
+//!   is built.
+//!
+//! # Cost
+//!
+//! `benches/schedule.rs` measures the scheduler alone (trivial callback).
+//! On a shared 2-core VM: building the graph of 10k three-account
+//! transactions takes ~33 ns per transaction (~130 ns at 100k, where the
+//! account map no longer fits in cache); build plus a 2-thread dispatch of
+//! a 10k conflict-free batch ~55–65 ns per transaction; a 10k hot-account
+//! batch ~45–55 ns (the build; it then runs as a loop). The sequential
+//! build is the floor of every parallel run, and the number to attack next
+//! (e.g. by partitioning accounts by hash across threads).
+//!
+//! # Concurrency and its checks
+//!
+//! All shared state lives in [`Dispatch`] and [`ReadyQueue`] and uses the
+//! primitives of one private `sync` module, which re-exports std's normally
+//! and loom's under `--cfg baton_loom` (crossbeam's pattern). The loom
+//! models in `baton-loom-tests` drive these very types — dependency
+//! counters under concurrent completion, the queue's sleep/wake protocol,
+//! and the whole worker loop over small graphs — and check that no two
+//! writers of an account (or a writer and a reader) ever overlap, that every
+//! transaction runs exactly once, and that nothing deadlocks. A deliberately
+//! broken build (`--cfg baton_loom_broken`, a non-atomic counter decrement)
+//! shows that the models do catch such bugs. The property test in this
+//! crate checks, for random batches, that 1, 2 and 4 threads give exactly
+//! the state and the per-transaction observations of the serial run.
+
+#![deny(unsafe_code)]
+
+mod dispatch;
+mod graph;
+mod lock_set;
+mod scheduler;
+mod sync;
+
+pub use baton_types::Pubkey;
+pub use dispatch::{Dispatch, ReadyQueue};
+pub use graph::{DependencyGraph, GraphBuilder, MAX_BATCH_LEN};
+pub use lock_set::{
+    validate_account_locks, AccountLock, LockMode, LockSet, DEFAULT_ACCOUNT_LOCK_LIMIT,
+    MAX_ACCOUNT_LOCK_LIMIT,
+};
+pub use scheduler::{Scheduler, SchedulerError};

@@ -1,0 +1,73 @@
+//! Shows that the models can fail. Built with
+//! `--cfg baton_loom --cfg baton_loom_broken`, the scheduler decrements its
+//! dependency counters with a separate load and store instead of one
+//! atomic `fetch_sub`: two predecessors finishing together can both read 2
+//! and both write 1, and their common successor is never released. Each
+//! test runs an unmodified model against that build and passes only if
+//! loom reports the failure.
+//!
+//! A failing loom model cannot be caught in-process: while the model's
+//! threads unwind, loom's own objects panic again in their destructors and
+//! the process aborts. So each test re-runs itself as a child process (the
+//! test binary, filtered to that one test, with `BATON_LOOM_CHILD` set),
+//! where the model runs for real, and asserts that the child failed with
+//! the expected diagnosis in its output.
+#![cfg(all(baton_loom, baton_loom_broken))]
+#![allow(clippy::expect_used)] // test code
+
+use std::process::Command;
+
+use baton_loom_tests::models;
+
+const CHILD: &str = "BATON_LOOM_CHILD";
+
+/// Run `model` in a child process; assert loom failed it with `expect` in
+/// its report. Inside the child, just run the model.
+fn assert_loom_fails(test: &str, model: fn(), expect: &str) {
+    if std::env::var(CHILD).as_deref() == Ok(test) {
+        model();
+        return;
+    }
+    let exe = std::env::current_exe().expect("test binary path");
+    let out = Command::new(exe)
+        .args([test, "--exact", "--nocapture", "--test-threads=1"])
+        .env(CHILD, test)
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .expect("spawn the child test");
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !out.status.success(),
+        "loom did not catch the broken counter decrement in `{test}`:\n{report}"
+    );
+    assert!(
+        report.contains(expect),
+        "`{test}` failed, but not with `{expect}`:\n{report}"
+    );
+    eprintln!("as expected, loom caught the broken decrement in `{test}` ({expect})");
+}
+
+/// The counter model sees the common successor released zero times.
+#[test]
+fn counters_model_catches_racy_decrement() {
+    assert_loom_fails(
+        "counters_model_catches_racy_decrement",
+        models::counters_release_once,
+        "tx 2 released 0 times",
+    );
+}
+
+/// The worker model deadlocks: the successor is never released, so the
+/// batch never completes and every worker sleeps on the ready queue.
+#[test]
+fn workers_model_catches_racy_decrement() {
+    assert_loom_fails(
+        "workers_model_catches_racy_decrement",
+        models::workers_join_two_roots,
+        "deadlock",
+    );
+}

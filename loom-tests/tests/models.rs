@@ -1,0 +1,36 @@
+//! The loom suite: every model of `baton_loom_tests::models` must pass.
+//! Compiled only with `--cfg baton_loom` and without `baton_loom_broken`
+//! (that build deliberately breaks the scheduler; see `broken.rs`).
+#![cfg(all(baton_loom, not(baton_loom_broken)))]
+
+use baton_loom_tests::models;
+
+#[test]
+fn counters_release_once() {
+    models::counters_release_once();
+}
+
+#[test]
+fn queue_wakes_sleepers() {
+    models::queue_wakes_sleepers();
+}
+
+#[test]
+fn queue_close_releases_sleeper() {
+    models::queue_close_releases_sleeper();
+}
+
+#[test]
+fn workers_fan_out_fan_in() {
+    models::workers_fan_out_fan_in();
+}
+
+#[test]
+fn workers_join_two_roots() {
+    models::workers_join_two_roots();
+}
+
+#[test]
+fn workers_three_threads() {
+    models::workers_three_threads();
+}

@@ -1,0 +1,409 @@
+//! The concurrent core: dependency counters, the ready queue, the worker loop.
+//!
+//! Everything here uses the primitives of [`crate::sync`], so the loom models
+//! in `baton-loom-tests` drive exactly this code; the rayon side
+//! ([`crate::Scheduler`]) only decides how many workers run [`Dispatch::work`].
+
+use std::ops::Range;
+
+use crate::sync::{
+    self, AtomicBool, AtomicU32, AtomicUsize, CachePadded, Condvar, Mutex, Ordering,
+};
+use crate::DependencyGraph;
+
+/// The mutable part of a [`ReadyQueue`], behind its mutex.
+#[derive(Default)]
+struct QueueState {
+    /// Ready transactions, used as a stack (hot in cache, and a completion
+    /// pushes its released successors highest-first so the lowest, the one
+    /// most likely to gate later work, pops first).
+    items: Vec<u32>,
+    /// Workers blocked in [`ReadyQueue::pop_or_wait`]; a push notifies only
+    /// if this is non-zero, so a busy batch never touches the condvar.
+    sleepers: usize,
+}
+
+/// The queue of released transactions that no worker has claimed yet, with
+/// blocking pop and close.
+///
+/// Only fan-out goes through here: a completion that releases one successor
+/// runs it inline, and the batch's roots are claimed from a cursor, so in a
+/// uniform batch or a chain this queue stays empty. A mutex-protected stack
+/// is therefore enough, and it is what loom can check; `len` mirrors the
+/// stack's length outside the lock so idle workers poll without locking.
+///
+/// Lost wake-ups are excluded by the usual discipline: a worker checks for
+/// items and for `closed` and registers as a sleeper under the same lock
+/// hold in which it starts waiting, and pushers and `close` change the state
+/// under that lock before notifying.
+pub struct ReadyQueue {
+    /// Mirror of `state.items.len()`, written under the lock, read without
+    /// it as a hint (a stale 0 only sends the reader to the locked path).
+    len: CachePadded<AtomicUsize>,
+    /// Set once, under the lock; after it every pop returns `None` once
+    /// the items are gone.
+    closed: AtomicBool,
+    state: Mutex<QueueState>,
+    wake: Condvar,
+}
+
+impl Default for ReadyQueue {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ReadyQueue {
+    /// An empty, open queue.
+    pub fn new() -> Self {
+        Self {
+            len: CachePadded::new(AtomicUsize::new(0)),
+            closed: AtomicBool::new(false),
+            state: Mutex::new(QueueState::default()),
+            wake: Condvar::new(),
+        }
+    }
+
+    /// Push `txs`, popped last-first, and wake as many sleepers as there are
+    /// new items (at most).
+    pub fn push(&self, txs: &[u32]) {
+        if txs.is_empty() {
+            return;
+        }
+        let sleepers = {
+            let mut st = sync::lock(&self.state);
+            st.items.extend_from_slice(txs);
+            // Publish the hint while still holding the lock, so it never
+            // runs ahead of (or far behind) the stack itself.
+            self.len.store(st.items.len(), Ordering::Release);
+            st.sleepers
+        };
+        // Notify after unlocking so a woken worker does not immediately
+        // block on the mutex we hold. Safe: every sleeper counted above is
+        // already waiting (it registered and started waiting in one lock
+        // hold), and a worker not counted will see the items under the lock
+        // before it could start waiting.
+        for _ in 0..sleepers.min(txs.len()) {
+            self.wake.notify_one();
+        }
+    }
+
+    /// Pop a ready transaction if there seems to be one, without blocking.
+    pub fn try_pop(&self) -> Option<u32> {
+        // Cheap unlocked check first: idle workers call this in a loop.
+        if self.len.load(Ordering::Acquire) == 0 {
+            return None;
+        }
+        let mut st = sync::lock(&self.state);
+        let tx = st.items.pop();
+        self.len.store(st.items.len(), Ordering::Release);
+        tx
+    }
+
+    /// Pop a ready transaction, sleeping until one is pushed; `None` once
+    /// the queue is closed and empty.
+    pub fn pop_or_wait(&self) -> Option<u32> {
+        let mut st = sync::lock(&self.state);
+        loop {
+            if let Some(tx) = st.items.pop() {
+                self.len.store(st.items.len(), Ordering::Release);
+                return Some(tx);
+            }
+            // `closed` is only ever set under this lock, so this read and
+            // the wait below are atomic with respect to `close`.
+            if self.closed.load(Ordering::Acquire) {
+                return None;
+            }
+            st.sleepers += 1;
+            st = self
+                .wake
+                .wait(st)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            st.sleepers -= 1;
+            // Spurious wake-ups and lost races for the item land back here.
+        }
+    }
+
+    /// Close the queue and wake every sleeper: once it is empty, pops
+    /// return `None`. Idempotent.
+    pub fn close(&self) {
+        {
+            let _st = sync::lock(&self.state);
+            self.closed.store(true, Ordering::Release);
+        }
+        self.wake.notify_all();
+    }
+
+    /// Whether [`close`](Self::close) has been called (a hint for pollers).
+    #[inline]
+    pub fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Acquire)
+    }
+
+    /// The number of queued transactions (a hint: it may be stale).
+    #[inline]
+    pub fn len_hint(&self) -> usize {
+        self.len.load(Ordering::Acquire)
+    }
+}
+
+/// One batch in flight: the graph, its live dependency counters, the root
+/// cursor, the ready queue and the completion count. Any number of threads
+/// call [`work`](Self::work) on one shared `Dispatch`; together they run
+/// every transaction exactly once, each only after all its predecessors
+/// have finished, and all return once the batch is done.
+pub struct Dispatch {
+    graph: DependencyGraph,
+    /// `pending[i]`: predecessors of `i` not finished yet. The completion
+    /// that takes it from 1 to 0 owns `i` and must run or queue it.
+    pending: Box<[AtomicU32]>,
+    /// Next unclaimed position in `graph.roots`; workers claim `chunk`
+    /// roots per `fetch_add`.
+    cursor: CachePadded<AtomicUsize>,
+    chunk: usize,
+    /// Finished transactions, as published by the workers (each publishes
+    /// its local count only when it runs out of work, so this is not
+    /// touched per transaction). Reaching `len` closes the queue.
+    done: CachePadded<AtomicUsize>,
+    /// Set when a worker unwinds (the user's callback panicked): everyone
+    /// stops at the next transaction boundary instead of waiting forever
+    /// for a transaction that will never finish.
+    stop: AtomicBool,
+    queue: ReadyQueue,
+}
+
+impl Dispatch {
+    /// Prepare `graph` to be run by `workers` threads (the count only
+    /// tunes how many roots a worker claims at once).
+    pub fn new(graph: DependencyGraph, workers: usize) -> Self {
+        let pending = graph
+            .pred_count
+            .iter()
+            .map(|&c| AtomicU32::new(c))
+            .collect();
+        // Claim roots in chunks: big enough that the shared cursor is not a
+        // hot spot, small enough (≤ 1/64 of each worker's share, ≤ 32) that
+        // the last chunks still balance.
+        let chunk = (graph.roots.len() / (workers.max(1) * 64)).clamp(1, 32);
+        let queue = ReadyQueue::new();
+        if graph.is_empty() {
+            // Nothing will ever complete and close it.
+            queue.close();
+        }
+        Self {
+            graph,
+            pending,
+            cursor: CachePadded::new(AtomicUsize::new(0)),
+            chunk,
+            done: CachePadded::new(AtomicUsize::new(0)),
+            stop: AtomicBool::new(false),
+            queue,
+        }
+    }
+
+    /// The graph being run.
+    #[inline]
+    pub fn graph(&self) -> &DependencyGraph {
+        &self.graph
+    }
+
+    /// Take the graph back, e.g. to recycle its buffers.
+    pub fn into_graph(self) -> DependencyGraph {
+        self.graph
+    }
+
+    /// The ready queue (for the loom models).
+    #[inline]
+    pub fn queue(&self) -> &ReadyQueue {
+        &self.queue
+    }
+
+    /// Finished transactions published so far; equals the batch length
+    /// once every worker has returned from [`work`](Self::work).
+    pub fn completed(&self) -> usize {
+        self.done.load(Ordering::Acquire)
+    }
+
+    /// Record that `tx` has finished: decrement each successor's counter,
+    /// and release those that reach zero. Returns the lowest released
+    /// successor, for the caller to run next on the same thread (a chain
+    /// thus never goes through the queue); pushes the others to the ready
+    /// queue in one lock hold. `spill` is caller-owned scratch, reused
+    /// across calls so that no completion allocates.
+    ///
+    /// Must be called exactly once per transaction, after it has run.
+    pub fn complete(&self, tx: u32, spill: &mut Vec<u32>) -> Option<u32> {
+        let mut first = None;
+        spill.clear();
+        for &s in self.graph.successors(tx as usize) {
+            if self.release(s) {
+                if first.is_none() {
+                    first = Some(s);
+                } else {
+                    spill.push(s);
+                }
+            }
+        }
+        if !spill.is_empty() {
+            // Highest first, so the stack pops the lowest index first.
+            spill.reverse();
+            self.queue.push(spill);
+        }
+        first
+    }
+
+    /// Decrement `s`'s pending count; true for the one caller that took it
+    /// to zero, which now owns `s`.
+    #[inline]
+    fn release(&self, s: u32) -> bool {
+        let counter = &self.pending[s as usize];
+        // AcqRel: the Release half publishes everything the finished
+        // predecessor wrote; the Acquire half, in the decrement that reaches
+        // zero, synchronises with every earlier decrement (they form one
+        // release sequence on this counter), so whoever runs `s` sees all
+        // its predecessors' effects. The hand-off to another worker then
+        // goes through the queue's mutex, which carries that on.
+        #[cfg(not(baton_loom_broken))]
+        let before = counter.fetch_sub(1, Ordering::AcqRel);
+        // Deliberately broken variant for the loom suite: a load and a store
+        // instead of one atomic read-modify-write. Two predecessors that
+        // finish together can both read 2 and both write 1, so `s` is never
+        // released (or, from 1, released twice) — which loom must find.
+        #[cfg(baton_loom_broken)]
+        let before = {
+            let v = counter.load(Ordering::Acquire);
+            counter.store(v.wrapping_sub(1), Ordering::Release);
+            v
+        };
+        before == 1
+    }
+
+    /// Claim the next root: from this worker's claimed chunk, else a new
+    /// chunk from the shared cursor.
+    #[inline]
+    fn claim_root(&self, chunk: &mut Range<usize>) -> Option<u32> {
+        let roots = &self.graph.roots;
+        if let Some(at) = chunk.next() {
+            return roots.get(at).copied();
+        }
+        // A plain load first so exhausted workers stop bumping the cursor
+        // (and it cannot creep towards overflow). Relaxed suffices: the roots
+        // array was written before any worker started.
+        if self.cursor.load(Ordering::Relaxed) >= roots.len() {
+            return None;
+        }
+        let start = self.cursor.fetch_add(self.chunk, Ordering::Relaxed);
+        if start >= roots.len() {
+            return None;
+        }
+        *chunk = start + 1..(start + self.chunk).min(roots.len());
+        roots.get(start).copied()
+    }
+
+    /// Publish this worker's finished count. Returns true if that finished
+    /// the batch, in which case the queue is closed so the others return.
+    #[inline]
+    fn publish(&self, finished: &mut usize) -> bool {
+        if *finished == 0 {
+            return false;
+        }
+        let total = self.done.fetch_add(*finished, Ordering::AcqRel) + *finished;
+        *finished = 0;
+        if total == self.graph.len() {
+            self.queue.close();
+            return true;
+        }
+        false
+    }
+
+    /// Wait for a ready transaction: poll the queue's length hint for a few
+    /// rounds of exponential back-off, then sleep on the queue. `None` once
+    /// the batch is done (or stopped).
+    fn wait_for_work(&self) -> Option<u32> {
+        for round in 0..sync::spin_rounds() {
+            if self.queue.len_hint() > 0 {
+                if let Some(tx) = self.queue.try_pop() {
+                    return Some(tx);
+                }
+            }
+            if self.queue.is_closed() {
+                return None;
+            }
+            if round < 6 {
+                for _ in 0..1u32 << round {
+                    sync::spin_loop();
+                }
+            } else {
+                sync::yield_now();
+            }
+        }
+        self.queue.pop_or_wait()
+    }
+
+    /// Run transactions until the batch is done: the worker loop. Call it
+    /// on as many threads as should execute the batch; each call returns
+    /// once every transaction has finished (or one of them panicked).
+    ///
+    /// Preference order for the next transaction: the successor this worker
+    /// just released (inline, no hand-off), then roots (a chunk at a time),
+    /// then the ready queue, then — after publishing its finished count —
+    /// wait.
+    ///
+    /// If `execute` panics, the other workers stop at their next
+    /// transaction boundary and the panic unwinds out of this call; the
+    /// batch is then abandoned part-way (no transaction that depends on the
+    /// panicked one has started).
+    pub fn work<F: Fn(usize) + ?Sized>(&self, execute: &F) {
+        let _stop_on_unwind = StopOnUnwind(self);
+        let mut spill = Vec::new();
+        let mut chunk = 0..0;
+        let mut next: Option<u32> = None;
+        // Finished here but not yet added to `done`.
+        let mut finished = 0usize;
+        loop {
+            let tx = match next.take() {
+                Some(tx) => tx,
+                None => match self.claim_root(&mut chunk).or_else(|| self.queue.try_pop()) {
+                    Some(tx) => tx,
+                    None => {
+                        // Out of work: publish, which may end the batch. Every
+                        // worker publishes before it can sleep, so `done`
+                        // reaches the batch length exactly when the last
+                        // transaction has finished.
+                        if self.publish(&mut finished) {
+                            return;
+                        }
+                        match self.wait_for_work() {
+                            Some(tx) => tx,
+                            None => return,
+                        }
+                    }
+                },
+            };
+            if self.stop.load(Ordering::Relaxed) {
+                return;
+            }
+            execute(tx as usize);
+            finished += 1;
+            next = self.complete(tx, &mut spill);
+        }
+    }
+}
+
+/// Stops the batch if the worker holding it unwinds.
+struct StopOnUnwind<'a>(&'a Dispatch);
+
+impl Drop for StopOnUnwind<'_> {
+    fn drop(&mut self) {
+        // Under loom a panic (a failed check, a detected deadlock) ends the
+        // whole model execution, and touching loom objects while unwinding
+        // would abort the test process instead of reporting the failure.
+        if cfg!(baton_loom) {
+            return;
+        }
+        if std::thread::panicking() {
+            self.0.stop.store(true, Ordering::Relaxed);
+            self.0.queue.close();
+        }
+    }
+}

@@ -1,0 +1,141 @@
+//! The rayon side: a thread pool and the choice of strategy per batch.
+
+use crate::sync::{StdMutex, TryLockError};
+use crate::{DependencyGraph, Dispatch, GraphBuilder, LockSet};
+
+/// Why a scheduler could not be built or a graph not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum SchedulerError {
+    /// The rayon thread pool could not be started.
+    #[error("could not start the scheduler's thread pool: {0}")]
+    ThreadPool(#[from] rayon::ThreadPoolBuildError),
+    /// A batch longer than [`crate::MAX_BATCH_LEN`] cannot be indexed.
+    #[error("a batch of {len} transactions exceeds the scheduler's limit")]
+    BatchTooLarge {
+        /// The batch's length.
+        len: usize,
+    },
+}
+
+/// Runs a batch of transactions on a rayon pool so that the outcome equals
+/// running them one by one in batch order (see the crate docs for how).
+///
+/// The scheduler knows a transaction only by its [`LockSet`] and runs it by
+/// calling back with its index; it never sees the transaction itself.
+pub struct Scheduler {
+    pool: rayon::ThreadPool,
+    threads: usize,
+    /// Graph-building buffers reused from batch to batch. Taken with
+    /// `try_lock`: a second batch run concurrently on the same scheduler
+    /// builds with fresh buffers rather than wait.
+    builder: StdMutex<GraphBuilder>,
+}
+
+impl std::fmt::Debug for Scheduler {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scheduler")
+            .field("threads", &self.threads)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Scheduler {
+    /// A scheduler with its own pool of `threads` worker threads; 0 means
+    /// one per available core.
+    pub fn new(threads: usize) -> Result<Self, SchedulerError> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .thread_name(|i| format!("baton-sched-{i}"))
+            .build()?;
+        let threads = pool.current_num_threads();
+        Ok(Self {
+            pool,
+            threads,
+            builder: StdMutex::new(GraphBuilder::new()),
+        })
+    }
+
+    /// A scheduler with one thread per available core.
+    pub fn with_all_cores() -> Result<Self, SchedulerError> {
+        Self::new(0)
+    }
+
+    /// The number of worker threads.
+    #[inline]
+    pub fn threads(&self) -> usize {
+        self.threads
+    }
+
+    /// The pool the workers run on, for callers that want to run other
+    /// parallel work (signature checks, hashing) on the same threads.
+    #[inline]
+    pub fn pool(&self) -> &rayon::ThreadPool {
+        &self.pool
+    }
+
+    /// Call `execute(i)` exactly once for every `i` in `0..locks.len()`,
+    /// such that whenever `locks[i]` and `locks[j]` conflict and `i < j`,
+    /// `execute(i)` returns before `execute(j)` starts (and everything it
+    /// wrote is visible to `execute(j)`). Returns when all calls have
+    /// returned.
+    ///
+    /// With one thread, or a batch of fewer than two transactions, this is
+    /// a plain loop on the calling thread, with no graph built at all.
+    ///
+    /// If `execute` panics, the panic propagates out of `run` after the
+    /// workers have stopped; transactions that depend on the panicked one
+    /// are not started, others may or may not have run.
+    pub fn run<F>(&self, locks: &[LockSet], execute: F)
+    where
+        F: Fn(usize) + Sync,
+    {
+        if self.threads <= 1 || locks.len() < 2 {
+            return serial(locks.len(), &execute);
+        }
+        let built = match self.builder.try_lock() {
+            Ok(mut b) => b.build(locks),
+            Err(TryLockError::Poisoned(p)) => p.into_inner().build(locks),
+            Err(TryLockError::WouldBlock) => DependencyGraph::build(locks),
+        };
+        match built {
+            Ok(graph) => self.run_graph(graph, execute),
+            // Too long to index: serial order is always a valid schedule.
+            Err(_) => serial(locks.len(), &execute),
+        }
+    }
+
+    /// Run a batch whose graph is already built (by
+    /// [`DependencyGraph::build`]); same contract as [`run`](Self::run).
+    pub fn run_graph<F>(&self, graph: DependencyGraph, execute: F)
+    where
+        F: Fn(usize) + Sync,
+    {
+        let n = graph.len();
+        let graph = if self.threads <= 1 || n < 2 || graph.is_chain() {
+            // A chain (say, every transaction writes one hot account) can
+            // only run serially: skip waking the pool altogether.
+            serial(n, &execute);
+            graph
+        } else {
+            let dispatch = Dispatch::new(graph, self.threads);
+            // One long-lived worker per pool thread for the whole batch: no
+            // per-transaction rayon job. `broadcast` returns when all workers
+            // have returned, which happens-after every `execute` call.
+            self.pool.broadcast(|_| dispatch.work(&execute));
+            dispatch.into_graph()
+        };
+        // Keep the buffers for the next batch (skipped if another batch
+        // holds the builder right now).
+        if let Ok(mut b) = self.builder.try_lock() {
+            b.recycle(graph);
+        }
+    }
+}
+
+/// The in-order loop: the reference semantics, and the fast path.
+#[inline]
+fn serial<F: Fn(usize)>(n: usize, execute: &F) {
+    for i in 0..n {
+        execute(i);
+    }
+}
