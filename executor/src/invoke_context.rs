@@ -5,12 +5,13 @@ use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use baton_types::{pda, Instruction, InstructionError, Pubkey};
+use baton_types::{pda, Instruction, InstructionError, Message, Pubkey};
 use smallvec::SmallVec;
 
 use crate::borrowed_account::BorrowedAccount;
 use crate::compute::ComputeMeter;
 use crate::config::{ExecutionConfig, MAX_PERMITTED_DATA_INCREASE, MAX_RETURN_DATA};
+use crate::invoke_auth::{AuthDescriptor, ExitCode, Flavour, MAX_AUTH_CALL_DEPTH};
 use crate::program::{Program, ProgramRegistry};
 use crate::sysvar::{Clock, RecentBlockhashes, Rent, SysvarCache};
 use crate::TransactionContext;
@@ -54,33 +55,46 @@ pub struct InstructionAccount {
     pub is_writable: bool,
 }
 
-struct Frame {
-    program_id: Pubkey,
+pub(crate) struct Frame {
+    pub(crate) program_id: Pubkey,
     builtin: bool,
     /// Range of this frame's accounts in `InvokeContext::accounts`.
-    accounts_start: usize,
-    accounts_end: usize,
+    pub(crate) accounts_start: usize,
+    pub(crate) accounts_end: usize,
     /// Lamports over the frame's unique accounts when it was pushed [3].
     lamport_sum: u128,
     /// Data length of each account when the frame was pushed, for the
     /// per-instruction growth limit of user programs [2.3]; empty for builtins.
     start_lens: Vec<usize>,
+    /// How the frame was called: a top-level instruction or `invoke` (Solana
+    /// flavour) or `invoke_auth` [8].
+    pub(crate) flavour: Flavour,
+    /// The authorization descriptor its caller passed to `invoke_auth` [8].
+    pub(crate) auth: Option<Box<AuthDescriptor>>,
+    /// The code the program exits with when it returns `Ok` [8].
+    exit_code: ExitCode,
 }
 
 /// The state a program sees while it runs: its instruction's accounts, the
 /// compute meter, sysvars, logs, return data, and `invoke`.
 pub struct InvokeContext<'a> {
-    tx: &'a TransactionContext,
-    env: Environment<'a>,
+    pub(crate) tx: &'a TransactionContext,
+    pub(crate) env: Environment<'a>,
     meter: ComputeMeter,
-    stack: RefCell<SmallVec<[Frame; 5]>>,
-    accounts: RefCell<SmallVec<[InstructionAccount; 16]>>,
+    pub(crate) stack: RefCell<SmallVec<[Frame; 5]>>,
+    pub(crate) accounts: RefCell<SmallVec<[InstructionAccount; 16]>>,
     trace_len: Cell<usize>,
     logs: RefCell<Vec<String>>,
     /// The first error of a failed (uncatchable) CPI. A failing callee
     /// cannot be caught [4.10]: even if its caller ignores the error, every
     /// frame above it fails with it.
-    cpi_failure: Cell<Option<InstructionError>>,
+    pub(crate) cpi_failure: Cell<Option<InstructionError>>,
+    /// The program that reverted and its code, while the revert unwinds [8].
+    pub(crate) reverted: Cell<Option<(Pubkey, u32)>>,
+    /// The exit code of the frame popped last [8].
+    pub(crate) last_exit_code: Cell<ExitCode>,
+    /// The message, for the top-level privileges `invoke_auth` grants [8].
+    pub(crate) message: Option<&'a Message>,
 }
 
 impl<'a> InvokeContext<'a> {
@@ -95,7 +109,18 @@ impl<'a> InvokeContext<'a> {
             trace_len: Cell::new(0),
             logs: RefCell::new(Vec::new()),
             cpi_failure: Cell::new(None),
+            reverted: Cell::new(None),
+            last_exit_code: Cell::new(0),
+            message: None,
         }
+    }
+
+    /// Give the context the transaction's message, whose top-level
+    /// privileges [1.1] the callee of `invoke_auth` gets for every account.
+    /// Without one (a single instruction, as `process_instruction` runs it),
+    /// those privileges are the outermost instruction's.
+    pub fn set_message(&mut self, message: &'a Message) {
+        self.message = Some(message);
     }
 
     // ----- what a running program reads -----
@@ -280,27 +305,31 @@ impl<'a> InvokeContext<'a> {
         instruction: &Instruction,
         signers_seeds: &[&[&[u8]]],
     ) -> Result<(), InstructionError> {
-        let result = self
-            .prepare_cpi(instruction, signers_seeds)
-            .and_then(|callee_accounts| {
-                let cp = self.tx.checkpoint();
-                let r = self.process_instruction(
-                    instruction.program_id,
-                    &callee_accounts,
-                    &instruction.data,
-                );
-                match r {
-                    Ok(()) => self.tx.checkpoint_commit(cp),
-                    Err(_) => self.tx.checkpoint_revert(cp),
-                }
-                r
-            });
+        let result = self.call_signed(instruction, signers_seeds);
         if let Err(e) = result {
             if self.cpi_failure.get().is_none() {
                 self.cpi_failure.set(Some(e));
             }
         }
         result
+    }
+
+    /// A Solana-flavour CPI without the [4.10] bookkeeping: checks, then the
+    /// callee under a checkpoint that its failure reverts.
+    pub(crate) fn call_signed(
+        &self,
+        instruction: &Instruction,
+        signers_seeds: &[&[&[u8]]],
+    ) -> Result<(), InstructionError> {
+        let callee_accounts = self.prepare_cpi(instruction, signers_seeds)?;
+        let cp = self.tx.checkpoint();
+        let r =
+            self.process_instruction(instruction.program_id, &callee_accounts, &instruction.data);
+        match r {
+            Ok(()) => self.tx.checkpoint_commit(cp),
+            Err(_) => self.tx.checkpoint_revert(cp),
+        }
+        r
     }
 
     /// The checks and charges of a CPI before the callee's frame is pushed:
@@ -411,6 +440,21 @@ impl<'a> InvokeContext<'a> {
         accounts: &[InstructionAccount],
         data: &[u8],
     ) -> Result<(), InstructionError> {
+        self.run_frame(program_id, accounts, data, Flavour::Solana, None)
+    }
+
+    /// [`Self::process_instruction`] for a frame of either flavour: the depth
+    /// limit is the flavour's (the stack height against `max_call_depth` for
+    /// Solana-flavour frames, against [`MAX_AUTH_CALL_DEPTH`] for
+    /// `invoke_auth` frames), and `auth` is what the caller authorized [8].
+    pub(crate) fn run_frame(
+        &self,
+        program_id: Pubkey,
+        accounts: &[InstructionAccount],
+        data: &[u8],
+        flavour: Flavour,
+        auth: Option<Box<AuthDescriptor>>,
+    ) -> Result<(), InstructionError> {
         let (depth, caller) = {
             let stack = self.stack.borrow();
             if stack.iter().any(|f| f.program_id == program_id)
@@ -434,7 +478,11 @@ impl<'a> InvokeContext<'a> {
             return Err(InstructionError::MaxInstructionTraceLengthExceeded);
         }
         self.trace_len.set(self.trace_len.get() + 1);
-        if depth > self.env.config.max_call_depth {
+        let max_depth = match flavour {
+            Flavour::Solana => self.env.config.max_call_depth,
+            Flavour::Auth => MAX_AUTH_CALL_DEPTH,
+        };
+        if depth > max_depth {
             return Err(InstructionError::CallDepth);
         }
         self.log_with(|| format!("Program {program_id} invoke [{depth}]"));
@@ -479,6 +527,9 @@ impl<'a> InvokeContext<'a> {
             accounts_end: end,
             lamport_sum,
             start_lens,
+            flavour,
+            auth,
+            exit_code: 0,
         });
         self.tx.set_return_data(program_id, Vec::new());
         let units_at_start = self.meter.remaining();
@@ -486,6 +537,10 @@ impl<'a> InvokeContext<'a> {
         let mut result = run_program(program, self, data);
         if let (Ok(()), Some(e)) = (&result, self.cpi_failure.get()) {
             result = Err(e);
+        }
+        // A revert fails every frame up to the nearest try_invoke [8], [9].
+        if let Some((_, code)) = self.reverted.get() {
+            result = Err(InstructionError::Custom(code));
         }
         if result.is_ok() {
             result = self.unique_lamport_sum(start, end).and_then(|s| {
@@ -497,7 +552,8 @@ impl<'a> InvokeContext<'a> {
             });
         }
 
-        self.stack.borrow_mut().pop();
+        let exit_code = self.stack.borrow_mut().pop().map_or(0, |f| f.exit_code);
+        self.last_exit_code.set(exit_code);
         self.accounts.borrow_mut().truncate(start);
         if !builtin {
             let used = units_at_start.saturating_sub(self.meter.remaining());
@@ -506,13 +562,29 @@ impl<'a> InvokeContext<'a> {
             });
         }
         match &result {
+            Ok(()) if exit_code != 0 => {
+                self.log_with(|| format!("Program {program_id} success"));
+                self.log_with(|| format!("Program {program_id} exit code {exit_code}"));
+            }
             Ok(()) => self.log_with(|| format!("Program {program_id} success")),
             Err(e) => self.log_with(|| format!("Program {program_id} failed: {e}")),
         }
         result
     }
 
-    fn unique_lamport_sum(&self, start: usize, end: usize) -> Result<u128, InstructionError> {
+    /// Set the running frame's exit code: the code its `invoke_auth` caller
+    /// receives when the program then returns `Ok` [8].
+    pub fn set_exit_code(&self, code: ExitCode) {
+        if let Some(f) = self.stack.borrow_mut().last_mut() {
+            f.exit_code = code;
+        }
+    }
+
+    pub(crate) fn unique_lamport_sum(
+        &self,
+        start: usize,
+        end: usize,
+    ) -> Result<u128, InstructionError> {
         let arena = self.accounts.borrow();
         let frame = arena.get(start..end).unwrap_or(&[]);
         self.tx.lamport_sum(

@@ -12,7 +12,10 @@
 //! transaction reverts to the journal's origin, which restores every account
 //! as loaded; the fee was taken before the journal started and stays taken.
 //! Each CPI frame opens a checkpoint and commits it on success or reverts it
-//! on failure, so a catchable invoke needs no new mechanism.
+//! on failure, so a catchable invoke needs no new mechanism: `try_invoke`
+//! and `try_invoke_auth` (see [`invoke_auth`](InvokeContext::invoke_auth),
+//! the explicit-authorization flavour of cpi-semantics §8, and `docs/invoke-flavours.md`)
+//! are that checkpoint, reverted without failing the caller.
 //!
 //! [`process_message`] runs a whole transaction (fee payer checks, program
 //! loading, instructions, rent-state and balance checks) and returns the
@@ -22,6 +25,7 @@
 mod borrowed_account;
 mod compute;
 pub mod config;
+mod invoke_auth;
 mod invoke_context;
 pub mod journal;
 mod processor;
@@ -33,6 +37,9 @@ mod transaction_context;
 pub use borrowed_account::BorrowedAccount;
 pub use compute::ComputeMeter;
 pub use config::ExecutionConfig;
+pub use invoke_auth::{
+    AuthDescriptor, ExitCode, Flavour, InvokeError, MAX_AUTH_CALL_DEPTH, MAX_AUTH_ENTRIES,
+};
 pub use invoke_context::{
     Environment, InstructionAccount, InvokeContext, ACCOUNT_META_SIZE, CPI_BYTES_PER_UNIT,
     INVOKE_UNITS, MAX_CPI_ACCOUNT_METAS, MAX_CPI_INSTRUCTION_DATA_LEN, MAX_SIGNERS,

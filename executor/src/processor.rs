@@ -24,6 +24,8 @@ pub struct TransactionOutcome {
     /// Accounts to write back: every written writable account on success,
     /// only the fee payer (less the fee) on failure.
     pub changes: Vec<(Pubkey, Account)>,
+    /// The program whose revert failed the transaction [8], if one did.
+    pub reverted_by: Option<Pubkey>,
 }
 
 /// The fee of `message`: lamports per signature times required signatures.
@@ -83,6 +85,7 @@ pub fn process_message(
         fee,
         return_data: None,
         changes: vec![(payer_key, payer)],
+        reverted_by: None,
     };
 
     // Load the rest; absent accounts are empty system accounts. Per account,
@@ -118,6 +121,7 @@ pub fn process_message(
         env,
         env.config.compute_limit(message.instructions.len()),
     );
+    ctx.set_message(message);
 
     // Run the instructions in order; the first failure fails the transaction.
     let mut status = Ok(());
@@ -169,6 +173,7 @@ pub fn process_message(
 
     let logs = ctx.take_logs();
     let units = ctx.units_consumed();
+    let reverted_by = ctx.reverted_by().map(|(program, _)| program);
     drop(ctx);
     if let Err(e) = status {
         tx.revert_all();
@@ -178,7 +183,10 @@ pub fn process_message(
             .map(|(_, a)| a)
             .unwrap_or_default();
         payer.lamports = payer_after_fee;
-        return Ok(fail(e, logs, units, payer));
+        return Ok(TransactionOutcome {
+            reverted_by,
+            ..fail(e, logs, units, payer)
+        });
     }
     let return_data = {
         let rd = tx.return_data();
@@ -192,6 +200,7 @@ pub fn process_message(
         fee,
         return_data,
         changes,
+        reverted_by: None,
     })
 }
 

@@ -48,6 +48,9 @@ pub struct TransactionResult {
     pub fee: u64,
     /// Return data left by the transaction, if any.
     pub return_data: Option<(Pubkey, Vec<u8>)>,
+    /// The program whose revert failed the transaction (cpi-semantics §8),
+    /// if one did; the status then holds its `Custom` code.
+    pub reverted_by: Option<Pubkey>,
 }
 
 impl TransactionResult {
@@ -59,6 +62,7 @@ impl TransactionResult {
             compute_units_consumed: 0,
             fee: 0,
             return_data: None,
+            reverted_by: None,
         }
     }
 }
@@ -505,6 +509,7 @@ impl Runtime {
                             compute_units_consumed: outcome.compute_units_consumed,
                             fee: outcome.fee,
                             return_data: outcome.return_data,
+                            reverted_by: outcome.reverted_by,
                         };
                         (r, true)
                     }

@@ -1,0 +1,685 @@
+//! The explicit-authorization invoke of cpi-semantics §8 (after the Thru C
+//! SDK's `tsys_invoke`), exit codes and reverts, and the catchable invokes of
+//! §9 for both flavours.
+//!
+//! # `invoke_auth`
+//!
+//! [`InvokeContext::invoke_auth`] calls the program at a **transaction**
+//! index with some data and an optional [`AuthDescriptor`]. The callee sees
+//! every account of the transaction at its transaction index, with its
+//! top-level privileges [1.1] (writable and signer as the message makes
+//! them). What it may change is what §2 allows (writable in the transaction,
+//! owned by the running program); what it may *act for* is what
+//! [`InvokeContext::is_authorized`] answers, the consent check a program
+//! makes before acting for an account it does not own (as a Solana program
+//! checks `is_signer`).
+//!
+//! Two channels come back, kept apart: `Err(`[`InvokeError`]`)` when the call
+//! could not be made (the checks below) or the callee failed, and
+//! `Ok(`[`ExitCode`]`)` after the callee exited normally — 0 by default, or
+//! the code it set with [`InvokeContext::set_exit_code`]. A non-zero code is
+//! not a failure: the caller continues and decides.
+//!
+//! Checks before the call, in this order, each with its own error (the call
+//! is not made, nothing changed, the caller may go on): a descriptor over
+//! [`MAX_AUTH_ENTRIES`] entries or an encoded one that does not decode
+//! ([`InvokeError::MalformedDescriptor`]); the program index or an entry past
+//! the transaction's accounts ([`InvokeError::IndexOutOfRange`]); an
+//! authorized account the running program does not own
+//! ([`InvokeError::NotOwner`]); a callee that is not a registered program
+//! ([`InvokeError::NotAProgram`]); a stack over [`MAX_AUTH_CALL_DEPTH`]
+//! frames ([`InvokeError::CallDepth`]). The call is charged like a CPI
+//! [4.8] before the checks: [`INVOKE_UNITS`] plus a unit per
+//! [`CPI_BYTES_PER_UNIT`] bytes of data and descriptor.
+//!
+//! A callee that fails (an error, a panic, compute exhaustion, a revert)
+//! gives [`InvokeError::Failed`]; as with `invoke` [4.10] that cannot be
+//! caught: the caller's instruction fails with the callee's error even if
+//! the caller ignores it.
+//!
+//! # Depth when flavours mix
+//!
+//! Each push checks the stack height (top level = 1) against the limit of
+//! the flavour being pushed: `invoke` and top-level instructions against
+//! `ExecutionConfig::max_call_depth` (5), `invoke_auth` against
+//! [`MAX_AUTH_CALL_DEPTH`] (16). So an `invoke_auth` chain may reach height
+//! 16, but a Solana-flavour `invoke` made from height 5 or more fails with
+//! `CallDepth` whatever flavour the frames below it have. The trace limit
+//! (64 instructions) counts both.
+//!
+//! # Revert
+//!
+//! [`InvokeContext::revert`] records the running program and a code and
+//! returns `Custom(code)`. From then on every frame, up to the nearest
+//! `try_invoke`, fails with `Custom(code)` whatever it returns, so a revert
+//! at any depth fails the transaction with `InstructionError(i,
+//! Custom(code))`, and [`InvokeContext::reverted_by`] names the program (the
+//! transaction outcome carries it as `reverted_by`). A `try_invoke` on the
+//! way up catches it like any other failure [9].
+//!
+//! # `try_invoke`
+//!
+//! [`InvokeContext::try_invoke`], [`InvokeContext::try_invoke_signed`] and
+//! [`InvokeContext::try_invoke_auth`] run the call under a journal
+//! checkpoint. If it fails — a check, an error, a revert, a panic, compute
+//! exhaustion — the checkpoint is reverted (lamports, data, owner,
+//! executable, the transaction's resize delta and the return-data slot, of
+//! the callee and everything it called), the units stay spent, and the
+//! caller gets the error and goes on: the failure does not fail the caller
+//! [4.10], nor does a revert inside it. On success the checkpoint merges
+//! into the caller's. The balance of the caller's accounts [3] is that of
+//! the checkpoint after a failure, so it still holds. After compute
+//! exhaustion the meter stays empty and the caller's next charge fails.
+
+use baton_types::{Instruction, InstructionError, Pubkey};
+
+use crate::invoke_context::{InstructionAccount, InvokeContext, CPI_BYTES_PER_UNIT, INVOKE_UNITS};
+
+/// Most frames on the instruction stack (top level included) when the
+/// frame pushed is an `invoke_auth` callee [8].
+pub const MAX_AUTH_CALL_DEPTH: usize = 16;
+/// Most entries (authorized and deauthorized together) in one descriptor.
+pub const MAX_AUTH_ENTRIES: usize = 256;
+
+/// A callee's exit code after a normal exit: 0 unless it set one.
+pub type ExitCode = u64;
+
+/// How a frame was called.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flavour {
+    /// A top-level instruction, or a callee of `invoke` / `invoke_signed`
+    /// [4]: its accounts are its instruction's metas.
+    Solana,
+    /// A callee of `invoke_auth` [8]: its accounts are the transaction's.
+    Auth,
+}
+
+/// What a caller of `invoke_auth` authorizes and deauthorizes for its
+/// callee and the callee's callees: transaction account indices [8].
+///
+/// Either list may be empty, and the descriptor may be absent. An index may
+/// be in both lists: deauthorization wins. Authorizing an account needs the
+/// caller to own it; deauthorizing needs nothing.
+///
+/// Encoded form ([`Self::encode`] / [`Self::decode`]): `u16` count of
+/// authorized, `u16` count of deauthorized, then the indices, all `u16`
+/// little-endian; empty bytes mean no descriptor.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuthDescriptor {
+    /// Accounts authorized for the callee (owned by the caller's program).
+    pub authorized: Vec<u16>,
+    /// Accounts whose authorization is withdrawn for the callee.
+    pub deauthorized: Vec<u16>,
+}
+
+impl AuthDescriptor {
+    /// A descriptor with both lists.
+    pub fn new(authorized: Vec<u16>, deauthorized: Vec<u16>) -> Self {
+        Self {
+            authorized,
+            deauthorized,
+        }
+    }
+
+    /// The same descriptor, also authorizing `index`.
+    pub fn authorize(mut self, index: u16) -> Self {
+        self.authorized.push(index);
+        self
+    }
+
+    /// The same descriptor, also deauthorizing `index`.
+    pub fn deauthorize(mut self, index: u16) -> Self {
+        self.deauthorized.push(index);
+        self
+    }
+
+    /// Entries in both lists.
+    pub fn len(&self) -> usize {
+        self.authorized.len() + self.deauthorized.len()
+    }
+
+    /// Whether both lists are empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// `MalformedDescriptor` past [`MAX_AUTH_ENTRIES`] entries.
+    pub fn validate(&self) -> Result<(), InvokeError> {
+        if self.len() > MAX_AUTH_ENTRIES {
+            return Err(InvokeError::MalformedDescriptor);
+        }
+        Ok(())
+    }
+
+    /// The encoded form (see the type's docs).
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(4 + 2 * self.len());
+        out.extend_from_slice(&(self.authorized.len() as u16).to_le_bytes());
+        out.extend_from_slice(&(self.deauthorized.len() as u16).to_le_bytes());
+        for i in self.authorized.iter().chain(&self.deauthorized) {
+            out.extend_from_slice(&i.to_le_bytes());
+        }
+        out
+    }
+
+    /// Decode the encoded form: `Ok(None)` for empty bytes;
+    /// `MalformedDescriptor` for a short header, counts that do not match
+    /// the length, or too many entries.
+    pub fn decode(bytes: &[u8]) -> Result<Option<Self>, InvokeError> {
+        if bytes.is_empty() {
+            return Ok(None);
+        }
+        let u16_at = |at: usize| -> Result<u16, InvokeError> {
+            bytes
+                .get(at..at + 2)
+                .map(|b| u16::from_le_bytes([b[0], b[1]]))
+                .ok_or(InvokeError::MalformedDescriptor)
+        };
+        let n_auth = u16_at(0)? as usize;
+        let n_deauth = u16_at(2)? as usize;
+        if n_auth + n_deauth > MAX_AUTH_ENTRIES || bytes.len() != 4 + 2 * (n_auth + n_deauth) {
+            return Err(InvokeError::MalformedDescriptor);
+        }
+        let entries = (0..n_auth + n_deauth)
+            .map(|k| u16_at(4 + 2 * k))
+            .collect::<Result<Vec<_>, _>>()?;
+        let (a, d) = entries.split_at(n_auth);
+        Ok(Some(Self::new(a.to_vec(), d.to_vec())))
+    }
+}
+
+/// Why `invoke_auth` returned no exit code: the call could not be made
+/// (every variant but [`InvokeError::Failed`]), or the callee failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum InvokeError {
+    /// The descriptor does not decode or has too many entries.
+    #[error("malformed authorization descriptor")]
+    MalformedDescriptor,
+    /// The program index or a descriptor entry is past the transaction's accounts.
+    #[error("account index {index} out of range")]
+    IndexOutOfRange {
+        /// The index.
+        index: u16,
+    },
+    /// An authorized account is not owned by the calling program.
+    #[error("account {index} is not owned by the calling program")]
+    NotOwner {
+        /// The account's transaction index.
+        index: u16,
+    },
+    /// The callee is not a registered program.
+    #[error("account {index} is not a program")]
+    NotAProgram {
+        /// The account's transaction index.
+        index: u16,
+    },
+    /// The callee's frame would be over [`MAX_AUTH_CALL_DEPTH`].
+    #[error("call depth over {MAX_AUTH_CALL_DEPTH}")]
+    CallDepth,
+    /// The call was made and the callee failed (or the call's charge
+    /// exhausted the meter): the error the caller's instruction fails with,
+    /// unless the call was a `try_invoke_auth`.
+    #[error("callee failed: {0}")]
+    Failed(InstructionError),
+}
+
+impl From<InvokeError> for InstructionError {
+    /// The Agave error a program fails with when it propagates an invoke
+    /// error with `?`: `MalformedDescriptor` → `InvalidArgument`,
+    /// `IndexOutOfRange` → `NotEnoughAccountKeys`, `NotOwner` →
+    /// `PrivilegeEscalation`, `NotAProgram` → `UnsupportedProgramId`,
+    /// `CallDepth` → `CallDepth`, `Failed(e)` → `e`.
+    fn from(e: InvokeError) -> Self {
+        match e {
+            InvokeError::MalformedDescriptor => InstructionError::InvalidArgument,
+            InvokeError::IndexOutOfRange { .. } => InstructionError::NotEnoughAccountKeys,
+            InvokeError::NotOwner { .. } => InstructionError::PrivilegeEscalation,
+            InvokeError::NotAProgram { .. } => InstructionError::UnsupportedProgramId,
+            InvokeError::CallDepth => InstructionError::CallDepth,
+            InvokeError::Failed(e) => e,
+        }
+    }
+}
+
+/// The frame walk of `is_authorized` [8] over the callers of the running
+/// frame, nearest first: each caller's program and the descriptor it passed
+/// to the frame above it. The first caller that mentions the account
+/// decides: its deauthorization denies; its authorization grants if the
+/// caller's program owns the account (`owner`), and otherwise does not
+/// count; a caller's own program is authorized. No mention: not authorized.
+pub(crate) fn authorized_by_callers<'d>(
+    callers: impl Iterator<Item = (Pubkey, Option<&'d AuthDescriptor>)>,
+    index: u16,
+    key: &Pubkey,
+    owner: Option<Pubkey>,
+) -> bool {
+    for (program, passed) in callers {
+        if let Some(d) = passed {
+            if d.deauthorized.contains(&index) {
+                return false;
+            }
+            if d.authorized.contains(&index) && owner == Some(program) {
+                return true;
+            }
+        }
+        if *key == program {
+            return true;
+        }
+    }
+    false
+}
+
+impl InvokeContext<'_> {
+    /// Call the program at transaction index `program_index` with `data`,
+    /// authorizing and deauthorizing accounts with `auth` [8]. See the
+    /// [module docs](crate::invoke_auth): `Ok(code)` after a normal exit,
+    /// `Err` when the call could not be made or the callee failed (which
+    /// fails the caller's instruction, as [4.10]).
+    pub fn invoke_auth(
+        &self,
+        program_index: u16,
+        data: &[u8],
+        auth: Option<&AuthDescriptor>,
+    ) -> Result<ExitCode, InvokeError> {
+        let result = self.call_auth(program_index, data, auth);
+        if let Err(InvokeError::Failed(e)) = result {
+            if self.cpi_failure.get().is_none() {
+                self.cpi_failure.set(Some(e));
+            }
+        }
+        result
+    }
+
+    /// [`Self::invoke_auth`] with the descriptor in its encoded form
+    /// ([`AuthDescriptor::decode`]; empty bytes for none).
+    pub fn invoke_auth_encoded(
+        &self,
+        program_index: u16,
+        data: &[u8],
+        auth: &[u8],
+    ) -> Result<ExitCode, InvokeError> {
+        let auth = AuthDescriptor::decode(auth)?;
+        self.invoke_auth(program_index, data, auth.as_ref())
+    }
+
+    /// [`Self::invoke_auth`], catchable [9]: on any failure the callee's
+    /// changes and those of its callees are undone and the error is returned
+    /// to the caller, which goes on.
+    pub fn try_invoke_auth(
+        &self,
+        program_index: u16,
+        data: &[u8],
+        auth: Option<&AuthDescriptor>,
+    ) -> Result<ExitCode, InvokeError> {
+        self.catching(|| self.call_auth(program_index, data, auth))
+    }
+
+    /// [`Self::invoke`], catchable [9].
+    pub fn try_invoke(&self, instruction: &Instruction) -> Result<(), InstructionError> {
+        self.try_invoke_signed(instruction, &[])
+    }
+
+    /// [`Self::invoke_signed`], catchable [9]: on any failure (the checks of
+    /// §4 included) the callee's changes and those of its callees are undone
+    /// and the error is returned to the caller, which goes on.
+    pub fn try_invoke_signed(
+        &self,
+        instruction: &Instruction,
+        signers_seeds: &[&[&[u8]]],
+    ) -> Result<(), InstructionError> {
+        self.catching(|| self.call_signed(instruction, signers_seeds))
+    }
+
+    /// Whether the account at transaction index `index` is authorized in
+    /// the running frame [8]: the fee payer and the running program always;
+    /// at depth 1 nothing else; deeper, what the callers' walk decides (see
+    /// `authorized_by_callers`). Ownership is read as it is now; an index
+    /// past the transaction's accounts is not authorized.
+    pub fn is_authorized(&self, index: u16) -> bool {
+        let i = index as usize;
+        let Some(key) = self.tx.key(i) else {
+            return false;
+        };
+        if i == 0 {
+            return true;
+        }
+        let stack = self.stack.borrow();
+        let Some(current) = stack.last() else {
+            return false;
+        };
+        if *key == current.program_id {
+            return true;
+        }
+        let owner = self.tx.account(i).map(|a| a.owner);
+        let callers = (1..stack.len())
+            .rev()
+            .map(|k| (stack[k - 1].program_id, stack[k].auth.as_deref()));
+        authorized_by_callers(callers, index, key, owner)
+    }
+
+    /// How the running frame was called.
+    pub fn flavour(&self) -> Flavour {
+        self.stack
+            .borrow()
+            .last()
+            .map_or(Flavour::Solana, |f| f.flavour)
+    }
+
+    /// Revert: fail the running frame and every frame above it, up to the
+    /// nearest `try_invoke`, with `Custom(code)`, naming the running program
+    /// as the one that reverted [8]. Return the error it gives:
+    /// `return Err(ctx.revert(code))`.
+    pub fn revert(&self, code: u32) -> InstructionError {
+        if self.reverted.get().is_none() {
+            self.reverted.set(Some((self.program_id(), code)));
+        }
+        InstructionError::Custom(code)
+    }
+
+    /// The program that reverted and its code, while an uncaught revert is
+    /// unwinding or after it failed the transaction.
+    pub fn reverted_by(&self) -> Option<(Pubkey, u32)> {
+        self.reverted.get()
+    }
+
+    /// The checks, charge and call of `invoke_auth`, without the [4.10]
+    /// bookkeeping.
+    fn call_auth(
+        &self,
+        program_index: u16,
+        data: &[u8],
+        auth: Option<&AuthDescriptor>,
+    ) -> Result<ExitCode, InvokeError> {
+        let entries = auth.map_or(0, AuthDescriptor::len);
+        let bytes = data.len() as u64 + 2 * entries as u64;
+        self.consume_checked(INVOKE_UNITS + bytes / CPI_BYTES_PER_UNIT)
+            .map_err(InvokeError::Failed)?;
+
+        if let Some(d) = auth {
+            d.validate()?;
+        }
+        let n = self.tx.len();
+        let in_range = |index: u16| {
+            if (index as usize) < n {
+                Ok(())
+            } else {
+                Err(InvokeError::IndexOutOfRange { index })
+            }
+        };
+        in_range(program_index)?;
+        if let Some(d) = auth {
+            for &index in d.authorized.iter().chain(&d.deauthorized) {
+                in_range(index)?;
+            }
+            let caller = self.program_id();
+            for &index in &d.authorized {
+                let owner = self
+                    .tx
+                    .account(index as usize)
+                    .map(|a| a.owner)
+                    .ok_or(InvokeError::Failed(InstructionError::AccountBorrowFailed))?;
+                if owner != caller {
+                    return Err(InvokeError::NotOwner { index });
+                }
+            }
+        }
+        let program_id =
+            *self
+                .tx
+                .key(program_index as usize)
+                .ok_or(InvokeError::IndexOutOfRange {
+                    index: program_index,
+                })?;
+        if !self.env.programs.contains(&program_id) {
+            return Err(InvokeError::NotAProgram {
+                index: program_index,
+            });
+        }
+        if self.stack_height() + 1 > MAX_AUTH_CALL_DEPTH {
+            return Err(InvokeError::CallDepth);
+        }
+
+        let accounts: Vec<InstructionAccount> = (0..n)
+            .map(|i| {
+                let (is_signer, is_writable) = self.top_level_privileges(i);
+                InstructionAccount {
+                    index_in_transaction: i as u16,
+                    index_in_callee: i as u16,
+                    is_signer,
+                    is_writable,
+                }
+            })
+            .collect();
+        let cp = self.tx.checkpoint();
+        let r = self.run_frame(
+            program_id,
+            &accounts,
+            data,
+            Flavour::Auth,
+            auth.map(|d| Box::new(d.clone())),
+        );
+        match r {
+            Ok(()) => {
+                self.tx.checkpoint_commit(cp);
+                Ok(self.last_exit_code.get())
+            }
+            Err(e) => {
+                self.tx.checkpoint_revert(cp);
+                Err(InvokeError::Failed(e))
+            }
+        }
+    }
+
+    /// Signer and writable of transaction account `i` at the top level: from
+    /// the message when there is one, else from the outermost instruction's
+    /// accounts (neither for an account it lacks).
+    fn top_level_privileges(&self, i: usize) -> (bool, bool) {
+        if let Some(m) = self.message {
+            return (m.is_signer(i), m.is_writable(i));
+        }
+        let stack = self.stack.borrow();
+        let Some(outer) = stack.first() else {
+            return (false, false);
+        };
+        let (start, end) = (outer.accounts_start, outer.accounts_end);
+        drop(stack);
+        self.accounts
+            .borrow()
+            .get(start..end)
+            .and_then(|a| a.iter().find(|a| a.index_in_transaction as usize == i))
+            .map_or((false, false), |a| (a.is_signer, a.is_writable))
+    }
+
+    /// Run `call` under a journal checkpoint; on failure revert it and
+    /// forget the failure and any revert inside it [9].
+    fn catching<T, E>(&self, call: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
+        let failure = self.cpi_failure.take();
+        let reverted = self.reverted.take();
+        let cp = self.tx.checkpoint();
+        let r = call();
+        match &r {
+            Ok(_) => self.tx.checkpoint_commit(cp),
+            Err(_) => self.tx.checkpoint_revert(cp),
+        }
+        self.cpi_failure.set(failure);
+        self.reverted.set(reverted);
+        r
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    const P: Pubkey = Pubkey::new_from_array([1; 32]);
+    const Q: Pubkey = Pubkey::new_from_array([2; 32]);
+    const R: Pubkey = Pubkey::new_from_array([3; 32]);
+    const X: Pubkey = Pubkey::new_from_array([9; 32]);
+
+    fn d(auth: &[u16], deauth: &[u16]) -> AuthDescriptor {
+        AuthDescriptor::new(auth.to_vec(), deauth.to_vec())
+    }
+
+    /// The frame walk, table-driven: callers nearest first, each with the
+    /// descriptor it passed; the account is index 5 (key X unless the row
+    /// says otherwise) owned by `owner`.
+    #[test]
+    fn is_authorized_frame_walk() {
+        type Row<'a> = (
+            &'a str,
+            Vec<(Pubkey, Option<AuthDescriptor>)>,
+            Pubkey,
+            Option<Pubkey>,
+            bool,
+        );
+        let rows: Vec<Row<'_>> = vec![
+            ("no callers (depth 1)", vec![], X, Some(P), false),
+            (
+                "caller authorizes its own account",
+                vec![(P, Some(d(&[5], &[])))],
+                X,
+                Some(P),
+                true,
+            ),
+            (
+                "auth entry for an account the caller does not own",
+                vec![(P, Some(d(&[5], &[])))],
+                X,
+                Some(Q),
+                false,
+            ),
+            (
+                "non-owned entry does not count: walk goes on",
+                vec![(P, Some(d(&[5], &[]))), (Q, Some(d(&[5], &[])))],
+                X,
+                Some(Q),
+                true,
+            ),
+            (
+                "deauth before auth in one frame",
+                vec![(P, Some(d(&[5], &[5])))],
+                X,
+                Some(P),
+                false,
+            ),
+            (
+                "grandparent grants, parent deauthorizes",
+                vec![(Q, Some(d(&[], &[5]))), (P, Some(d(&[5], &[])))],
+                X,
+                Some(P),
+                false,
+            ),
+            (
+                "grandparent grants, parent silent",
+                vec![(Q, None), (P, Some(d(&[5], &[])))],
+                X,
+                Some(P),
+                true,
+            ),
+            (
+                "parent grants, grandparent deauthorized: nearest decides",
+                vec![(P, Some(d(&[5], &[]))), (Q, Some(d(&[], &[5])))],
+                X,
+                Some(P),
+                true,
+            ),
+            (
+                "a caller's own program",
+                vec![(Q, None), (P, None)],
+                P,
+                None,
+                true,
+            ),
+            (
+                "a caller's own program, deauthorized nearer",
+                vec![(Q, Some(d(&[], &[5]))), (P, None)],
+                P,
+                None,
+                false,
+            ),
+            (
+                "a caller's own program, deauthorized by itself",
+                vec![(P, Some(d(&[], &[5])))],
+                P,
+                None,
+                false,
+            ),
+            (
+                "unmentioned",
+                vec![(P, Some(d(&[4], &[6]))), (Q, None)],
+                X,
+                Some(P),
+                false,
+            ),
+            (
+                "no owner readable",
+                vec![(P, Some(d(&[5], &[])))],
+                X,
+                None,
+                false,
+            ),
+        ];
+        for (name, callers, key, owner, want) in rows {
+            let got = authorized_by_callers(
+                callers.iter().map(|(p, a)| (*p, a.as_ref())),
+                5,
+                &key,
+                owner,
+            );
+            assert_eq!(got, want, "{name}");
+        }
+        let _ = R;
+    }
+
+    #[test]
+    fn descriptor_encoding_round_trips_and_rejects_malformed() {
+        let desc = d(&[1, 2], &[3]);
+        assert_eq!(AuthDescriptor::decode(&desc.encode()), Ok(Some(desc)));
+        assert_eq!(AuthDescriptor::decode(&[]), Ok(None));
+        assert_eq!(
+            AuthDescriptor::decode(&d(&[], &[]).encode()),
+            Ok(Some(AuthDescriptor::default()))
+        );
+        for bad in [
+            &[1u8][..],
+            &[1, 0, 0, 0],
+            &[0, 0, 0, 0, 7],
+            &[1, 0, 0, 0, 1],
+        ] {
+            assert_eq!(
+                AuthDescriptor::decode(bad),
+                Err(InvokeError::MalformedDescriptor),
+                "{bad:?}"
+            );
+        }
+        let big = AuthDescriptor::new(vec![0; MAX_AUTH_ENTRIES + 1], vec![]);
+        assert_eq!(big.validate(), Err(InvokeError::MalformedDescriptor));
+        assert_eq!(
+            AuthDescriptor::decode(&big.encode()),
+            Err(InvokeError::MalformedDescriptor)
+        );
+    }
+
+    #[test]
+    fn invoke_errors_map_to_agave_errors() {
+        use InstructionError as I;
+        let cases = [
+            (InvokeError::MalformedDescriptor, I::InvalidArgument),
+            (
+                InvokeError::IndexOutOfRange { index: 9 },
+                I::NotEnoughAccountKeys,
+            ),
+            (InvokeError::NotOwner { index: 1 }, I::PrivilegeEscalation),
+            (
+                InvokeError::NotAProgram { index: 1 },
+                I::UnsupportedProgramId,
+            ),
+            (InvokeError::CallDepth, I::CallDepth),
+            (InvokeError::Failed(I::Custom(3)), I::Custom(3)),
+        ];
+        for (e, want) in cases {
+            assert_eq!(I::from(e), want);
+        }
+    }
+}
