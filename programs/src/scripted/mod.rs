@@ -34,16 +34,28 @@
 //! [`Op::ExpectLamports`] `Custom(`[`ERR_LAMPORTS_MISMATCH`]`)`; an
 //! account index past the instruction's accounts gives
 //! `NotEnoughAccountKeys`; [`Op::Write`] past the data's end gives
-//! `AccountDataTooSmall`; [`Op::Panic`] panics with [`PANIC_MESSAGE`].
+//! `AccountDataTooSmall`; [`Op::Panic`] panics with [`PANIC_MESSAGE`];
+//! an invoke whose outcome is not the expected one gives
+//! `Custom(`[`ERR_OUTCOME_MISMATCH`]`)` and [`Op::ExpectAuthorized`]
+//! `Custom(`[`ERR_AUTHORIZED_MISMATCH`]`)`; [`Op::Revert`] reverts with its
+//! code; [`Op::ExitWithCode`] ends the script normally with an exit code.
+//!
+//! # Invoke flavours
+//!
+//! [`Op::InvokeAuth`] and [`Op::TryInvokeAuth`] call with `invoke_auth`
+//! (cpi-semantics §8): the callee sees the transaction's accounts, so its
+//! script's account indices are **transaction** indices.
+//! [`Op::TryInvoke`] is a catchable [`Op::Invoke`] (§9).
 
 mod op;
 
-use baton_executor::{BorrowedAccount, InvokeContext, Program};
+use baton_executor::{AuthDescriptor, BorrowedAccount, InvokeContext, Program};
 use baton_types::{AccountMeta, Instruction, InstructionError, Pubkey};
 
 pub use op::{
-    decode, encode, AccountRef, Invoke, Meta, Op, Payload, ERR_DATA_MISMATCH,
-    ERR_LAMPORTS_MISMATCH, ERR_RETURN_DATA_MISMATCH, MAX_SCRIPT_LEN,
+    decode, encode, AccountRef, AuthArg, Invoke, InvokeAuth, Meta, Op, Payload,
+    ERR_AUTHORIZED_MISMATCH, ERR_DATA_MISMATCH, ERR_LAMPORTS_MISMATCH, ERR_OUTCOME_MISMATCH,
+    ERR_RETURN_DATA_MISMATCH, MAX_SCRIPT_LEN,
 };
 
 /// The default id of the scripted program,
@@ -75,6 +87,10 @@ impl Program for ScriptedProgram {
 pub fn run(ctx: &InvokeContext<'_>, script: &[Op]) -> Result<(), InstructionError> {
     for op in script {
         ctx.consume_checked(OP_UNITS)?;
+        if let Op::ExitWithCode(code) = op {
+            ctx.set_exit_code(*code);
+            return Ok(());
+        }
         run_op(ctx, op)?;
     }
     Ok(())
@@ -161,10 +177,10 @@ fn run_op(ctx: &InvokeContext<'_>, op: &Op) -> Result<(), InstructionError> {
             Ok(())
         }
         Op::Noop(_) => Ok(()),
-        Op::Invoke(invoke) => run_invoke(ctx, invoke),
+        Op::Invoke(invoke) => run_invoke(ctx, invoke, false),
         Op::InvokeIgnoreError(invoke) => {
             // Deliberately ignored: the engine must still fail [4.10].
-            let _ignored = run_invoke(ctx, invoke);
+            let _ignored = run_invoke(ctx, invoke, false);
             Ok(())
         }
         Op::ExpectData {
@@ -192,10 +208,102 @@ fn run_op(ctx: &InvokeContext<'_>, op: &Op) -> Result<(), InstructionError> {
                 Err(InstructionError::Custom(ERR_LAMPORTS_MISMATCH))
             }
         }
+        Op::InvokeAuth(call) => run_invoke_auth(ctx, call, false),
+        Op::TryInvokeAuth(call) => run_invoke_auth(ctx, call, true),
+        Op::TryInvoke { invoke, expect } => {
+            let outcome = match run_invoke(ctx, invoke, true) {
+                Ok(()) => "Ok".to_owned(),
+                Err(e) => format!("{e:?}"),
+            };
+            check_outcome(ctx, "try_invoke", &outcome, expect.as_deref())
+        }
+        Op::ExitWithCode(code) => {
+            ctx.set_exit_code(*code);
+            Ok(())
+        }
+        Op::Revert(code) => Err(ctx.revert(*code)),
+        Op::ExpectAuthorized { index, expected } => {
+            if ctx.is_authorized(*index) == *expected {
+                Ok(())
+            } else {
+                Err(InstructionError::Custom(ERR_AUTHORIZED_MISMATCH))
+            }
+        }
     }
 }
 
-fn run_invoke(ctx: &InvokeContext<'_>, invoke: &Invoke) -> Result<(), InstructionError> {
+/// Log `<what> -> <outcome>`; with an expectation, compare ignoring
+/// whitespace.
+fn check_outcome(
+    ctx: &InvokeContext<'_>,
+    what: &str,
+    outcome: &str,
+    expect: Option<&str>,
+) -> Result<(), InstructionError> {
+    ctx.log(format_args!("{what} -> {outcome}"));
+    let squash = |s: &str| s.split_whitespace().collect::<String>();
+    match expect {
+        Some(e) if squash(e) != squash(outcome) => {
+            ctx.log(format_args!("{what}: expected {e}"));
+            Err(InstructionError::Custom(ERR_OUTCOME_MISMATCH))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn run_invoke_auth(
+    ctx: &InvokeContext<'_>,
+    call: &InvokeAuth,
+    catch: bool,
+) -> Result<(), InstructionError> {
+    let data = call.payload.to_data();
+    let result = match &call.auth {
+        AuthArg::Encoded(bytes) => AuthDescriptor::decode(bytes).and_then(|d| {
+            if catch {
+                ctx.try_invoke_auth(call.program, &data, d.as_ref())
+            } else {
+                ctx.invoke_auth(call.program, &data, d.as_ref())
+            }
+        }),
+        other => {
+            let d = match other {
+                AuthArg::Lists {
+                    authorized,
+                    deauthorized,
+                } => Some(AuthDescriptor::new(
+                    authorized.clone(),
+                    deauthorized.clone(),
+                )),
+                _ => None,
+            };
+            if catch {
+                ctx.try_invoke_auth(call.program, &data, d.as_ref())
+            } else {
+                ctx.invoke_auth(call.program, &data, d.as_ref())
+            }
+        }
+    };
+    let outcome = match &result {
+        Ok(code) => format!("Exit({code})"),
+        Err(e) => format!("{e:?}"),
+    };
+    let what = if catch {
+        "try_invoke_auth"
+    } else {
+        "invoke_auth"
+    };
+    check_outcome(ctx, what, &outcome, call.expect.as_deref())?;
+    match result {
+        Err(e) if !catch && call.expect.is_none() => Err(InstructionError::from(e)),
+        _ => Ok(()),
+    }
+}
+
+fn run_invoke(
+    ctx: &InvokeContext<'_>,
+    invoke: &Invoke,
+    catch: bool,
+) -> Result<(), InstructionError> {
     let program_id = resolve(ctx, &invoke.program)?;
     let accounts = invoke
         .accounts
@@ -213,7 +321,9 @@ fn run_invoke(ctx: &InvokeContext<'_>, invoke: &Invoke) -> Result<(), Instructio
         accounts,
         data: invoke.payload.to_data(),
     };
-    if invoke.seeds.is_empty() {
+    if invoke.seeds.is_empty() && catch {
+        ctx.try_invoke(&ix)
+    } else if invoke.seeds.is_empty() {
         ctx.invoke(&ix)
     } else {
         let sets: Vec<Vec<&[u8]>> = invoke
@@ -222,7 +332,11 @@ fn run_invoke(ctx: &InvokeContext<'_>, invoke: &Invoke) -> Result<(), Instructio
             .map(|set| set.iter().map(Vec::as_slice).collect())
             .collect();
         let refs: Vec<&[&[u8]]> = sets.iter().map(Vec::as_slice).collect();
-        ctx.invoke_signed(&ix, &refs)
+        if catch {
+            ctx.try_invoke_signed(&ix, &refs)
+        } else {
+            ctx.invoke_signed(&ix, &refs)
+        }
     }
 }
 

@@ -65,6 +65,42 @@ pub struct Invoke {
     pub payload: Payload,
 }
 
+/// The authorization descriptor of an [`InvokeAuth`] [8].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AuthArg {
+    /// No descriptor.
+    None,
+    /// Transaction indices to authorize and to deauthorize.
+    Lists {
+        /// Authorized indices.
+        authorized: Vec<u16>,
+        /// Deauthorized indices.
+        deauthorized: Vec<u16>,
+    },
+    /// A descriptor in its encoded form, passed as it is (to provoke
+    /// `MalformedDescriptor`).
+    Encoded(Vec<u8>),
+}
+
+/// An explicit-authorization invoke made by a script [8].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvokeAuth {
+    /// The callee program's transaction index.
+    pub program: u16,
+    /// What the caller authorizes and deauthorizes.
+    pub auth: AuthArg,
+    /// The callee's instruction data; a callee script's account indices
+    /// are transaction indices.
+    pub payload: Payload,
+    /// The outcome expected, as `Exit(<code>)` or the `InvokeError` Debug
+    /// form (`CallDepth`, `NotOwner { index: 2 }`, `Failed(Custom(7))`),
+    /// compared ignoring whitespace; a different outcome fails the script
+    /// with `Custom(`[`ERR_OUTCOME_MISMATCH`]`)`. `None`: an error fails
+    /// the script with its Agave mapping (`InvokeAuth`) or is ignored
+    /// (`TryInvokeAuth`), and any exit code is accepted.
+    pub expect: Option<String>,
+}
+
 /// One operation of a script. Account fields are indices among the running
 /// instruction's accounts; every write goes through `BorrowedAccount`, so the
 /// mutation rules of §2 apply as they would to any program.
@@ -174,6 +210,32 @@ pub enum Op {
         /// The balance expected.
         lamports: u64,
     },
+    /// `invoke_auth` [8]; logs `invoke_auth -> <outcome>`.
+    InvokeAuth(InvokeAuth),
+    /// `try_invoke_auth` [9]; logs `try_invoke_auth -> <outcome>`.
+    TryInvokeAuth(InvokeAuth),
+    /// `try_invoke` / `try_invoke_signed` [9]; logs `try_invoke -> <outcome>`,
+    /// the outcome being `Ok` or the `InstructionError` Debug form.
+    TryInvoke {
+        /// The call.
+        invoke: Invoke,
+        /// The outcome expected (`Ok`, `Custom(7)`, …); a different one fails
+        /// the script with `Custom(`[`ERR_OUTCOME_MISMATCH`]`)`; `None`:
+        /// whatever happens, go on.
+        expect: Option<String>,
+    },
+    /// End the script normally with this exit code [8].
+    ExitWithCode(u64),
+    /// Revert with this code [8]: `Custom(code)` up to the nearest try_invoke.
+    Revert(u32),
+    /// Check `is_authorized` of a transaction index [8]; fails with
+    /// `Custom(`[`ERR_AUTHORIZED_MISMATCH`]`)` when it is not `expected`.
+    ExpectAuthorized {
+        /// The account's transaction index.
+        index: u16,
+        /// The answer expected.
+        expected: bool,
+    },
 }
 
 /// Custom error code of a failed [`Op::ExpectReturnData`].
@@ -182,6 +244,10 @@ pub const ERR_RETURN_DATA_MISMATCH: u32 = 0x5C_0001;
 pub const ERR_DATA_MISMATCH: u32 = 0x5C_0002;
 /// Custom error code of a failed [`Op::ExpectLamports`].
 pub const ERR_LAMPORTS_MISMATCH: u32 = 0x5C_0003;
+/// Custom error code of an invoke whose outcome is not the one expected.
+pub const ERR_OUTCOME_MISMATCH: u32 = 0x5C_0004;
+/// Custom error code of a failed [`Op::ExpectAuthorized`].
+pub const ERR_AUTHORIZED_MISMATCH: u32 = 0x5C_0005;
 
 fn options() -> impl Options {
     bincode::DefaultOptions::new()

@@ -234,6 +234,22 @@ impl<'a> AccountHandle<'a> {
 
     // ----- checks -----
 
+    /// Whether the account is authorized in the running frame
+    /// (cpi-semantics §8; see [`InvokeContext::is_authorized`]).
+    pub fn is_authorized(&self) -> bool {
+        self.ctx.is_authorized(self.index_in_transaction)
+    }
+
+    /// The handle if the account is authorized in the running frame [8];
+    /// else `MissingRequiredSignature`, the error of a missing consent.
+    pub fn expect_authorized(self) -> Result<Self, InstructionError> {
+        if self.is_authorized() {
+            Ok(self)
+        } else {
+            Err(InstructionError::MissingRequiredSignature)
+        }
+    }
+
     /// The handle if the account signed; else `MissingRequiredSignature`.
     pub fn expect_signer(self) -> Result<Self, InstructionError> {
         if self.is_signer {

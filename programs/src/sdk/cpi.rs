@@ -28,6 +28,9 @@ pub struct CpiContext<'a, 's, T> {
     /// Seed sets (without the program id, with the bump) of the PDAs that
     /// sign; empty for none.
     pub signer_seeds: &'s [&'s [&'s [u8]]],
+    /// Whether the call is catchable (`try_invoke_signed`, §9): a failure
+    /// is undone and returned, and the caller goes on.
+    pub catch: bool,
 }
 
 impl<'a, 's, T> CpiContext<'a, 's, T> {
@@ -37,6 +40,7 @@ impl<'a, 's, T> CpiContext<'a, 's, T> {
             program,
             accounts,
             signer_seeds: &[],
+            catch: false,
         }
     }
 
@@ -50,12 +54,21 @@ impl<'a, 's, T> CpiContext<'a, 's, T> {
             program,
             accounts,
             signer_seeds,
+            catch: false,
         }
     }
 
     /// The same call, signed by the PDAs that `signer_seeds` derive.
     pub fn with_signer(mut self, signer_seeds: &'s [&'s [&'s [u8]]]) -> Self {
         self.signer_seeds = signer_seeds;
+        self
+    }
+
+    /// The same call, catchable [9]: every typed wrapper then calls
+    /// `try_invoke_signed`, so a failing callee's changes are undone and its
+    /// error comes back without failing the caller.
+    pub fn catching(mut self) -> Self {
+        self.catch = true;
         self
     }
 
@@ -71,7 +84,22 @@ impl<'a, 's, T> CpiContext<'a, 's, T> {
         if instruction.program_id != *self.program.key() {
             return Err(InstructionError::IncorrectProgramId);
         }
-        self.ctx().invoke_signed(instruction, self.signer_seeds)
+        if self.catch {
+            self.ctx().try_invoke_signed(instruction, self.signer_seeds)
+        } else {
+            self.ctx().invoke_signed(instruction, self.signer_seeds)
+        }
+    }
+
+    /// [`Self::invoke_instruction`], catchable whatever [`Self::catch`] says [9].
+    pub fn try_invoke_instruction(
+        &self,
+        instruction: &Instruction,
+    ) -> Result<(), InstructionError> {
+        if instruction.program_id != *self.program.key() {
+            return Err(InstructionError::IncorrectProgramId);
+        }
+        self.ctx().try_invoke_signed(instruction, self.signer_seeds)
     }
 }
 

@@ -32,6 +32,12 @@
 //!   `initialize_account3`) that build the instruction with the builtin's
 //!   own builders and call `invoke_signed`. [`invoke`] and [`invoke_signed`]
 //!   call any program with hand-made metas.
+//! - The explicit-authorization flavour of cpi-semantics §8 and the
+//!   catchable calls of §9 ([`auth`]): [`AuthCall`] (typed `invoke_auth` /
+//!   `try_invoke_auth`), [`invoke_auth`], [`try_invoke_auth`],
+//!   [`try_invoke`], [`try_invoke_signed`], [`CpiContext::catching`],
+//!   [`exit_with_code`], [`revert`], [`is_authorized`] and
+//!   [`AccountHandle::expect_authorized`].
 //! - [`msg!`](crate::msg), [`log`], [`set_return_data`], [`get_return_data`],
 //!   and the PDA functions of [`baton_types::pda`].
 //!
@@ -64,6 +70,7 @@
 //! ```
 
 pub mod account;
+pub mod auth;
 pub mod cpi;
 pub mod system;
 pub mod token;
@@ -71,6 +78,10 @@ pub mod token;
 mod log;
 
 pub use account::{AccountHandle, AccountIter, DataMut, InvokeContextExt};
+pub use auth::{
+    exit_with_code, invoke_auth, is_authorized, revert, try_invoke, try_invoke_auth,
+    try_invoke_signed, AuthCall, AuthDescriptor, ExitCode, InvokeError,
+};
 pub use cpi::{invoke, invoke_signed, CpiContext};
 pub use log::{get_return_data, log, set_return_data};
 

@@ -1,13 +1,14 @@
 //! From a parsed file to a [`Scenario`]: names resolved to keys, bytes
 //! decoded, scripts encoded, expectations made concrete.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use baton_executor::{ExecutionConfig, Program};
-use baton_programs::scripted::{self, AccountRef, Invoke, Meta, Op, Payload};
+use baton_programs::scripted::{self, AccountRef, AuthArg, Invoke, InvokeAuth, Meta, Op, Payload};
 use baton_programs::system;
-use baton_types::{ids, pda, Account, AccountMeta, Hash, Instruction, Keypair, Pubkey};
+use baton_types::{ids, pda, Account, AccountMeta, Hash, Instruction, Keypair, Message, Pubkey};
 
 use super::spec::*;
 use super::{ErrorKind, ProgramCatalog, ScenarioError};
@@ -55,6 +56,8 @@ pub(crate) struct TxExpect {
     pub logs_contain: Vec<String>,
     /// `Some(None)`: no return data expected.
     pub return_data: Option<Option<(Pubkey, Vec<u8>)>>,
+    /// `Some(None)`: no revert expected.
+    pub reverted_by: Option<Option<Pubkey>>,
     pub accounts: Vec<AccountExpect>,
 }
 
@@ -120,6 +123,10 @@ pub(crate) struct Resolver<'a> {
     bumps: HashMap<String, u8>,
     /// Declared PDAs: their seeds with the bump appended.
     pda_seed_sets: HashMap<String, Vec<Vec<u8>>>,
+    /// The account keys of the transaction being built, in message order,
+    /// for `invoke_auth` (whose callee sees the transaction's accounts);
+    /// `None` in the first pass, which only collects the accounts.
+    tx_keys: RefCell<Option<Vec<Pubkey>>>,
 }
 
 impl<'a> Resolver<'a> {
@@ -361,15 +368,42 @@ impl<'a> Resolver<'a> {
                     account: idx(account)?,
                     lamports: self.u64(lamports, ctx)?,
                 }),
-                OpSpec::Invoke(spec) | OpSpec::InvokeIgnoreError(spec) => {
+                OpSpec::Invoke(spec)
+                | OpSpec::InvokeIgnoreError(spec)
+                | OpSpec::TryInvoke(spec) => {
                     let invoke = self.invoke(spec, frame, ctx)?;
+                    let is_try = matches!(op, OpSpec::TryInvoke(_));
+                    if spec.expect.is_some() && !is_try {
+                        return Err(self.invalid(format!(
+                            "{ctx}: `expect` is for try_invoke, invoke_auth and try_invoke_auth"
+                        )));
+                    }
                     for _ in 0..spec.repeat.unwrap_or(1) {
                         out.push(match op {
                             OpSpec::Invoke(_) => Op::Invoke(invoke.clone()),
+                            OpSpec::TryInvoke(_) => Op::TryInvoke {
+                                invoke: invoke.clone(),
+                                expect: spec.expect.clone(),
+                            },
                             _ => Op::InvokeIgnoreError(invoke.clone()),
                         });
                     }
                 }
+                OpSpec::InvokeAuth(spec) | OpSpec::TryInvokeAuth(spec) => {
+                    let call = self.invoke_auth(spec, ctx)?;
+                    for _ in 0..spec.repeat.unwrap_or(1) {
+                        out.push(match op {
+                            OpSpec::InvokeAuth(_) => Op::InvokeAuth(call.clone()),
+                            _ => Op::TryInvokeAuth(call.clone()),
+                        });
+                    }
+                }
+                OpSpec::ExitWithCode { code } => out.push(Op::ExitWithCode(*code)),
+                OpSpec::Revert { code } => out.push(Op::Revert(*code)),
+                OpSpec::ExpectAuthorized { account, expected } => out.push(Op::ExpectAuthorized {
+                    index: self.tx_index(account, ctx)?,
+                    expected: *expected,
+                }),
             }
         }
         Ok(out)
@@ -456,6 +490,76 @@ impl<'a> Resolver<'a> {
         })
     }
 
+    /// A transaction index: an integer as it is, or a name's position among
+    /// the transaction's keys (0 in the first pass, which only collects
+    /// accounts).
+    fn tx_index(&self, r: &AccRefSpec, ctx: &str) -> Result<u16, ScenarioError> {
+        let name = match r {
+            AccRefSpec::Index(i) => return Ok(*i),
+            AccRefSpec::Name(n) => n,
+        };
+        let key = self.key(name, ctx)?;
+        match self.tx_keys.borrow().as_ref() {
+            None => Ok(0),
+            Some(keys) => keys
+                .iter()
+                .position(|k| *k == key)
+                .map(|p| p as u16)
+                .ok_or_else(|| {
+                    self.invalid(format!(
+                        "{ctx}: '{name}' is not an account of this transaction"
+                    ))
+                }),
+        }
+    }
+
+    fn invoke_auth(&self, spec: &InvokeAuthSpec, ctx: &str) -> Result<InvokeAuth, ScenarioError> {
+        let forms = [spec.script.is_some(), spec.data.is_some()]
+            .iter()
+            .filter(|x| **x)
+            .count();
+        if forms > 1 || (spec.auth.is_some() && spec.auth_raw.is_some()) {
+            return Err(self.invalid(format!(
+                "{ctx}: give at most one of script and data, and of auth and auth_raw"
+            )));
+        }
+        let program = self.tx_index(&spec.program, ctx)?;
+        let auth = match (&spec.auth, &spec.auth_raw) {
+            (Some(a), _) => AuthArg::Lists {
+                authorized: a
+                    .authorized
+                    .iter()
+                    .map(|r| self.tx_index(r, ctx))
+                    .collect::<Result<_, _>>()?,
+                deauthorized: a
+                    .deauthorized
+                    .iter()
+                    .map(|r| self.tx_index(r, ctx))
+                    .collect::<Result<_, _>>()?,
+            },
+            (None, Some(raw)) => AuthArg::Encoded(self.bytes(raw, ctx)?),
+            (None, None) => AuthArg::None,
+        };
+        let tx_keys = self.tx_keys.borrow().clone();
+        let payload = if let Some(d) = &spec.data {
+            Payload::Raw(self.bytes(d, ctx)?)
+        } else {
+            match (&spec.script, tx_keys) {
+                // The callee's frame is the transaction's accounts.
+                (Some(s), Some(keys)) => {
+                    Payload::Script(self.script(s, &keys, &format!("{ctx}, invoke_auth"))?)
+                }
+                _ => Payload::Script(Vec::new()),
+            }
+        };
+        Ok(InvokeAuth {
+            program,
+            auth,
+            payload,
+            expect: spec.expect.clone(),
+        })
+    }
+
     fn pda_seeds(&self, name: &str, ctx: &str) -> Result<Vec<Vec<u8>>, ScenarioError> {
         self.pda_seed_sets
             .get(name)
@@ -504,6 +608,7 @@ pub(crate) fn compile(
             .collect(),
         bumps: HashMap::new(),
         pda_seed_sets: HashMap::new(),
+        tx_keys: RefCell::new(None),
     };
     let mut keypairs: HashMap<Pubkey, Keypair> = HashMap::new();
     let declare = |r: &mut Resolver<'_>, name: &str, key: Pubkey| -> Result<(), ScenarioError> {
@@ -681,11 +786,21 @@ pub(crate) fn compile(
             None => format!("transaction {t}"),
         };
         let payer = r.key(&tx.payer, &format!("{label}, payer"))?;
+        // Two passes: the first compiles the instructions' accounts into the
+        // message's key order, which `invoke_auth` scripts index into.
         let mut instructions = Vec::new();
-        for (i, ix) in tx.instructions.iter().enumerate() {
-            let ctx = format!("{label}, instruction {i}");
-            instructions.push(r.instruction(ix, &ctx)?);
+        for pass in 0..2 {
+            instructions.clear();
+            for (i, ix) in tx.instructions.iter().enumerate() {
+                let ctx = format!("{label}, instruction {i}");
+                instructions.push(r.instruction(ix, &ctx)?);
+            }
+            if pass == 0 {
+                let keys = Message::new(&instructions, Some(&payer)).account_keys;
+                *r.tx_keys.borrow_mut() = Some(keys);
+            }
         }
+        *r.tx_keys.borrow_mut() = None;
         let expect = match &tx.expect {
             Some(e) => r.tx_expect(e, &label)?,
             None => TxExpect::default(),
@@ -826,7 +941,13 @@ impl Resolver<'_> {
                 self.bytes(&t.data, &ctx)?,
             ))),
         };
+        let reverted_by = match e.reverted_by.as_deref() {
+            None => None,
+            Some("none") => Some(None),
+            Some(name) => Some(Some(self.key(name, &ctx)?)),
+        };
         Ok(TxExpect {
+            reverted_by,
             status: e.status.clone(),
             fee: e.fee,
             units: e.units,

@@ -62,6 +62,8 @@ pub struct TxReport {
     pub logs: Vec<String>,
     /// Return data: the program that set it and the bytes.
     pub return_data: Option<(Pubkey, Vec<u8>)>,
+    /// The program whose revert failed the transaction (cpi-semantics §8).
+    pub reverted_by: Option<Pubkey>,
 }
 
 /// What running a scenario produced: per-transaction results, the final
@@ -109,6 +111,7 @@ impl Report {
                         "program": self.key_name(p),
                         "data": data_json(d),
                     })),
+                    "reverted_by": t.reverted_by.as_ref().map(|p| self.key_name(p)),
                 })
             })
             .collect();
@@ -213,6 +216,7 @@ impl Scenario {
                 units: result.compute_units_consumed,
                 logs: result.logs,
                 return_data: result.return_data,
+                reverted_by: result.reverted_by,
             };
             let found = compare_tx(&report, plan, &tr);
             report.mismatches.extend(found);
@@ -358,6 +362,18 @@ fn compare_tx(report: &Report, plan: &TxPlan, tr: &TxReport) -> Vec<Mismatch> {
                 "logs_contain",
                 format!("a line containing `{needle}`"),
                 format!("{:#?}", tr.logs),
+            ));
+        }
+    }
+    if let Some(want) = &e.reverted_by {
+        if *want != tr.reverted_by {
+            let show = |p: &Option<Pubkey>| p.map_or("none".to_owned(), |p| report.key_name(&p));
+            out.push(mismatch(
+                tx,
+                None,
+                "reverted_by",
+                show(want),
+                show(&tr.reverted_by),
             ));
         }
     }

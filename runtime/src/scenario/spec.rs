@@ -200,6 +200,31 @@ pub(crate) struct InvokeSpec {
     pub transfer: Option<TransferSpec>,
     pub pad: Option<usize>,
     pub repeat: Option<usize>,
+    /// For `try_invoke` only: the outcome expected.
+    pub expect: Option<String>,
+}
+
+/// `authorized` / `deauthorized` of an `invoke_auth`: transaction accounts.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AuthSpec {
+    #[serde(default)]
+    pub authorized: Vec<AccRefSpec>,
+    #[serde(default)]
+    pub deauthorized: Vec<AccRefSpec>,
+}
+
+/// An `invoke_auth` / `try_invoke_auth` of a script.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct InvokeAuthSpec {
+    pub program: AccRefSpec,
+    pub auth: Option<AuthSpec>,
+    pub auth_raw: Option<BytesSpec>,
+    pub script: Option<Vec<OpSpec>>,
+    pub data: Option<BytesSpec>,
+    pub expect: Option<String>,
+    pub repeat: Option<usize>,
 }
 
 /// One operation of a script, tagged by `op`.
@@ -273,6 +298,19 @@ pub(crate) enum OpSpec {
         account: AccRefSpec,
         lamports: U64Spec,
     },
+    InvokeAuth(InvokeAuthSpec),
+    TryInvokeAuth(InvokeAuthSpec),
+    TryInvoke(InvokeSpec),
+    ExitWithCode {
+        code: u64,
+    },
+    Revert {
+        code: u32,
+    },
+    ExpectAuthorized {
+        account: AccRefSpec,
+        expected: bool,
+    },
 }
 
 /// `[[transactions]]`.
@@ -296,6 +334,8 @@ pub(crate) struct TxExpectSpec {
     pub logs: Option<Vec<String>>,
     pub logs_contain: Option<Vec<String>>,
     pub return_data: Option<ReturnDataSpec>,
+    /// `"none"` or the name of the program whose revert failed it.
+    pub reverted_by: Option<String>,
     #[serde(default)]
     pub accounts: BTreeMap<String, AccountExpectSpec>,
 }
