@@ -1,22 +1,62 @@
 //! Seeded workload generators shared by the criterion benches and `baton bench`.
 //!
-//! A [`Workload`] is a set of funded accounts and a list of transactions;
-//! the same name, parameters and seed always give the same workload.
+//! A [`Workload`] is everything a runtime needs to run one benchmark: the
+//! accounts to load, the extra programs to register, and the transactions
+//! in batch order. The same name, [`Params`] and seed always give the same
+//! workload, byte for byte, whatever the machine or thread count.
+//!
+//! | workload | what each transaction does | knobs |
+//! |---|---|---|
+//! | `uniform-transfers` | a system transfer between two of `accounts` funded accounts, drawn uniformly | — |
+//! | `zipf-transfers` | the same, both ends drawn from a Zipf law of exponent `skew` (rank 0 hottest) | `skew` |
+//! | `hot-account` | a system transfer from a uniform payer to one of `hot` hot accounts | `hot` |
+//! | `token-cpi` | a wrapper program moves tokens by CPI into the token program; `hot-mint` also burns a fee, writing the one mint | `variant` = `uniform` \| `hot-mint` |
+//! | `cpi-chain` | program A invokes B invokes C invokes D (the scripted test program under four ids), each writing a byte to its own account; D fails for a `fail_rate` share | `fail_rate` |
+//! | `large-writes` | a program writes 10 KiB into an account it owns; `read-shared` also reads 32 shared read-only accounts | `variant` = `write` \| `read-shared` |
+//!
+//! In every workload `accounts` is the number of funded fee payers; each
+//! workload's table entry ([`WORKLOAD_INFO`]) says which other accounts it
+//! creates. Use [`Workload::runtime`] to get a runtime loaded with it.
 
-use baton::{system, Account, Hash, Instruction, Keypair, Message, Pubkey, Signature, Transaction};
+use std::fmt;
+use std::sync::Arc;
+
+use baton::{
+    Account, Hash, Instruction, Keypair, Message, Program, Pubkey, Runtime, RuntimeError,
+    Signature, Transaction,
+};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
+mod conflicts;
+mod cpi_chain;
+mod large_writes;
+mod token_cpi;
+mod transfers;
+mod zipf;
+
+pub use conflicts::{conflict_stats, ConflictStats};
+pub use cpi_chain::{cpi_chain, CHAIN_FAIL_CODE, CHAIN_PROGRAMS, CHAIN_STATE_LEN};
+pub use large_writes::{
+    large_writes, LargeWriter, LargeWriterInstruction, LARGE_WRITER_ID, SHARED_ACCOUNTS,
+    SHARED_LEN, WRITE_LEN,
+};
+pub use token_cpi::{token_cpi, TokenMover, TokenMoverInstruction, TOKEN_MOVER_ID};
+pub use transfers::{hot_account, uniform_transfers, zipf_transfers};
+pub use zipf::Zipf;
+
 /// Lamports every generated account starts with.
 pub const FUNDING: u64 = 1_000_000_000_000;
 
-/// Parameters common to the workloads.
+/// Parameters of the workloads: the common ones, and one knob per
+/// workload that has one (ignored by the others).
 #[derive(Debug, Clone)]
 pub struct Params {
     /// Number of transactions.
     pub txs: usize,
-    /// Number of funded accounts.
+    /// Number of funded fee payers (see each workload for what else it
+    /// creates).
     pub accounts: usize,
     /// Sign transactions for real (needed when signature checks are on);
     /// otherwise each gets a unique pseudo-random signature.
@@ -25,6 +65,17 @@ pub struct Params {
     pub seed: u64,
     /// Blockhash the transactions name.
     pub blockhash: Hash,
+    /// `zipf-transfers`: the Zipf exponent (0 is uniform; 0.8, 1.0 and 1.2
+    /// are typical).
+    pub skew: f64,
+    /// `hot-account`: the number of hot accounts (1, 4, 16).
+    pub hot: usize,
+    /// `cpi-chain`: the share of transactions whose innermost call fails,
+    /// in `[0, 1]`.
+    pub fail_rate: f64,
+    /// `token-cpi` (`uniform`, `hot-mint`) and `large-writes` (`write`,
+    /// `read-shared`); `None` is the workload's first variant.
+    pub variant: Option<String>,
 }
 
 impl Default for Params {
@@ -35,34 +86,234 @@ impl Default for Params {
             sign: false,
             seed: 7,
             blockhash: baton::genesis_blockhash(),
+            skew: 1.0,
+            hot: 1,
+            fail_rate: 0.1,
+            variant: None,
         }
     }
 }
 
-/// Accounts to load and transactions to run.
-#[derive(Debug, Clone)]
+/// Why [`generate`] made no workload.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum WorkloadError {
+    /// No workload has this name.
+    #[error("unknown workload '{0}'; known: {known}", known = WORKLOADS.join(", "))]
+    UnknownWorkload(String),
+    /// The workload has no such variant.
+    #[error("workload '{workload}' has no variant '{variant}'; known: {known}", known = .known.join(", "))]
+    UnknownVariant {
+        /// The workload.
+        workload: String,
+        /// The variant asked for.
+        variant: String,
+        /// The workload's variants.
+        known: &'static [&'static str],
+    },
+    /// A knob is out of range.
+    #[error("{0}")]
+    InvalidParam(&'static str),
+}
+
+/// Accounts to load, programs to register and transactions to run.
+#[derive(Clone)]
 pub struct Workload {
-    /// Workload name.
+    /// Workload name, one of [`WORKLOADS`].
     pub name: &'static str,
+    /// The name with the knob that shaped it, e.g. `zipf-transfers skew=1.2`;
+    /// one line of a plot.
+    pub label: String,
+    /// One line saying what the transactions do.
+    pub description: String,
     /// Accounts to set before running.
     pub accounts: Vec<(Pubkey, Account)>,
+    /// Programs to register besides the runtime's builtins.
+    pub programs: Vec<(Pubkey, Arc<dyn Program>)>,
     /// The transactions, in batch order.
     pub txs: Vec<Transaction>,
 }
 
-/// Names of the workloads [`generate`] knows.
-pub const WORKLOADS: &[&str] = &["uniform-transfers"];
-
-/// Generate workload `name`, or `None` if there is no such workload.
-pub fn generate(name: &str, p: &Params) -> Option<Workload> {
-    match name {
-        "uniform-transfers" => Some(uniform_transfers(p)),
-        _ => None,
+impl fmt::Debug for Workload {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Workload")
+            .field("name", &self.name)
+            .field("label", &self.label)
+            .field("accounts", &self.accounts.len())
+            .field(
+                "programs",
+                &self.programs.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+            )
+            .field("txs", &self.txs.len())
+            .finish()
     }
 }
 
-/// Keypairs for `n` accounts, derived from the seed (signing) or bare keys.
-fn signers(n: usize, p: &Params) -> (Vec<Pubkey>, Vec<Option<Keypair>>) {
+impl Workload {
+    /// A runtime with this workload's programs and accounts: `threads`
+    /// workers, signature checks as `sigverify` says, log collection off,
+    /// blockhash check and signature history on.
+    pub fn runtime(&self, threads: usize, sigverify: bool) -> Result<Runtime, RuntimeError> {
+        let mut rt = Runtime::new()
+            .with_sigverify(sigverify)
+            .with_log_collection(false)
+            .with_threads(threads);
+        for (id, program) in &self.programs {
+            rt.add_program(*id, Arc::clone(program));
+        }
+        for (key, account) in &self.accounts {
+            rt.set_account(*key, account.clone())?;
+        }
+        Ok(rt)
+    }
+}
+
+/// What [`generate`] knows about a workload, for `--list` and validation.
+#[derive(Debug, Clone, Copy)]
+pub struct WorkloadInfo {
+    /// The name.
+    pub name: &'static str,
+    /// What it does and which accounts it creates.
+    pub summary: &'static str,
+    /// Its knobs, as the CLI spells them, empty for none.
+    pub knobs: &'static str,
+    /// Its variants, the first the default; empty for none.
+    pub variants: &'static [&'static str],
+    /// A sensible `accounts` for a run of 200,000 transactions.
+    pub default_accounts: usize,
+}
+
+/// The workloads, in [`WORKLOADS`] order.
+pub const WORKLOAD_INFO: &[WorkloadInfo] = &[
+    WorkloadInfo {
+        name: "uniform-transfers",
+        summary: "system transfers between two distinct funded accounts drawn uniformly; the sender pays",
+        knobs: "",
+        variants: &[],
+        default_accounts: 100_000,
+    },
+    WorkloadInfo {
+        name: "zipf-transfers",
+        summary: "system transfers whose sender and receiver are drawn from a Zipf law (account 0 hottest)",
+        knobs: "--skew S (default 1.0)",
+        variants: &[],
+        default_accounts: 100_000,
+    },
+    WorkloadInfo {
+        name: "hot-account",
+        summary: "system transfers from a uniform payer to one of K hot accounts: every transaction writes a hot account",
+        knobs: "--hot K (default 1)",
+        variants: &[],
+        default_accounts: 100_000,
+    },
+    WorkloadInfo {
+        name: "token-cpi",
+        summary: "a wrapper program moves tokens between two token accounts by CPI into the token program (one token account per payer, one mint); hot-mint also burns a 1-token fee, writing the mint",
+        knobs: "--variant uniform|hot-mint",
+        variants: &["uniform", "hot-mint"],
+        default_accounts: 100_000,
+    },
+    WorkloadInfo {
+        name: "cpi-chain",
+        summary: "A invokes B invokes C invokes D, each writing a byte to its own account (accounts/4 chains of four 8-byte accounts); D fails for a share, rolling back all four writes, the fee still charged",
+        knobs: "--fail-rate R (default 0.1)",
+        variants: &[],
+        default_accounts: 100_000,
+    },
+    WorkloadInfo {
+        name: "large-writes",
+        summary: "a program writes 10 KiB into one of `accounts` 10-KiB accounts it owns; read-shared also reads 32 shared 1-KiB read-only accounts",
+        knobs: "--variant write|read-shared",
+        variants: &["write", "read-shared"],
+        default_accounts: 10_000,
+    },
+];
+
+/// Names of the workloads [`generate`] knows.
+pub const WORKLOADS: &[&str] = &[
+    "uniform-transfers",
+    "zipf-transfers",
+    "hot-account",
+    "token-cpi",
+    "cpi-chain",
+    "large-writes",
+];
+
+/// What [`WORKLOAD_INFO`] says about `name`.
+pub fn info(name: &str) -> Option<&'static WorkloadInfo> {
+    WORKLOAD_INFO.iter().find(|w| w.name == name)
+}
+
+/// Check `name` and the knobs of `p` that it uses without generating
+/// anything; [`generate`] makes the same checks.
+pub fn validate(name: &str, p: &Params) -> Result<(), WorkloadError> {
+    let info = info(name).ok_or_else(|| WorkloadError::UnknownWorkload(name.to_string()))?;
+    variant(info, p)?;
+    match name {
+        "zipf-transfers" if !(p.skew.is_finite() && p.skew >= 0.0) => Err(
+            WorkloadError::InvalidParam("--skew must be a finite number, 0 or more"),
+        ),
+        "hot-account" if p.hot == 0 => Err(WorkloadError::InvalidParam("--hot must be at least 1")),
+        "cpi-chain" if !(0.0..=1.0).contains(&p.fail_rate) => Err(WorkloadError::InvalidParam(
+            "--fail-rate must be between 0 and 1",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The variant of `p` for the workload, checked; its first by default.
+fn variant(info: &WorkloadInfo, p: &Params) -> Result<&'static str, WorkloadError> {
+    match &p.variant {
+        None => Ok(info.variants.first().copied().unwrap_or("")),
+        Some(v) => info
+            .variants
+            .iter()
+            .copied()
+            .find(|known| known == v)
+            .ok_or_else(|| WorkloadError::UnknownVariant {
+                workload: info.name.to_string(),
+                variant: v.clone(),
+                known: info.variants,
+            }),
+    }
+}
+
+/// Generate workload `name` with `p`.
+pub fn generate(name: &str, p: &Params) -> Result<Workload, WorkloadError> {
+    validate(name, p)?;
+    let v = info(name).map(|i| variant(i, p)).transpose()?.unwrap_or("");
+    Ok(match name {
+        "uniform-transfers" => uniform_transfers(p),
+        "zipf-transfers" => zipf_transfers(p),
+        "hot-account" => hot_account(p),
+        "token-cpi" => token_cpi(p, v == "hot-mint"),
+        "cpi-chain" => cpi_chain(p),
+        "large-writes" => large_writes(p, v == "read-shared"),
+        _ => return Err(WorkloadError::UnknownWorkload(name.to_string())),
+    })
+}
+
+/// The key of the `i`th generated account of kind `class` (each workload
+/// numbers its kinds of accounts from 1; fee payers without signing use
+/// class 0).
+pub(crate) fn key(class: u64, i: usize) -> Pubkey {
+    Pubkey::new_from_u64((class << 40) | i as u64)
+}
+
+/// A program id spelled by `name`, padded with dots to 32 bytes.
+pub(crate) const fn program_id(name: &str) -> Pubkey {
+    let bytes = name.as_bytes();
+    let mut out = [b'.'; 32];
+    let mut i = 0;
+    while i < bytes.len() && i < 32 {
+        out[i] = bytes[i];
+        i += 1;
+    }
+    Pubkey::new_from_array(out)
+}
+
+/// Fee payers: `n` keys with their keypairs (derived from the index and
+/// seed) when signing, bare counter keys otherwise.
+pub(crate) fn signers(n: usize, p: &Params) -> (Vec<Pubkey>, Vec<Option<Keypair>>) {
     if p.sign {
         let kps: Vec<Keypair> = (0..n)
             .into_par_iter()
@@ -79,15 +330,38 @@ fn signers(n: usize, p: &Params) -> (Vec<Pubkey>, Vec<Option<Keypair>>) {
         )
     } else {
         (
-            (0..n as u64).map(Pubkey::new_from_u64).collect(),
+            (0..n).map(|i| key(0, i)).collect(),
             (0..n).map(|_| None).collect(),
         )
     }
 }
 
+/// `keys` as funded system accounts.
+pub(crate) fn funded(keys: &[Pubkey]) -> impl Iterator<Item = (Pubkey, Account)> + '_ {
+    keys.iter()
+        .map(|k| (*k, Account::new(FUNDING, 0, &baton::ids::SYSTEM_PROGRAM)))
+}
+
+/// A rent-exempt account of `data` owned by `owner`.
+pub(crate) fn owned(owner: &Pubkey, data: Vec<u8>) -> Account {
+    Account {
+        lamports: baton::Rent::default().minimum_balance(data.len()),
+        data,
+        owner: *owner,
+        executable: false,
+        rent_epoch: 0,
+    }
+}
+
+/// The generator of transaction `i`'s own randomness (its signature when
+/// not signing), independent of the order transactions are built in.
+pub(crate) fn tx_rng(p: &Params, i: usize) -> ChaCha8Rng {
+    ChaCha8Rng::seed_from_u64(p.seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15))
+}
+
 /// Build one transaction paid by `payer`: signed for real when a keypair is
 /// given, otherwise with a unique pseudo-random signature.
-fn build_tx(
+pub(crate) fn build_tx(
     ixs: &[Instruction],
     payer: &Pubkey,
     kp: Option<&Keypair>,
@@ -114,62 +388,125 @@ fn build_tx(
     }
 }
 
-/// `uniform-transfers`: system transfers between two distinct accounts
-/// drawn uniformly from `accounts` funded accounts; the sender pays.
-pub fn uniform_transfers(p: &Params) -> Workload {
-    let n = p.accounts.max(2);
-    let (keys, kps) = signers(n, p);
-    let accounts = keys
-        .iter()
-        .map(|k| (*k, Account::new(FUNDING, 0, &baton::ids::SYSTEM_PROGRAM)))
-        .collect();
-    let mut rng = ChaCha8Rng::seed_from_u64(p.seed);
-    let pairs: Vec<(usize, usize, u64)> = (0..p.txs)
-        .map(|_| {
-            let from = rng.gen_range(0..n);
-            let mut to = rng.gen_range(0..n - 1);
-            if to >= from {
-                to += 1;
-            }
-            (from, to, rng.gen_range(1..1_000))
-        })
-        .collect();
-    let txs = pairs
-        .par_iter()
+/// Build the transactions of `plan` in parallel: `make(i, item)` gives
+/// transaction `i`'s instructions and its payer's index into `payers`.
+pub(crate) fn build_all<T: Sync>(
+    plan: &[T],
+    payers: &[Pubkey],
+    kps: &[Option<Keypair>],
+    p: &Params,
+    make: impl Fn(usize, &T) -> (Vec<Instruction>, usize) + Sync,
+) -> Vec<Transaction> {
+    plan.par_iter()
         .enumerate()
-        .map(|(i, &(from, to, lamports))| {
-            let mut rng =
-                ChaCha8Rng::seed_from_u64(p.seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
-            let ix = system::instruction::transfer(&keys[from], &keys[to], lamports);
-            build_tx(&[ix], &keys[from], kps[from].as_ref(), p, &mut rng)
+        .map(|(i, item)| {
+            let (ixs, payer) = make(i, item);
+            let mut rng = tx_rng(p, i);
+            build_tx(&ixs, &payers[payer], kps[payer].as_ref(), p, &mut rng)
         })
-        .collect();
-    Workload {
-        name: "uniform-transfers",
-        accounts,
-        txs,
+        .collect()
+}
+
+/// Two distinct indices below `n` (n ≥ 2), uniformly.
+pub(crate) fn distinct_pair(rng: &mut ChaCha8Rng, n: usize) -> (usize, usize) {
+    let from = rng.gen_range(0..n);
+    let mut to = rng.gen_range(0..n - 1);
+    if to >= from {
+        to += 1;
     }
+    (from, to)
 }
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
-    #[test]
-    fn generation_is_deterministic() {
-        let p = Params {
-            txs: 50,
-            accounts: 10,
+    fn small() -> Params {
+        Params {
+            txs: 300,
+            accounts: 40,
             ..Params::default()
+        }
+    }
+
+    #[test]
+    fn every_workload_is_deterministic_and_seeded() {
+        for name in WORKLOADS {
+            let p = small();
+            let a = generate(name, &p).unwrap();
+            let b = generate(name, &p).unwrap();
+            assert_eq!(a.txs, b.txs, "{name}");
+            assert_eq!(a.accounts, b.accounts, "{name}");
+            assert_eq!(a.txs.len(), 300, "{name}");
+            assert_eq!(a.name, *name);
+            let other = generate(
+                name,
+                &Params {
+                    seed: 8,
+                    ..p.clone()
+                },
+            )
+            .unwrap();
+            assert_ne!(a.txs, other.txs, "{name}: the seed changes the batch");
+        }
+    }
+
+    #[test]
+    fn info_and_names_agree() {
+        let names: Vec<_> = WORKLOAD_INFO.iter().map(|w| w.name).collect();
+        assert_eq!(names, WORKLOADS);
+    }
+
+    #[test]
+    fn bad_names_variants_and_knobs_are_refused() {
+        let p = Params::default();
+        assert!(matches!(
+            generate("nope", &p),
+            Err(WorkloadError::UnknownWorkload(_))
+        ));
+        let bad_variant = Params {
+            variant: Some("hot-mint".into()),
+            ..p.clone()
         };
-        let a = uniform_transfers(&p);
-        let b = uniform_transfers(&p);
-        assert_eq!(a.txs, b.txs);
-        assert_eq!(a.accounts.len(), 10);
-        // Sender and receiver always differ.
-        for tx in &a.txs {
-            let ix = &tx.message.instructions[0];
-            assert_ne!(ix.accounts[0], ix.accounts[1]);
+        assert!(matches!(
+            validate("large-writes", &bad_variant),
+            Err(WorkloadError::UnknownVariant { .. })
+        ));
+        assert!(validate("token-cpi", &bad_variant).is_ok());
+        assert!(validate(
+            "hot-account",
+            &Params {
+                hot: 0,
+                ..p.clone()
+            }
+        )
+        .is_err());
+        assert!(validate(
+            "cpi-chain",
+            &Params {
+                fail_rate: 1.5,
+                ..p.clone()
+            }
+        )
+        .is_err());
+        assert!(validate("zipf-transfers", &Params { skew: -1.0, ..p }).is_err());
+    }
+
+    #[test]
+    fn signed_workloads_verify() {
+        for name in WORKLOADS {
+            let p = Params {
+                txs: 20,
+                accounts: 8,
+                sign: true,
+                ..Params::default()
+            };
+            let w = generate(name, &p).unwrap();
+            let mut rt = w.runtime(1, true).unwrap();
+            let results = rt.execute_batch(&w.txs);
+            // Signature failures are rejections with no fee.
+            assert!(results.iter().all(|r| r.fee > 0), "{name}");
         }
     }
 }
