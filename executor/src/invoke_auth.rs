@@ -514,7 +514,6 @@ mod tests {
 
     const P: Pubkey = Pubkey::new_from_array([1; 32]);
     const Q: Pubkey = Pubkey::new_from_array([2; 32]);
-    const R: Pubkey = Pubkey::new_from_array([3; 32]);
     const X: Pubkey = Pubkey::new_from_array([9; 32]);
 
     fn d(auth: &[u16], deauth: &[u16]) -> AuthDescriptor {
@@ -629,7 +628,6 @@ mod tests {
             );
             assert_eq!(got, want, "{name}");
         }
-        let _ = R;
     }
 
     #[test]
