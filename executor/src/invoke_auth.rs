@@ -271,10 +271,13 @@ pub(crate) fn authorized_by_callers<'d>(
 
 impl InvokeContext<'_> {
     /// Call the program at transaction index `program_index` with `data`,
-    /// authorizing and deauthorizing accounts with `auth` [8]. See the
-    /// [module docs](crate::invoke_auth): `Ok(code)` after a normal exit,
-    /// `Err` when the call could not be made or the callee failed (which
-    /// fails the caller's instruction, as [4.10]).
+    /// authorizing and deauthorizing accounts with `auth` [8]: `Ok(code)`
+    /// after a normal exit; `Err` when the call could not be made (checks,
+    /// in order: descriptor, index range, ownership of authorized accounts,
+    /// callee a program, depth) or the callee failed, which fails the
+    /// caller's instruction as [4.10] does. The callee sees every
+    /// transaction account at its transaction index with its top-level
+    /// privileges. `docs/invoke-flavours.md` has the rules and examples.
     pub fn invoke_auth(
         &self,
         program_index: u16,
