@@ -2,7 +2,7 @@
 
 use std::collections::VecDeque;
 use std::path::Path;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 
 use baton_accounts_db::{AccountsStore, InMemoryAccounts, StateHash, StoreError};
 use baton_executor::sysvar::{
@@ -12,7 +12,7 @@ use baton_executor::{
     process_instruction, process_message, Environment, ExecutionConfig, InstructionOutcome,
     Program, ProgramRegistry, SysvarCache,
 };
-use baton_scheduler::{validate_account_locks, LockSet, Scheduler};
+use baton_scheduler::{validate_account_locks, DependencyGraph, LockSet, Scheduler};
 use baton_types::{
     ids, signing, wire, Account, Hash, Instruction, Pubkey, Signature, Transaction,
     TransactionError,
@@ -89,6 +89,157 @@ pub enum RuntimeError {
     LockLimit(usize),
 }
 
+/// Transactions per wave of a parallel batch: admission and graph building
+/// of one wave overlap the execution of the previous one.
+const WAVE: usize = 2048;
+
+/// The in-order checks after signature verification: account locks,
+/// blockhash, and the signature against the history (which also holds the
+/// earlier transactions of this batch).
+struct Admission<'a> {
+    lock_limit: usize,
+    blockhash_check: bool,
+    blockhashes: &'a VecDeque<Hash>,
+    history: Option<&'a mut SignatureHistory>,
+}
+
+impl Admission<'_> {
+    fn admit(&mut self, tx: &Transaction) -> Result<(), TransactionError> {
+        validate_account_locks(&tx.message.account_keys, self.lock_limit)?;
+        if self.blockhash_check && !self.blockhashes.contains(&tx.message.recent_blockhash) {
+            return Err(TransactionError::BlockhashNotFound);
+        }
+        if let Some(history) = &mut self.history {
+            if !history.insert(tx) {
+                return Err(TransactionError::AlreadyProcessed);
+            }
+        }
+        Ok(())
+    }
+
+    /// Admit the wave of `txs` starting at `start`, given its stage-1
+    /// verdicts, and (with `graph`) build the dependency graph of the
+    /// admitted ones.
+    fn prepare(
+        &mut self,
+        txs: &[Transaction],
+        start: usize,
+        mut verdicts: Vec<Option<TransactionError>>,
+        graph: bool,
+    ) -> Wave {
+        let wave = txs.get(start..start + verdicts.len()).unwrap_or(&[]);
+        for (tx, v) in wave.iter().zip(verdicts.iter_mut()) {
+            if v.is_none() {
+                *v = self.admit(tx).err();
+            }
+        }
+        let accepted: Vec<usize> = (0..verdicts.len())
+            .filter(|&j| verdicts[j].is_none())
+            .map(|j| start + j)
+            .collect();
+        // A wave too long to index runs serially, which is always valid.
+        let graph = graph
+            .then(|| {
+                let locks: Vec<LockSet> = accepted
+                    .iter()
+                    .map(|&i| LockSet::from_message(&txs[i].message))
+                    .collect();
+                DependencyGraph::build(&locks).ok()
+            })
+            .flatten();
+        Wave {
+            start,
+            verdicts,
+            accepted,
+            graph,
+        }
+    }
+
+    /// Append the results of an executed wave, in batch order.
+    fn collect(
+        &mut self,
+        txs: &[Transaction],
+        wave: Wave,
+        slots: &[Slot],
+        results: &mut Vec<TransactionResult>,
+    ) {
+        for (j, verdict) in wave.verdicts.into_iter().enumerate() {
+            let i = wave.start + j;
+            let (Some(tx), Some(slot)) = (txs.get(i), slots.get(i)) else {
+                continue;
+            };
+            results.push(match verdict {
+                Some(e) => TransactionResult::rejected(tx, e),
+                None => {
+                    let (r, was_executed) = slot.lock().take().unwrap_or_else(|| {
+                        (
+                            TransactionResult::rejected(tx, TransactionError::CommitCancelled),
+                            false,
+                        )
+                    });
+                    // Admission recorded the signature; forget it when the
+                    // executor refused the transaction (fee payer unable to
+                    // pay), so it may be sent again once it can, as in Agave.
+                    if !was_executed {
+                        if let Some(h) = &mut self.history {
+                            h.forget(tx);
+                        }
+                    }
+                    r
+                }
+            });
+        }
+    }
+}
+
+/// `(start, end)` of each wave of a batch of `n`: a short first wave, whose
+/// admission cannot overlap execution, then waves of [`WAVE`].
+fn wave_bounds(n: usize) -> impl Iterator<Item = (usize, usize)> {
+    let first = n.min(WAVE / 8);
+    std::iter::once((0, first)).chain(
+        (first..n)
+            .step_by(WAVE)
+            .map(move |s| (s, (s + WAVE).min(n))),
+    )
+}
+
+/// Where a worker leaves a transaction's result (and whether it was
+/// executed) for the calling thread to collect.
+type Slot = parking_lot::Mutex<Option<(TransactionResult, bool)>>;
+
+/// One wave of a batch: its first batch index, every transaction's
+/// verdict before execution, the admitted ones (batch indices) and their graph.
+struct Wave {
+    start: usize,
+    verdicts: Vec<Option<TransactionError>>,
+    accepted: Vec<usize>,
+    graph: Option<DependencyGraph>,
+}
+
+impl Wave {
+    /// The wave without its execution plan, kept for collecting results.
+    fn clone_index(&self) -> Wave {
+        Wave {
+            start: self.start,
+            verdicts: self.verdicts.clone(),
+            accepted: Vec::new(),
+            graph: None,
+        }
+    }
+
+    fn execute(self, scheduler: &Scheduler, run_one: &(dyn Fn(usize) + Sync)) {
+        let accepted = &self.accepted;
+        match self.graph {
+            Some(graph) => scheduler.run_graph(graph, |j| {
+                if let Some(&i) = accepted.get(j) {
+                    run_one(i)
+                }
+            }),
+            None => accepted.iter().for_each(|&i| run_one(i)),
+        }
+    }
+}
+
 /// Signatures of processed transactions, grouped by the blockhash they
 /// name so that they expire with it, as Agave's status cache does. Like
 /// Agave's cache it keeps a short key per signature (16 of its 64 bytes):
@@ -136,6 +287,11 @@ pub struct Runtime {
     threads: usize,
     scheduler: Option<Scheduler>,
     store_errors: Vec<StoreError>,
+    /// Copies of the accounts at reserved ids (builtin programs, sysvars).
+    /// No transaction can write them — reserved ids are never writable — so
+    /// transactions read them here instead of taking a store lock that every
+    /// worker would contend for. Refreshed whenever the runtime writes one.
+    reserved: FxHashMap<Pubkey, Account>,
 }
 
 impl Default for Runtime {
@@ -183,6 +339,7 @@ impl Runtime {
             threads: 0,
             scheduler: None,
             store_errors: Vec::new(),
+            reserved: FxHashMap::default(),
         };
         rt.sync_recent_blockhashes();
         rt.add_builtin(
@@ -269,11 +426,24 @@ impl Runtime {
             rent_epoch: 0,
         };
         self.record_store_result(self.store.commit(&[(id, account)]));
+        self.refresh_reserved(&id);
+    }
+
+    /// Re-read the copy of a reserved account after the runtime wrote it.
+    fn refresh_reserved(&mut self, key: &Pubkey) {
+        if !ids::is_reserved(key) {
+            return;
+        }
+        match self.store.load(key) {
+            Some(a) => self.reserved.insert(*key, a),
+            None => self.reserved.remove(key),
+        };
     }
 
     /// Set the account at `key`. An account with zero lamports is removed.
     pub fn set_account(&mut self, key: Pubkey, account: Account) -> Result<(), RuntimeError> {
         self.store.commit(&[(key, account)])?;
+        self.refresh_reserved(&key);
         if ids::is_sysvar(&key) {
             self.sysvars = SysvarCache::from_accounts(|k| self.store.load(k))?;
         }
@@ -305,6 +475,7 @@ impl Runtime {
                     lamports,
                 })?;
         self.store.commit(&[(*key, account)])?;
+        self.refresh_reserved(key);
         Ok(())
     }
 
@@ -393,6 +564,9 @@ impl Runtime {
             .collect();
         let accounts = self.sysvars.to_accounts();
         self.record_store_result(self.store.commit(&accounts));
+        for (key, _) in &accounts {
+            self.refresh_reserved(key);
+        }
     }
 
     // ----- execution -----
@@ -460,7 +634,7 @@ impl Runtime {
             }
             verdicts
         };
-        let mut pre: Vec<Option<TransactionError>> = match &self.scheduler {
+        let pre: Vec<Option<TransactionError>> = match &self.scheduler {
             Some(s) if s.threads() > 1 => s.pool().install(|| {
                 txs.par_chunks(SIGVERIFY_CHUNK)
                     .flat_map_iter(check_chunk)
@@ -469,27 +643,48 @@ impl Runtime {
             _ => txs.chunks(SIGVERIFY_CHUNK).flat_map(check_chunk).collect(),
         };
 
-        // Stage 2, in batch order: account locks, blockhash, history.
-        for (tx, p) in txs.iter().zip(pre.iter_mut()) {
-            if p.is_some() {
-                continue;
-            }
-            *p = self.admit(tx).err();
-        }
-
-        let accepted: Vec<usize> = (0..txs.len()).filter(|&i| pre[i].is_none()).collect();
-        let slots: Vec<OnceLock<(TransactionResult, bool)>> =
-            (0..accepted.len()).map(|_| OnceLock::new()).collect();
+        // Stage 2 (in batch order: account locks, blockhash, history; then
+        // lock sets and the dependency graph) and stage 3 (execution) run in
+        // waves. With several threads they overlap: while the pool executes
+        // wave k, this thread admits wave k+1 and builds its graph. A wave
+        // starts only when the previous one has finished, so the batch still
+        // executes as if one transaction at a time in order.
+        let slots: Vec<Slot> = (0..txs.len()).map(|_| Slot::default()).collect();
         let store_errors = Mutex::new(Vec::new());
-        {
-            let store: &dyn AccountsStore = &*self.store;
-            let env = self.env();
-            let load = |k: &Pubkey| store.load(k);
-            let run_one = |j: usize| {
-                let (Some(&i), Some(slot)) = (accepted.get(j), slots.get(j)) else {
+        let results = {
+            let Self {
+                store,
+                programs,
+                sysvars,
+                config,
+                history,
+                blockhashes,
+                lock_limit,
+                blockhash_check,
+                scheduler,
+                reserved,
+                ..
+            } = self;
+            let mut admission = Admission {
+                lock_limit: *lock_limit,
+                blockhash_check: *blockhash_check,
+                blockhashes,
+                history: history.as_mut(),
+            };
+            let store: &dyn AccountsStore = &**store;
+            let env = Environment {
+                programs,
+                sysvars,
+                config,
+            };
+            let load = |k: &Pubkey| match reserved.get(k) {
+                Some(a) => Some(a.clone()),
+                None => store.load(k),
+            };
+            let run_one = |i: usize| {
+                let (Some(tx), Some(slot)) = (txs.get(i), slots.get(i)) else {
                     return;
                 };
-                let tx = &txs[i];
                 let result = match process_message(&tx.message, &load, env) {
                     Err(e) => (TransactionResult::rejected(tx, e), false),
                     Ok(outcome) => {
@@ -514,65 +709,48 @@ impl Runtime {
                         (r, true)
                     }
                 };
-                let _ = slot.set(result);
+                *slot.lock() = Some(result);
             };
-            match &self.scheduler {
-                Some(s) if s.threads() > 1 && accepted.len() > 1 => {
-                    // Stage 3: schedule by lock sets and execute.
-                    let locks: Vec<LockSet> = s.pool().install(|| {
-                        accepted
-                            .par_iter()
-                            .map(|&i| LockSet::from_message(&txs[i].message))
-                            .collect()
-                    });
-                    s.run(&locks, run_one);
+            let mut results = Vec::with_capacity(txs.len());
+            match scheduler.as_ref().filter(|s| s.threads() > 1) {
+                None => {
+                    let wave = admission.prepare(txs, 0, pre, false);
+                    wave.accepted.iter().for_each(|&i| run_one(i));
+                    admission.collect(txs, wave, &slots, &mut results);
                 }
-                _ => (0..accepted.len()).for_each(run_one),
+                Some(s) => {
+                    // A short first wave: its admission cannot overlap anything.
+                    let mut bounds = wave_bounds(txs.len());
+                    let mut current = bounds.next().map(|(start, end)| {
+                        admission.prepare(txs, start, pre[start..end].to_vec(), true)
+                    });
+                    let mut done: Option<Wave> = None;
+                    while let Some(wave) = current.take() {
+                        let next = bounds.next();
+                        let admission = &mut admission;
+                        let (run_one, slots, results, pre) = (&run_one, &slots, &mut results, &pre);
+                        let executing = wave.clone_index();
+                        current = s.pool().in_place_scope(|scope| {
+                            scope.spawn(move |_| wave.execute(s, run_one));
+                            let prepared = next.map(|(start, end)| {
+                                admission.prepare(txs, start, pre[start..end].to_vec(), true)
+                            });
+                            if let Some(prev) = done.take() {
+                                admission.collect(txs, prev, slots, results);
+                            }
+                            prepared
+                        });
+                        done = Some(executing);
+                    }
+                    if let Some(prev) = done {
+                        admission.collect(txs, prev, &slots, &mut results);
+                    }
+                }
             }
-        }
+            results
+        };
         self.store_errors
             .extend(store_errors.into_inner().unwrap_or_default());
-
-        let mut executed = slots.into_iter().map(|s| s.into_inner());
-        let mut results = Vec::with_capacity(txs.len());
-        for (tx, p) in txs.iter().zip(pre) {
-            results.push(match p {
-                Some(e) => TransactionResult::rejected(tx, e),
-                None => {
-                    let (r, was_executed) = executed.next().flatten().unwrap_or_else(|| {
-                        (
-                            TransactionResult::rejected(tx, TransactionError::CommitCancelled),
-                            false,
-                        )
-                    });
-                    // Admission recorded the signature; forget it when the
-                    // executor refused the transaction (fee payer unable to
-                    // pay), so it may be sent again once it can, as in Agave.
-                    if !was_executed {
-                        if let Some(h) = &mut self.history {
-                            h.forget(tx);
-                        }
-                    }
-                    r
-                }
-            });
-        }
         results
-    }
-
-    /// The checks after signature verification: account locks, blockhash,
-    /// and the signature against the history (which also holds the earlier
-    /// transactions of this batch).
-    fn admit(&mut self, tx: &Transaction) -> Result<(), TransactionError> {
-        validate_account_locks(&tx.message.account_keys, self.lock_limit)?;
-        if self.blockhash_check && !self.blockhashes.contains(&tx.message.recent_blockhash) {
-            return Err(TransactionError::BlockhashNotFound);
-        }
-        if let Some(history) = &mut self.history {
-            if !history.insert(tx) {
-                return Err(TransactionError::AlreadyProcessed);
-            }
-        }
-        Ok(())
     }
 }
