@@ -91,12 +91,14 @@ pub enum RuntimeError {
 
 /// Transactions per wave of a parallel batch: admission and graph building
 /// of one wave overlap the execution of the previous one.
-const WAVE: usize = 2048;
+const WAVE: usize = 1024;
 
 /// The in-order checks after signature verification: account locks,
 /// blockhash, and the signature against the history (which also holds the
 /// earlier transactions of this batch).
 struct Admission<'a> {
+    /// Whether stage 1 already sanitized the transactions.
+    sanitized: bool,
     lock_limit: usize,
     blockhash_check: bool,
     blockhashes: &'a VecDeque<Hash>,
@@ -105,6 +107,9 @@ struct Admission<'a> {
 
 impl Admission<'_> {
     fn admit(&mut self, tx: &Transaction) -> Result<(), TransactionError> {
+        if !self.sanitized {
+            wire::sanitize_transaction(tx).map_err(TransactionError::from)?;
+        }
         validate_account_locks(&tx.message.account_keys, self.lock_limit)?;
         if self.blockhash_check && !self.blockhashes.contains(&tx.message.recent_blockhash) {
             return Err(TransactionError::BlockhashNotFound);
@@ -634,7 +639,10 @@ impl Runtime {
             }
             verdicts
         };
+        // Without signature checks, sanitizing is cheap enough to leave to
+        // the in-order admission of each wave (`Admission::prepare`).
         let pre: Vec<Option<TransactionError>> = match &self.scheduler {
+            _ if !sigverify => vec![None; txs.len()],
             Some(s) if s.threads() > 1 => s.pool().install(|| {
                 txs.par_chunks(SIGVERIFY_CHUNK)
                     .flat_map_iter(check_chunk)
@@ -666,6 +674,7 @@ impl Runtime {
                 ..
             } = self;
             let mut admission = Admission {
+                sanitized: sigverify,
                 lock_limit: *lock_limit,
                 blockhash_check: *blockhash_check,
                 blockhashes,
