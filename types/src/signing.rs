@@ -165,8 +165,11 @@ fn precheck(key: &Pubkey, sig: &Signature) -> Option<Prepared> {
     }
     let mut r_bytes = [0u8; 32];
     r_bytes.copy_from_slice(&sig.0[..32]);
+    if !is_canonical_point_encoding(&r_bytes) {
+        return None;
+    }
     let r = CompressedEdwardsY(r_bytes).decompress()?;
-    if r.is_small_order() || r.compress().to_bytes() != r_bytes {
+    if r.is_small_order() {
         return None;
     }
     let mut s_bytes = [0u8; 32];
@@ -178,6 +181,18 @@ fn precheck(key: &Pubkey, sig: &Signature) -> Option<Prepared> {
         key: vk,
         sig: ed25519_dalek::Signature::from_bytes(&sig.0),
     })
+}
+
+/// Whether `bytes` is the canonical encoding of a point that decompresses:
+/// its y coordinate (the low 255 bits) is below p = 2^255 - 19. (The only
+/// other non-canonical encodings, x = 0 with the sign bit set, are points of
+/// order 1 or 2, which the small-order check refuses.) This is what
+/// re-compressing the point and comparing would decide, without the field
+/// inversion that costs as much as the decompression.
+fn is_canonical_point_encoding(bytes: &[u8; 32]) -> bool {
+    let top_is_max = bytes[31] & 0x7f == 0x7f;
+    let middle_is_max = bytes[1..31].iter().all(|&b| b == 0xff);
+    !(top_is_max && middle_is_max && bytes[0] >= 0xed)
 }
 
 /// Signature count and message shape, checked before any signature.
@@ -397,6 +412,39 @@ mod tests {
             };
             assert_eq!(*r, expected, "tx {i}");
             assert_eq!(*r, verify_transaction(&txs[i]), "strict agrees on tx {i}");
+        }
+    }
+
+    #[test]
+    fn canonical_encoding_check_agrees_with_recompression() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+        let mut cases: Vec<[u8; 32]> = (0..2000).map(|_| rng.gen()).collect();
+        // Every y at or above p, with both sign bits, and the values just below.
+        for low in 0xe0u8..=0xff {
+            for sign in [0u8, 0x80] {
+                let mut b = [0xffu8; 32];
+                b[0] = low;
+                b[31] = 0x7f | sign;
+                cases.push(b);
+            }
+        }
+        let mut one = [0u8; 32];
+        one[0] = 1;
+        cases.push(one);
+        one[31] = 0x80;
+        cases.push(one);
+        for b in cases {
+            if let Some(p) = CompressedEdwardsY(b).decompress() {
+                if p.is_small_order() {
+                    continue;
+                }
+                assert_eq!(
+                    is_canonical_point_encoding(&b),
+                    p.compress().to_bytes() == b,
+                    "{b:?}"
+                );
+            }
         }
     }
 
