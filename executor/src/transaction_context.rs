@@ -126,9 +126,15 @@ impl TransactionContext {
         self.return_data.borrow()
     }
 
-    /// Set the return-data slot, journaled.
+    /// Set the return-data slot, journaled. Setting what is already there
+    /// (the usual reset at an instruction's start) records nothing.
     pub fn set_return_data(&self, program_id: Pubkey, data: Vec<u8>) {
-        let prev = std::mem::replace(&mut *self.return_data.borrow_mut(), (program_id, data));
+        let mut slot = self.return_data.borrow_mut();
+        if slot.0 == program_id && slot.1 == data {
+            return;
+        }
+        let prev = std::mem::replace(&mut *slot, (program_id, data));
+        drop(slot);
         self.record_global(JournalEntry::ReturnData { prev });
     }
 
@@ -170,13 +176,7 @@ impl TransactionContext {
         self,
         keep: impl Fn(usize, &AccountMarks) -> bool,
     ) -> Vec<(Pubkey, Account)> {
-        let n = self
-            .accounts
-            .iter()
-            .enumerate()
-            .filter(|(i, a)| keep(*i, &a.2))
-            .count();
-        let mut out = Vec::with_capacity(n);
+        let mut out = Vec::with_capacity(self.accounts.len());
         for (i, (k, a, m)) in self.accounts.into_iter().enumerate() {
             if keep(i, &m) {
                 out.push((k, a.into_inner()));
