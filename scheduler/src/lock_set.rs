@@ -1,5 +1,6 @@
 //! Account lock sets: which accounts a transaction reads and which it writes.
 
+use smallvec::SmallVec;
 use baton_types::{Message, Pubkey, TransactionError};
 
 /// The number of account locks a transaction may take by default (Agave's
@@ -56,7 +57,7 @@ pub struct AccountLock {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct LockSet {
     /// Sorted by key, keys unique.
-    locks: Vec<AccountLock>,
+    locks: SmallVec<[AccountLock; 4]>,
 }
 
 impl LockSet {
@@ -66,7 +67,7 @@ impl LockSet {
     where
         I: IntoIterator<Item = (Pubkey, bool)>,
     {
-        let mut locks: Vec<AccountLock> = accounts
+        let mut locks: SmallVec<[AccountLock; 4]> = accounts
             .into_iter()
             .map(|(key, writable)| AccountLock {
                 key,
