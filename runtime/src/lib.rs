@@ -21,7 +21,12 @@
 //!
 //! A batch executes as if its transactions ran one at a time in batch
 //! order: same states, results, logs and compute units, whatever the thread
-//! count. Rejected transactions (malformed, bad signature, lock violations,
+//! count. Stateless checks (sanitizing, signature verification) run in
+//! parallel first; then, in waves of 1,024 transactions, the calling thread
+//! admits each wave in order (locks, blockhash, history) and builds its
+//! dependency graph while the worker pool executes the previous wave, each
+//! transaction released as soon as the earlier ones it conflicts with have
+//! finished (see `baton_scheduler`). Rejected transactions (malformed, bad signature, lock violations,
 //! unknown blockhash, already processed, fee payer unable to pay) change
 //! nothing and are charged nothing; executed transactions that fail are
 //! charged their fee and change nothing else.
@@ -32,7 +37,8 @@ pub mod scenario;
 pub use runtime::{genesis_blockhash, Runtime, RuntimeError, TransactionResult};
 
 pub use baton_accounts_db::{
-    AccountsCommit, AccountsRead, AccountsStore, InMemoryAccounts, StateHash, StoreError,
+    AccountsCommit, AccountsRead, AccountsStore, DurableAccounts, InMemoryAccounts, StateHash,
+    StoreError, StoreFileProblem,
 };
 pub use baton_executor::{
     self as executor, sysvar, BorrowedAccount, Clock, ExecutionConfig, InstructionOutcome,
