@@ -55,6 +55,93 @@ pub enum StoreError {
         /// The limit.
         max: usize,
     },
+    /// The durable store's database at `path` failed with something other
+    /// than a plain I/O error (redb's own message is kept).
+    #[error("durable store {}: {message}", path.display())]
+    Storage {
+        /// The store file.
+        path: PathBuf,
+        /// The database's description of the failure.
+        message: String,
+    },
+    /// The file at `path` cannot be opened as a durable store.
+    #[error("store file {} refused: {problem}", path.display())]
+    BadStoreFile {
+        /// The store file.
+        path: PathBuf,
+        /// What is wrong with it.
+        problem: StoreFileProblem,
+    },
+    /// The store file at `path` has a format version this build cannot read.
+    #[error(
+        "store file {} has format version {found}; this build reads version {expected}",
+        path.display()
+    )]
+    UnsupportedStoreVersion {
+        /// The store file.
+        path: PathBuf,
+        /// The version in the file's metadata.
+        found: u32,
+        /// The version this build reads and writes.
+        expected: u32,
+    },
+    /// While a snapshot of it was written to `path`, the store listed a
+    /// different number of accounts than [`crate::AccountsStore::len`] said
+    /// (a commit ran during the save); the file at `path` was left as it was.
+    #[error(
+        "snapshot {}: the store reported {declared} accounts but listed {listed}",
+        path.display()
+    )]
+    SnapshotCountMismatch {
+        /// The snapshot file that was not written.
+        path: PathBuf,
+        /// What `len` said.
+        declared: u64,
+        /// How many accounts the listing gave.
+        listed: u64,
+    },
+}
+
+/// Why a file is refused as a durable store.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreFileProblem {
+    /// The file is empty: a store file always holds at least its header and
+    /// metadata, so this is a truncated file (a new store is only created
+    /// where no file exists).
+    #[error("file is empty (truncated?)")]
+    Empty,
+    /// The database refused the file: not a redb database, truncated, or
+    /// corrupted (the database's own message is kept).
+    #[error("not a readable database (truncated or corrupt?): {0}")]
+    Unreadable(String),
+    /// The file is a redb database written by an incompatible redb file
+    /// format.
+    #[error("redb file format {0} is not supported by this build")]
+    DatabaseFormat(u8),
+    /// The file is a database but holds no Baton store metadata.
+    #[error("not a Baton accounts store (no store metadata)")]
+    NotAStore,
+    /// A metadata entry is missing or has the wrong size.
+    #[error("metadata entry {key:?} is missing or malformed")]
+    BadMetadata {
+        /// The metadata key.
+        key: &'static str,
+    },
+    /// Another handle (in this or another process) has the file open.
+    #[error("the store is already open elsewhere")]
+    AlreadyOpen,
+    /// Rehashing every account does not give the state hash sum and count
+    /// the metadata records.
+    #[error("state hash check failed: metadata records {recorded_count} accounts, found {found_count}, digest sum {}", if *sum_matches { "matches" } else { "differs" })]
+    HashMismatch {
+        /// The account count the metadata records.
+        recorded_count: u64,
+        /// The accounts actually found.
+        found_count: u64,
+        /// Whether the recomputed digest sum matched.
+        sum_matches: bool,
+    },
 }
 
 /// Why a snapshot file is refused as corrupt. Offsets are byte offsets from

@@ -12,7 +12,8 @@
 //! walk over every account for snapshots. All three are object safe and are
 //! implemented for `&T`, `Box<T>` and `Arc<T>`, so the runtime may hold an
 //! `Arc<dyn AccountsStore>`. [`InMemoryAccounts`] is the default
-//! implementation; a durable backend implements the same traits.
+//! implementation; [`DurableAccounts`] (below) implements the same traits
+//! over a redb file.
 //!
 //! An account committed with **zero lamports is removed**, as in Solana,
 //! whatever its data: afterwards `load` returns `None`, it does not count in
@@ -90,8 +91,30 @@
 //! (checked before allocating), a bad executable byte, zero lamports,
 //! duplicate or unordered keys, trailing bytes, and checksum mismatch.
 //! [`StoreError`] holds engine faults only; a failed transaction is never
-//! one.
+//! one. Snapshots are written by streaming
+//! [`AccountsStore::for_each_account_sorted`], so the durable store exports
+//! without holding its accounts in memory, and
+//! [`DurableAccounts::import_snapshot`] fills a new durable store from a
+//! snapshot the same way.
+//!
+//! # The durable store
+//!
+//! [`DurableAccounts`] keeps the accounts in one redb database file (table
+//! `accounts`: key → digest ‖ fields ‖ data; table `meta`: format tag,
+//! [`STORE_VERSION`], digest sum, count, batch counter). A batch is the unit
+//! of durability: commits go to an in-memory overlay that loads consult
+//! first, and [`AccountsStore::end_batch`] — which the runtime calls once at
+//! the end of every batch, and which the in-memory store implements as a
+//! no-op — writes the overlay, the new digest sum and count in one redb
+//! write transaction, committed with fsync. After a crash the file holds
+//! the state after some whole prefix of the ended batches, including every
+//! batch whose `end_batch` returned; reopening gives the same state hash
+//! without rehashing. Opening verifies every page checksum, so truncated
+//! and corrupt files, files that are not redb databases or not Baton
+//! stores, and other format versions are refused with a [`StoreError`]
+//! naming the file and the problem ([`StoreFileProblem`]).
 
+mod durable;
 mod error;
 mod hash;
 mod hasher;
@@ -99,7 +122,8 @@ mod memory;
 mod snapshot;
 mod traits;
 
-pub use error::{CorruptReason, StoreError};
+pub use durable::{DurableAccounts, STORE_VERSION};
+pub use error::{CorruptReason, StoreError, StoreFileProblem};
 pub use hash::{account_hash, state_hash_of, HashSum, StateHash};
 pub use hasher::{PubkeyHasher, PubkeyHasherBuilder};
 pub use memory::InMemoryAccounts;

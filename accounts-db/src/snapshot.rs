@@ -34,22 +34,24 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> StoreError + '_ {
 /// The file is written to a temporary file in the same directory, flushed to
 /// disk, renamed over `path` and the directory synced, so `path` holds either
 /// its old contents or the complete new snapshot, never a partial one.
-/// Accounts are written in key order, so equal stores give identical files.
+/// Accounts are written in key order, so equal stores give identical files,
+/// streamed from [`AccountsStore::for_each_account_sorted`].
 /// Take the snapshot while no commit is in flight.
 ///
 /// # Errors
 ///
 /// [`StoreError::Io`] naming the path that failed (the temporary file is then
 /// removed and `path` is untouched, unless only the final directory sync
-/// failed), or what [`AccountsStore::accounts_sorted`] returns.
+/// failed); [`StoreError::SnapshotCountMismatch`] when the store listed a
+/// different number of accounts than its `len` (a commit ran during the
+/// save); or what [`AccountsStore::for_each_account_sorted`] returns.
 pub fn save_snapshot<S: AccountsStore + ?Sized>(store: &S, path: &Path) -> Result<(), StoreError> {
-    let accounts = store.accounts_sorted()?;
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
     let tmp = tempfile::NamedTempFile::new_in(dir).map_err(io_err(dir))?;
-    write_body(tmp.as_file(), &accounts).map_err(io_err(path))?;
+    write_body(tmp.as_file(), store, path)?;
     tmp.as_file().sync_all().map_err(io_err(path))?;
     tmp.persist(path).map_err(|e| StoreError::Io {
         path: path.to_path_buf(),
@@ -59,14 +61,14 @@ pub fn save_snapshot<S: AccountsStore + ?Sized>(store: &S, path: &Path) -> Resul
 }
 
 #[cfg(unix)]
-fn sync_dir(dir: &Path) -> Result<(), StoreError> {
+pub(crate) fn sync_dir(dir: &Path) -> Result<(), StoreError> {
     File::open(dir)
         .and_then(|d| d.sync_all())
         .map_err(io_err(dir))
 }
 
 #[cfg(not(unix))]
-fn sync_dir(_dir: &Path) -> Result<(), StoreError> {
+pub(crate) fn sync_dir(_dir: &Path) -> Result<(), StoreError> {
     Ok(())
 }
 
@@ -99,20 +101,34 @@ impl HashingWriter<'_> {
     }
 }
 
-fn write_body(mut file: &File, accounts: &[(Pubkey, Account)]) -> io::Result<()> {
+/// Write the snapshot of `store` to `file`, streaming the accounts in key
+/// order: the header's count comes from [`AccountsStore::len`] and is
+/// checked against the accounts listed.
+fn write_body<S: AccountsStore + ?Sized>(
+    mut file: &File,
+    store: &S,
+    path: &Path,
+) -> Result<(), StoreError> {
     let mut w = HashingWriter {
         file,
         buf: Vec::with_capacity(IO_BUF),
         hasher: Sha256::new(),
     };
-    // A store never holds a zero-lamport account; a backend that reports
-    // one anyway has it skipped here rather than written into a file that
-    // loading would refuse.
-    let live = || accounts.iter().filter(|(_, a)| a.lamports != 0);
-    w.put(&SNAPSHOT_MAGIC)?;
-    w.put(&SNAPSHOT_VERSION.to_le_bytes())?;
-    w.put(&(live().count() as u64).to_le_bytes())?;
-    for (key, a) in live() {
+    let declared = store.len() as u64;
+    let mut header = [0u8; HEADER_LEN as usize];
+    header[..8].copy_from_slice(&SNAPSHOT_MAGIC);
+    header[8..12].copy_from_slice(&SNAPSHOT_VERSION.to_le_bytes());
+    header[12..].copy_from_slice(&declared.to_le_bytes());
+    w.put(&header).map_err(io_err(path))?;
+    let mut listed = 0u64;
+    store.for_each_account_sorted(&mut |key, a| {
+        // A store never holds a zero-lamport account; a backend that reports
+        // one anyway has it skipped here rather than written into a file that
+        // loading would refuse.
+        if a.lamports == 0 {
+            return Ok(());
+        }
+        listed += 1;
         let mut head = [0u8; ENTRY_FIXED_LEN];
         head[..32].copy_from_slice(&key.0);
         head[32..40].copy_from_slice(&a.lamports.to_le_bytes());
@@ -120,12 +136,19 @@ fn write_body(mut file: &File, accounts: &[(Pubkey, Account)]) -> io::Result<()>
         head[48..80].copy_from_slice(&a.owner.0);
         head[80] = u8::from(a.executable);
         head[81..89].copy_from_slice(&(a.data.len() as u64).to_le_bytes());
-        w.put(&head)?;
-        w.put(&a.data)?;
+        w.put(&head).map_err(io_err(path))?;
+        w.put(&a.data).map_err(io_err(path))
+    })?;
+    if listed != declared {
+        return Err(StoreError::SnapshotCountMismatch {
+            path: path.to_path_buf(),
+            declared,
+            listed,
+        });
     }
-    w.drain()?;
+    w.drain().map_err(io_err(path))?;
     let checksum: [u8; 32] = w.hasher.finalize().into();
-    file.write_all(&checksum)
+    file.write_all(&checksum).map_err(io_err(path))
 }
 
 /// Reads a snapshot file one account at a time, checking as it goes.

@@ -102,6 +102,41 @@ pub trait AccountsStore: AccountsRead + AccountsCommit {
         out.sort_unstable_by_key(|(k, _)| *k);
         Ok(out)
     }
+
+    /// Call `f` with every account in increasing key order, stopping at the
+    /// first error `f` returns. The default collects
+    /// [`AccountsStore::accounts_sorted`]; a store that keeps its keys in
+    /// order (the durable one) streams instead, so a snapshot of it needs no
+    /// more memory than one account.
+    ///
+    /// # Errors
+    ///
+    /// What `f` returns, or what the backend's storage returns.
+    fn for_each_account_sorted(
+        &self,
+        f: &mut dyn FnMut(&Pubkey, &Account) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        for (key, account) in self.accounts_sorted()? {
+            f(&key, &account)?;
+        }
+        Ok(())
+    }
+
+    /// Mark the end of a batch: every commit made since the previous call
+    /// becomes durable, all together or not at all. The runtime calls it
+    /// once at the end of each `execute_batch` and after each of its own
+    /// writes outside a batch. The in-memory store has nothing to do and
+    /// returns `Ok(())` (the default); [`crate::DurableAccounts`] writes the
+    /// batch in one database transaction. Call it with no commit in flight.
+    ///
+    /// # Errors
+    ///
+    /// The backend's storage error. The batch's commits are then still
+    /// visible to loads, not yet durable, and the next successful call
+    /// makes them durable together with whatever was committed since.
+    fn end_batch(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
 }
 
 macro_rules! forward {
@@ -145,6 +180,15 @@ macro_rules! forward {
             }
             fn accounts_sorted(&self) -> Result<Vec<(Pubkey, Account)>, StoreError> {
                 (**self).accounts_sorted()
+            }
+            fn for_each_account_sorted(
+                &self,
+                f: &mut dyn FnMut(&Pubkey, &Account) -> Result<(), StoreError>,
+            ) -> Result<(), StoreError> {
+                (**self).for_each_account_sorted(f)
+            }
+            fn end_batch(&self) -> Result<(), StoreError> {
+                (**self).end_batch()
             }
         }
     )*};

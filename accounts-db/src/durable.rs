@@ -1,0 +1,742 @@
+//! The durable store: accounts in a redb database, batches committed
+//! atomically through an in-memory overlay.
+
+use std::collections::hash_map::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use baton_types::{Account, Pubkey, MAX_PERMITTED_DATA_LENGTH};
+use parking_lot::{Mutex, RwLock};
+use redb::{ReadOnlyTable, ReadableDatabase, ReadableTable, TableDefinition};
+
+use crate::hash::account_hash;
+use crate::{
+    AccountsCommit, AccountsRead, AccountsStore, HashSum, PubkeyHasherBuilder, SnapshotReader,
+    StateHash, StoreError, StoreFileProblem,
+};
+
+/// The store-file format version this build writes and reads.
+pub const STORE_VERSION: u32 = 1;
+
+/// The value of the `format` metadata entry of every store file.
+const FORMAT_TAG: &[u8] = b"baton-accounts";
+
+/// Accounts by key. A value is `digest [32] ‖ lamports u64 LE ‖ rent_epoch
+/// u64 LE ‖ owner [32] ‖ executable u8 ‖ data`, the digest being the
+/// account's [`account_hash`], kept so that replacing or removing an account
+/// subtracts its digest without hashing its old data again.
+const ACCOUNTS: TableDefinition<&[u8; 32], &[u8]> = TableDefinition::new("accounts");
+/// Store metadata: `format`, `version` (u32 LE), `hash_sum` (32 bytes),
+/// `count` (u64 LE), `batches` (u64 LE).
+const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+
+const DIGEST_LEN: usize = 32;
+const FIXED_LEN: usize = DIGEST_LEN + 8 + 8 + 32 + 1;
+
+/// Overlay shards: enough that worker threads committing disjoint keys
+/// rarely meet on a lock.
+const OVERLAY_SHARDS: usize = 64;
+
+/// Accounts written since the last [`AccountsStore::end_batch`]: a key maps
+/// to its new account, or to `None` when it was removed.
+type OverlayShard = HashMap<Pubkey, Option<Account>, PubkeyHasherBuilder>;
+
+#[repr(align(128))]
+struct Padded(RwLock<OverlayShard>);
+
+/// The persisted summary of the committed state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Summary {
+    sum: HashSum,
+    count: u64,
+    batches: u64,
+}
+
+/// A durable [`AccountsStore`] in one redb database file.
+///
+/// # Batches and atomicity
+///
+/// [`AccountsCommit::commit`] writes into an in-memory overlay, sharded like
+/// the in-memory store, so the commits of a batch's transactions, running on
+/// many threads, cost no I/O and later transactions see earlier ones'
+/// writes. Loads look in the overlay first and then in the database.
+/// [`AccountsStore::end_batch`] writes the whole overlay in **one** redb
+/// write transaction, together with the new state hash sum, account count
+/// and batch counter, and commits it with immediate durability (fsync).
+/// After a crash the file therefore holds the state before or after each
+/// batch, never a mix; commits not yet ended are lost.
+///
+/// # The state hash
+///
+/// Each stored value carries its account's digest; the metadata keeps the
+/// digest sum and account count of the committed state, updated in the same
+/// transaction as the accounts, so reopening a store gives its state hash
+/// at once, without rehashing. It equals the in-memory store's hash of the
+/// same accounts. [`DurableAccounts::verify`] rehashes every account and
+/// checks it against the metadata. `open` does not rehash, but it has redb
+/// verify the checksum of every page (a read of the whole file, once per
+/// open), so a truncated or altered file is refused with
+/// [`StoreError::BadStoreFile`] instead of being trusted.
+///
+/// # Memory
+///
+/// Only the overlay (one batch's writes) and redb's page cache are held in
+/// memory, so the store may hold more state than fits in memory;
+/// [`DurableAccounts::import_snapshot`] and snapshot export stream.
+pub struct DurableAccounts {
+    db: redb::Database,
+    path: PathBuf,
+    overlay: Box<[Padded]>,
+    hasher: PubkeyHasherBuilder,
+    /// The committed state's accounts, as of the last `end_batch`.
+    base: RwLock<Arc<ReadOnlyTable<&'static [u8; 32], &'static [u8]>>>,
+    summary: Mutex<Summary>,
+    /// Serialises `end_batch` calls.
+    flush: Mutex<()>,
+}
+
+impl fmt::Debug for DurableAccounts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DurableAccounts")
+            .field("path", &self.path)
+            .field("summary", &*self.summary.lock())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Map any redb error to a [`StoreError`] about `path`: plain I/O stays
+/// [`StoreError::Io`], anything else is [`StoreError::Storage`].
+fn db_err(path: &Path) -> impl Fn(redb::Error) -> StoreError + '_ {
+    move |e| match e {
+        redb::Error::Io(source) => StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        },
+        other => StoreError::Storage {
+            path: path.to_path_buf(),
+            message: other.to_string(),
+        },
+    }
+}
+
+fn bad(path: &Path, problem: StoreFileProblem) -> StoreError {
+    StoreError::BadStoreFile {
+        path: path.to_path_buf(),
+        problem,
+    }
+}
+
+/// Map an error from opening the database file.
+fn open_err(path: &Path, e: redb::DatabaseError) -> StoreError {
+    use redb::{DatabaseError as D, StorageError as S};
+    match e {
+        D::DatabaseAlreadyOpen => bad(path, StoreFileProblem::AlreadyOpen),
+        D::UpgradeRequired(v) => bad(path, StoreFileProblem::DatabaseFormat(v)),
+        D::Storage(S::Io(source)) if source.kind() == std::io::ErrorKind::UnexpectedEof => bad(
+            path,
+            StoreFileProblem::Unreadable(format!("file ends early: {source}")),
+        ),
+        D::Storage(S::Io(source)) if source.kind() != std::io::ErrorKind::InvalidData => {
+            StoreError::Io {
+                path: path.to_path_buf(),
+                source,
+            }
+        }
+        other => bad(path, StoreFileProblem::Unreadable(other.to_string())),
+    }
+}
+
+fn encode(account: &Account, digest: &[u8; 32], out: &mut Vec<u8>) {
+    out.clear();
+    out.reserve(FIXED_LEN + account.data.len());
+    out.extend_from_slice(digest);
+    out.extend_from_slice(&account.lamports.to_le_bytes());
+    out.extend_from_slice(&account.rent_epoch.to_le_bytes());
+    out.extend_from_slice(&account.owner.0);
+    out.push(u8::from(account.executable));
+    out.extend_from_slice(&account.data);
+}
+
+fn u64_at(bytes: &[u8], at: usize) -> u64 {
+    let mut b = [0u8; 8];
+    if let Some(s) = bytes.get(at..at + 8) {
+        b.copy_from_slice(s);
+    }
+    u64::from_le_bytes(b)
+}
+
+/// Decode a stored value; `None` when it is too short to be one.
+fn decode(bytes: &[u8]) -> Option<Account> {
+    if bytes.len() < FIXED_LEN {
+        return None;
+    }
+    let mut owner = Pubkey::default();
+    owner
+        .0
+        .copy_from_slice(&bytes[DIGEST_LEN + 16..DIGEST_LEN + 48]);
+    Some(Account {
+        lamports: u64_at(bytes, DIGEST_LEN),
+        rent_epoch: u64_at(bytes, DIGEST_LEN + 8),
+        owner,
+        executable: bytes[DIGEST_LEN + 48] != 0,
+        data: bytes[FIXED_LEN..].to_vec(),
+    })
+}
+
+/// The stored digest of a value (zero for a value too short to hold one,
+/// which only a corrupt file has and `verify` reports).
+fn stored_digest(bytes: &[u8]) -> [u8; 32] {
+    let mut d = [0u8; 32];
+    if let Some(s) = bytes.get(..DIGEST_LEN) {
+        d.copy_from_slice(s);
+    }
+    d
+}
+
+fn check_len(key: &Pubkey, account: &Account) -> Result<(), StoreError> {
+    if account.data.len() > MAX_PERMITTED_DATA_LENGTH {
+        return Err(StoreError::DataTooLarge {
+            key: *key,
+            len: account.data.len(),
+            max: MAX_PERMITTED_DATA_LENGTH,
+        });
+    }
+    Ok(())
+}
+
+/// Write the metadata of an empty store.
+fn write_initial_meta(txn: &redb::WriteTransaction) -> Result<(), redb::Error> {
+    txn.open_table(ACCOUNTS)?;
+    let mut meta = txn.open_table(META)?;
+    meta.insert("format", FORMAT_TAG)?;
+    meta.insert("version", &STORE_VERSION.to_le_bytes()[..])?;
+    meta.insert("hash_sum", &HashSum::ZERO.to_bytes()[..])?;
+    meta.insert("count", &0u64.to_le_bytes()[..])?;
+    meta.insert("batches", &0u64.to_le_bytes()[..])?;
+    Ok(())
+}
+
+fn write_summary(txn: &redb::WriteTransaction, s: &Summary) -> Result<(), redb::Error> {
+    let mut meta = txn.open_table(META)?;
+    meta.insert("hash_sum", &s.sum.to_bytes()[..])?;
+    meta.insert("count", &s.count.to_le_bytes()[..])?;
+    meta.insert("batches", &s.batches.to_le_bytes()[..])?;
+    Ok(())
+}
+
+impl DurableAccounts {
+    /// Open the store file at `path`, creating an empty store when no file
+    /// exists there. A new file is built under a temporary name in the same
+    /// directory and renamed into place, so a crash during creation leaves
+    /// either no file or a complete empty store.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Io`] for a failing file operation;
+    /// [`StoreError::BadStoreFile`] when the file is empty, not a redb
+    /// database, truncated or corrupt, holds no store metadata, has
+    /// malformed metadata, or is open elsewhere;
+    /// [`StoreError::UnsupportedStoreVersion`] for another format version.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let path = path.as_ref();
+        match std::fs::metadata(path) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Self::create_file(path)?,
+            Err(source) => {
+                return Err(StoreError::Io {
+                    path: path.to_path_buf(),
+                    source,
+                })
+            }
+        }
+        Self::open_existing(path)
+    }
+
+    /// Open the store file at `path`, which must exist.
+    ///
+    /// # Errors
+    ///
+    /// As [`DurableAccounts::open`]; a missing file is [`StoreError::Io`]
+    /// with kind `NotFound`.
+    pub fn open_existing(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let path = path.as_ref();
+        let len = std::fs::metadata(path)
+            .map_err(|source| StoreError::Io {
+                path: path.to_path_buf(),
+                source,
+            })?
+            .len();
+        if len == 0 {
+            return Err(bad(path, StoreFileProblem::Empty));
+        }
+        let db = redb::Database::builder()
+            .set_check_integrity_on_open(true)
+            .open(path)
+            .map_err(|e| open_err(path, e))?;
+        let summary = Self::read_meta(&db, path)?;
+        let base = Self::read_base(&db, path)?;
+        let hasher = PubkeyHasherBuilder::new();
+        Ok(Self {
+            db,
+            path: path.to_path_buf(),
+            overlay: (0..OVERLAY_SHARDS)
+                .map(|_| Padded(RwLock::new(HashMap::with_hasher(hasher))))
+                .collect(),
+            hasher,
+            base: RwLock::new(Arc::new(base)),
+            summary: Mutex::new(summary),
+            flush: Mutex::new(()),
+        })
+    }
+
+    fn create_file(path: &Path) -> Result<(), StoreError> {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let io = |p: &Path| {
+            let p = p.to_path_buf();
+            move |source| StoreError::Io { path: p, source }
+        };
+        let tmp = tempfile::Builder::new()
+            .prefix(".baton-store-")
+            .tempfile_in(dir)
+            .map_err(io(dir))?;
+        {
+            let db = redb::Database::builder()
+                .create(tmp.path())
+                .map_err(|e| db_err(tmp.path())(e.into()))?;
+            let txn = db.begin_write().map_err(|e| db_err(path)(e.into()))?;
+            write_initial_meta(&txn).map_err(db_err(path))?;
+            txn.commit().map_err(|e| db_err(path)(e.into()))?;
+        }
+        tmp.as_file().sync_all().map_err(io(path))?;
+        tmp.persist(path).map_err(|e| StoreError::Io {
+            path: path.to_path_buf(),
+            source: e.error,
+        })?;
+        crate::snapshot::sync_dir(dir)
+    }
+
+    fn read_meta(db: &redb::Database, path: &Path) -> Result<Summary, StoreError> {
+        let txn = db.begin_read().map_err(|e| db_err(path)(e.into()))?;
+        let meta = match txn.open_table(META) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => {
+                return Err(bad(path, StoreFileProblem::NotAStore))
+            }
+            Err(e) => return Err(bad(path, StoreFileProblem::Unreadable(e.to_string()))),
+        };
+        let get = |key: &'static str, len: Option<usize>| -> Result<Vec<u8>, StoreError> {
+            let v = meta
+                .get(key)
+                .map_err(|e| bad(path, StoreFileProblem::Unreadable(e.to_string())))?
+                .map(|g| g.value().to_vec());
+            match v {
+                Some(v) if len.is_none_or(|n| n == v.len()) => Ok(v),
+                _ if key == "format" => Err(bad(path, StoreFileProblem::NotAStore)),
+                _ => Err(bad(path, StoreFileProblem::BadMetadata { key })),
+            }
+        };
+        if get("format", None)? != FORMAT_TAG {
+            return Err(bad(path, StoreFileProblem::NotAStore));
+        }
+        let version = get("version", Some(4))?;
+        let version = u32::from_le_bytes([version[0], version[1], version[2], version[3]]);
+        if version != STORE_VERSION {
+            return Err(StoreError::UnsupportedStoreVersion {
+                path: path.to_path_buf(),
+                found: version,
+                expected: STORE_VERSION,
+            });
+        }
+        let sum_bytes = get("hash_sum", Some(32))?;
+        let mut sum = HashSum::ZERO;
+        let mut d = [0u8; 32];
+        d.copy_from_slice(&sum_bytes);
+        sum.add(&d);
+        let count = u64_at(&get("count", Some(8))?, 0);
+        let batches = u64_at(&get("batches", Some(8))?, 0);
+        // The accounts table must exist too.
+        match txn.open_table(ACCOUNTS) {
+            Ok(_) => {}
+            Err(redb::TableError::TableDoesNotExist(_)) => {
+                return Err(bad(path, StoreFileProblem::BadMetadata { key: "accounts" }))
+            }
+            Err(e) => return Err(bad(path, StoreFileProblem::Unreadable(e.to_string()))),
+        }
+        Ok(Summary {
+            sum,
+            count,
+            batches,
+        })
+    }
+
+    fn read_base(
+        db: &redb::Database,
+        path: &Path,
+    ) -> Result<ReadOnlyTable<&'static [u8; 32], &'static [u8]>, StoreError> {
+        let txn = db.begin_read().map_err(|e| db_err(path)(e.into()))?;
+        txn.open_table(ACCOUNTS).map_err(|e| db_err(path)(e.into()))
+    }
+
+    /// The store file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// How many batches ([`AccountsStore::end_batch`] calls that had
+    /// something to write) the file holds, counted from its creation.
+    pub fn committed_batches(&self) -> u64 {
+        self.summary.lock().batches
+    }
+
+    /// Whether commits are waiting for [`AccountsStore::end_batch`].
+    pub fn has_pending(&self) -> bool {
+        self.overlay.iter().any(|p| !p.0.read().is_empty())
+    }
+
+    fn shard(&self, key: &Pubkey) -> &RwLock<OverlayShard> {
+        let h = self.hasher.hash_key(key);
+        let i = ((u64::from((h >> 24) as u32) * OVERLAY_SHARDS as u64) >> 32) as usize;
+        match self.overlay.get(i) {
+            Some(p) => &p.0,
+            None => &self.overlay[0].0,
+        }
+    }
+
+    /// The committed value at `key` (ignoring the overlay), still encoded.
+    fn base_get(&self, key: &Pubkey) -> Option<Vec<u8>> {
+        let base = self.base.read();
+        // A read error of the committed state (only a corrupt or failing
+        // file gives one) reads as absent; `verify` reports it.
+        base.get(&key.0).ok().flatten().map(|g| g.value().to_vec())
+    }
+
+    fn base_with<R>(&self, key: &Pubkey, f: impl FnOnce(&[u8]) -> R) -> Option<R> {
+        let base = self.base.read();
+        base.get(&key.0).ok().flatten().map(|g| f(g.value()))
+    }
+
+    /// Every pending write, sorted by key.
+    fn pending_sorted(&self) -> Vec<(Pubkey, Option<Account>)> {
+        let mut out = Vec::new();
+        for p in self.overlay.iter() {
+            out.extend(p.0.read().iter().map(|(k, v)| (*k, v.clone())));
+        }
+        out.sort_unstable_by_key(|(k, _)| *k);
+        out
+    }
+
+    /// The summary the store would have if the overlay were committed now.
+    fn projected(&self) -> Summary {
+        let mut s = *self.summary.lock();
+        for p in self.overlay.iter() {
+            let shard = p.0.read();
+            for (key, new) in shard.iter() {
+                if let Some(old) = self.base_with(key, stored_digest) {
+                    s.sum.sub(&old);
+                    s.count = s.count.saturating_sub(1);
+                }
+                if let Some(a) = new {
+                    s.sum.add(&account_hash(key, a));
+                    s.count += 1;
+                }
+            }
+        }
+        s
+    }
+
+    /// Rehash every committed account and check the result against the
+    /// recorded state hash sum and count; also checks that every stored
+    /// value decodes and carries its own digest.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::BadStoreFile`] with [`StoreFileProblem::HashMismatch`]
+    /// or [`StoreFileProblem::BadMetadata`] (key `"accounts"`) for a value
+    /// that does not decode or whose digest is wrong;
+    /// [`StoreError::Storage`] when reading fails.
+    pub fn verify(&self) -> Result<(), StoreError> {
+        let recorded = *self.summary.lock();
+        let base = Arc::clone(&self.base.read());
+        let mut sum = HashSum::ZERO;
+        let mut count = 0u64;
+        let iter = base.iter().map_err(|e| db_err(&self.path)(e.into()))?;
+        for item in iter {
+            let (k, v) = item.map_err(|e| db_err(&self.path)(e.into()))?;
+            let key = Pubkey(*k.value());
+            let value = v.value();
+            let digest = decode(value)
+                .filter(|a| a.lamports != 0)
+                .map(|a| account_hash(&key, &a));
+            match digest {
+                Some(d) if d == stored_digest(value) => sum.add(&d),
+                _ => {
+                    return Err(bad(
+                        &self.path,
+                        StoreFileProblem::BadMetadata { key: "accounts" },
+                    ))
+                }
+            }
+            count += 1;
+        }
+        if sum != recorded.sum || count != recorded.count {
+            return Err(bad(
+                &self.path,
+                StoreFileProblem::HashMismatch {
+                    recorded_count: recorded.count,
+                    found_count: count,
+                    sum_matches: sum == recorded.sum,
+                },
+            ));
+        }
+        Ok(())
+    }
+
+    /// Create a store file at `store_path` (where no file may exist) holding
+    /// the accounts of the snapshot at `snapshot`, streaming: one account at
+    /// a time is in memory, the rest goes through redb's page cache, so the
+    /// snapshot may be larger than memory. Everything is written in one
+    /// database transaction that is committed only after the whole snapshot
+    /// has been checked (magic, version, every entry, checksum); on any
+    /// error the new file is removed.
+    ///
+    /// # Errors
+    ///
+    /// What [`SnapshotReader`] reports for a bad snapshot; [`StoreError::Io`]
+    /// with kind `AlreadyExists` when `store_path` exists; what
+    /// [`DurableAccounts::open`] reports.
+    pub fn import_snapshot(
+        snapshot: impl AsRef<Path>,
+        store_path: impl AsRef<Path>,
+    ) -> Result<Self, StoreError> {
+        let store_path = store_path.as_ref();
+        let mut reader = SnapshotReader::open(snapshot.as_ref())?;
+        if std::fs::symlink_metadata(store_path).is_ok() {
+            return Err(StoreError::Io {
+                path: store_path.to_path_buf(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::AlreadyExists,
+                    "import target exists",
+                ),
+            });
+        }
+        Self::create_file(store_path)?;
+        let result = (|| {
+            let store = Self::open_existing(store_path)?;
+            let err = db_err(store_path);
+            let txn = store.db.begin_write().map_err(|e| err(e.into()))?;
+            let mut s = Summary {
+                sum: HashSum::ZERO,
+                count: 0,
+                batches: 0,
+            };
+            {
+                let mut table = txn.open_table(ACCOUNTS).map_err(|e| err(e.into()))?;
+                let mut buf = Vec::new();
+                while let Some((key, account)) = reader.next_account()? {
+                    let digest = account_hash(&key, &account);
+                    encode(&account, &digest, &mut buf);
+                    table
+                        .insert(&key.0, buf.as_slice())
+                        .map_err(|e| err(e.into()))?;
+                    s.sum.add(&digest);
+                    s.count += 1;
+                }
+            }
+            reader.finish()?;
+            write_summary(&txn, &s).map_err(&err)?;
+            txn.commit().map_err(|e| err(e.into()))?;
+            *store.summary.lock() = s;
+            *store.base.write() = Arc::new(Self::read_base(&store.db, store_path)?);
+            Ok(store)
+        })();
+        if result.is_err() {
+            let _ = std::fs::remove_file(store_path);
+        }
+        result
+    }
+
+    /// Write every account to a snapshot file at `path`, streaming in key
+    /// order (see [`crate::save_snapshot`]). Pending commits are included.
+    ///
+    /// # Errors
+    ///
+    /// As [`crate::save_snapshot`].
+    pub fn save_snapshot(&self, path: impl AsRef<Path>) -> Result<(), StoreError> {
+        crate::snapshot::save_snapshot(self, path.as_ref())
+    }
+}
+
+impl AccountsRead for DurableAccounts {
+    fn load(&self, key: &Pubkey) -> Option<Account> {
+        if let Some(v) = self.shard(key).read().get(key) {
+            return v.clone();
+        }
+        self.base_with(key, decode).flatten()
+    }
+
+    fn load_lamports(&self, key: &Pubkey) -> Option<u64> {
+        if let Some(v) = self.shard(key).read().get(key) {
+            return v.as_ref().map(|a| a.lamports);
+        }
+        self.base_with(key, |b| u64_at(b, DIGEST_LEN))
+    }
+
+    fn load_into(&self, key: &Pubkey, out: &mut Account) -> bool {
+        if let Some(v) = self.shard(key).read().get(key) {
+            return match v {
+                Some(a) => {
+                    out.lamports = a.lamports;
+                    out.rent_epoch = a.rent_epoch;
+                    out.owner = a.owner;
+                    out.executable = a.executable;
+                    out.data.clear();
+                    out.data.extend_from_slice(&a.data);
+                    true
+                }
+                None => false,
+            };
+        }
+        match self.base_get(key).as_deref().and_then(decode) {
+            Some(a) => {
+                *out = a;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+impl AccountsCommit for DurableAccounts {
+    fn commit(&self, changes: &[(Pubkey, Account)]) -> Result<(), StoreError> {
+        for (key, account) in changes {
+            check_len(key, account)?;
+        }
+        for (key, account) in changes {
+            let value = (account.lamports != 0).then(|| account.clone());
+            let old = self.shard(key).write().insert(*key, value);
+            drop(old);
+        }
+        Ok(())
+    }
+}
+
+impl AccountsStore for DurableAccounts {
+    fn state_hash(&self) -> StateHash {
+        let s = self.projected();
+        s.sum.finalize(s.count)
+    }
+
+    fn len(&self) -> usize {
+        usize::try_from(self.projected().count).unwrap_or(usize::MAX)
+    }
+
+    fn for_each_account(&self, f: &mut dyn FnMut(Pubkey, Account)) -> Result<(), StoreError> {
+        self.for_each_account_sorted(&mut |k, a| {
+            f(*k, a.clone());
+            Ok(())
+        })
+    }
+
+    fn accounts_sorted(&self) -> Result<Vec<(Pubkey, Account)>, StoreError> {
+        let mut out = Vec::new();
+        self.for_each_account_sorted(&mut |k, a| {
+            out.push((*k, a.clone()));
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// Streams the committed accounts in key order from the database,
+    /// merged with the pending ones; no lock is held while `f` runs.
+    fn for_each_account_sorted(
+        &self,
+        f: &mut dyn FnMut(&Pubkey, &Account) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let err = db_err(&self.path);
+        let pending = self.pending_sorted();
+        let mut pending = pending.iter().peekable();
+        let base = Arc::clone(&self.base.read());
+        for item in base.iter().map_err(|e| err(e.into()))? {
+            let (k, v) = item.map_err(|e| err(e.into()))?;
+            let key = Pubkey(*k.value());
+            // Pending writes to smaller keys come first.
+            while let Some((pk, pv)) = pending.next_if(|(pk, _)| *pk < key) {
+                if let Some(a) = pv {
+                    f(pk, a)?;
+                }
+            }
+            if let Some((_, pv)) = pending.next_if(|(pk, _)| *pk == key) {
+                if let Some(a) = pv {
+                    f(&key, a)?;
+                }
+                continue;
+            }
+            match decode(v.value()) {
+                Some(a) => f(&key, &a)?,
+                None => {
+                    return Err(bad(
+                        &self.path,
+                        StoreFileProblem::BadMetadata { key: "accounts" },
+                    ))
+                }
+            }
+        }
+        for (pk, pv) in pending {
+            if let Some(a) = pv {
+                f(pk, a)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Write every pending commit in one redb transaction, with the new
+    /// state hash sum, count and batch number, and commit it durably.
+    fn end_batch(&self) -> Result<(), StoreError> {
+        let _one_at_a_time = self.flush.lock();
+        let pending = self.pending_sorted();
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let err = db_err(&self.path);
+        let mut s = *self.summary.lock();
+        s.batches += 1;
+        let txn = self.db.begin_write().map_err(|e| err(e.into()))?;
+        {
+            let mut table = txn.open_table(ACCOUNTS).map_err(|e| err(e.into()))?;
+            let mut buf = Vec::new();
+            for (key, new) in &pending {
+                let old = match new {
+                    Some(a) => {
+                        let digest = account_hash(key, a);
+                        encode(a, &digest, &mut buf);
+                        s.sum.add(&digest);
+                        s.count += 1;
+                        table.insert(&key.0, buf.as_slice())
+                    }
+                    None => table.remove(&key.0),
+                }
+                .map_err(|e| err(e.into()))?;
+                if let Some(old) = old {
+                    s.sum.sub(&stored_digest(old.value()));
+                    s.count = s.count.saturating_sub(1);
+                }
+            }
+        }
+        write_summary(&txn, &s).map_err(&err)?;
+        txn.commit().map_err(|e| err(e.into()))?;
+        // Durable now. Publish the new committed state before dropping the
+        // overlay, so that a load never sees neither.
+        *self.summary.lock() = s;
+        *self.base.write() = Arc::new(Self::read_base(&self.db, &self.path)?);
+        for p in self.overlay.iter() {
+            let mut shard = p.0.write();
+            shard.clear();
+            shard.shrink_to(1024);
+        }
+        Ok(())
+    }
+}
