@@ -4,7 +4,7 @@ use std::collections::VecDeque;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use baton_accounts_db::{AccountsStore, InMemoryAccounts, StateHash, StoreError};
+use baton_accounts_db::{AccountsStore, DurableAccounts, InMemoryAccounts, StateHash, StoreError};
 use baton_executor::sysvar::{
     FeeCalculator, RecentBlockhashEntry, SysvarError, MAX_RECENT_BLOCKHASHES,
 };
@@ -327,6 +327,35 @@ impl Runtime {
         Self::with_store(Arc::new(InMemoryAccounts::new()))
     }
 
+    /// Move this runtime onto the durable store file at `path` (created
+    /// when absent, reopened with its accounts when present): every account
+    /// of the current store (builtin programs, sysvars and whatever was set
+    /// so far) is written over the file's and made durable, and the file's
+    /// other accounts are kept. Call it right after [`Runtime::new`] and the
+    /// `with_*` settings. Each batch then commits atomically (see
+    /// [`Runtime::execute_batch`]); reopening the file gives the same
+    /// accounts and state hash. The runtime's blockhashes, slot and
+    /// signature history are not stored.
+    ///
+    /// # Errors
+    ///
+    /// [`RuntimeError::Store`] when the file cannot be opened or written
+    /// (see [`DurableAccounts::open`]).
+    pub fn with_storage(mut self, path: impl AsRef<Path>) -> Result<Self, RuntimeError> {
+        let store: Arc<dyn AccountsStore> = Arc::new(DurableAccounts::open(path)?);
+        let mut current = Vec::with_capacity(self.store.len());
+        self.store
+            .for_each_account(&mut |k, a| current.push((k, a)))?;
+        store.commit(&current)?;
+        store.end_batch()?;
+        self.store = store;
+        let reserved: Vec<Pubkey> = self.reserved.keys().copied().collect();
+        for key in &reserved {
+            self.refresh_reserved(key);
+        }
+        Ok(self)
+    }
+
     /// A runtime over `store`. Builtin program and sysvar accounts are
     /// written into it.
     pub fn with_store(store: Arc<dyn AccountsStore>) -> Self {
@@ -431,6 +460,7 @@ impl Runtime {
             rent_epoch: 0,
         };
         self.record_store_result(self.store.commit(&[(id, account)]));
+        self.record_store_result(self.store.end_batch());
         self.refresh_reserved(&id);
     }
 
@@ -448,6 +478,7 @@ impl Runtime {
     /// Set the account at `key`. An account with zero lamports is removed.
     pub fn set_account(&mut self, key: Pubkey, account: Account) -> Result<(), RuntimeError> {
         self.store.commit(&[(key, account)])?;
+        self.store.end_batch()?;
         self.refresh_reserved(&key);
         if ids::is_sysvar(&key) {
             self.sysvars = SysvarCache::from_accounts(|k| self.store.load(k))?;
@@ -480,6 +511,7 @@ impl Runtime {
                     lamports,
                 })?;
         self.store.commit(&[(*key, account)])?;
+        self.store.end_batch()?;
         self.refresh_reserved(key);
         Ok(())
     }
@@ -569,6 +601,7 @@ impl Runtime {
             .collect();
         let accounts = self.sysvars.to_accounts();
         self.record_store_result(self.store.commit(&accounts));
+        self.record_store_result(self.store.end_batch());
         for (key, _) in &accounts {
             self.refresh_reserved(key);
         }
@@ -621,6 +654,13 @@ impl Runtime {
     /// validate account locks; check the blockhash and the signature history;
     /// then schedule the accepted transactions by their lock sets and execute
     /// each, committing its changes as it finishes.
+    ///
+    /// At the end the store's [`AccountsStore::end_batch`] runs once: with a
+    /// durable store ([`Runtime::with_storage`]) the whole batch becomes
+    /// durable in one transaction when this returns with no new
+    /// [`Runtime::take_store_errors`]; if that write fails, the error is
+    /// recorded there, the batch stays visible but not durable, and the next
+    /// successful batch makes both durable together.
     pub fn execute_batch(&mut self, txs: &[Transaction]) -> Vec<TransactionResult> {
         self.ensure_scheduler();
         // Stage 1, stateless and parallel: sanitize, then verify signatures.
@@ -760,6 +800,10 @@ impl Runtime {
         };
         self.store_errors
             .extend(store_errors.into_inner().unwrap_or_default());
+        // One call per batch: the durable store writes the whole batch in
+        // one transaction here; the in-memory store does nothing.
+        let ended = self.store.end_batch();
+        self.record_store_result(ended);
         results
     }
 }
