@@ -1,7 +1,7 @@
 //! Account lock sets: which accounts a transaction reads and which it writes.
 
-use smallvec::SmallVec;
 use baton_types::{Message, Pubkey, TransactionError};
+use smallvec::SmallVec;
 
 /// The number of account locks a transaction may take by default (Agave's
 /// `MAX_TX_ACCOUNT_LOCKS` before SIMD-0089: 64).
