@@ -12,7 +12,7 @@ use baton_executor::{
     process_instruction, process_message, Environment, ExecutionConfig, InstructionOutcome,
     Program, ProgramRegistry, SysvarCache,
 };
-use baton_scheduler::{validate_account_locks, DependencyGraph, LockSet, Scheduler};
+use baton_scheduler::{validate_account_locks, AccountLock, DependencyGraph, LockMode, Scheduler};
 use baton_types::{
     ids, signing, wire, Account, Hash, Instruction, Pubkey, Signature, Transaction,
     TransactionError,
@@ -123,14 +123,14 @@ impl Admission<'_> {
     }
 
     /// Admit the wave of `txs` starting at `start`, given its stage-1
-    /// verdicts, and (with `graph`) build the dependency graph of the
+    /// verdicts, and (given a scheduler) build the dependency graph of the
     /// admitted ones.
     fn prepare(
         &mut self,
         txs: &[Transaction],
         start: usize,
         mut verdicts: Vec<Option<TransactionError>>,
-        graph: bool,
+        scheduler: Option<&Scheduler>,
     ) -> Wave {
         let wave = txs.get(start..start + verdicts.len()).unwrap_or(&[]);
         for (tx, v) in wave.iter().zip(verdicts.iter_mut()) {
@@ -143,15 +143,25 @@ impl Admission<'_> {
             .map(|j| start + j)
             .collect();
         // A wave too long to index runs serially, which is always valid.
-        let graph = graph
-            .then(|| {
-                let locks: Vec<LockSet> = accepted
-                    .iter()
-                    .map(|&i| LockSet::from_message(&txs[i].message))
-                    .collect();
-                DependencyGraph::build(&locks).ok()
+        let graph = scheduler.and_then(|s| {
+            let total: usize = accepted
+                .iter()
+                .map(|&i| txs[i].message.account_keys.len())
+                .sum();
+            s.build_graph_from(accepted.len(), total, |j| {
+                let message = accepted.get(j).map(|&i| &txs[i].message);
+                message.into_iter().flat_map(|m| {
+                    m.account_keys
+                        .iter()
+                        .enumerate()
+                        .map(move |(k, key)| AccountLock {
+                            key: *key,
+                            mode: LockMode::from_writable(m.is_writable(k)),
+                        })
+                })
             })
-            .flatten();
+            .ok()
+        });
         Wave {
             start,
             verdicts,
@@ -763,7 +773,7 @@ impl Runtime {
             let mut results = Vec::with_capacity(txs.len());
             match scheduler.as_ref().filter(|s| s.threads() > 1) {
                 None => {
-                    let wave = admission.prepare(txs, 0, pre, false);
+                    let wave = admission.prepare(txs, 0, pre, None);
                     wave.accepted.iter().for_each(|&i| run_one(i));
                     admission.collect(txs, wave, &slots, &mut results);
                 }
@@ -771,7 +781,7 @@ impl Runtime {
                     // A short first wave: its admission cannot overlap anything.
                     let mut bounds = wave_bounds(txs.len());
                     let mut current = bounds.next().map(|(start, end)| {
-                        admission.prepare(txs, start, pre[start..end].to_vec(), true)
+                        admission.prepare(txs, start, pre[start..end].to_vec(), Some(s))
                     });
                     let mut done: Option<Wave> = None;
                     while let Some(wave) = current.take() {
@@ -782,7 +792,7 @@ impl Runtime {
                         current = s.pool().in_place_scope(|scope| {
                             scope.spawn(move |_| wave.execute(s, run_one));
                             let prepared = next.map(|(start, end)| {
-                                admission.prepare(txs, start, pre[start..end].to_vec(), true)
+                                admission.prepare(txs, start, pre[start..end].to_vec(), Some(s))
                             });
                             if let Some(prev) = done.take() {
                                 admission.collect(txs, prev, slots, results);

@@ -3,7 +3,7 @@
 use baton_types::Pubkey;
 use rustc_hash::FxHashMap;
 
-use crate::{LockMode, LockSet, SchedulerError};
+use crate::{AccountLock, LockMode, LockSet, SchedulerError};
 
 /// "No transaction" in the `u32` index space.
 const NONE: u32 = u32::MAX;
@@ -174,11 +174,37 @@ impl GraphBuilder {
     ///
     /// Fails only for a batch longer than [`MAX_BATCH_LEN`].
     pub fn build(&mut self, locks: &[LockSet]) -> Result<DependencyGraph, SchedulerError> {
-        let n = locks.len();
+        let total_locks: usize = locks.iter().map(LockSet::len).sum();
+        self.build_from(locks.len(), total_locks, |i| {
+            locks
+                .get(i)
+                .map(|set| set.locks())
+                .unwrap_or(&[])
+                .iter()
+                .copied()
+        })
+    }
+
+    /// Build the graph of `n` transactions whose locks `locks_of(i)` yields,
+    /// without materialising [`LockSet`]s (`total_locks` only sizes buffers).
+    /// A transaction's locks need not be sorted. When each transaction lists
+    /// a key once (as a validated message does) the graph is the one its
+    /// [`LockSet`]s would give; a key listed twice, once in each mode, may
+    /// add an edge that an existing path already implies, so the order of
+    /// execution is the same.
+    pub fn build_from<F, I>(
+        &mut self,
+        n: usize,
+        total_locks: usize,
+        mut locks_of: F,
+    ) -> Result<DependencyGraph, SchedulerError>
+    where
+        F: FnMut(usize) -> I,
+        I: Iterator<Item = AccountLock>,
+    {
         if n > MAX_BATCH_LEN {
             return Err(SchedulerError::BatchTooLarge { len: n });
         }
-        let total_locks: usize = locks.iter().map(LockSet::len).sum();
 
         let accounts = &mut self.accounts;
         accounts.clear();
@@ -210,7 +236,8 @@ impl GraphBuilder {
         succ_offsets.resize(n + 1, 0);
         let mut chain = true;
 
-        for (i, set) in locks.iter().enumerate() {
+        for i in 0..n {
+            let set = locks_of(i);
             let i = i as u32; // n <= MAX_BATCH_LEN
             let first_pred = preds.len();
             let mut add_edge = |p: u32| {
@@ -220,7 +247,7 @@ impl GraphBuilder {
                     preds.push(p);
                 }
             };
-            for lock in set.iter() {
+            for lock in set {
                 let state = accounts.entry(lock.key).or_insert(AccountState {
                     last_writer: NONE,
                     readers: NONE,

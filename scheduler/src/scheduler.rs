@@ -73,6 +73,28 @@ impl Scheduler {
         &self.pool
     }
 
+    /// Build the dependency graph of `n` transactions from their locks (see
+    /// [`GraphBuilder::build_from`]), reusing this scheduler's buffers when no
+    /// other batch holds them. Pass the graph to [`Scheduler::run_graph`].
+    pub fn build_graph_from<F, I>(
+        &self,
+        n: usize,
+        total_locks: usize,
+        locks_of: F,
+    ) -> Result<DependencyGraph, SchedulerError>
+    where
+        F: FnMut(usize) -> I,
+        I: Iterator<Item = crate::AccountLock>,
+    {
+        match self.builder.try_lock() {
+            Ok(mut b) => b.build_from(n, total_locks, locks_of),
+            Err(TryLockError::Poisoned(p)) => p.into_inner().build_from(n, total_locks, locks_of),
+            Err(TryLockError::WouldBlock) => {
+                GraphBuilder::new().build_from(n, total_locks, locks_of)
+            }
+        }
+    }
+
     /// Call `execute(i)` exactly once for every `i` in `0..locks.len()`,
     /// such that whenever `locks[i]` and `locks[j]` conflict and `i < j`,
     /// `execute(i)` returns before `execute(j)` starts (and everything it

@@ -134,3 +134,76 @@ fn a_panicking_transaction_propagates_without_deadlock() {
     // The scheduler is still usable.
     assert_eq!(run_counting(&s, &locks).iter().sum::<u32>(), 400);
 }
+
+/// `build_from` on unsorted locks gives the same graph as `build` on the
+/// equivalent lock sets when each transaction lists a key once, and the same
+/// ordering (reachability) when keys repeat.
+#[test]
+fn build_from_matches_build_on_lock_sets() {
+    use baton_scheduler::{AccountLock, DependencyGraph, GraphBuilder, LockMode, LockSet};
+    let mut x = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = move |m: u64| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x % m
+    };
+    let reach = |g: &DependencyGraph, n: usize| -> Vec<Vec<bool>> {
+        (0..n)
+            .map(|s| {
+                let mut seen = vec![false; n];
+                let mut stack = vec![s];
+                while let Some(v) = stack.pop() {
+                    for &w in g.successors(v) {
+                        if !seen[w as usize] {
+                            seen[w as usize] = true;
+                            stack.push(w as usize);
+                        }
+                    }
+                }
+                seen
+            })
+            .collect()
+    };
+    for round in 0..400u64 {
+        let unique = round % 2 == 0;
+        let n = 1 + next(40) as usize;
+        let txs: Vec<Vec<AccountLock>> = (0..n)
+            .map(|_| {
+                let mut locks: Vec<AccountLock> = Vec::new();
+                for _ in 0..1 + next(5) {
+                    let key = baton_types::Pubkey::new_from_u64(next(6 + round % 20));
+                    if unique && locks.iter().any(|l| l.key == key) {
+                        continue;
+                    }
+                    let mode = if next(2) == 0 {
+                        LockMode::Read
+                    } else {
+                        LockMode::Write
+                    };
+                    locks.push(AccountLock { key, mode });
+                }
+                locks
+            })
+            .collect();
+        let sets: Vec<LockSet> = txs
+            .iter()
+            .map(|t| LockSet::new(t.iter().map(|l| (l.key, l.mode == LockMode::Write))))
+            .collect();
+        let a = DependencyGraph::build(&sets).unwrap();
+        let b = GraphBuilder::new()
+            .build_from(n, 0, |i| txs[i].iter().copied())
+            .unwrap();
+        if unique {
+            for i in 0..n {
+                let (mut sa, mut sb) = (a.successors(i).to_vec(), b.successors(i).to_vec());
+                sa.sort_unstable();
+                sb.sort_unstable();
+                assert_eq!(sa, sb, "round {round} tx {i}");
+                assert_eq!(a.predecessor_count(i), b.predecessor_count(i));
+            }
+        }
+        assert_eq!(reach(&a, n), reach(&b, n), "round {round}");
+        assert_eq!(a.roots(), b.roots(), "round {round}");
+    }
+}
