@@ -19,6 +19,8 @@
 
 use std::cell::{Cell, RefCell};
 
+use smallvec::SmallVec;
+
 use baton_types::{Account, Pubkey};
 
 /// One undo record. Each variant says what changed and how revert restores it.
@@ -109,7 +111,8 @@ pub struct RevertTarget<'a> {
 /// Undo records of one transaction.
 #[derive(Debug)]
 pub struct Journal {
-    entries: Vec<JournalEntry>,
+    /// Most transactions write a few scalars: keep that many inline.
+    entries: SmallVec<[JournalEntry; 4]>,
     /// Changes whenever a checkpoint opens or is reverted, so that a
     /// generation match means "recorded within the current scope".
     generation: u32,
@@ -125,7 +128,7 @@ impl Journal {
     /// An empty journal.
     pub fn new() -> Self {
         Self {
-            entries: Vec::with_capacity(8),
+            entries: SmallVec::new(),
             generation: 0,
         }
     }

@@ -91,31 +91,35 @@ pub fn process_message(
     // Load the rest; absent accounts are empty system accounts. Per account,
     // keep its top-level writability and its rent state before execution.
     let mut flags: SmallVec<[(bool, RentState); 8]> = SmallVec::with_capacity(n);
-    let mut accounts = Vec::with_capacity(n);
-    for (i, key) in message.account_keys.iter().enumerate() {
-        let a = if i == 0 {
-            std::mem::take(&mut payer)
-        } else {
-            load(key).unwrap_or_default()
-        };
-        flags.push((message.is_writable(i), RentState::of(&a, rent)));
-        accounts.push((*key, a));
-    }
+    let mut lamports_before: u128 = 0;
+    let tx = TransactionContext::from_accounts(message.account_keys.iter().enumerate().map(
+        |(i, key)| {
+            let a = if i == 0 {
+                std::mem::take(&mut payer)
+            } else {
+                load(key).unwrap_or_default()
+            };
+            flags.push((message.is_writable(i), RentState::of(&a, rent)));
+            lamports_before += a.lamports as u128;
+            (*key, a)
+        },
+    ));
     for ix in &message.instructions {
-        let status = match accounts.get(ix.program_id_index as usize) {
-            Some((_, a)) if a.executable => continue,
-            Some((_, a)) if a.lamports > 0 || !a.data.is_empty() => {
+        let status = match tx.account(ix.program_id_index as usize).as_deref() {
+            Some(a) if a.executable => continue,
+            Some(a) if a.lamports > 0 || !a.data.is_empty() => {
                 TransactionError::InvalidProgramForExecution
             }
             _ => TransactionError::ProgramAccountNotFound,
         };
-        let mut payer = std::mem::take(&mut accounts[0].1);
+        let mut payer = tx
+            .into_accounts_where(|i, _| i == 0)
+            .pop()
+            .map(|(_, a)| a)
+            .unwrap_or_default();
         payer.lamports = payer_after_fee;
         return Ok(fail(status, Vec::new(), 0, payer));
     }
-    let lamports_before: u128 = accounts.iter().map(|(_, a)| a.lamports as u128).sum();
-
-    let tx = TransactionContext::from_accounts(accounts);
     let mut ctx = InvokeContext::new(
         &tx,
         env,
