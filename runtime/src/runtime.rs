@@ -103,6 +103,8 @@ struct Admission<'a> {
     blockhash_check: bool,
     blockhashes: &'a VecDeque<Hash>,
     history: Option<&'a mut SignatureHistory>,
+    /// Admitted transactions the executor refused, to forget at the end.
+    refused: Vec<usize>,
 }
 
 impl Admission<'_> {
@@ -170,6 +172,17 @@ impl Admission<'_> {
         }
     }
 
+    /// Forget the signatures of the admitted transactions the executor refused.
+    fn forget_refused(&mut self, txs: &[Transaction]) {
+        if let Some(h) = &mut self.history {
+            for &i in &self.refused {
+                if let Some(tx) = txs.get(i) {
+                    h.forget(tx);
+                }
+            }
+        }
+    }
+
     /// Append the results of an executed wave, in batch order.
     fn collect(
         &mut self,
@@ -192,13 +205,14 @@ impl Admission<'_> {
                             false,
                         )
                     });
-                    // Admission recorded the signature; forget it when the
-                    // executor refused the transaction (fee payer unable to
-                    // pay), so it may be sent again once it can, as in Agave.
+                    // Admission recorded the signature; it is forgotten at
+                    // the end of the batch when the executor refused the
+                    // transaction (fee payer unable to pay), so it may be
+                    // sent again once it can, as in Agave. Not before: a
+                    // later duplicate in this batch must see it whatever the
+                    // thread count.
                     if !was_executed {
-                        if let Some(h) = &mut self.history {
-                            h.forget(tx);
-                        }
+                        self.refused.push(i);
                     }
                     r
                 }
@@ -729,6 +743,7 @@ impl Runtime {
                 blockhash_check: *blockhash_check,
                 blockhashes,
                 history: history.as_mut(),
+                refused: Vec::new(),
             };
             let store: &dyn AccountsStore = &**store;
             let env = Environment {
@@ -806,6 +821,7 @@ impl Runtime {
                     }
                 }
             }
+            admission.forget_refused(txs);
             results
         };
         self.store_errors

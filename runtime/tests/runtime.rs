@@ -404,3 +404,52 @@ fn a_transaction_refused_for_its_fee_may_be_sent_again() {
         Err(TransactionError::AlreadyProcessed)
     );
 }
+
+#[test]
+fn a_refused_duplicate_is_already_processed_within_its_batch_at_any_thread_count() {
+    let poor = kp(4);
+    let rich: Vec<Pubkey> = (0..64).map(|n| Pubkey::new_from_u64(5_000 + n)).collect();
+    let refused = Transaction::new_unsigned(Message::new_with_blockhash(
+        &[system::instruction::transfer(
+            &poor.pubkey(),
+            &Pubkey::new_from_u64(2),
+            1_000_000,
+        )],
+        Some(&poor.pubkey()),
+        &baton::genesis_blockhash(),
+    ));
+    let mut txs = vec![refused.clone()];
+    // More than two waves of filler between the two copies.
+    for n in 0..3_500u64 {
+        let from = rich[(n % 64) as usize];
+        let ix = system::instruction::transfer(&from, &rich[((n + 1) % 64) as usize], 1);
+        let mut tx = Transaction::new_unsigned(Message::new_with_blockhash(
+            &[ix],
+            Some(&from),
+            &baton::genesis_blockhash(),
+        ));
+        tx.signatures[0] = Signature([(n % 251) as u8 + 1; 64]);
+        tx.signatures[0].0[..8].copy_from_slice(&n.to_le_bytes());
+        txs.push(tx);
+    }
+    txs.push(refused.clone());
+    let run = |threads: usize| {
+        let mut rt = runtime().with_sigverify(false).with_threads(threads);
+        for k in &rich {
+            rt.airdrop(k, 1_000_000_000).unwrap();
+        }
+        let results = rt.execute_batch(&txs);
+        (rt, results)
+    };
+    let (mut rt, parallel) = run(2);
+    let (_, serial) = run(1);
+    assert_eq!(parallel, serial);
+    assert_eq!(parallel[0].status, Err(TransactionError::AccountNotFound));
+    assert_eq!(
+        parallel.last().unwrap().status,
+        Err(TransactionError::AlreadyProcessed)
+    );
+    // In a later batch, once the payer can pay, the transaction goes through.
+    rt.airdrop(&poor.pubkey(), 10_000_000).unwrap();
+    assert_eq!(rt.execute_batch(&[refused])[0].status, Ok(()));
+}
