@@ -13,6 +13,7 @@
 //! - [`call_tree`]: a batch of transactions running call trees of the
 //!   scripted program keeps the engine's invariants (see its docs).
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Once};
 
@@ -71,11 +72,17 @@ pub fn decode(data: &[u8]) {
             Ok(&tx.message),
             "tx message round trip"
         );
-        let mut rt = Runtime::new()
-            .with_sigverify(false)
-            .with_blockhash_check(false)
-            .with_threads(1);
-        let results = rt.execute_batch(std::slice::from_ref(&tx));
+        // The store stays empty (no fee payer exists, so nothing commits):
+        // one runtime per thread serves every input.
+        thread_local! {
+            static EMPTY: RefCell<Runtime> = RefCell::new(
+                Runtime::new()
+                    .with_sigverify(false)
+                    .with_blockhash_check(false)
+                    .with_threads(1),
+            );
+        }
+        let results = EMPTY.with(|rt| rt.borrow_mut().execute_batch(std::slice::from_ref(&tx)));
         assert_eq!(results.len(), 1);
     }
     if let Ok(m) = wire::decode_message(data) {
@@ -186,8 +193,12 @@ fn genesis() -> Vec<(Pubkey, Account)> {
 }
 
 fn call_tree_runtime(threads: usize) -> Option<Runtime> {
+    // Blockhash and history checks off: the runtimes are reused for every
+    // input (see `Pair`), and neither check concerns call trees.
     let mut rt = Runtime::new()
         .with_sigverify(false)
+        .with_blockhash_check(false)
+        .with_transaction_history(false)
         .with_log_collection(true)
         .with_threads(threads);
     for id in PROGRAMS {
@@ -542,13 +553,65 @@ fn check_privileges(tx: &Transaction, result: &TransactionResult, pre: &State, p
 /// - no privilege escalation, transaction by transaction (see
 ///   `check_privileges`).
 pub fn call_tree(data: &[u8]) {
+    thread_local! {
+        static PAIR: RefCell<Option<Pair>> = const { RefCell::new(None) };
+    }
+    PAIR.with(|pair| {
+        let mut pair = pair.borrow_mut();
+        let pair = pair.get_or_insert_with(Pair::new);
+        pair.reset();
+        run_call_tree(data, &mut pair.serial, &mut pair.parallel);
+    });
+}
+
+/// A one-thread and a two-thread runtime kept between inputs (building a
+/// runtime starts a thread pool, which would dominate each input's time),
+/// and the state they start from.
+struct Pair {
+    serial: Runtime,
+    parallel: Runtime,
+    start: Vec<(Pubkey, Account)>,
+    hash: baton::StateHash,
+}
+
+impl Pair {
+    fn new() -> Self {
+        let (Some(serial), Some(parallel)) = (call_tree_runtime(1), call_tree_runtime(2)) else {
+            panic!("call-tree runtime setup failed");
+        };
+        let start = key_pool()
+            .into_iter()
+            .map(|k| (k, serial.account(&k).unwrap_or_default()))
+            .collect();
+        let hash = serial.state_hash();
+        Self {
+            serial,
+            parallel,
+            start,
+            hash,
+        }
+    }
+
+    /// Put every account back as it started (a zero-lamport account is
+    /// removed) and check that the state is exactly the starting one.
+    fn reset(&mut self) {
+        for rt in [&mut self.serial, &mut self.parallel] {
+            for (k, a) in &self.start {
+                if rt.account(k).unwrap_or_default() != *a {
+                    if let Err(e) = rt.set_account(*k, a.clone()) {
+                        panic!("reset {k}: {e}");
+                    }
+                }
+            }
+            assert_eq!(rt.state_hash(), self.hash, "reset to the starting state");
+        }
+    }
+}
+
+fn run_call_tree(data: &[u8], serial: &mut Runtime, parallel: &mut Runtime) {
     let txs = call_tree_batch(data);
     let keys = key_pool();
-    let (Some(mut serial), Some(mut parallel)) = (call_tree_runtime(1), call_tree_runtime(2))
-    else {
-        panic!("call-tree runtime setup failed");
-    };
-    let start = snapshot(&serial, &keys);
+    let start = snapshot(serial, &keys);
     let mut expected = Vec::with_capacity(txs.len());
     let mut pre = start.clone();
     for tx in &txs {
@@ -556,7 +619,7 @@ pub fn call_tree(data: &[u8]) {
             .execute_batch(std::slice::from_ref(tx))
             .pop()
             .unwrap_or_else(|| panic!("no result"));
-        let post = snapshot(&serial, &keys);
+        let post = snapshot(serial, &keys);
         check_privileges(tx, &result, &pre, &post);
         pre = post;
         expected.push(result);
@@ -570,5 +633,5 @@ pub fn call_tree(data: &[u8]) {
     let got = parallel.execute_batch(&txs);
     assert_eq!(got, expected, "2 threads differ from serial");
     assert_eq!(parallel.state_hash(), serial.state_hash(), "state hash");
-    assert_eq!(snapshot(&parallel, &keys), pre, "final accounts");
+    assert_eq!(snapshot(parallel, &keys), pre, "final accounts");
 }

@@ -92,7 +92,7 @@ fn scenario_seeds_and_mutations() {
 
 #[test]
 fn call_tree_seeds_and_mutations() {
-    run("call_tree", fz::call_tree, 600, 600, 200);
+    run("call_tree", fz::call_tree, 1_500, 1_500, 200);
 }
 
 /// Regenerate the generated seeds of `decode` and `call_tree` (the
