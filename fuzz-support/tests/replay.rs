@@ -133,3 +133,35 @@ fn write_seeds() {
     std::fs::write(dc.join("system-transfer"), tx.to_bytes()).unwrap();
     std::fs::write(dc.join("shortvec-max"), [0xff, 0xff, 0x03]).unwrap();
 }
+
+/// Scenario files whose counts asked for more memory or threads than any
+/// machine has (found while fuzzing `scenario`: the process died of an
+/// allocation failure, or hung spawning a million threads) are refused as
+/// invalid, quickly, before anything is built.
+#[test]
+fn oversized_scenario_counts_are_invalid() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fuzz/seeds/scenario");
+    for name in [
+        "regress-oom-zeroes.toml",
+        "regress-oom-meta-repeat.toml",
+        "regress-oom-nested-repeat.toml",
+        "regress-hang-threads.toml",
+    ] {
+        let src = std::fs::read_to_string(dir.join(name)).unwrap();
+        let started = std::time::Instant::now();
+        let err = baton::scenario::parse(&src, name)
+            .err()
+            .unwrap_or_else(|| panic!("{name} parsed"));
+        assert_eq!(
+            err.kind,
+            baton::scenario::ErrorKind::Invalid,
+            "{name}: {err}"
+        );
+        assert!(
+            started.elapsed().as_secs() < 5,
+            "{name}: {:?}",
+            started.elapsed()
+        );
+        fz::scenario(src.as_bytes());
+    }
+}

@@ -1,7 +1,7 @@
 //! From a parsed file to a [`Scenario`]: names resolved to keys, bytes
 //! decoded, scripts encoded, expectations made concrete.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -24,6 +24,15 @@ pub fn key_for_name(name: &str) -> Pubkey {
 pub fn keypair_for_name(name: &str) -> Keypair {
     Keypair::from_seed(&Hash::hashv(&[b"baton scenario key:", name.as_bytes()]).0)
 }
+
+/// Most bytes a scenario may make its builder produce from counts in the
+/// file (`zeroes`, `repeat`, `len`): bytes tables, noops and repeated metas
+/// and operations, counted at their size in memory. Without a bound a
+/// short file could ask for more memory than any machine has.
+pub(crate) const MAX_BUILD_BYTES: usize = 64 * 1024 * 1024;
+
+/// Most worker threads a scenario's `threads` setting may ask for.
+pub(crate) const MAX_THREADS: usize = 256;
 
 /// Settings of a scenario's runtime.
 #[derive(Debug, Clone)]
@@ -127,11 +136,30 @@ pub(crate) struct Resolver<'a> {
     /// for `invoke_auth` (whose callee sees the transaction's accounts);
     /// `None` in the first pass, which only collects the accounts.
     tx_keys: RefCell<Option<Vec<Pubkey>>>,
+    /// Bytes produced so far from counts in the file (see
+    /// [`MAX_BUILD_BYTES`]).
+    built: Cell<usize>,
 }
 
 impl<'a> Resolver<'a> {
     fn invalid(&self, msg: impl Into<String>) -> ScenarioError {
         ScenarioError::new(self.origin, ErrorKind::Invalid, msg)
+    }
+
+    /// Count `count` items of `size` bytes against [`MAX_BUILD_BYTES`]
+    /// before building them.
+    fn budget(&self, count: usize, size: usize, ctx: &str) -> Result<(), ScenarioError> {
+        let total = count
+            .checked_mul(size)
+            .and_then(|n| n.checked_add(self.built.get()))
+            .filter(|n| *n <= MAX_BUILD_BYTES)
+            .ok_or_else(|| {
+                self.invalid(format!(
+                    "{ctx}: the scenario would build more than {MAX_BUILD_BYTES} bytes"
+                ))
+            })?;
+        self.built.set(total);
+        Ok(())
     }
 
     fn unknown(&self, name: &str, ctx: &str) -> ScenarioError {
@@ -208,9 +236,11 @@ impl<'a> Resolver<'a> {
                     )));
                 }
                 if let Some(n) = t.zeroes {
+                    self.budget(n, 1, ctx)?;
                     return Ok(vec![0; n]);
                 }
                 if let (Some(b), Some(n)) = (t.repeat, t.len) {
+                    self.budget(n, 1, ctx)?;
                     return Ok(vec![b; n]);
                 }
                 if let Some(h) = &t.hex {
@@ -245,6 +275,7 @@ impl<'a> Resolver<'a> {
                 ),
             };
             let key = self.key(name, ctx)?;
+            self.budget(repeat, std::mem::size_of::<AccountMeta>(), ctx)?;
             for _ in 0..repeat {
                 out.push(AccountMeta {
                     pubkey: key,
@@ -350,11 +381,16 @@ impl<'a> Resolver<'a> {
                     b: idx(b)?,
                 }),
                 OpSpec::Log { text, repeat } => {
-                    for _ in 0..repeat.unwrap_or(1) {
+                    let n = repeat.unwrap_or(1);
+                    self.budget(n, std::mem::size_of::<Op>() + text.len(), ctx)?;
+                    for _ in 0..n {
                         out.push(Op::Log(text.clone()));
                     }
                 }
-                OpSpec::Noop { len } => out.push(Op::Noop(vec![0; *len])),
+                OpSpec::Noop { len } => {
+                    self.budget(*len, 1, ctx)?;
+                    out.push(Op::Noop(vec![0; *len]))
+                }
                 OpSpec::ExpectData {
                     account,
                     offset,
@@ -378,7 +414,10 @@ impl<'a> Resolver<'a> {
                             "{ctx}: `expect` is for try_invoke, invoke_auth and try_invoke_auth"
                         )));
                     }
-                    for _ in 0..spec.repeat.unwrap_or(1) {
+                    let n = spec.repeat.unwrap_or(1);
+                    let size = scripted::encode(&[Op::Invoke(invoke.clone())]).len();
+                    self.budget(n, std::mem::size_of::<Op>() + size, ctx)?;
+                    for _ in 0..n {
                         out.push(match op {
                             OpSpec::Invoke(_) => Op::Invoke(invoke.clone()),
                             OpSpec::TryInvoke(_) => Op::TryInvoke {
@@ -391,7 +430,10 @@ impl<'a> Resolver<'a> {
                 }
                 OpSpec::InvokeAuth(spec) | OpSpec::TryInvokeAuth(spec) => {
                     let call = self.invoke_auth(spec, ctx)?;
-                    for _ in 0..spec.repeat.unwrap_or(1) {
+                    let n = spec.repeat.unwrap_or(1);
+                    let size = scripted::encode(&[Op::InvokeAuth(call.clone())]).len();
+                    self.budget(n, std::mem::size_of::<Op>() + size, ctx)?;
+                    for _ in 0..n {
                         out.push(match op {
                             OpSpec::InvokeAuth(_) => Op::InvokeAuth(call.clone()),
                             _ => Op::TryInvokeAuth(call.clone()),
@@ -609,6 +651,7 @@ pub(crate) fn compile(
         bumps: HashMap::new(),
         pda_seed_sets: HashMap::new(),
         tx_keys: RefCell::new(None),
+        built: Cell::new(0),
     };
     let mut keypairs: HashMap<Pubkey, Keypair> = HashMap::new();
     let declare = |r: &mut Resolver<'_>, name: &str, key: Pubkey| -> Result<(), ScenarioError> {
@@ -639,6 +682,9 @@ pub(crate) fn compile(
     }
     if let Some(v) = s.lamports_per_signature {
         config.lamports_per_signature = v;
+    }
+    if s.threads.is_some_and(|t| t > MAX_THREADS) {
+        return Err(r.invalid(format!("settings: threads: at most {MAX_THREADS}")));
     }
     let settings = Settings {
         sigverify: s.sigverify.unwrap_or(false),
