@@ -246,19 +246,11 @@ struct Wave {
 }
 
 impl Wave {
-    /// The wave without its execution plan, kept for collecting results.
-    fn clone_index(&self) -> Wave {
-        Wave {
-            start: self.start,
-            verdicts: self.verdicts.clone(),
-            accepted: Vec::new(),
-            graph: None,
-        }
-    }
-
-    fn execute(self, scheduler: &Scheduler, run_one: &(dyn Fn(usize) + Sync)) {
+    /// Run the wave's admitted transactions, consuming its graph; the
+    /// verdicts stay for collecting the results.
+    fn execute(&mut self, scheduler: &Scheduler, run_one: &(dyn Fn(usize) + Sync)) {
         let accepted = &self.accepted;
-        match self.graph {
+        match self.graph.take() {
             Some(graph) => scheduler.run_graph(graph, |j| {
                 if let Some(&i) = accepted.get(j) {
                     run_one(i)
@@ -799,13 +791,13 @@ impl Runtime {
                         admission.prepare(txs, start, pre[start..end].to_vec(), Some(s))
                     });
                     let mut done: Option<Wave> = None;
-                    while let Some(wave) = current.take() {
+                    while let Some(mut wave) = current.take() {
                         let next = bounds.next();
                         let admission = &mut admission;
                         let (run_one, slots, results, pre) = (&run_one, &slots, &mut results, &pre);
-                        let executing = wave.clone_index();
+                        let executing = &mut wave;
                         current = s.pool().in_place_scope(|scope| {
-                            scope.spawn(move |_| wave.execute(s, run_one));
+                            scope.spawn(move |_| executing.execute(s, run_one));
                             let prepared = next.map(|(start, end)| {
                                 admission.prepare(txs, start, pre[start..end].to_vec(), Some(s))
                             });
@@ -814,7 +806,7 @@ impl Runtime {
                             }
                             prepared
                         });
-                        done = Some(executing);
+                        done = Some(wave);
                     }
                     if let Some(prev) = done {
                         admission.collect(txs, prev, &slots, &mut results);
