@@ -11,6 +11,55 @@
 //! - [`examples`]: example programs written with the SDK: a PDA vault and a
 //!   constant-product swap pool.
 
+/// The code plumbing of a program's custom error enum (`#[repr(u32)]`, codes
+/// 0, 1, … in the order listed): `ALL`, `code`, `from_code`,
+/// `from_instruction_error`, and the conversions to and from
+/// `InstructionError::Custom` and `u32`.
+macro_rules! custom_error_codes {
+    ($ty:ident { $($variant:ident),+ $(,)? }) => {
+        impl $ty {
+            /// Every variant, in code order.
+            pub const ALL: &'static [$ty] = &[$(Self::$variant),+];
+
+            /// The custom error code.
+            pub const fn code(self) -> u32 {
+                self as u32
+            }
+
+            /// The error with custom code `code`, if there is one.
+            pub fn from_code(code: u32) -> Option<Self> {
+                Self::ALL.get(code as usize).copied()
+            }
+
+            /// The error an instruction error carries, if it is one of these.
+            pub fn from_instruction_error(
+                err: &baton_types::InstructionError,
+            ) -> Option<Self> {
+                match err {
+                    baton_types::InstructionError::Custom(code) => Self::from_code(*code),
+                    _ => None,
+                }
+            }
+        }
+
+        impl From<$ty> for baton_types::InstructionError {
+            fn from(e: $ty) -> Self {
+                baton_types::InstructionError::Custom(e.code())
+            }
+        }
+
+        impl TryFrom<u32> for $ty {
+            type Error = u32;
+
+            /// The error with this code, or the code back when there is none.
+            fn try_from(code: u32) -> Result<Self, u32> {
+                Self::from_code(code).ok_or(code)
+            }
+        }
+    };
+}
+pub(crate) use custom_error_codes;
+
 pub mod examples;
 pub mod scripted;
 pub mod sdk;

@@ -1,7 +1,5 @@
 //! The system program's custom errors, with Agave's codes and messages.
 
-use baton_types::InstructionError;
-
 /// Errors of the system program, returned as
 /// `InstructionError::Custom(code)` with the codes Agave uses
 /// (`solana_system_interface::error::SystemError`).
@@ -37,57 +35,22 @@ pub enum SystemError {
     NonceUnexpectedBlockhashValue = 8,
 }
 
-impl SystemError {
-    /// Every variant, in code order.
-    pub const ALL: [SystemError; 9] = [
-        Self::AccountAlreadyInUse,
-        Self::ResultWithNegativeLamports,
-        Self::InvalidProgramId,
-        Self::InvalidAccountDataLength,
-        Self::MaxSeedLengthExceeded,
-        Self::AddressWithSeedMismatch,
-        Self::NonceNoRecentBlockhashes,
-        Self::NonceBlockhashNotExpired,
-        Self::NonceUnexpectedBlockhashValue,
-    ];
-
-    /// The custom error code.
-    pub const fn code(self) -> u32 {
-        self as u32
-    }
-
-    /// The error with custom code `code`, if there is one.
-    pub fn from_code(code: u32) -> Option<Self> {
-        Self::ALL.get(code as usize).copied()
-    }
-
-    /// The system error an instruction error carries, if it is one.
-    pub fn from_instruction_error(err: &InstructionError) -> Option<Self> {
-        match err {
-            InstructionError::Custom(code) => Self::from_code(*code),
-            _ => None,
-        }
-    }
-}
-
-impl From<SystemError> for InstructionError {
-    fn from(e: SystemError) -> Self {
-        InstructionError::Custom(e.code())
-    }
-}
-
-impl TryFrom<u32> for SystemError {
-    type Error = u32;
-
-    /// The error with this code; the code back when there is none.
-    fn try_from(code: u32) -> Result<Self, u32> {
-        Self::from_code(code).ok_or(code)
-    }
-}
+crate::custom_error_codes!(SystemError {
+    AccountAlreadyInUse,
+    ResultWithNegativeLamports,
+    InvalidProgramId,
+    InvalidAccountDataLength,
+    MaxSeedLengthExceeded,
+    AddressWithSeedMismatch,
+    NonceNoRecentBlockhashes,
+    NonceBlockhashNotExpired,
+    NonceUnexpectedBlockhashValue,
+});
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use baton_types::InstructionError;
 
     #[test]
     fn codes_are_agaves() {

@@ -1,7 +1,5 @@
 //! The token program's custom errors, with SPL Token's codes and messages.
 
-use baton_types::InstructionError;
-
 /// Errors of the token program, returned as `InstructionError::Custom(code)`
 /// with the codes of SPL Token's `TokenError`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
@@ -69,61 +67,25 @@ pub enum TokenError {
     NonNativeNotSupported = 19,
 }
 
-impl TokenError {
-    /// Every variant, in code order.
-    pub const ALL: [TokenError; 20] = [
-        Self::NotRentExempt,
-        Self::InsufficientFunds,
-        Self::InvalidMint,
-        Self::MintMismatch,
-        Self::OwnerMismatch,
-        Self::FixedSupply,
-        Self::AlreadyInUse,
-        Self::InvalidNumberOfProvidedSigners,
-        Self::InvalidNumberOfRequiredSigners,
-        Self::UninitializedState,
-        Self::NativeNotSupported,
-        Self::NonNativeHasBalance,
-        Self::InvalidInstruction,
-        Self::InvalidState,
-        Self::Overflow,
-        Self::AuthorityTypeNotSupported,
-        Self::MintCannotFreeze,
-        Self::AccountFrozen,
-        Self::MintDecimalsMismatch,
-        Self::NonNativeNotSupported,
-    ];
-
-    /// The custom error code.
-    pub const fn code(self) -> u32 {
-        self as u32
-    }
-
-    /// The error with custom code `code`, if there is one.
-    pub fn from_code(code: u32) -> Option<Self> {
-        Self::ALL.get(code as usize).copied()
-    }
-
-    /// The token error an instruction error carries, if it is one.
-    pub fn from_instruction_error(err: &InstructionError) -> Option<Self> {
-        match err {
-            InstructionError::Custom(code) => Self::from_code(*code),
-            _ => None,
-        }
-    }
-}
-
-impl From<TokenError> for InstructionError {
-    fn from(e: TokenError) -> Self {
-        InstructionError::Custom(e.code())
-    }
-}
-
-impl TryFrom<u32> for TokenError {
-    type Error = u32;
-
-    /// The error with custom code `code`, or the code back if there is none.
-    fn try_from(code: u32) -> Result<Self, u32> {
-        Self::from_code(code).ok_or(code)
-    }
-}
+crate::custom_error_codes!(TokenError {
+    NotRentExempt,
+    InsufficientFunds,
+    InvalidMint,
+    MintMismatch,
+    OwnerMismatch,
+    FixedSupply,
+    AlreadyInUse,
+    InvalidNumberOfProvidedSigners,
+    InvalidNumberOfRequiredSigners,
+    UninitializedState,
+    NativeNotSupported,
+    NonNativeHasBalance,
+    InvalidInstruction,
+    InvalidState,
+    Overflow,
+    AuthorityTypeNotSupported,
+    MintCannotFreeze,
+    AccountFrozen,
+    MintDecimalsMismatch,
+    NonNativeNotSupported,
+});
