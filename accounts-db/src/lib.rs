@@ -120,9 +120,10 @@ mod hash;
 mod hasher;
 mod memory;
 mod snapshot;
+mod table;
 mod traits;
 
-pub use durable::{DurableAccounts, STORE_VERSION};
+pub use durable::{DurableAccounts, DurableOptions, STORE_VERSION};
 pub use error::{CorruptReason, StoreError, StoreFileProblem};
 pub use hash::{account_hash, state_hash_of, HashSum, StateHash};
 pub use hasher::{PubkeyHasher, PubkeyHasherBuilder};

@@ -1,6 +1,5 @@
 //! The in-memory store: sharded hash maps under reader-writer locks.
 
-use std::collections::hash_map::{Entry as MapEntry, HashMap};
 use std::fmt;
 use std::path::Path;
 
@@ -9,6 +8,7 @@ use parking_lot::RwLock;
 use rayon::prelude::*;
 
 use crate::hash::hash_fields;
+use crate::table::KeyTable;
 use crate::{
     AccountsCommit, AccountsRead, AccountsStore, HashSum, PubkeyHasherBuilder, StateHash,
     StoreError,
@@ -91,7 +91,7 @@ impl Entry {
 /// for its old value, if that had been counted), and unchanged accounts are
 /// never hashed again.
 struct Shard {
-    map: HashMap<Pubkey, Entry, PubkeyHasherBuilder>,
+    map: KeyTable<Entry>,
     sum: HashSum,
     /// Keys whose entries may be uncounted: a superset of the uncounted keys
     /// in `map`, possibly with repeats and keys since removed.
@@ -104,7 +104,7 @@ struct Shard {
 impl Shard {
     fn new(capacity: usize, hasher: PubkeyHasherBuilder) -> Self {
         Self {
-            map: HashMap::with_capacity_and_hasher(capacity, hasher),
+            map: KeyTable::with_capacity(capacity, hasher),
             sum: HashSum::ZERO,
             dirty: Vec::new(),
             retired: Vec::new(),
@@ -114,20 +114,15 @@ impl Shard {
     /// Store `entry` at `key`; returns an entry to drop once the lock is
     /// released.
     fn put(&mut self, key: Pubkey, entry: Entry) -> Option<Entry> {
-        let garbage = match self.map.entry(key) {
-            MapEntry::Occupied(mut o) => {
-                let old = std::mem::replace(o.get_mut(), entry);
-                if old.counted {
-                    self.retired.push((key, old));
-                    self.dirty.push(key);
-                    None
-                } else {
-                    // Never hashed: its key is already in `dirty`.
-                    Some(old)
-                }
+        let garbage = match self.map.insert(key, entry) {
+            Some(old) if old.counted => {
+                self.retired.push((key, old));
+                self.dirty.push(key);
+                None
             }
-            MapEntry::Vacant(v) => {
-                v.insert(entry);
+            // Never hashed: its key is already in `dirty`.
+            Some(old) => Some(old),
+            None => {
                 self.dirty.push(key);
                 None
             }
@@ -241,7 +236,12 @@ impl InMemoryAccounts {
     /// (bucket index) and the top seven (tag), so the three do not correlate.
     #[inline(always)]
     fn shard(&self, key: &Pubkey) -> &RwLock<Shard> {
-        let h = self.hasher.hash_key(key);
+        self.shard_at(self.hasher.hash_key(key))
+    }
+
+    /// The shard of the key whose hash is `h`.
+    #[inline(always)]
+    fn shard_at(&self, h: u64) -> &RwLock<Shard> {
         let x = u64::from((h >> 24) as u32);
         let i = ((x * SHARDS as u64) >> 32) as usize;
         // `i < SHARDS` always; `get` keeps it free of panics all the same.
@@ -315,7 +315,12 @@ fn check_len(key: &Pubkey, account: &Account) -> Result<(), StoreError> {
 impl AccountsRead for InMemoryAccounts {
     #[inline]
     fn load(&self, key: &Pubkey) -> Option<Account> {
-        self.shard(key).read().map.get(key).map(Entry::to_account)
+        let h = self.hasher.hash_key(key);
+        self.shard_at(h)
+            .read()
+            .map
+            .get_hashed(key, h)
+            .map(Entry::to_account)
     }
 
     #[inline]
@@ -341,8 +346,14 @@ impl AccountsRead for InMemoryAccounts {
     }
 
     #[inline]
+    fn prefetch(&self, key: &Pubkey) {
+        let h = self.hasher.hash_key(key);
+        self.shard_at(h).read().map.prefetch(h);
+    }
+
+    #[inline]
     fn contains(&self, key: &Pubkey) -> bool {
-        self.shard(key).read().map.contains_key(key)
+        self.shard(key).read().map.get(key).is_some()
     }
 }
 

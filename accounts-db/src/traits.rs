@@ -31,6 +31,14 @@ pub trait AccountsRead: Send + Sync {
         }
     }
 
+    /// A hint that `key` will be loaded soon: a store may start fetching it
+    /// (the in-memory store asks the CPU for the cache lines a lookup reads
+    /// first) without waiting. It changes nothing observable; the default
+    /// does nothing.
+    fn prefetch(&self, key: &Pubkey) {
+        let _ = key;
+    }
+
     /// Whether an account exists at `key`.
     fn contains(&self, key: &Pubkey) -> bool {
         self.load_lamports(key).is_some()

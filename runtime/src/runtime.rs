@@ -357,8 +357,24 @@ impl Runtime {
     ///
     /// [`RuntimeError::Store`] when the file cannot be opened or written
     /// (see [`DurableAccounts::open`]).
-    pub fn with_storage(mut self, path: impl AsRef<Path>) -> Result<Self, RuntimeError> {
-        let store: Arc<dyn AccountsStore> = Arc::new(DurableAccounts::open(path)?);
+    pub fn with_storage(self, path: impl AsRef<Path>) -> Result<Self, RuntimeError> {
+        self.with_storage_options(path, baton_accounts_db::DurableOptions::default())
+    }
+
+    /// [`Runtime::with_storage`] with `options` for the durable store, such
+    /// as a page cache small enough to run a state larger than memory (see
+    /// [`DurableOptions`](baton_accounts_db::DurableOptions)).
+    ///
+    /// # Errors
+    ///
+    /// As [`Runtime::with_storage`].
+    pub fn with_storage_options(
+        mut self,
+        path: impl AsRef<Path>,
+        options: baton_accounts_db::DurableOptions,
+    ) -> Result<Self, RuntimeError> {
+        let store: Arc<dyn AccountsStore> =
+            Arc::new(DurableAccounts::open_with(path, &options)?);
         let mut current = Vec::with_capacity(self.store.len());
         self.store
             .for_each_account(&mut |k, a| current.push((k, a)))?;
@@ -747,10 +763,25 @@ impl Runtime {
                 Some(a) => Some(a.clone()),
                 None => store.load(k),
             };
+            // Ask the store for the accounts of the transaction after `i`
+            // while `i` runs: in batch order it is the next one a thread
+            // usually takes (the serial loop, a worker's chunk of ready
+            // transactions), and its lookups then hit the cache instead of
+            // waiting on memory. Builtins and sysvars come from `reserved`.
+            let prefetch_after = |i: usize| {
+                let Some(next) = txs.get(i + 1) else { return };
+                let message = &next.message;
+                for (k, key) in message.account_keys.iter().enumerate() {
+                    if message.is_writable(k) || !reserved.contains_key(key) {
+                        store.prefetch(key);
+                    }
+                }
+            };
             let run_one = |i: usize| {
                 let (Some(tx), Some(slot)) = (txs.get(i), slots.get(i)) else {
                     return;
                 };
+                prefetch_after(i);
                 let result = match process_message(&tx.message, &load, env) {
                     Err(e) => (TransactionResult::rejected(tx, e), false),
                     Ok(outcome) => {
