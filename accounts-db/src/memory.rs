@@ -8,7 +8,7 @@ use parking_lot::RwLock;
 use rayon::prelude::*;
 
 use crate::hash::hash_fields;
-use crate::table::KeyTable;
+use crate::table::{KeyTable, PrefetchHint};
 use crate::{
     AccountsCommit, AccountsRead, AccountsStore, HashSum, PubkeyHasherBuilder, StateHash,
     StoreError,
@@ -113,8 +113,8 @@ impl Shard {
 
     /// Store `entry` at `key`; returns an entry to drop once the lock is
     /// released.
-    fn put(&mut self, key: Pubkey, entry: Entry) -> Option<Entry> {
-        let garbage = match self.map.insert(key, entry) {
+    fn put(&mut self, key: Pubkey, hash: u64, entry: Entry) -> Option<Entry> {
+        let garbage = match self.map.insert_hashed(key, hash, entry) {
             Some(old) if old.counted => {
                 self.retired.push((key, old));
                 self.dirty.push(key);
@@ -186,6 +186,8 @@ struct Padded(RwLock<Shard>);
 /// [`AccountsStore::state_hash`] (see the crate documentation).
 pub struct InMemoryAccounts {
     shards: Box<[Padded]>,
+    /// Where each shard's table lies, for prefetching without its lock.
+    hints: Box<[PrefetchHint]>,
     hasher: PubkeyHasherBuilder,
 }
 
@@ -228,7 +230,16 @@ impl InMemoryAccounts {
         let shards = (0..SHARDS)
             .map(|_| Padded(RwLock::new(Shard::new(per_shard, hasher))))
             .collect();
-        Self { shards, hasher }
+        let hints = (0..SHARDS).map(|_| PrefetchHint::default()).collect();
+        let store = Self {
+            shards,
+            hints,
+            hasher,
+        };
+        for i in 0..SHARDS {
+            store.publish(i, &store.shards[i].0.read());
+        }
+        store
     }
 
     /// The shard holding `key`. The index comes from bits 24..56 of the hash
@@ -239,15 +250,40 @@ impl InMemoryAccounts {
         self.shard_at(self.hasher.hash_key(key))
     }
 
+    /// The index of the shard of the key whose hash is `h`: from bits
+    /// 24..56 of the hash by a multiply-shift, always below `SHARDS`.
+    #[inline(always)]
+    fn shard_index(h: u64) -> usize {
+        let x = u64::from((h >> 24) as u32);
+        ((x * SHARDS as u64) >> 32) as usize
+    }
+
     /// The shard of the key whose hash is `h`.
     #[inline(always)]
     fn shard_at(&self, h: u64) -> &RwLock<Shard> {
-        let x = u64::from((h >> 24) as u32);
-        let i = ((x * SHARDS as u64) >> 32) as usize;
-        // `i < SHARDS` always; `get` keeps it free of panics all the same.
-        match self.shards.get(i) {
+        // `get` keeps it free of panics all the same.
+        match self.shards.get(Self::shard_index(h)) {
             Some(p) => &p.0,
             None => &self.shards[0].0,
+        }
+    }
+
+    /// Store `entry` at `key` (hash `h`) under its shard's lock, and publish
+    /// the shard's table layout if the insertion moved it. Returns what to
+    /// drop once the lock is released.
+    #[inline]
+    fn put(&self, key: Pubkey, h: u64, entry: Entry) -> Option<Entry> {
+        let i = Self::shard_index(h);
+        let mut shard = self.shard_at(h).write();
+        let garbage = shard.put(key, h, entry);
+        self.publish(i, &shard);
+        garbage
+    }
+
+    #[inline]
+    fn publish(&self, i: usize, shard: &Shard) {
+        if let Some(hint) = self.hints.get(i) {
+            hint.publish(&shard.map);
         }
     }
 
@@ -263,7 +299,7 @@ impl InMemoryAccounts {
             self.shard(&key).write().remove(&key)
         } else {
             let entry = Entry::from_owned(account);
-            self.shard(&key).write().put(key, entry)
+            self.put(key, self.hasher.hash_key(&key), entry)
         };
         drop(garbage);
         Ok(())
@@ -294,7 +330,7 @@ impl InMemoryAccounts {
             // The reader guarantees nonzero lamports, bounded data and
             // strictly increasing keys.
             let entry = Entry::from_owned(account);
-            drop(store.shard(&key).write().put(key, entry));
+            drop(store.put(key, store.hasher.hash_key(&key), entry));
         }
         reader.finish()?;
         Ok(store)
@@ -348,7 +384,9 @@ impl AccountsRead for InMemoryAccounts {
     #[inline]
     fn prefetch(&self, key: &Pubkey) {
         let h = self.hasher.hash_key(key);
-        self.shard_at(h).read().map.prefetch(h);
+        if let Some(hint) = self.hints.get(Self::shard_index(h)) {
+            hint.prefetch(h, KeyTable::<Entry>::SLOT_SIZE);
+        }
     }
 
     #[inline]
@@ -363,15 +401,15 @@ impl AccountsCommit for InMemoryAccounts {
             check_len(key, account)?;
         }
         for (key, account) in changes {
-            let shard = self.shard(key);
+            let h = self.hasher.hash_key(key);
             let garbage = if account.lamports == 0 {
-                shard.write().remove(key)
+                self.shard_at(h).write().remove(key)
             } else {
                 // Copy the data before taking the lock, and free replaced
                 // data after releasing it: the critical section is a probe
                 // and a few stores.
                 let entry = Entry::new(account);
-                shard.write().put(*key, entry)
+                self.put(*key, h, entry)
             };
             drop(garbage);
         }
@@ -509,6 +547,32 @@ mod tests {
         let shard = s.shard(&k).read();
         assert!(shard.dirty.len() <= 1024 + 2 * shard.map.len() + 1);
         assert!(shard.retired.len() <= 1);
+    }
+
+    #[test]
+    fn prefetch_hints_follow_growing_tables() {
+        let s = InMemoryAccounts::new();
+        let check = |s: &InMemoryAccounts| {
+            for (p, hint) in s.shards.iter().zip(s.hints.iter()) {
+                assert!(hint.matches(&p.0.read().map));
+            }
+        };
+        check(&s);
+        for i in 0..20_000u64 {
+            let k = Pubkey::new_from_u64(i);
+            s.prefetch(&k);
+            s.commit(&[(k, acc(1 + i, b""))]).unwrap();
+        }
+        check(&s);
+        s.store_account(Pubkey::new_from_u64(7), acc(3, b"x")).unwrap();
+        check(&s);
+        // Prefetching changes nothing.
+        let before = s.state_hash();
+        for i in 0..30_000u64 {
+            s.prefetch(&Pubkey::new_from_u64(i));
+        }
+        assert_eq!(s.state_hash(), before);
+        assert_eq!(s.load_lamports(&Pubkey::new_from_u64(9)), Some(10));
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //! caches. Those misses can be hidden by asking for the lines while the
 //! previous transaction runs, but that needs the address of the bucket a key
 //! hashes to, which `std` and hashbrown do not expose. Here it is
-//! `hash & mask`, and [`KeyTable::prefetch`] touches that tag and that slot.
+//! `hash & mask`, and [`PrefetchHint::prefetch`] touches that tag and that
+//! slot.
 //!
 //! Layout: `tags[i]` is 0 for an empty slot, else 1 plus the top seven bits
 //! of the key's hash; `slots[i]` holds the key and value. A lookup walks the
@@ -14,6 +15,8 @@
 //! keys only where the tag matches (a false match once in 128). Removal
 //! shifts the rest of the run back (no tombstones), so runs stay short. The
 //! table doubles at 7/8 full, like hashbrown's.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use baton_types::Pubkey;
 
@@ -108,8 +111,13 @@ impl<V> KeyTable<V> {
     }
 
     /// Store `value` at `key`; the value it replaces, if any.
+    #[cfg(test)]
     pub(crate) fn insert(&mut self, key: Pubkey, value: V) -> Option<V> {
-        let hash = self.hasher.hash_key(&key);
+        self.insert_hashed(key, self.hasher.hash_key(&key), value)
+    }
+
+    /// [`Self::insert`] with the key's hash already computed.
+    pub(crate) fn insert_hashed(&mut self, key: Pubkey, hash: u64, value: V) -> Option<V> {
         if let Some(i) = self.find(&key, hash) {
             if let Some(Some((_, v))) = self.slots.get_mut(i) {
                 return Some(std::mem::replace(v, value));
@@ -184,20 +192,83 @@ impl<V> KeyTable<V> {
         self.slots.iter().flatten().map(|(k, v)| (k, v))
     }
 
-    /// Ask the CPU to bring the lines a lookup of the key with hash `hash`
-    /// reads first (its home tag and slot) into the cache, without waiting.
+    /// The bytes of one slot, for [`PrefetchHint::prefetch`].
+    pub(crate) const SLOT_SIZE: usize = std::mem::size_of::<Option<(Pubkey, V)>>();
+
+    /// Where this table's arrays are, for [`PrefetchHint::publish`].
+    fn layout(&self) -> (usize, usize, usize) {
+        (
+            self.tags.as_ptr() as usize,
+            self.slots.as_ptr() as usize,
+            self.mask(),
+        )
+    }
+}
+
+/// Where a table's arrays lie, published as plain integers so that a
+/// prefetch needs no lock: taking a shard's lock only to prefetch would
+/// pull the lock's cache line away from the core that commits there.
+///
+/// The three fields are updated one by one under the shard's write lock
+/// when the table grows, so a reader may see a mix of an old and a new
+/// table: the prefetch then touches a useless line, which costs a little
+/// and changes nothing (a prefetch reads nothing into the program and
+/// cannot fault, even on freed memory).
+#[derive(Default)]
+pub(crate) struct PrefetchHint {
+    tags: AtomicUsize,
+    slots: AtomicUsize,
+    /// The table's mask plus one: 0 while the table has no slots.
+    size: AtomicUsize,
+}
+
+impl PrefetchHint {
+    /// Record where `table` lies now, if that changed. Call it under the
+    /// lock that guards `table`, after any insertion.
     #[inline]
-    pub(crate) fn prefetch(&self, hash: u64) {
-        if self.len == 0 {
+    pub(crate) fn publish<V>(&self, table: &KeyTable<V>) {
+        let (tags, slots, mask) = table.layout();
+        if self.slots.load(Ordering::Relaxed) != slots
+            || self.size.load(Ordering::Relaxed) != mask.wrapping_add(1)
+        {
+            self.tags.store(tags, Ordering::Relaxed);
+            self.slots.store(slots, Ordering::Relaxed);
+            self.size.store(mask.wrapping_add(1), Ordering::Relaxed);
+        }
+    }
+
+    /// Whether the hint shows where `table` lies now.
+    #[cfg(test)]
+    pub(crate) fn matches<V>(&self, table: &KeyTable<V>) -> bool {
+        let (tags, slots, mask) = table.layout();
+        self.tags.load(Ordering::Relaxed) == tags
+            && self.slots.load(Ordering::Relaxed) == slots
+            && self.size.load(Ordering::Relaxed) == mask.wrapping_add(1)
+    }
+
+    /// Ask the CPU to bring the lines a lookup of the key with hash `hash`
+    /// reads first (its home tag and slot, `slot_size` bytes) into the
+    /// cache, without waiting.
+    #[inline]
+    pub(crate) fn prefetch(&self, hash: u64, slot_size: usize) {
+        let size = self.size.load(Ordering::Relaxed);
+        if size == 0 {
             return;
         }
-        let i = hash as usize & self.mask();
-        prefetch_line(self.tags.as_ptr().wrapping_add(i));
-        let slot = self.slots.as_ptr().wrapping_add(i).cast::<u8>();
-        prefetch_line(slot);
-        // A slot spans two or three lines; the key and the fixed fields are
-        // in its first 104 bytes.
-        prefetch_line(slot.wrapping_add(64));
+        let i = hash as usize & (size - 1);
+        prefetch_line(self.tags.load(Ordering::Relaxed).wrapping_add(i) as *const u8);
+        // A slot (104 bytes for the store's entries) spans two or three
+        // lines, depending on where it starts: ask for every one.
+        let slot = self
+            .slots
+            .load(Ordering::Relaxed)
+            .wrapping_add(i.wrapping_mul(slot_size));
+        let mut offset = 0;
+        while offset < slot_size {
+            prefetch_line(slot.wrapping_add(offset) as *const u8);
+            offset += 64;
+        }
+        prefetch_line(slot.wrapping_add(slot_size.saturating_sub(1)) as *const u8);
     }
 }
 
@@ -292,8 +363,13 @@ mod tests {
         assert_eq!(t.len(), 0);
         assert!(t.tags.iter().all(|&g| g == 0));
         assert_eq!(t.iter().count(), 0);
-        // Prefetching an empty or a missing key is harmless.
-        t.prefetch(123);
-        KeyTable::<u8>::with_capacity(0, PubkeyHasherBuilder::with_seed(4)).prefetch(7);
+        // Prefetching through a hint of an empty, a missing or a replaced
+        // table is harmless.
+        let hint = PrefetchHint::default();
+        hint.prefetch(123, KeyTable::<usize>::SLOT_SIZE);
+        hint.publish(&t);
+        hint.prefetch(123, KeyTable::<usize>::SLOT_SIZE);
+        drop(t);
+        hint.prefetch(99, KeyTable::<usize>::SLOT_SIZE);
     }
 }

@@ -373,8 +373,7 @@ impl Runtime {
         path: impl AsRef<Path>,
         options: baton_accounts_db::DurableOptions,
     ) -> Result<Self, RuntimeError> {
-        let store: Arc<dyn AccountsStore> =
-            Arc::new(DurableAccounts::open_with(path, &options)?);
+        let store: Arc<dyn AccountsStore> = Arc::new(DurableAccounts::open_with(path, &options)?);
         let mut current = Vec::with_capacity(self.store.len());
         self.store
             .for_each_account(&mut |k, a| current.push((k, a)))?;
@@ -772,7 +771,7 @@ impl Runtime {
                 let Some(next) = txs.get(i + 1) else { return };
                 let message = &next.message;
                 for (k, key) in message.account_keys.iter().enumerate() {
-                    if message.is_writable(k) || !reserved.contains_key(key) {
+                    if message.is_writable_index(k) || !reserved.contains_key(key) {
                         store.prefetch(key);
                     }
                 }
