@@ -34,6 +34,11 @@ const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 const DIGEST_LEN: usize = 32;
 const FIXED_LEN: usize = DIGEST_LEN + 8 + 8 + 32 + 1;
 
+/// How many bytes of keys and values an import writes per redb write
+/// transaction: enough that its commits (each an fsync) cost little, few
+/// enough that the set of pages redb tracks per transaction stays small.
+const IMPORT_TXN_BYTES: usize = 64 << 20;
+
 /// Overlay shards: enough that worker threads committing disjoint keys
 /// rarely meet on a lock.
 const OVERLAY_SHARDS: usize = 64;
@@ -51,6 +56,56 @@ struct Summary {
     sum: HashSum,
     count: u64,
     batches: u64,
+}
+
+/// Settings of a [`DurableAccounts`] store that are not part of its file:
+/// a store may be reopened with other options.
+///
+/// ```
+/// # use baton_accounts_db::DurableOptions;
+/// let small = DurableOptions::default().with_cache_bytes(32 << 20);
+/// assert_eq!(small.cache_bytes, 32 << 20);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DurableOptions {
+    /// The most bytes of database pages redb keeps in memory: pages read
+    /// (an LRU cache) plus pages written and not yet flushed to the file
+    /// (at most half of it; more are written out early). It fills only as
+    /// pages are touched, so a store smaller than the cache takes about its
+    /// own size. The default, [`DurableOptions::DEFAULT_CACHE_BYTES`]
+    /// (1 GiB, redb's own default), keeps a store of up to about 1 GiB
+    /// entirely in memory once read, as fast as it can be; set it lower to
+    /// bound the memory of a larger store (16 MiB is enough for it to
+    /// work, at the cost of a disk read for most loads of a cold account).
+    /// Zero is allowed: no page is cached.
+    pub cache_bytes: usize,
+}
+
+impl DurableOptions {
+    /// The default [`DurableOptions::cache_bytes`]: 1 GiB.
+    pub const DEFAULT_CACHE_BYTES: usize = 1 << 30;
+
+    /// These options with a page cache of `bytes`.
+    #[must_use]
+    pub const fn with_cache_bytes(mut self, bytes: usize) -> Self {
+        self.cache_bytes = bytes;
+        self
+    }
+
+    fn builder(&self) -> redb::Builder {
+        let mut b = redb::Database::builder();
+        b.set_cache_size(self.cache_bytes);
+        b
+    }
+}
+
+impl Default for DurableOptions {
+    fn default() -> Self {
+        Self {
+            cache_bytes: Self::DEFAULT_CACHE_BYTES,
+        }
+    }
 }
 
 /// A durable [`AccountsStore`] in one redb database file.
@@ -81,9 +136,11 @@ struct Summary {
 ///
 /// # Memory
 ///
-/// Only the overlay (one batch's writes) and redb's page cache are held in
-/// memory, so the store may hold more state than fits in memory;
-/// [`DurableAccounts::import_snapshot`] and snapshot export stream.
+/// Only the overlay (one batch's writes) and redb's page cache, whose size
+/// [`DurableOptions::cache_bytes`] bounds, are held in memory, so the store
+/// may hold more state than fits in memory; [`DurableAccounts::import_snapshot`]
+/// and snapshot export stream, and loads, commits, the state hash and
+/// [`DurableAccounts::verify`] hold nothing per stored account.
 pub struct DurableAccounts {
     db: redb::Database,
     path: PathBuf,
@@ -239,6 +296,15 @@ impl DurableAccounts {
     /// malformed metadata, or is open elsewhere;
     /// [`StoreError::UnsupportedStoreVersion`] for another format version.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        Self::open_with(path, &DurableOptions::default())
+    }
+
+    /// [`DurableAccounts::open`] with `options` (the page cache size).
+    ///
+    /// # Errors
+    ///
+    /// As [`DurableAccounts::open`].
+    pub fn open_with(path: impl AsRef<Path>, options: &DurableOptions) -> Result<Self, StoreError> {
         let path = path.as_ref();
         match std::fs::metadata(path) {
             Ok(_) => {}
@@ -250,7 +316,7 @@ impl DurableAccounts {
                 })
             }
         }
-        Self::open_existing(path)
+        Self::open_existing_with(path, options)
     }
 
     /// Open the store file at `path`, which must exist.
@@ -260,6 +326,18 @@ impl DurableAccounts {
     /// As [`DurableAccounts::open`]; a missing file is [`StoreError::Io`]
     /// with kind `NotFound`.
     pub fn open_existing(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        Self::open_existing_with(path, &DurableOptions::default())
+    }
+
+    /// [`DurableAccounts::open_existing`] with `options`.
+    ///
+    /// # Errors
+    ///
+    /// As [`DurableAccounts::open_existing`].
+    pub fn open_existing_with(
+        path: impl AsRef<Path>,
+        options: &DurableOptions,
+    ) -> Result<Self, StoreError> {
         let path = path.as_ref();
         let len = std::fs::metadata(path)
             .map_err(|source| StoreError::Io {
@@ -270,10 +348,16 @@ impl DurableAccounts {
         if len == 0 {
             return Err(bad(path, StoreFileProblem::Empty));
         }
-        let db = redb::Database::builder()
+        let db = options
+            .builder()
             .set_check_integrity_on_open(true)
             .open(path)
             .map_err(|e| open_err(path, e))?;
+        Self::from_db(db, path)
+    }
+
+    /// The store over the open database `db`, whose file is at `path`.
+    fn from_db(db: redb::Database, path: &Path) -> Result<Self, StoreError> {
         let summary = Self::read_meta(&db, path)?;
         let base = Self::read_base(&db, path)?;
         let hasher = PubkeyHasherBuilder::new();
@@ -303,20 +387,34 @@ impl DurableAccounts {
             .prefix(".baton-store-")
             .tempfile_in(dir)
             .map_err(io(dir))?;
-        {
-            let db = redb::Database::builder()
-                .create(tmp.path())
-                .map_err(|e| db_err(tmp.path())(e.into()))?;
-            let txn = db.begin_write().map_err(|e| db_err(path)(e.into()))?;
-            write_initial_meta(&txn).map_err(db_err(path))?;
-            txn.commit().map_err(|e| db_err(path)(e.into()))?;
-        }
+        drop(Self::create_db(
+            tmp.path(),
+            path,
+            &DurableOptions::default(),
+        )?);
         tmp.as_file().sync_all().map_err(io(path))?;
         tmp.persist(path).map_err(|e| StoreError::Io {
             path: path.to_path_buf(),
             source: e.error,
         })?;
         crate::snapshot::sync_dir(dir)
+    }
+
+    /// Create an empty store database in the empty file at `file`, for a
+    /// store that will be at `path` (which errors name).
+    fn create_db(
+        file: &Path,
+        path: &Path,
+        options: &DurableOptions,
+    ) -> Result<redb::Database, StoreError> {
+        let db = options
+            .builder()
+            .create(file)
+            .map_err(|e| db_err(path)(e.into()))?;
+        let txn = db.begin_write().map_err(|e| db_err(path)(e.into()))?;
+        write_initial_meta(&txn).map_err(db_err(path))?;
+        txn.commit().map_err(|e| db_err(path)(e.into()))?;
+        Ok(db)
     }
 
     fn read_meta(db: &redb::Database, path: &Path) -> Result<Summary, StoreError> {
@@ -498,10 +596,14 @@ impl DurableAccounts {
     /// Create a store file at `store_path` (where no file may exist) holding
     /// the accounts of the snapshot at `snapshot`, streaming: one account at
     /// a time is in memory, the rest goes through redb's page cache, so the
-    /// snapshot may be larger than memory. Everything is written in one
-    /// database transaction that is committed only after the whole snapshot
-    /// has been checked (magic, version, every entry, checksum); on any
-    /// error the new file is removed.
+    /// snapshot may be larger than memory. The store is built in a
+    /// temporary file (`.baton-import-*`) in `store_path`'s directory, in
+    /// write transactions of 64 MiB each, and renamed to `store_path` only
+    /// after the whole snapshot has been checked (magic, version, every
+    /// entry, checksum) and the last transaction committed durably; on any
+    /// error nothing is left at `store_path` and the temporary file is
+    /// removed (a crash may leave the temporary file, never a partial store
+    /// at `store_path`).
     ///
     /// # Errors
     ///
@@ -511,6 +613,21 @@ impl DurableAccounts {
     pub fn import_snapshot(
         snapshot: impl AsRef<Path>,
         store_path: impl AsRef<Path>,
+    ) -> Result<Self, StoreError> {
+        Self::import_snapshot_with(snapshot, store_path, &DurableOptions::default())
+    }
+
+    /// [`DurableAccounts::import_snapshot`] with `options`, which the
+    /// import and the returned store use: with a small page cache, an
+    /// import of any size holds little memory.
+    ///
+    /// # Errors
+    ///
+    /// As [`DurableAccounts::import_snapshot`].
+    pub fn import_snapshot_with(
+        snapshot: impl AsRef<Path>,
+        store_path: impl AsRef<Path>,
+        options: &DurableOptions,
     ) -> Result<Self, StoreError> {
         let store_path = store_path.as_ref();
         let mut reader = SnapshotReader::open(snapshot.as_ref())?;
@@ -523,20 +640,36 @@ impl DurableAccounts {
                 ),
             });
         }
-        Self::create_file(store_path)?;
-        let result = (|| {
-            let store = Self::open_existing(store_path)?;
-            let err = db_err(store_path);
-            let txn = store.db.begin_write().map_err(|e| err(e.into()))?;
-            let mut s = Summary {
-                sum: HashSum::ZERO,
-                count: 0,
-                batches: 0,
-            };
+        let dir = match store_path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let io = |p: &Path| {
+            let p = p.to_path_buf();
+            move |source| StoreError::Io { path: p, source }
+        };
+        // Removed when dropped, so on any error.
+        let tmp = tempfile::Builder::new()
+            .prefix(".baton-import-")
+            .tempfile_in(dir)
+            .map_err(io(dir))?;
+        let db = Self::create_db(tmp.path(), store_path, options)?;
+        let err = db_err(store_path);
+        let mut s = Summary {
+            sum: HashSum::ZERO,
+            count: 0,
+            batches: 0,
+        };
+        let mut buf = Vec::new();
+        let mut next = reader.next_account()?;
+        loop {
+            // One write transaction per IMPORT_TXN_BYTES: redb keeps a set
+            // of the pages a transaction allocated until it commits.
+            let txn = db.begin_write().map_err(|e| err(e.into()))?;
             {
                 let mut table = txn.open_table(ACCOUNTS).map_err(|e| err(e.into()))?;
-                let mut buf = Vec::new();
-                while let Some((key, account)) = reader.next_account()? {
+                let mut written = 0usize;
+                while let Some((key, account)) = next.take() {
                     let digest = account_hash(&key, &account);
                     encode(&account, &digest, &mut buf);
                     table
@@ -544,19 +677,32 @@ impl DurableAccounts {
                         .map_err(|e| err(e.into()))?;
                     s.sum.add(&digest);
                     s.count += 1;
+                    written += key.0.len() + buf.len();
+                    next = reader.next_account()?;
+                    if written >= IMPORT_TXN_BYTES {
+                        break;
+                    }
                 }
             }
-            reader.finish()?;
-            write_summary(&txn, &s).map_err(&err)?;
+            if next.is_none() {
+                reader.finish()?;
+                write_summary(&txn, &s).map_err(&err)?;
+                txn.commit().map_err(|e| err(e.into()))?;
+                break;
+            }
             txn.commit().map_err(|e| err(e.into()))?;
-            *store.summary.lock() = s;
-            *store.base.write() = Arc::new(Self::read_base(&store.db, store_path)?);
-            Ok(store)
-        })();
-        if result.is_err() {
+        }
+        // The last commit was durable (fsync). Move the complete store into
+        // place, unless something appeared there meanwhile.
+        let file = tmp
+            .persist_noclobber(store_path)
+            .map_err(|e| io(store_path)(e.error))?;
+        drop(file);
+        let store = crate::snapshot::sync_dir(dir).and_then(|()| Self::from_db(db, store_path));
+        if store.is_err() {
             let _ = std::fs::remove_file(store_path);
         }
-        result
+        store
     }
 
     /// Write every account to a snapshot file at `path`, streaming in key

@@ -37,8 +37,8 @@ pub mod scenario;
 pub use runtime::{genesis_blockhash, Runtime, RuntimeError, TransactionResult};
 
 pub use baton_accounts_db::{
-    AccountsCommit, AccountsRead, AccountsStore, DurableAccounts, InMemoryAccounts, StateHash,
-    StoreError, StoreFileProblem,
+    AccountsCommit, AccountsRead, AccountsStore, DurableAccounts, DurableOptions, InMemoryAccounts,
+    StateHash, StoreError, StoreFileProblem,
 };
 pub use baton_executor::{
     self as executor, sysvar, BorrowedAccount, Clock, ExecutionConfig, InstructionOutcome,
