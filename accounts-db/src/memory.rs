@@ -8,7 +8,7 @@ use parking_lot::RwLock;
 use rayon::prelude::*;
 
 use crate::hash::hash_fields;
-use crate::table::{KeyTable, PrefetchHint};
+use crate::table::{prefetch_line, KeyTable, PrefetchHint};
 use crate::{
     AccountsCommit, AccountsRead, AccountsStore, HashSum, PubkeyHasherBuilder, StateHash,
     StoreError,
@@ -384,8 +384,11 @@ impl AccountsRead for InMemoryAccounts {
     #[inline]
     fn prefetch(&self, key: &Pubkey) {
         let h = self.hasher.hash_key(key);
-        if let Some(hint) = self.hints.get(Self::shard_index(h)) {
+        let i = Self::shard_index(h);
+        if let (Some(hint), Some(shard)) = (self.hints.get(i), self.shards.get(i)) {
             hint.prefetch(h, KeyTable::<Entry>::SLOT_SIZE);
+            // The shard's lock word, which the load will take.
+            prefetch_line(std::ptr::from_ref(shard).cast::<u8>());
         }
     }
 

@@ -248,16 +248,43 @@ struct Wave {
 impl Wave {
     /// Run the wave's admitted transactions, consuming its graph; the
     /// verdicts stay for collecting the results.
-    fn execute(&mut self, scheduler: &Scheduler, run_one: &(dyn Fn(usize) + Sync)) {
+    /// Run the wave's accepted transactions: by its graph when it has one,
+    /// else in order. `prefetch(i)` is told of transaction `i` shortly
+    /// before the same thread likely runs it.
+    fn execute(
+        &mut self,
+        scheduler: &Scheduler,
+        run_one: &(dyn Fn(usize) + Sync),
+        prefetch: &(dyn Fn(usize) + Sync),
+    ) {
         let accepted = &self.accepted;
         match self.graph.take() {
-            Some(graph) => scheduler.run_graph(graph, |j| {
-                if let Some(&i) = accepted.get(j) {
-                    run_one(i)
-                }
-            }),
-            None => accepted.iter().for_each(|&i| run_one(i)),
+            Some(graph) => scheduler.run_graph_with_hint(
+                graph,
+                |j| {
+                    if let Some(&i) = accepted.get(j) {
+                        run_one(i)
+                    }
+                },
+                |j| {
+                    if let Some(&i) = accepted.get(j) {
+                        prefetch(i)
+                    }
+                },
+            ),
+            None => run_in_order(accepted, run_one, prefetch),
         }
+    }
+}
+
+/// Run the transactions `order` names, in that order, telling `prefetch`
+/// of each one's successor first.
+fn run_in_order(order: &[usize], run_one: &dyn Fn(usize), prefetch: &dyn Fn(usize)) {
+    for (n, &i) in order.iter().enumerate() {
+        if let Some(&next) = order.get(n + 1) {
+            prefetch(next);
+        }
+        run_one(i);
     }
 }
 
@@ -762,13 +789,13 @@ impl Runtime {
                 Some(a) => Some(a.clone()),
                 None => store.load(k),
             };
-            // Ask the store for the accounts of the transaction after `i`
-            // while `i` runs: in batch order it is the next one a thread
-            // usually takes (the serial loop, a worker's chunk of ready
-            // transactions), and its lookups then hit the cache instead of
-            // waiting on memory. Builtins and sysvars come from `reserved`.
-            let prefetch_after = |i: usize| {
-                let Some(next) = txs.get(i + 1) else { return };
+            // Ask the store for the accounts of a transaction the thread will
+            // run next, while it runs the current one (the next one in order,
+            // or the next root of a worker's chunk): its lookups then hit the
+            // cache instead of waiting on memory. Builtins and sysvars come
+            // from `reserved`.
+            let prefetch = |i: usize| {
+                let Some(next) = txs.get(i) else { return };
                 let message = &next.message;
                 for (k, key) in message.account_keys.iter().enumerate() {
                     if message.is_writable_index(k) || !reserved.contains_key(key) {
@@ -780,7 +807,6 @@ impl Runtime {
                 let (Some(tx), Some(slot)) = (txs.get(i), slots.get(i)) else {
                     return;
                 };
-                prefetch_after(i);
                 let result = match process_message(&tx.message, &load, env) {
                     Err(e) => (TransactionResult::rejected(tx, e), false),
                     Ok(outcome) => {
@@ -811,7 +837,7 @@ impl Runtime {
             match scheduler.as_ref().filter(|s| s.threads() > 1) {
                 None => {
                     let wave = admission.prepare(txs, 0, pre, None);
-                    wave.accepted.iter().for_each(|&i| run_one(i));
+                    run_in_order(&wave.accepted, &run_one, &prefetch);
                     admission.collect(txs, wave, &slots, &mut results);
                 }
                 Some(s) => {
@@ -824,10 +850,11 @@ impl Runtime {
                     while let Some(mut wave) = current.take() {
                         let next = bounds.next();
                         let admission = &mut admission;
-                        let (run_one, slots, results, pre) = (&run_one, &slots, &mut results, &pre);
+                        let (run_one, prefetch) = (&run_one, &prefetch);
+                        let (slots, results, pre) = (&slots, &mut results, &pre);
                         let executing = &mut wave;
                         current = s.pool().in_place_scope(|scope| {
-                            scope.spawn(move |_| executing.execute(s, run_one));
+                            scope.spawn(move |_| executing.execute(s, run_one, prefetch));
                             let prepared = next.map(|(start, end)| {
                                 admission.prepare(txs, start, pre[start..end].to_vec(), Some(s))
                             });

@@ -354,6 +354,18 @@ impl Dispatch {
     /// batch is then abandoned part-way (no transaction that depends on the
     /// panicked one has started).
     pub fn work<F: Fn(usize) + ?Sized>(&self, execute: &F) {
+        self.work_with_hint(execute, &|_| {});
+    }
+
+    /// [`Self::work`], calling `upcoming(j)` just before each `execute`
+    /// with the transaction this worker expects to take after it (the next
+    /// root of its claimed chunk), so that the caller can start fetching its
+    /// accounts. Only a hint: `j` may run on another worker, or later.
+    pub fn work_with_hint<F, P>(&self, execute: &F, upcoming: &P)
+    where
+        F: Fn(usize) + ?Sized,
+        P: Fn(usize) + ?Sized,
+    {
         let _stop_on_unwind = StopOnUnwind(self);
         let mut spill = Vec::new();
         let mut chunk = 0..0;
@@ -382,6 +394,11 @@ impl Dispatch {
             };
             if self.stop.load(Ordering::Relaxed) {
                 return;
+            }
+            if let Some(&after) = self.graph.roots.get(chunk.start) {
+                if chunk.start < chunk.end {
+                    upcoming(after as usize);
+                }
             }
             execute(tx as usize);
             finished += 1;

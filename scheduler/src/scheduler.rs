@@ -132,18 +132,33 @@ impl Scheduler {
     where
         F: Fn(usize) + Sync,
     {
+        self.run_graph_with_hint(graph, execute, |_| {});
+    }
+
+    /// [`run_graph`](Self::run_graph), calling `upcoming(j)` just before
+    /// each `execute` with a transaction the same thread will likely run
+    /// soon (the next one in order when serial; the next root of the
+    /// worker's claimed chunk otherwise), so that the caller can prefetch
+    /// its accounts. `upcoming` must not have effects the result depends
+    /// on: it is a hint, made whenever one is at hand.
+    pub fn run_graph_with_hint<F, P>(&self, graph: DependencyGraph, execute: F, upcoming: P)
+    where
+        F: Fn(usize) + Sync,
+        P: Fn(usize) + Sync,
+    {
         let n = graph.len();
         let graph = if self.threads <= 1 || n < 2 || graph.is_chain() {
             // A chain (say, every transaction writes one hot account) can
             // only run serially: skip waking the pool altogether.
-            serial(n, &execute);
+            serial_with_hint(n, &execute, &upcoming);
             graph
         } else {
             let dispatch = Dispatch::new(graph, self.threads);
             // One long-lived worker per pool thread for the whole batch: no
             // per-transaction rayon job. `broadcast` returns when all workers
             // have returned, which happens-after every `execute` call.
-            self.pool.broadcast(|_| dispatch.work(&execute));
+            self.pool
+                .broadcast(|_| dispatch.work_with_hint(&execute, &upcoming));
             dispatch.into_graph()
         };
         // Keep the buffers for the next batch (skipped if another batch
@@ -157,7 +172,16 @@ impl Scheduler {
 /// The in-order loop: the reference semantics, and the fast path.
 #[inline]
 fn serial<F: Fn(usize)>(n: usize, execute: &F) {
+    serial_with_hint(n, execute, &|_| {});
+}
+
+/// [`serial`], naming each transaction's successor to `upcoming` first.
+#[inline]
+fn serial_with_hint<F: Fn(usize), P: Fn(usize)>(n: usize, execute: &F, upcoming: &P) {
     for i in 0..n {
+        if i + 1 < n {
+            upcoming(i + 1);
+        }
         execute(i);
     }
 }
