@@ -150,12 +150,16 @@ impl Admission<'_> {
                 .iter()
                 .map(|&i| txs[i].message.account_keys.len())
                 .sum();
+            // Reserved accounts (builtins, sysvars) are never writable in a
+            // transaction, so their read locks can conflict with nothing:
+            // leaving them out gives the same graph for less work.
             s.build_graph_from(accepted.len(), total, |j| {
                 let message = accepted.get(j).map(|&i| &txs[i].message);
                 message.into_iter().flat_map(|m| {
                     m.account_keys
                         .iter()
                         .enumerate()
+                        .filter(|(_, key)| !ids::is_reserved(key))
                         .map(move |(k, key)| AccountLock {
                             key: *key,
                             mode: LockMode::from_writable(m.is_writable(k)),
@@ -248,18 +252,21 @@ struct Wave {
 impl Wave {
     /// Run the wave's admitted transactions, consuming its graph; the
     /// verdicts stay for collecting the results.
-    /// Run the wave's accepted transactions: by its graph when it has one,
-    /// else in order. `prefetch(i)` is told of transaction `i` shortly
-    /// before the same thread likely runs it.
-    fn execute(
+    /// Run the wave's accepted transactions on the scheduler's threads while
+    /// the calling thread does `side` and then helps (see
+    /// [`Scheduler::run_graph_alongside`]): by the wave's graph when it has
+    /// one, else in order. `prefetch(i)` is told of transaction `i` shortly
+    /// before the same thread likely runs it. Returns what `side` returned.
+    fn execute_alongside<R>(
         &mut self,
         scheduler: &Scheduler,
         run_one: &(dyn Fn(usize) + Sync),
         prefetch: &(dyn Fn(usize) + Sync),
-    ) {
+        side: impl FnOnce() -> R,
+    ) -> R {
         let accepted = &self.accepted;
         match self.graph.take() {
-            Some(graph) => scheduler.run_graph_with_hint(
+            Some(graph) => scheduler.run_graph_alongside(
                 graph,
                 |j| {
                     if let Some(&i) = accepted.get(j) {
@@ -271,8 +278,12 @@ impl Wave {
                         prefetch(i)
                     }
                 },
+                side,
             ),
-            None => run_in_order(accepted, run_one, prefetch),
+            None => scheduler.pool().in_place_scope(|scope| {
+                scope.spawn(|_| run_in_order(accepted, run_one, prefetch));
+                side()
+            }),
         }
     }
 }
@@ -849,20 +860,19 @@ impl Runtime {
                     let mut done: Option<Wave> = None;
                     while let Some(mut wave) = current.take() {
                         let next = bounds.next();
+                        let prev = done.take();
                         let admission = &mut admission;
-                        let (run_one, prefetch) = (&run_one, &prefetch);
                         let (slots, results, pre) = (&slots, &mut results, &pre);
-                        let executing = &mut wave;
-                        current = s.pool().in_place_scope(|scope| {
-                            scope.spawn(move |_| executing.execute(s, run_one, prefetch));
+                        let side = move || {
                             let prepared = next.map(|(start, end)| {
                                 admission.prepare(txs, start, pre[start..end].to_vec(), Some(s))
                             });
-                            if let Some(prev) = done.take() {
+                            if let Some(prev) = prev {
                                 admission.collect(txs, prev, slots, results);
                             }
                             prepared
-                        });
+                        };
+                        current = wave.execute_alongside(s, &run_one, &prefetch, side);
                         done = Some(wave);
                     }
                     if let Some(prev) = done {

@@ -169,6 +169,57 @@ impl Scheduler {
     }
 }
 
+impl Scheduler {
+    /// [`run_graph_with_hint`](Self::run_graph_with_hint) while the calling
+    /// thread first does `side` (say, preparing the next batch) and then
+    /// joins the batch as a worker; returns what `side` returned, once the
+    /// batch is done. `threads - 1` pool threads start on the batch at once,
+    /// so no more threads run than the scheduler has: the caller's own work
+    /// and the batch share the cores instead of oversubscribing them.
+    ///
+    /// A batch that can only run in order (one thread, fewer than two
+    /// transactions, a chain) runs on one pool thread while the caller does
+    /// `side`.
+    pub fn run_graph_alongside<F, P, S, R>(
+        &self,
+        graph: DependencyGraph,
+        execute: F,
+        upcoming: P,
+        side: S,
+    ) -> R
+    where
+        F: Fn(usize) + Sync,
+        P: Fn(usize) + Sync,
+        S: FnOnce() -> R,
+    {
+        let n = graph.len();
+        let (graph, r) = if self.threads <= 1 || n < 2 || graph.is_chain() {
+            let r = self.pool.in_place_scope(|scope| {
+                scope.spawn(|_| serial_with_hint(n, &execute, &upcoming));
+                side()
+            });
+            (graph, r)
+        } else {
+            let dispatch = Dispatch::new(graph, self.threads);
+            let r = self.pool.in_place_scope(|scope| {
+                for _ in 1..self.threads {
+                    scope.spawn(|_| dispatch.work_with_hint(&execute, &upcoming));
+                }
+                let r = side();
+                // Joining late is fine: a worker that finds nothing left
+                // returns once the others have finished the batch.
+                dispatch.work_with_hint(&execute, &upcoming);
+                r
+            });
+            (dispatch.into_graph(), r)
+        };
+        if let Ok(mut b) = self.builder.try_lock() {
+            b.recycle(graph);
+        }
+        r
+    }
+}
+
 /// The in-order loop: the reference semantics, and the fast path.
 #[inline]
 fn serial<F: Fn(usize)>(n: usize, execute: &F) {

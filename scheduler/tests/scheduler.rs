@@ -261,3 +261,53 @@ fn upcoming_hints_name_transactions_of_the_batch_ahead_of_time() {
     // other worker claims.
     assert_eq!(late.load(SeqCst), 0);
 }
+
+/// `run_graph_alongside` runs every transaction once, returns what the side
+/// work returned, and the pool's threads take part: with the side work
+/// slow, the batch starts without the caller.
+#[test]
+fn alongside_runs_the_batch_while_the_caller_works() {
+    let n = 20_000u64;
+    let uniform: Vec<LockSet> = (0..n)
+        .map(|i| LockSet::from_keys(&[k(2 * i)], &[k(2 * i + 1)]))
+        .collect();
+    let s = Scheduler::new(2).unwrap();
+    let caller = std::thread::current().id();
+    let runs: Vec<AtomicU32> = (0..n).map(|_| AtomicU32::new(0)).collect();
+    let by_pool = AtomicUsize::new(0);
+    let side_done = std::sync::atomic::AtomicBool::new(false);
+    let before_side = AtomicUsize::new(0);
+    let out = s.run_graph_alongside(
+        DependencyGraph::build(&uniform).unwrap(),
+        |i| {
+            runs[i].fetch_add(1, SeqCst);
+            if std::thread::current().id() != caller {
+                by_pool.fetch_add(1, SeqCst);
+            }
+            if !side_done.load(SeqCst) {
+                before_side.fetch_add(1, SeqCst);
+            }
+            // Some work per transaction.
+            std::hint::black_box((0..200).sum::<u64>());
+        },
+        |_| {},
+        || {
+            // Wait (bounded) until the pool has started on the batch.
+            let mut spins = 0u64;
+            while before_side.load(SeqCst) == 0 && spins < 2_000_000_000 {
+                std::hint::spin_loop();
+                spins += 1;
+            }
+            side_done.store(true, SeqCst);
+            42
+        },
+    );
+    assert_eq!(out, 42);
+    assert!(runs.iter().all(|r| r.load(SeqCst) == 1));
+    assert!(
+        before_side.load(SeqCst) > 0,
+        "the pool did not start before the side work ended"
+    );
+    assert!(by_pool.load(SeqCst) > 0);
+    eprintln!("pool ran {} of {n}", by_pool.load(SeqCst));
+}
