@@ -567,7 +567,8 @@ mod tests {
             s.commit(&[(k, acc(1 + i, b""))]).unwrap();
         }
         check(&s);
-        s.store_account(Pubkey::new_from_u64(7), acc(3, b"x")).unwrap();
+        s.store_account(Pubkey::new_from_u64(7), acc(3, b"x"))
+            .unwrap();
         check(&s);
         // Prefetching changes nothing.
         let before = s.state_hash();

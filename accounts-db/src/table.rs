@@ -146,10 +146,7 @@ impl<V> KeyTable<V> {
 
     fn grow(&mut self) {
         let n = slots_for(self.len + 1).max(self.tags.len() * 2);
-        let old = std::mem::replace(
-            &mut self.slots,
-            (0..n).map(|_| None).collect::<Box<[_]>>(),
-        );
+        let old = std::mem::replace(&mut self.slots, (0..n).map(|_| None).collect::<Box<[_]>>());
         self.tags = vec![0; n].into_boxed_slice();
         for (key, value) in old.into_vec().into_iter().flatten() {
             let hash = self.hasher.hash_key(&key);
