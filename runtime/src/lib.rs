@@ -24,7 +24,8 @@
 //! count. Stateless checks (sanitizing, signature verification) run in
 //! parallel first; then, in waves of 1,024 transactions, the calling thread
 //! admits each wave in order (locks, blockhash, history) and builds its
-//! dependency graph while the worker pool executes the previous wave, each
+//! dependency graph while the worker pool executes the previous wave (the
+//! calling thread then joins that wave as a worker), each
 //! transaction released as soon as the earlier ones it conflicts with have
 //! finished (see `baton_scheduler`). Rejected transactions (malformed, bad signature, lock violations,
 //! unknown blockhash, already processed, fee payer unable to pay) change

@@ -257,12 +257,12 @@ impl Wave {
     /// [`Scheduler::run_graph_alongside`]): by the wave's graph when it has
     /// one, else in order. `prefetch(i)` is told of transaction `i` shortly
     /// before the same thread likely runs it. Returns what `side` returned.
-    fn execute_alongside<R>(
+    fn execute_alongside<R: Send>(
         &mut self,
         scheduler: &Scheduler,
         run_one: &(dyn Fn(usize) + Sync),
         prefetch: &(dyn Fn(usize) + Sync),
-        side: impl FnOnce() -> R,
+        side: impl FnOnce() -> R + Send,
     ) -> R {
         let accepted = &self.accepted;
         match self.graph.take() {

@@ -35,7 +35,14 @@
 //! **Dispatch** ([`Dispatch::work`]). Each transaction has an atomic count of
 //! unfinished predecessors. The rayon pool runs one long-lived worker per
 //! thread for the whole batch (`ThreadPool::broadcast`), not one rayon job
-//! per transaction. A worker takes, in this order:
+//! per transaction; or, in [`Scheduler::run_graph_alongside`], one on every
+//! pool thread but one, while the calling thread does other work (the runtime
+//! prepares the next wave) and then joins as the last worker, so the batch
+//! and the caller's work never run more threads than the scheduler has.
+//! Before each transaction a worker may name the one it expects to run next
+//! (the next root of its chunk) so that the caller can prefetch its
+//! accounts ([`Scheduler::run_graph_with_hint`]). A worker takes, in this
+//! order:
 //!
 //! 1. the successor its previous transaction just released — run inline, on
 //!    the same thread, with no hand-off: a chain of dependent transactions

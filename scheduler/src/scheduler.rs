@@ -177,9 +177,9 @@ impl Scheduler {
     /// so no more threads run than the scheduler has: the caller's own work
     /// and the batch share the cores instead of oversubscribing them.
     ///
-    /// A batch that can only run in order (one thread, fewer than two
-    /// transactions, a chain) runs on one pool thread while the caller does
-    /// `side`.
+    /// A chain (a batch that can only run in order) runs on the calling
+    /// thread while a pool thread does `side`; with one thread, or fewer
+    /// than two transactions, the caller does `side` and then the batch.
     pub fn run_graph_alongside<F, P, S, R>(
         &self,
         graph: DependencyGraph,
@@ -190,15 +190,29 @@ impl Scheduler {
     where
         F: Fn(usize) + Sync,
         P: Fn(usize) + Sync,
-        S: FnOnce() -> R,
+        S: FnOnce() -> R + Send,
+        R: Send,
     {
         let n = graph.len();
-        let (graph, r) = if self.threads <= 1 || n < 2 || graph.is_chain() {
-            let r = self.pool.in_place_scope(|scope| {
-                scope.spawn(|_| serial_with_hint(n, &execute, &upcoming));
-                side()
-            });
+        let (graph, r) = if self.threads <= 1 || n < 2 {
+            let r = side();
+            serial_with_hint(n, &execute, &upcoming);
             (graph, r)
+        } else if graph.is_chain() {
+            // The batch can only run in order: the caller runs it (its
+            // accounts stay on this core) while a pool thread does the side
+            // work.
+            let mut out = None;
+            self.pool.in_place_scope(|scope| {
+                scope.spawn(|_| out = Some(side()));
+                serial_with_hint(n, &execute, &upcoming);
+            });
+            match out {
+                Some(r) => (graph, r),
+                // Unreachable: the scope returns after the spawned job, and
+                // a panic in it resumes here instead.
+                None => unreachable!("the side work did not run"),
+            }
         } else {
             let dispatch = Dispatch::new(graph, self.threads);
             let r = self.pool.in_place_scope(|scope| {
