@@ -254,18 +254,21 @@ impl PrefetchHint {
         }
         let i = hash as usize & (size - 1);
         prefetch_line(self.tags.load(Ordering::Relaxed).wrapping_add(i) as *const u8);
-        // A slot (104 bytes for the store's entries) spans two or three
-        // lines, depending on where it starts: ask for every one.
+        // The key sits in its home slot or, displaced by collisions, in one
+        // of the next few (half the time the next one at most at 7/8
+        // load). Ask for the home slot and the one after it: a slot (104
+        // bytes for the store's entries) spans two or three lines.
         let slot = self
             .slots
             .load(Ordering::Relaxed)
             .wrapping_add(i.wrapping_mul(slot_size));
+        let span = 2 * slot_size;
         let mut offset = 0;
-        while offset < slot_size {
+        while offset < span {
             prefetch_line(slot.wrapping_add(offset) as *const u8);
             offset += 64;
         }
-        prefetch_line(slot.wrapping_add(slot_size.saturating_sub(1)) as *const u8);
+        prefetch_line(slot.wrapping_add(span.saturating_sub(1)) as *const u8);
     }
 }
 
