@@ -90,7 +90,7 @@ pub fn process_message(
 
     // Load the rest; absent accounts are empty system accounts. Per account,
     // keep its top-level writability and its rent state before execution.
-    let mut flags: SmallVec<[(bool, RentState); 8]> = SmallVec::with_capacity(n);
+    let mut flags: SmallVec<[(bool, RentState); 8]> = SmallVec::new();
     let mut lamports_before: u128 = 0;
     let tx = TransactionContext::from_accounts(message.account_keys.iter().enumerate().map(
         |(i, key)| {
@@ -120,34 +120,40 @@ pub fn process_message(
         payer.lamports = payer_after_fee;
         return Ok(fail(status, Vec::new(), 0, payer));
     }
-    let mut ctx = InvokeContext::new(
-        &tx,
-        env,
-        env.config.compute_limit(message.instructions.len()),
-    );
-    ctx.set_message(message);
+    // The invoke context lives in this block and is dropped in place (a
+    // `drop(ctx)` would move all of it, a kilobyte, to drop it).
+    let (mut status, logs, units, reverted_by) = {
+        let mut ctx = InvokeContext::new(
+            &tx,
+            env,
+            env.config.compute_limit(message.instructions.len()),
+        );
+        ctx.set_message(message);
 
-    // Run the instructions in order; the first failure fails the transaction.
-    let mut status = Ok(());
-    let mut ix_accounts: SmallVec<[InstructionAccount; 8]> = SmallVec::new();
-    for (i, ix) in message.instructions.iter().enumerate() {
-        ix_accounts.clear();
-        for (pos, &a) in ix.accounts.iter().enumerate() {
-            let first = ix.accounts.iter().position(|&b| b == a).unwrap_or(pos);
-            let a = a as usize;
-            ix_accounts.push(InstructionAccount {
-                index_in_transaction: a as u16,
-                index_in_callee: first as u16,
-                is_signer: message.is_signer(a),
-                is_writable: flags.get(a).is_some_and(|f| f.0),
-            });
+        // Run the instructions in order; the first failure fails the transaction.
+        let mut status = Ok(());
+        let mut ix_accounts: SmallVec<[InstructionAccount; 8]> = SmallVec::new();
+        for (i, ix) in message.instructions.iter().enumerate() {
+            ix_accounts.clear();
+            for (pos, &a) in ix.accounts.iter().enumerate() {
+                let first = ix.accounts.iter().position(|&b| b == a).unwrap_or(pos);
+                let a = a as usize;
+                ix_accounts.push(InstructionAccount {
+                    index_in_transaction: a as u16,
+                    index_in_callee: first as u16,
+                    is_signer: message.is_signer(a),
+                    is_writable: flags.get(a).is_some_and(|f| f.0),
+                });
+            }
+            let program_id = message.account_keys[ix.program_id_index as usize];
+            if let Err(e) = ctx.process_instruction(program_id, &ix_accounts, &ix.data) {
+                status = Err(TransactionError::InstructionError(i as u8, e));
+                break;
+            }
         }
-        let program_id = message.account_keys[ix.program_id_index as usize];
-        if let Err(e) = ctx.process_instruction(program_id, &ix_accounts, &ix.data) {
-            status = Err(TransactionError::InstructionError(i as u8, e));
-            break;
-        }
-    }
+        let reverted_by = ctx.reverted_by().map(|(program, _)| program);
+        (status, ctx.take_logs(), ctx.units_consumed(), reverted_by)
+    };
 
     // Post-execution checks: rent-state transitions of written writable
     // accounts, then the transaction-wide lamport balance [3].
@@ -175,10 +181,6 @@ pub fn process_message(
         }
     }
 
-    let logs = ctx.take_logs();
-    let units = ctx.units_consumed();
-    let reverted_by = ctx.reverted_by().map(|(program, _)| program);
-    drop(ctx);
     if let Err(e) = status {
         tx.revert_all();
         let mut payer = tx

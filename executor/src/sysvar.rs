@@ -36,7 +36,15 @@ impl Rent {
     /// The smallest balance that makes an account of `data_len` bytes rent exempt.
     pub fn minimum_balance(&self, data_len: usize) -> u64 {
         let bytes = ACCOUNT_STORAGE_OVERHEAD + data_len as u64;
-        ((bytes * self.lamports_per_byte_year) as f64 * self.exemption_threshold) as u64
+        let per_year = bytes * self.lamports_per_byte_year;
+        // The usual threshold of 2 in integers: the same value as the
+        // floating-point formula whenever `per_year` converts to `f64`
+        // exactly (below 2^53), and cheaper, on a path run for every
+        // account of every transaction.
+        if self.exemption_threshold == 2.0 && per_year < 1 << 53 {
+            return per_year * 2;
+        }
+        (per_year as f64 * self.exemption_threshold) as u64
     }
 
     /// Whether `lamports` make an account of `data_len` bytes rent exempt.
@@ -167,6 +175,24 @@ impl SysvarCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn minimum_balance_integer_path_equals_the_float_formula() {
+        let float = |r: &Rent, len: usize| {
+            let bytes = ACCOUNT_STORAGE_OVERHEAD + len as u64;
+            ((bytes * r.lamports_per_byte_year) as f64 * r.exemption_threshold) as u64
+        };
+        let mut r = Rent::default();
+        for len in [0, 1, 17, 165, 10 * 1024, 10 * 1024 * 1024] {
+            assert_eq!(r.minimum_balance(len), float(&r, len), "len {len}");
+        }
+        // Past 2^53 the float formula rounds; the fast path must not apply.
+        r.lamports_per_byte_year = (1 << 53) / 128 + 12_345;
+        assert_eq!(r.minimum_balance(0), float(&r, 0));
+        r.lamports_per_byte_year = 3_480;
+        r.exemption_threshold = 1.5;
+        assert_eq!(r.minimum_balance(100), float(&r, 100));
+    }
 
     #[test]
     fn layouts_match_solana_sizes() {
