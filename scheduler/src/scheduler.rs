@@ -1,5 +1,7 @@
 //! The rayon side: a thread pool and the choice of strategy per batch.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use crate::sync::{StdMutex, TryLockError};
 use crate::{DependencyGraph, Dispatch, GraphBuilder, LockSet};
 
@@ -215,14 +217,32 @@ impl Scheduler {
             }
         } else {
             let dispatch = Dispatch::new(graph, self.threads);
+            // Pool workers still inside the batch, counted down as each
+            // leaves it (also when it unwinds).
+            let helpers = AtomicUsize::new(self.threads - 1);
             let r = self.pool.in_place_scope(|scope| {
                 for _ in 1..self.threads {
-                    scope.spawn(|_| dispatch.work_with_hint(&execute, &upcoming));
+                    scope.spawn(|_| {
+                        let _leaving = CountDown(&helpers);
+                        dispatch.work_with_hint(&execute, &upcoming);
+                    });
                 }
                 let r = side();
                 // Joining late is fine: a worker that finds nothing left
                 // returns once the others have finished the batch.
                 dispatch.work_with_hint(&execute, &upcoming);
+                // The helpers leave within a transaction of this thread:
+                // wait for them here, spinning, rather than let the scope
+                // put this thread to sleep and pay a wake-up per wave.
+                let mut round = 0u32;
+                while helpers.load(Ordering::Acquire) != 0 {
+                    if round < 1 << 12 {
+                        std::hint::spin_loop();
+                    } else {
+                        std::thread::yield_now();
+                    }
+                    round = round.saturating_add(1);
+                }
                 r
             });
             (dispatch.into_graph(), r)
@@ -231,6 +251,15 @@ impl Scheduler {
             b.recycle(graph);
         }
         r
+    }
+}
+
+/// Decrements a counter when dropped, even while unwinding.
+struct CountDown<'a>(&'a AtomicUsize);
+
+impl Drop for CountDown<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Release);
     }
 }
 
