@@ -27,7 +27,9 @@
 //! [`verify_transaction`].
 
 use std::fmt;
+use std::sync::LazyLock;
 
+use curve25519_dalek::constants::EIGHT_TORSION;
 use curve25519_dalek::edwards::CompressedEdwardsY;
 use curve25519_dalek::scalar::Scalar;
 use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
@@ -165,11 +167,11 @@ fn precheck(key: &Pubkey, sig: &Signature) -> Option<Prepared> {
     }
     let mut r_bytes = [0u8; 32];
     r_bytes.copy_from_slice(&sig.0[..32]);
-    if !is_canonical_point_encoding(&r_bytes) {
-        return None;
-    }
-    let r = CompressedEdwardsY(r_bytes).decompress()?;
-    if r.is_small_order() {
+    // `R` is not decompressed here: batch verification decompresses it
+    // again anyway, and an `R` that does not decompress fails the batch,
+    // whose transactions are then verified one by one (and this one
+    // refused). Small order is decided from the encoding.
+    if !is_canonical_point_encoding(&r_bytes) || is_small_order_encoding(&r_bytes) {
         return None;
     }
     let mut s_bytes = [0u8; 32];
@@ -193,6 +195,33 @@ fn is_canonical_point_encoding(bytes: &[u8; 32]) -> bool {
     let top_is_max = bytes[31] & 0x7f == 0x7f;
     let middle_is_max = bytes[1..31].iter().all(|&b| b == 0xff);
     !(top_is_max && middle_is_max && bytes[0] >= 0xed)
+}
+
+/// The encodings that decompress to a point of small order: the canonical
+/// encodings of the eight torsion points, and the two with the sign bit set
+/// that decompress to the points whose x is 0 (orders 1 and 2).
+static SMALL_ORDER_ENCODINGS: LazyLock<Vec<[u8; 32]>> = LazyLock::new(|| {
+    let mut all: Vec<[u8; 32]> = EIGHT_TORSION
+        .iter()
+        .map(|p| p.compress().to_bytes())
+        .collect();
+    for p in EIGHT_TORSION.iter() {
+        let mut b = p.compress().to_bytes();
+        b[31] |= 0x80;
+        let small = CompressedEdwardsY(b)
+            .decompress()
+            .is_some_and(|q| q.is_small_order());
+        if small && !all.contains(&b) {
+            all.push(b);
+        }
+    }
+    all
+});
+
+/// Whether `bytes` decompresses to a point of small order, decided without
+/// decompressing it (as libsodium does, from the list of such encodings).
+fn is_small_order_encoding(bytes: &[u8; 32]) -> bool {
+    SMALL_ORDER_ENCODINGS.contains(bytes)
 }
 
 /// Signature count and message shape, checked before any signature.
@@ -446,6 +475,37 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn small_order_encoding_check_agrees_with_decompression() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(12);
+        let mut cases: Vec<[u8; 32]> = (0..3000).map(|_| rng.gen()).collect();
+        for p in EIGHT_TORSION.iter() {
+            let b = p.compress().to_bytes();
+            cases.push(b);
+            let mut flipped = b;
+            flipped[31] ^= 0x80;
+            cases.push(flipped);
+        }
+        // A point of large order plus each torsion point: mixed order.
+        let base = curve25519_dalek::constants::ED25519_BASEPOINT_POINT;
+        for t in EIGHT_TORSION.iter() {
+            cases.push((base + t).compress().to_bytes());
+        }
+        let mut small = 0;
+        for b in cases {
+            if let Some(p) = CompressedEdwardsY(b).decompress() {
+                assert_eq!(is_small_order_encoding(&b), p.is_small_order(), "{b:?}");
+                small += usize::from(p.is_small_order());
+            } else {
+                assert!(!is_small_order_encoding(&b), "{b:?}");
+            }
+        }
+        // 8 torsion points, 2 of them also with the sign bit set.
+        assert_eq!(SMALL_ORDER_ENCODINGS.len(), 10);
+        assert!(small >= 10);
     }
 
     #[test]
