@@ -1,8 +1,9 @@
 //! Loom models of Baton's concurrent core.
 //!
 //! The scheduler's shared state — the dependency counters and the ready
-//! queue of `baton_scheduler::Dispatch`, and the worker loop that drives
-//! them — is written against the scheduler's private `sync` module, which
+//! queue of `baton_scheduler::Dispatch`, the worker loop that drives
+//! them, and the `Crew` a caller working beside the pool waits on — is
+//! written against the scheduler's private `sync` module, which
 //! re-exports loom's primitives when the crate is built with
 //! `RUSTFLAGS="--cfg baton_loom"`. The models below therefore check the
 //! real code, not a copy: each one builds a small batch, runs the real

@@ -6,9 +6,9 @@
 
 use std::sync::atomic::Ordering::{Relaxed, SeqCst};
 
-use baton_scheduler::{DependencyGraph, Dispatch, LockMode, LockSet, ReadyQueue};
+use baton_scheduler::{Crew, DependencyGraph, Dispatch, LockMode, LockSet, ReadyQueue};
 use baton_types::Pubkey;
-use loom::sync::atomic::{AtomicU32, AtomicUsize};
+use loom::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize};
 use loom::sync::Arc;
 use loom::thread;
 
@@ -273,5 +273,45 @@ pub fn workers_three_threads() {
             2,
             3,
         );
+    });
+}
+
+/// **A caller working beside a helper and waiting for it to leave
+/// (`Scheduler::run_graph_alongside`).**
+///
+/// Batch: two independent writers and a reader of both. One helper thread
+/// starts on the batch at once; the model's main thread first does its side
+/// work (a yield, so the helper may run ahead or not start at all yet),
+/// then joins through the same worker loop, then waits on the [`Crew`].
+/// Checks: exclusion and exactly-once as in the worker models, and that
+/// once the wait returns the helper has left the batch (its last
+/// `execute` returned and it marked itself done before leaving the crew),
+/// so nothing still runs when the caller moves on to the next wave.
+pub fn crew_caller_waits_for_helper() {
+    builder().check(|| {
+        let batch = vec![locks(&[0], &[]), locks(&[1], &[]), locks(&[], &[0, 1])];
+        let graph = DependencyGraph::build(&batch).expect("tiny batch");
+        let d = Arc::new(Dispatch::new(graph, 2));
+        let occ = Arc::new(Occupancy::new(batch, 2));
+        let crew = Arc::new(Crew::new(1));
+        let helper_done = Arc::new(AtomicBool::new(false));
+        let helper = {
+            let (d, occ, crew, done) = (d.clone(), occ.clone(), crew.clone(), helper_done.clone());
+            thread::spawn(move || {
+                let _member = crew.member();
+                d.work(&|i| occ.execute(i));
+                done.store(true, Relaxed);
+            })
+        };
+        thread::yield_now(); // the side work
+        d.work(&|i| occ.execute(i));
+        crew.wait_all_left();
+        assert!(
+            helper_done.load(Relaxed),
+            "the caller moved on before the helper left"
+        );
+        occ.assert_all_ran_once();
+        assert_eq!(d.completed(), 3, "completion count");
+        helper.join().expect("helper panicked");
     });
 }

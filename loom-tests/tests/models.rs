@@ -34,3 +34,8 @@ fn workers_join_two_roots() {
 fn workers_three_threads() {
     models::workers_three_threads();
 }
+
+#[test]
+fn crew_caller_waits_for_helper() {
+    models::crew_caller_waits_for_helper();
+}

@@ -424,3 +424,50 @@ impl Drop for StopOnUnwind<'_> {
         }
     }
 }
+
+/// The pool workers of one batch that are still inside it, for a caller
+/// that works beside them and must not return before they have
+/// ([`crate::Scheduler::run_graph_alongside`]). The caller waits by
+/// spinning: the helpers leave within a transaction of it, and sleeping on
+/// a latch would cost a wake-up per wave.
+pub struct Crew {
+    inside: AtomicUsize,
+}
+
+/// One helper's membership of a [`Crew`]: it leaves when this is dropped,
+/// also while unwinding.
+pub struct CrewMember<'a>(&'a Crew);
+
+impl Crew {
+    /// A crew of `helpers` workers, all counted as inside.
+    pub fn new(helpers: usize) -> Self {
+        Self {
+            inside: AtomicUsize::new(helpers),
+        }
+    }
+
+    /// The membership of one of the helpers counted at creation; call it
+    /// once per helper, at the start of its work.
+    pub fn member(&self) -> CrewMember<'_> {
+        CrewMember(self)
+    }
+
+    /// Wait until every helper has left: spin, then yield.
+    pub fn wait_all_left(&self) {
+        let mut round = 0u32;
+        while self.inside.load(Ordering::Acquire) != 0 {
+            if round < 1 << 12 {
+                sync::spin_loop();
+            } else {
+                sync::yield_now();
+            }
+            round = round.saturating_add(1);
+        }
+    }
+}
+
+impl Drop for CrewMember<'_> {
+    fn drop(&mut self) {
+        self.0.inside.fetch_sub(1, Ordering::Release);
+    }
+}

@@ -124,7 +124,7 @@ mod scheduler;
 mod sync;
 
 pub use baton_types::Pubkey;
-pub use dispatch::{Dispatch, ReadyQueue};
+pub use dispatch::{Crew, CrewMember, Dispatch, ReadyQueue};
 pub use graph::{DependencyGraph, GraphBuilder, MAX_BATCH_LEN};
 pub use lock_set::{
     validate_account_locks, AccountLock, LockMode, LockSet, DEFAULT_ACCOUNT_LOCK_LIMIT,

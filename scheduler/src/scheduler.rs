@@ -1,9 +1,7 @@
 //! The rayon side: a thread pool and the choice of strategy per batch.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use crate::sync::{StdMutex, TryLockError};
-use crate::{DependencyGraph, Dispatch, GraphBuilder, LockSet};
+use crate::{Crew, DependencyGraph, Dispatch, GraphBuilder, LockSet};
 
 /// Why a scheduler could not be built or a graph not be made.
 #[derive(Debug, thiserror::Error)]
@@ -217,13 +215,11 @@ impl Scheduler {
             }
         } else {
             let dispatch = Dispatch::new(graph, self.threads);
-            // Pool workers still inside the batch, counted down as each
-            // leaves it (also when it unwinds).
-            let helpers = AtomicUsize::new(self.threads - 1);
+            let crew = Crew::new(self.threads - 1);
             let r = self.pool.in_place_scope(|scope| {
                 for _ in 1..self.threads {
                     scope.spawn(|_| {
-                        let _leaving = CountDown(&helpers);
+                        let _member = crew.member();
                         dispatch.work_with_hint(&execute, &upcoming);
                     });
                 }
@@ -231,18 +227,9 @@ impl Scheduler {
                 // Joining late is fine: a worker that finds nothing left
                 // returns once the others have finished the batch.
                 dispatch.work_with_hint(&execute, &upcoming);
-                // The helpers leave within a transaction of this thread:
-                // wait for them here, spinning, rather than let the scope
-                // put this thread to sleep and pay a wake-up per wave.
-                let mut round = 0u32;
-                while helpers.load(Ordering::Acquire) != 0 {
-                    if round < 1 << 12 {
-                        std::hint::spin_loop();
-                    } else {
-                        std::thread::yield_now();
-                    }
-                    round = round.saturating_add(1);
-                }
+                // Wait for the helpers here, spinning, rather than let the
+                // scope put this thread to sleep (a wake-up per wave).
+                crew.wait_all_left();
                 r
             });
             (dispatch.into_graph(), r)
@@ -251,15 +238,6 @@ impl Scheduler {
             b.recycle(graph);
         }
         r
-    }
-}
-
-/// Decrements a counter when dropped, even while unwinding.
-struct CountDown<'a>(&'a AtomicUsize);
-
-impl Drop for CountDown<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::Release);
     }
 }
 
