@@ -354,14 +354,46 @@ impl Dispatch {
     /// batch is then abandoned part-way (no transaction that depends on the
     /// panicked one has started).
     pub fn work<F: Fn(usize) + ?Sized>(&self, execute: &F) {
-        self.work_with_hint(execute, &|_| {});
+        self.run_loop(execute, None::<&fn(usize)>);
     }
 
     /// [`Self::work`], calling `upcoming(j)` just before each `execute`
-    /// with the transaction this worker expects to take after it (the next
-    /// root of its claimed chunk), so that the caller can start fetching its
-    /// accounts. Only a hint: `j` may run on another worker, or later.
+    /// with the transactions this worker expects to take next: the
+    /// successor the running one will release if it is that successor's
+    /// last unfinished predecessor (it then runs inline), and the next root
+    /// (of the worker's claimed chunk, else the first of the next chunk), so
+    /// that the caller can start fetching their accounts. Only hints: `j`
+    /// may run on another worker, or later.
     pub fn work_with_hint<F, P>(&self, execute: &F, upcoming: &P)
+    where
+        F: Fn(usize) + ?Sized,
+        P: Fn(usize) + ?Sized,
+    {
+        self.run_loop(execute, Some(upcoming));
+    }
+
+    /// Name to `upcoming` what this worker will likely run after `tx`.
+    #[inline]
+    fn hint<P: Fn(usize) + ?Sized>(&self, tx: u32, chunk: &Range<usize>, upcoming: &P) {
+        let inline_next = self.graph.successors(tx as usize).iter().find(|&&s| {
+            self.pending
+                .get(s as usize)
+                .is_some_and(|c| c.load(Ordering::Relaxed) == 1)
+        });
+        if let Some(&s) = inline_next {
+            upcoming(s as usize);
+        }
+        let next_root = if chunk.start < chunk.end {
+            chunk.start
+        } else {
+            self.cursor.load(Ordering::Relaxed)
+        };
+        if let Some(&r) = self.graph.roots.get(next_root) {
+            upcoming(r as usize);
+        }
+    }
+
+    fn run_loop<F, P>(&self, execute: &F, upcoming: Option<&P>)
     where
         F: Fn(usize) + ?Sized,
         P: Fn(usize) + ?Sized,
@@ -395,10 +427,8 @@ impl Dispatch {
             if self.stop.load(Ordering::Relaxed) {
                 return;
             }
-            if let Some(&after) = self.graph.roots.get(chunk.start) {
-                if chunk.start < chunk.end {
-                    upcoming(after as usize);
-                }
+            if let Some(upcoming) = upcoming {
+                self.hint(tx, &chunk, upcoming);
             }
             execute(tx as usize);
             finished += 1;

@@ -236,9 +236,10 @@ fn upcoming_hints_name_transactions_of_the_batch_ahead_of_time() {
     }
     assert_eq!(events, expected);
 
-    // Parallel: every transaction runs once; every hint names a
-    // transaction of the batch that had not started when it was given, and
-    // there are hints (each worker claims chunks of several roots).
+    // Parallel: every transaction runs once; hints name transactions of
+    // the batch, most of them not yet started (the next root of the
+    // worker's own chunk, or a successor only the running one holds back;
+    // a peek at the next chunk may lose the race to another worker).
     let s4 = Scheduler::new(4).unwrap();
     let started: Vec<AtomicU32> = (0..n).map(|_| AtomicU32::new(0)).collect();
     let hints = AtomicUsize::new(0);
@@ -256,10 +257,18 @@ fn upcoming_hints_name_transactions_of_the_batch_ahead_of_time() {
         },
     );
     assert!(started.iter().all(|r| r.load(SeqCst) == 1));
-    assert!(hints.load(SeqCst) > 0);
-    // A hinted root is the next of the hinting worker's own chunk, which no
-    // other worker claims.
-    assert_eq!(late.load(SeqCst), 0);
+    assert!(hints.load(SeqCst) >= n as usize / 2);
+    assert!(late.load(SeqCst) * 10 < hints.load(SeqCst));
+
+    // A chain: each transaction names the successor it alone holds back.
+    let chain: Vec<LockSet> = (0..100).map(|_| LockSet::from_keys(&[k(0)], &[])).collect();
+    let graph = DependencyGraph::build(&chain).unwrap();
+    let dispatch = baton_scheduler::Dispatch::new(graph, 1);
+    let named = std::sync::Mutex::new(Vec::new());
+    dispatch.work_with_hint(&|_| {}, &|j| named.lock().unwrap().push(j));
+    let named = named.into_inner().unwrap();
+    assert!((1..100).all(|j| named.contains(&j)), "{named:?}");
+    assert!(named.iter().all(|&j| j < 100));
 }
 
 /// `run_graph_alongside` runs every transaction once, returns what the side
