@@ -250,8 +250,6 @@ struct Wave {
 }
 
 impl Wave {
-    /// Run the wave's admitted transactions, consuming its graph; the
-    /// verdicts stay for collecting the results.
     /// Run the wave's accepted transactions on the scheduler's threads while
     /// the calling thread does `side` and then helps (see
     /// [`Scheduler::run_graph_alongside`]): by the wave's graph when it has
@@ -761,11 +759,12 @@ impl Runtime {
         };
 
         // Stage 2 (in batch order: account locks, blockhash, history; then
-        // lock sets and the dependency graph) and stage 3 (execution) run in
-        // waves. With several threads they overlap: while the pool executes
-        // wave k, this thread admits wave k+1 and builds its graph. A wave
-        // starts only when the previous one has finished, so the batch still
-        // executes as if one transaction at a time in order.
+        // the dependency graph) and stage 3 (execution) run in waves. With
+        // several threads they overlap: while the pool starts on wave k,
+        // this thread admits wave k+1, builds its graph, collects wave k-1,
+        // then joins wave k. A wave starts only when the previous one has
+        // finished, so the batch still executes as if one transaction at a
+        // time in order.
         let slots: Vec<Slot> = (0..txs.len()).map(|_| Slot::default()).collect();
         let store_errors = Mutex::new(Vec::new());
         let results = {
