@@ -132,8 +132,8 @@ impl Shard {
     }
 
     /// Remove `key`; returns an entry to drop once the lock is released.
-    fn remove(&mut self, key: &Pubkey) -> Option<Entry> {
-        let old = self.map.remove(key)?;
+    fn remove(&mut self, key: &Pubkey, hash: u64) -> Option<Entry> {
+        let old = self.map.remove_hashed(key, hash)?;
         if old.counted {
             self.retired.push((*key, old));
             None
@@ -187,7 +187,7 @@ struct Padded(RwLock<Shard>);
 pub struct InMemoryAccounts {
     shards: Box<[Padded]>,
     /// Where each shard's table lies, for prefetching without its lock.
-    hints: Box<[PrefetchHint]>,
+    hints: Box<[PrefetchHint<Entry>]>,
     hasher: PubkeyHasherBuilder,
 }
 
@@ -242,16 +242,16 @@ impl InMemoryAccounts {
         store
     }
 
-    /// The shard holding `key`. The index comes from bits 24..56 of the hash
-    /// by a multiply-shift; the hash table inside the shard uses the low bits
-    /// (bucket index) and the top seven (tag), so the three do not correlate.
-    #[inline(always)]
+    /// The shard holding `key`.
+    #[cfg(test)]
     fn shard(&self, key: &Pubkey) -> &RwLock<Shard> {
         self.shard_at(self.hasher.hash_key(key))
     }
 
     /// The index of the shard of the key whose hash is `h`: from bits
-    /// 24..56 of the hash by a multiply-shift, always below `SHARDS`.
+    /// 24..56 of the hash by a multiply-shift, always below `SHARDS`. The
+    /// table inside the shard uses the low bits (slot index) and the top
+    /// seven (tag), so the three do not correlate.
     #[inline(always)]
     fn shard_index(h: u64) -> usize {
         let x = u64::from((h >> 24) as u32);
@@ -261,7 +261,8 @@ impl InMemoryAccounts {
     /// The shard of the key whose hash is `h`.
     #[inline(always)]
     fn shard_at(&self, h: u64) -> &RwLock<Shard> {
-        // `get` keeps it free of panics all the same.
+        // The index is always below `SHARDS`; `get` keeps this free of
+        // panics all the same.
         match self.shards.get(Self::shard_index(h)) {
             Some(p) => &p.0,
             None => &self.shards[0].0,
@@ -296,7 +297,7 @@ impl InMemoryAccounts {
     pub fn store_account(&self, key: Pubkey, account: Account) -> Result<(), StoreError> {
         check_len(&key, &account)?;
         let garbage = if account.lamports == 0 {
-            self.shard(&key).write().remove(&key)
+            self.remove(&key, self.hasher.hash_key(&key))
         } else {
             let entry = Entry::from_owned(account);
             self.put(key, self.hasher.hash_key(&key), entry)
@@ -348,37 +349,44 @@ fn check_len(key: &Pubkey, account: &Account) -> Result<(), StoreError> {
     Ok(())
 }
 
+impl InMemoryAccounts {
+    /// `f` of the entry at `key` under its shard's read lock, hashing the
+    /// key once for both the shard and the table.
+    #[inline]
+    fn read_entry<R>(&self, key: &Pubkey, f: impl FnOnce(&Entry) -> R) -> Option<R> {
+        let h = self.hasher.hash_key(key);
+        self.shard_at(h).read().map.get_hashed(key, h).map(f)
+    }
+
+    /// Remove `key` (hash `h`); returns what to drop once the lock is released.
+    #[inline]
+    fn remove(&self, key: &Pubkey, h: u64) -> Option<Entry> {
+        self.shard_at(h).write().remove(key, h)
+    }
+}
+
 impl AccountsRead for InMemoryAccounts {
     #[inline]
     fn load(&self, key: &Pubkey) -> Option<Account> {
-        let h = self.hasher.hash_key(key);
-        self.shard_at(h)
-            .read()
-            .map
-            .get_hashed(key, h)
-            .map(Entry::to_account)
+        self.read_entry(key, Entry::to_account)
     }
 
     #[inline]
     fn load_lamports(&self, key: &Pubkey) -> Option<u64> {
-        self.shard(key).read().map.get(key).map(|e| e.lamports)
+        self.read_entry(key, |e| e.lamports)
     }
 
     #[inline]
     fn load_into(&self, key: &Pubkey, out: &mut Account) -> bool {
-        let shard = self.shard(key).read();
-        match shard.map.get(key) {
-            Some(e) => {
-                out.lamports = e.lamports;
-                out.rent_epoch = e.rent_epoch;
-                out.owner = e.owner;
-                out.executable = e.executable;
-                out.data.clear();
-                out.data.extend_from_slice(&e.data);
-                true
-            }
-            None => false,
-        }
+        self.read_entry(key, |e| {
+            out.lamports = e.lamports;
+            out.rent_epoch = e.rent_epoch;
+            out.owner = e.owner;
+            out.executable = e.executable;
+            out.data.clear();
+            out.data.extend_from_slice(&e.data);
+        })
+        .is_some()
     }
 
     #[inline]
@@ -386,7 +394,7 @@ impl AccountsRead for InMemoryAccounts {
         let h = self.hasher.hash_key(key);
         let i = Self::shard_index(h);
         if let (Some(hint), Some(shard)) = (self.hints.get(i), self.shards.get(i)) {
-            hint.prefetch(h, KeyTable::<Entry>::SLOT_SIZE);
+            hint.prefetch(h);
             // The shard's lock word, which the load will take.
             prefetch_line(std::ptr::from_ref(shard).cast::<u8>());
         }
@@ -394,7 +402,7 @@ impl AccountsRead for InMemoryAccounts {
 
     #[inline]
     fn contains(&self, key: &Pubkey) -> bool {
-        self.shard(key).read().map.get(key).is_some()
+        self.read_entry(key, |_| ()).is_some()
     }
 }
 
@@ -406,7 +414,7 @@ impl AccountsCommit for InMemoryAccounts {
         for (key, account) in changes {
             let h = self.hasher.hash_key(key);
             let garbage = if account.lamports == 0 {
-                self.shard_at(h).write().remove(key)
+                self.remove(key, h)
             } else {
                 // Copy the data before taking the lock, and free replaced
                 // data after releasing it: the critical section is a probe

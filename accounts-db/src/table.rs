@@ -16,6 +16,7 @@
 //! shifts the rest of the run back (no tombstones), so runs stay short. The
 //! table doubles at 7/8 full, like hashbrown's.
 
+use std::marker::PhantomData;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use baton_types::Pubkey;
@@ -92,7 +93,7 @@ impl<V> KeyTable<V> {
         }
     }
 
-    #[inline]
+    #[cfg(test)]
     pub(crate) fn get(&self, key: &Pubkey) -> Option<&V> {
         self.get_hashed(key, self.hasher.hash_key(key))
     }
@@ -155,8 +156,14 @@ impl<V> KeyTable<V> {
     }
 
     /// Remove `key`; its value, if it was present.
+    #[cfg(test)]
     pub(crate) fn remove(&mut self, key: &Pubkey) -> Option<V> {
-        let mut hole = self.find(key, self.hasher.hash_key(key))?;
+        self.remove_hashed(key, self.hasher.hash_key(key))
+    }
+
+    /// [`Self::remove`] with the key's hash already computed.
+    pub(crate) fn remove_hashed(&mut self, key: &Pubkey, hash: u64) -> Option<V> {
+        let mut hole = self.find(key, hash)?;
         let removed = self.slots.get_mut(hole)?.take().map(|(_, v)| v);
         if let Some(t) = self.tags.get_mut(hole) {
             *t = 0;
@@ -189,8 +196,8 @@ impl<V> KeyTable<V> {
         self.slots.iter().flatten().map(|(k, v)| (k, v))
     }
 
-    /// The bytes of one slot, for [`PrefetchHint::prefetch`].
-    pub(crate) const SLOT_SIZE: usize = std::mem::size_of::<Option<(Pubkey, V)>>();
+    /// The bytes of one slot.
+    const SLOT_SIZE: usize = std::mem::size_of::<Option<(Pubkey, V)>>();
 
     /// Where this table's arrays are, for [`PrefetchHint::publish`].
     fn layout(&self) -> (usize, usize, usize) {
@@ -211,19 +218,30 @@ impl<V> KeyTable<V> {
 /// table: the prefetch then touches a useless line, which costs a little
 /// and changes nothing (a prefetch reads nothing into the program and
 /// cannot fault, even on freed memory).
-#[derive(Default)]
-pub(crate) struct PrefetchHint {
+pub(crate) struct PrefetchHint<V> {
     tags: AtomicUsize,
     slots: AtomicUsize,
     /// The table's mask plus one: 0 while the table has no slots.
     size: AtomicUsize,
+    table: PhantomData<fn() -> V>,
 }
 
-impl PrefetchHint {
+impl<V> Default for PrefetchHint<V> {
+    fn default() -> Self {
+        Self {
+            tags: AtomicUsize::new(0),
+            slots: AtomicUsize::new(0),
+            size: AtomicUsize::new(0),
+            table: PhantomData,
+        }
+    }
+}
+
+impl<V> PrefetchHint<V> {
     /// Record where `table` lies now, if that changed. Call it under the
     /// lock that guards `table`, after any insertion.
     #[inline]
-    pub(crate) fn publish<V>(&self, table: &KeyTable<V>) {
+    pub(crate) fn publish(&self, table: &KeyTable<V>) {
         let (tags, slots, mask) = table.layout();
         if self.slots.load(Ordering::Relaxed) != slots
             || self.size.load(Ordering::Relaxed) != mask.wrapping_add(1)
@@ -236,7 +254,7 @@ impl PrefetchHint {
 
     /// Whether the hint shows where `table` lies now.
     #[cfg(test)]
-    pub(crate) fn matches<V>(&self, table: &KeyTable<V>) -> bool {
+    pub(crate) fn matches(&self, table: &KeyTable<V>) -> bool {
         let (tags, slots, mask) = table.layout();
         self.tags.load(Ordering::Relaxed) == tags
             && self.slots.load(Ordering::Relaxed) == slots
@@ -244,10 +262,11 @@ impl PrefetchHint {
     }
 
     /// Ask the CPU to bring the lines a lookup of the key with hash `hash`
-    /// reads first (its home tag and slot, `slot_size` bytes) into the
-    /// cache, without waiting.
+    /// reads first (its home tag and the two slots from its home on) into
+    /// the cache, without waiting.
     #[inline]
-    pub(crate) fn prefetch(&self, hash: u64, slot_size: usize) {
+    pub(crate) fn prefetch(&self, hash: u64) {
+        let slot_size = KeyTable::<V>::SLOT_SIZE;
         let size = self.size.load(Ordering::Relaxed);
         if size == 0 {
             return;
@@ -365,11 +384,11 @@ mod tests {
         assert_eq!(t.iter().count(), 0);
         // Prefetching through a hint of an empty, a missing or a replaced
         // table is harmless.
-        let hint = PrefetchHint::default();
-        hint.prefetch(123, KeyTable::<usize>::SLOT_SIZE);
+        let hint = PrefetchHint::<u64>::default();
+        hint.prefetch(123);
         hint.publish(&t);
-        hint.prefetch(123, KeyTable::<usize>::SLOT_SIZE);
+        hint.prefetch(123);
         drop(t);
-        hint.prefetch(99, KeyTable::<usize>::SLOT_SIZE);
+        hint.prefetch(99);
     }
 }
