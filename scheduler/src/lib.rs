@@ -33,16 +33,15 @@
 //! transaction.
 //!
 //! **Dispatch** ([`Dispatch::work`]). Each transaction has an atomic count of
-//! unfinished predecessors. The rayon pool runs one long-lived worker per
-//! thread for the whole batch (`ThreadPool::broadcast`), not one rayon job
-//! per transaction; or, in [`Scheduler::run_graph_alongside`], one on every
-//! pool thread but one, while the calling thread does other work (the runtime
-//! prepares the next wave) and then joins as the last worker, so the batch
-//! and the caller's work never run more threads than the scheduler has.
-//! Before each transaction a worker may name the one it expects to run next
-//! (the next root of its chunk) so that the caller can prefetch its
-//! accounts ([`Scheduler::run_graph_with_hint`]). A worker takes, in this
-//! order:
+//! unfinished predecessors. One long-lived worker runs on every pool thread
+//! but one for the whole batch, not one rayon job per transaction, and the
+//! calling thread joins as the last worker — in
+//! [`Scheduler::run_graph_alongside`] after doing other work first (the
+//! runtime prepares the next wave), so the batch and the caller's work never
+//! run more threads than the scheduler has. Before each transaction a worker
+//! may name what it expects to run next (the successor only it holds back,
+//! the next root) so that the caller can prefetch their accounts
+//! ([`Scheduler::run_graph_with_hint`]). A worker takes, in this order:
 //!
 //! 1. the successor its previous transaction just released — run inline, on
 //!    the same thread, with no hand-off: a chain of dependent transactions

@@ -137,45 +137,31 @@ impl Scheduler {
 
     /// [`run_graph`](Self::run_graph), calling `upcoming(j)` just before
     /// each `execute` with a transaction the same thread will likely run
-    /// soon (the next one in order when serial; the next root of the
-    /// worker's claimed chunk otherwise), so that the caller can prefetch
-    /// its accounts. `upcoming` must not have effects the result depends
-    /// on: it is a hint, made whenever one is at hand.
+    /// soon (the next one in order when serial; when parallel, the
+    /// successor it alone holds back and the next root, see
+    /// [`Dispatch::work_with_hint`]), so that the caller can prefetch its
+    /// accounts. `upcoming` must not have effects the result depends on: it
+    /// is a hint, made whenever one is at hand.
     pub fn run_graph_with_hint<F, P>(&self, graph: DependencyGraph, execute: F, upcoming: P)
     where
         F: Fn(usize) + Sync,
         P: Fn(usize) + Sync,
     {
-        let n = graph.len();
-        let graph = if self.threads <= 1 || n < 2 || graph.is_chain() {
+        let graph = if self.threads <= 1 || graph.len() < 2 || graph.is_chain() {
             // A chain (say, every transaction writes one hot account) can
             // only run serially: skip waking the pool altogether.
-            serial_with_hint(n, &execute, &upcoming);
+            serial_with_hint(graph.len(), &execute, &upcoming);
             graph
         } else {
-            let dispatch = Dispatch::new(graph, self.threads);
-            // One long-lived worker per pool thread for the whole batch: no
-            // per-transaction rayon job. `broadcast` returns when all workers
-            // have returned, which happens-after every `execute` call.
-            self.pool
-                .broadcast(|_| dispatch.work_with_hint(&execute, &upcoming));
-            dispatch.into_graph()
+            self.run_parallel(graph, &execute, &upcoming, || ()).0
         };
-        // Keep the buffers for the next batch (skipped if another batch
-        // holds the builder right now).
-        if let Ok(mut b) = self.builder.try_lock() {
-            b.recycle(graph);
-        }
+        self.recycle(graph);
     }
-}
 
-impl Scheduler {
     /// [`run_graph_with_hint`](Self::run_graph_with_hint) while the calling
     /// thread first does `side` (say, preparing the next batch) and then
     /// joins the batch as a worker; returns what `side` returned, once the
-    /// batch is done. `threads - 1` pool threads start on the batch at once,
-    /// so no more threads run than the scheduler has: the caller's own work
-    /// and the batch share the cores instead of oversubscribing them.
+    /// batch is done.
     ///
     /// A chain (a batch that can only run in order) runs on the calling
     /// thread while a pool thread does `side`; with one thread, or fewer
@@ -214,30 +200,56 @@ impl Scheduler {
                 None => unreachable!("the side work did not run"),
             }
         } else {
-            let dispatch = Dispatch::new(graph, self.threads);
-            let crew = Crew::new(self.threads - 1);
-            let r = self.pool.in_place_scope(|scope| {
-                for _ in 1..self.threads {
-                    scope.spawn(|_| {
-                        let _member = crew.member();
-                        dispatch.work_with_hint(&execute, &upcoming);
-                    });
-                }
-                let r = side();
-                // Joining late is fine: a worker that finds nothing left
-                // returns once the others have finished the batch.
-                dispatch.work_with_hint(&execute, &upcoming);
-                // Wait for the helpers here, spinning, rather than let the
-                // scope put this thread to sleep (a wake-up per wave).
-                crew.wait_all_left();
-                r
-            });
-            (dispatch.into_graph(), r)
+            self.run_parallel(graph, &execute, &upcoming, side)
         };
+        self.recycle(graph);
+        r
+    }
+
+    /// Run `graph` on `threads - 1` pool workers and the calling thread,
+    /// which first does `side` and then joins: one long-lived worker per
+    /// thread for the whole batch, no rayon job per transaction, and never
+    /// more threads than the scheduler has. Returns once every `execute`
+    /// call has returned (and happened-before the return).
+    fn run_parallel<F, P, S, R>(
+        &self,
+        graph: DependencyGraph,
+        execute: &F,
+        upcoming: &P,
+        side: S,
+    ) -> (DependencyGraph, R)
+    where
+        F: Fn(usize) + Sync,
+        P: Fn(usize) + Sync,
+        S: FnOnce() -> R,
+    {
+        let dispatch = Dispatch::new(graph, self.threads);
+        let crew = Crew::new(self.threads - 1);
+        let r = self.pool.in_place_scope(|scope| {
+            for _ in 1..self.threads {
+                scope.spawn(|_| {
+                    let _member = crew.member();
+                    dispatch.work_with_hint(execute, upcoming);
+                });
+            }
+            let r = side();
+            // Joining late is fine: a worker that finds nothing left
+            // returns once the others have finished the batch.
+            dispatch.work_with_hint(execute, upcoming);
+            // Wait for the helpers here, spinning, rather than let the
+            // scope put this thread to sleep (a wake-up per wave).
+            crew.wait_all_left();
+            r
+        });
+        (dispatch.into_graph(), r)
+    }
+
+    /// Keep a finished graph's buffers for the next batch (skipped if
+    /// another batch holds the builder right now).
+    fn recycle(&self, graph: DependencyGraph) {
         if let Ok(mut b) = self.builder.try_lock() {
             b.recycle(graph);
         }
-        r
     }
 }
 
