@@ -17,6 +17,7 @@ use baton_types::{
     ids, signing, wire, Account, Hash, Instruction, Pubkey, Signature, Transaction,
     TransactionError,
 };
+use crossbeam_utils::CachePadded;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -187,23 +188,25 @@ impl Admission<'_> {
         }
     }
 
-    /// Append the results of an executed wave, in batch order.
+    /// Append the results of an executed wave, in batch order. For each
+    /// admitted transaction, in order, `executed(j)` gives the result of the
+    /// wave's `j`th transaction (`None` if it never ran).
     fn collect(
         &mut self,
         txs: &[Transaction],
         wave: Wave,
-        slots: &[Slot],
+        mut executed: impl FnMut(usize) -> Option<(TransactionResult, bool)>,
         results: &mut Vec<TransactionResult>,
     ) {
         for (j, verdict) in wave.verdicts.into_iter().enumerate() {
             let i = wave.start + j;
-            let (Some(tx), Some(slot)) = (txs.get(i), slots.get(i)) else {
+            let Some(tx) = txs.get(i) else {
                 continue;
             };
             results.push(match verdict {
                 Some(e) => TransactionResult::rejected(tx, e),
                 None => {
-                    let (r, was_executed) = slot.lock().take().unwrap_or_else(|| {
+                    let (r, was_executed) = executed(j).unwrap_or_else(|| {
                         (
                             TransactionResult::rejected(tx, TransactionError::CommitCancelled),
                             false,
@@ -236,9 +239,73 @@ fn wave_bounds(n: usize) -> impl Iterator<Item = (usize, usize)> {
     )
 }
 
-/// Where a worker leaves a transaction's result (and whether it was
-/// executed) for the calling thread to collect.
-type Slot = parking_lot::Mutex<Option<(TransactionResult, bool)>>;
+/// An executed transaction's result, waiting to be collected: its batch
+/// index, the result, and whether the executor ran it (false: it refused
+/// the transaction, say for a fee payer unable to pay).
+struct Finished {
+    index: usize,
+    result: TransactionResult,
+    executed: bool,
+}
+
+/// Where the threads running a batch leave results for the calling thread:
+/// one list per thread and per wave parity. A thread appends to its own
+/// list, so two cores do not write the same cache lines and the list's lock
+/// is uncontended (the mutex only matters if a caller inside the pool shares
+/// a pool thread's index); the calling thread drains a wave's lists after
+/// the wave, while the next wave writes to the other parity's lists.
+///
+/// It replaced a mutex slot per transaction, written by whichever core ran
+/// it: batch time with two threads fell by about 4% (alternating the two
+/// designs batch by batch in one process).
+struct Outbox {
+    /// `lists[parity * per_parity + thread]`.
+    lists: Box<[CachePadded<parking_lot::Mutex<Vec<Finished>>>]>,
+    per_parity: usize,
+}
+
+impl Outbox {
+    /// Lists for the calling thread and `pool_threads` pool threads.
+    fn new(pool_threads: usize) -> Self {
+        let per_parity = pool_threads + 1;
+        Self {
+            lists: (0..2 * per_parity)
+                .map(|_| CachePadded::default())
+                .collect(),
+            per_parity,
+        }
+    }
+
+    /// Leave `finished` from thread `thread` (0 for the calling thread,
+    /// `1 + index` for a pool thread) in the lists of `parity`.
+    fn put(&self, parity: usize, thread: usize, finished: Finished) {
+        let at = (parity % 2) * self.per_parity + thread % self.per_parity;
+        if let Some(list) = self.lists.get(at) {
+            list.lock().push(finished);
+        }
+    }
+
+    /// Take the results of `parity` for the batch indices `start..start +
+    /// len` into `gathered`, by index (`None` where none was left).
+    fn gather(
+        &self,
+        parity: usize,
+        start: usize,
+        len: usize,
+        gathered: &mut Vec<Option<(TransactionResult, bool)>>,
+    ) {
+        gathered.clear();
+        gathered.resize_with(len, || None);
+        let from = (parity % 2) * self.per_parity;
+        for list in self.lists.iter().skip(from).take(self.per_parity) {
+            for f in list.lock().drain(..) {
+                if let Some(slot) = f.index.checked_sub(start).and_then(|j| gathered.get_mut(j)) {
+                    *slot = Some((f.result, f.executed));
+                }
+            }
+        }
+    }
+}
 
 /// One wave of a batch: its first batch index, every transaction's
 /// verdict before execution, the admitted ones (batch indices) and their graph.
@@ -768,7 +835,6 @@ impl Runtime {
         // then joins wave k. A wave starts only when the previous one has
         // finished, so the batch still executes as if one transaction at a
         // time in order.
-        let slots: Vec<Slot> = (0..txs.len()).map(|_| Slot::default()).collect();
         let store_errors = Mutex::new(Vec::new());
         let results = {
             let Self {
@@ -792,6 +858,11 @@ impl Runtime {
                 history: history.as_mut(),
                 refused: Vec::new(),
             };
+            let pool = scheduler
+                .as_ref()
+                .filter(|s| s.threads() > 1)
+                .map(Scheduler::pool);
+            let outbox = Outbox::new(pool.map_or(0, rayon::ThreadPool::current_num_threads));
             let store: &dyn AccountsStore = &**store;
             let env = Environment {
                 programs,
@@ -816,11 +887,9 @@ impl Runtime {
                     }
                 }
             };
-            let run_one = |i: usize| {
-                let (Some(tx), Some(slot)) = (txs.get(i), slots.get(i)) else {
-                    return;
-                };
-                let result = match process_message(&tx.message, &load, env) {
+            // Execute and commit `tx`; also whether the executor ran it.
+            let execute = |tx: &Transaction| -> (TransactionResult, bool) {
+                match process_message(&tx.message, &load, env) {
                     Err(e) => (TransactionResult::rejected(tx, e), false),
                     Ok(outcome) => {
                         let status = match store.commit(&outcome.changes) {
@@ -843,15 +912,47 @@ impl Runtime {
                         };
                         (r, true)
                     }
+                }
+            };
+            // Run transaction `i` of a wave of `parity` on a scheduler thread.
+            let run_one = |i: usize, parity: usize| {
+                let Some(tx) = txs.get(i) else {
+                    return;
                 };
-                *slot.lock() = Some(result);
+                let (result, executed) = execute(tx);
+                // The calling thread is 0 (also when it belongs to a pool
+                // of its own), a thread of the scheduler's pool 1 + its index.
+                let thread = pool
+                    .and_then(rayon::ThreadPool::current_thread_index)
+                    .map_or(0, |t| t + 1);
+                outbox.put(
+                    parity,
+                    thread,
+                    Finished {
+                        index: i,
+                        result,
+                        executed,
+                    },
+                );
             };
             let mut results = Vec::with_capacity(txs.len());
+            let mut gathered = Vec::new();
             match scheduler.as_ref().filter(|s| s.threads() > 1) {
                 None => {
+                    // In order on this thread, the results straight into a
+                    // list in the same order.
                     let wave = admission.prepare(txs, 0, pre, None);
-                    run_in_order(&wave.accepted, &run_one, &prefetch);
-                    admission.collect(txs, wave, &slots, &mut results);
+                    let mut executed = Vec::with_capacity(wave.accepted.len());
+                    for (n, &i) in wave.accepted.iter().enumerate() {
+                        if let Some(&next) = wave.accepted.get(n + 1) {
+                            prefetch(next);
+                        }
+                        if let Some(tx) = txs.get(i) {
+                            executed.push(execute(tx));
+                        }
+                    }
+                    let mut executed = executed.into_iter();
+                    admission.collect(txs, wave, |_| executed.next(), &mut results);
                 }
                 Some(s) => {
                     // A short first wave: its admission cannot overlap anything.
@@ -859,26 +960,43 @@ impl Runtime {
                     let mut current = bounds.next().map(|(start, end)| {
                         admission.prepare(txs, start, pre[start..end].to_vec(), Some(s))
                     });
-                    let mut done: Option<Wave> = None;
+                    // The finished wave and its parity.
+                    let mut done: Option<(Wave, usize)> = None;
+                    let mut parity = 0;
                     while let Some(mut wave) = current.take() {
                         let next = bounds.next();
                         let prev = done.take();
                         let admission = &mut admission;
-                        let (slots, results, pre) = (&slots, &mut results, &pre);
+                        let (outbox, gathered, results, pre) =
+                            (&outbox, &mut gathered, &mut results, &pre);
                         let side = move || {
                             let prepared = next.map(|(start, end)| {
                                 admission.prepare(txs, start, pre[start..end].to_vec(), Some(s))
                             });
-                            if let Some(prev) = prev {
-                                admission.collect(txs, prev, slots, results);
+                            if let Some((prev, p)) = prev {
+                                outbox.gather(p, prev.start, prev.verdicts.len(), gathered);
+                                admission.collect(
+                                    txs,
+                                    prev,
+                                    |j| gathered.get_mut(j).and_then(Option::take),
+                                    results,
+                                );
                             }
                             prepared
                         };
-                        current = wave.execute_alongside(s, &run_one, &prefetch, side);
-                        done = Some(wave);
+                        current =
+                            wave.execute_alongside(s, &|i| run_one(i, parity), &prefetch, side);
+                        done = Some((wave, parity));
+                        parity ^= 1;
                     }
-                    if let Some(prev) = done {
-                        admission.collect(txs, prev, &slots, &mut results);
+                    if let Some((prev, p)) = done {
+                        outbox.gather(p, prev.start, prev.verdicts.len(), &mut gathered);
+                        admission.collect(
+                            txs,
+                            prev,
+                            |j| gathered.get_mut(j).and_then(Option::take),
+                            &mut results,
+                        );
                     }
                 }
             }
