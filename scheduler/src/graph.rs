@@ -1,7 +1,8 @@
 //! The dependency graph of a batch, built in one sequential pass.
 
+use std::hash::BuildHasher;
+
 use baton_types::Pubkey;
-use rustc_hash::FxHashMap;
 
 use crate::{AccountLock, LockMode, LockSet, SchedulerError};
 
@@ -28,6 +29,148 @@ struct ReaderNode {
     tx: u32,
     next: u32,
 }
+
+/// One slot of an [`AccountMap`]: an account's tag (0: empty) and state.
+#[derive(Clone, Copy)]
+struct MapSlot {
+    tag: u64,
+    state: AccountState,
+}
+
+const EMPTY_SLOT: MapSlot = MapSlot {
+    tag: 0,
+    state: AccountState {
+        last_writer: NONE,
+        readers: NONE,
+    },
+};
+
+/// The per-account states of one build: an open-addressing table (linear
+/// probing, at most 2/3 full) of 16-byte slots, keyed by a 64-bit keyed hash
+/// of the account key, its *tag*.
+///
+/// Tags rather than keys keep the table small (64 KiB for a wave of 1,024
+/// transfers, against 160 KiB keyed by 32-byte keys) and let a build
+/// prefetch the slots of transactions ahead (see
+/// [`GraphBuilder::build_from`]): most accounts of a batch are new to it, so
+/// without that every lock waited on a cache miss. Two keys with the same
+/// tag would share one state, which only adds edges between transactions
+/// that could have run together: the order stays a valid one. With a seed
+/// drawn per builder, senders cannot aim for that, and by chance it happens
+/// to two given keys with probability 2⁻⁶³.
+struct AccountMap {
+    slots: Vec<MapSlot>,
+    mask: usize,
+    seeds: [u64; 2],
+}
+
+impl AccountMap {
+    fn new() -> Self {
+        let random = std::collections::hash_map::RandomState::new();
+        Self {
+            slots: Vec::new(),
+            mask: 0,
+            seeds: [random.hash_one(1u64), random.hash_one(2u64)],
+        }
+    }
+
+    /// The tag of `key`: never 0, and its low bits (the home slot) as well
+    /// mixed as its high ones.
+    #[inline]
+    fn tag(&self, key: &Pubkey) -> u64 {
+        #[inline(always)]
+        fn folded_multiply(x: u64, y: u64) -> u64 {
+            let full = u128::from(x).wrapping_mul(u128::from(y));
+            (full as u64) ^ ((full >> 64) as u64)
+        }
+        let word = |i: usize| {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&key.0[i * 8..i * 8 + 8]);
+            u64::from_le_bytes(w)
+        };
+        // Odd constants from the hex digits of pi.
+        let a = folded_multiply(word(0) ^ self.seeds[0], word(1) ^ 0x243f_6a88_85a3_08d3);
+        let b = folded_multiply(word(2) ^ self.seeds[1], word(3) ^ 0x1319_8a2e_0370_7344);
+        folded_multiply(a ^ 0xa409_3822_299f_31d0, b ^ 0x082e_fa98_ec4e_6c89) | 1 << 63
+    }
+
+    /// Empty the table, sized for at most `keys` distinct tags (it stays at
+    /// most 2/3 full; beyond that it grows).
+    fn reset(&mut self, keys: usize) {
+        let capacity = (keys + keys / 2).max(16).next_power_of_two();
+        if self.slots.len() == capacity {
+            self.slots.fill(EMPTY_SLOT);
+        } else {
+            self.slots = vec![EMPTY_SLOT; capacity];
+        }
+        self.mask = capacity - 1;
+    }
+
+    /// Ask the CPU for the home slot of `tag`.
+    #[inline]
+    fn prefetch(&self, tag: u64) {
+        if let Some(slot) = self.slots.get(tag as usize & self.mask) {
+            prefetch_line(std::ptr::from_ref(slot).cast());
+        }
+    }
+
+    /// The state of `tag`, inserted fresh if absent.
+    #[inline]
+    fn state(&mut self, tag: u64) -> &mut AccountState {
+        loop {
+            let mut at = tag as usize & self.mask;
+            let mut found = None;
+            for _ in 0..self.slots.len() {
+                let slot_tag = self.slots[at].tag;
+                if slot_tag == tag || slot_tag == 0 {
+                    found = Some(at);
+                    break;
+                }
+                at = (at + 1) & self.mask;
+            }
+            match found {
+                Some(at) => {
+                    let slot = &mut self.slots[at];
+                    slot.tag = tag;
+                    return &mut slot.state;
+                }
+                // Full: not with `reset`'s sizing, but stay correct anyway.
+                None => self.grow(),
+            }
+        }
+    }
+
+    /// Double the table, keeping every state.
+    #[cold]
+    fn grow(&mut self) {
+        let old = std::mem::take(&mut self.slots);
+        self.reset(old.len().max(16) * 2);
+        for slot in old.into_iter().filter(|s| s.tag != 0) {
+            *self.state(slot.tag) = slot.state;
+        }
+    }
+}
+
+/// A prefetch hint for the line holding `p`: it never faults and reads
+/// nothing into the program, so any address is sound; on targets without
+/// the instruction it does nothing.
+#[inline(always)]
+fn prefetch_line(p: *const u8) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: `_mm_prefetch` is only a hint: it does not dereference `p` in
+    // the abstract machine, cannot fault, and SSE is part of x86_64's
+    // baseline, so the target feature it requires is always present.
+    #[allow(unsafe_code)]
+    unsafe {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        _mm_prefetch::<_MM_HINT_T0>(p.cast::<i8>());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
+/// How many transactions ahead a build prefetches the account slots.
+const PREFETCH_AHEAD: usize = 8;
 
 /// The happens-before relation a batch needs, as a DAG over transaction
 /// indices: an edge `p → s` means `p` comes earlier in the batch and
@@ -138,9 +281,12 @@ impl DependencyGraph {
 /// the reader lists, per-transaction marks) and the buffers of recycled
 /// graphs between batches, so that a scheduler running batch after batch
 /// neither allocates nor page-faults in steady state.
-#[derive(Default)]
 pub struct GraphBuilder {
-    accounts: FxHashMap<Pubkey, AccountState>,
+    accounts: AccountMap,
+    /// Every lock of the batch as (tag, writable), transaction after
+    /// transaction; `lock_ends[i]` is where transaction `i`'s end.
+    locks: Vec<(u64, bool)>,
+    lock_ends: Vec<usize>,
     readers: Vec<ReaderNode>,
     preds: Vec<u32>,
     last_succ: Vec<u32>,
@@ -151,15 +297,29 @@ pub struct GraphBuilder {
 impl std::fmt::Debug for GraphBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("GraphBuilder")
-            .field("account_capacity", &self.accounts.capacity())
+            .field("account_capacity", &self.accounts.slots.len())
             .finish_non_exhaustive()
+    }
+}
+
+impl Default for GraphBuilder {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
 impl GraphBuilder {
     /// A builder with no buffers yet.
     pub fn new() -> Self {
-        Self::default()
+        Self {
+            accounts: AccountMap::new(),
+            locks: Vec::new(),
+            lock_ends: Vec::new(),
+            readers: Vec::new(),
+            preds: Vec::new(),
+            last_succ: Vec::new(),
+            spare: None,
+        }
     }
 
     /// Hand a finished graph's buffers back for the next build.
@@ -167,10 +327,9 @@ impl GraphBuilder {
         self.spare = Some(graph);
     }
 
-    /// Build the graph of `locks[0..n]` in one pass over the batch: for each
-    /// account, remember its last writer and the readers since; each lock
-    /// then yields its edges in O(1) amortised (a writer consumes the reader
-    /// list it depends on).
+    /// Build the graph of `locks[0..n]`: for each account, remember its last
+    /// writer and the readers since; each lock then yields its edges in O(1)
+    /// amortised (a writer consumes the reader list it depends on).
     ///
     /// Fails only for a batch longer than [`MAX_BATCH_LEN`].
     pub fn build(&mut self, locks: &[LockSet]) -> Result<DependencyGraph, SchedulerError> {
@@ -206,9 +365,22 @@ impl GraphBuilder {
             return Err(SchedulerError::BatchTooLarge { len: n });
         }
 
+        // Pass 1: every lock's tag, in order. No table access yet, so that
+        // pass 2 can prefetch the slots of the transactions ahead.
         let accounts = &mut self.accounts;
-        accounts.clear();
-        accounts.reserve(total_locks);
+        let locks = &mut self.locks;
+        let lock_ends = &mut self.lock_ends;
+        locks.clear();
+        locks.reserve(total_locks);
+        lock_ends.clear();
+        lock_ends.reserve(n);
+        for i in 0..n {
+            for lock in locks_of(i) {
+                locks.push((accounts.tag(&lock.key), lock.mode == LockMode::Write));
+            }
+            lock_ends.push(locks.len());
+        }
+        accounts.reset(locks.len());
         let readers = &mut self.readers;
         readers.clear();
         // Predecessor lists, CSR by successor: the preds of `i` are the next
@@ -236,8 +408,17 @@ impl GraphBuilder {
         succ_offsets.resize(n + 1, 0);
         let mut chain = true;
 
-        for i in 0..n {
-            let set = locks_of(i);
+        // Pass 2: the edges, transaction by transaction.
+        let mut lock_start = 0;
+        for (i, &lock_end) in lock_ends.iter().enumerate() {
+            if let Some(&ahead_end) = lock_ends.get(i + PREFETCH_AHEAD) {
+                let ahead_start = lock_ends[i + PREFETCH_AHEAD - 1];
+                for &(tag, _) in locks.get(ahead_start..ahead_end).unwrap_or(&[]) {
+                    accounts.prefetch(tag);
+                }
+            }
+            let set = locks.get(lock_start..lock_end).unwrap_or(&[]);
+            lock_start = lock_end;
             let i = i as u32; // n <= MAX_BATCH_LEN
             let first_pred = preds.len();
             let mut add_edge = |p: u32| {
@@ -247,41 +428,35 @@ impl GraphBuilder {
                     preds.push(p);
                 }
             };
-            for lock in set {
-                let state = accounts.entry(lock.key).or_insert(AccountState {
-                    last_writer: NONE,
-                    readers: NONE,
-                });
-                match lock.mode {
-                    LockMode::Write => {
-                        if state.readers != NONE {
-                            // Write after reads: wait for every reader since the
-                            // last writer (each of them waits for that writer,
-                            // so the writer→writer edge is implied).
-                            let mut node = state.readers;
-                            while node != NONE {
-                                let r = readers[node as usize];
-                                add_edge(r.tx);
-                                node = r.next;
-                            }
-                        } else if state.last_writer != NONE {
-                            // Write after write.
-                            add_edge(state.last_writer);
+            for &(tag, writable) in set {
+                let state = accounts.state(tag);
+                if writable {
+                    if state.readers != NONE {
+                        // Write after reads: wait for every reader since the
+                        // last writer (each of them waits for that writer,
+                        // so the writer→writer edge is implied).
+                        let mut node = state.readers;
+                        while node != NONE {
+                            let r = readers[node as usize];
+                            add_edge(r.tx);
+                            node = r.next;
                         }
-                        state.last_writer = i;
-                        state.readers = NONE;
+                    } else if state.last_writer != NONE {
+                        // Write after write.
+                        add_edge(state.last_writer);
                     }
-                    LockMode::Read => {
-                        // Read after write; reads after reads need no edge.
-                        if state.last_writer != NONE {
-                            add_edge(state.last_writer);
-                        }
-                        readers.push(ReaderNode {
-                            tx: i,
-                            next: state.readers,
-                        });
-                        state.readers = (readers.len() - 1) as u32;
+                    state.last_writer = i;
+                    state.readers = NONE;
+                } else {
+                    // Read after write; reads after reads need no edge.
+                    if state.last_writer != NONE {
+                        add_edge(state.last_writer);
                     }
+                    readers.push(ReaderNode {
+                        tx: i,
+                        next: state.readers,
+                    });
+                    state.readers = (readers.len() - 1) as u32;
                 }
             }
             let count = (preds.len() - first_pred) as u32;
@@ -416,6 +591,33 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn account_map_keeps_states_when_it_grows() {
+        let mut map = AccountMap::new();
+        map.reset(1);
+        let tags: Vec<u64> = (0..200u64).map(|n| map.tag(&k(n))).collect();
+        let distinct: std::collections::HashSet<u64> = tags.iter().copied().collect();
+        assert_eq!(distinct.len(), tags.len(), "distinct keys, distinct tags");
+        assert!(tags.iter().all(|&t| t != 0), "0 marks an empty slot");
+        for (n, &t) in tags.iter().enumerate() {
+            map.state(t).last_writer = n as u32;
+        }
+        assert!(map.slots.len() >= 256, "grew past its sizing");
+        for (n, &t) in tags.iter().enumerate() {
+            assert_eq!(map.state(t).last_writer, n as u32);
+        }
+        // A fresh reset forgets everything.
+        map.reset(4);
+        assert_eq!(map.state(tags[0]).last_writer, NONE);
+    }
+
+    #[test]
+    fn builders_draw_their_own_seeds() {
+        let (a, b) = (AccountMap::new(), AccountMap::new());
+        assert_ne!(a.tag(&k(7)), b.tag(&k(7)));
+        assert_eq!(a.tag(&k(7)), a.tag(&k(7)));
     }
 
     #[test]
