@@ -295,7 +295,7 @@ impl<V> PrefetchHint<V> {
 /// reads nothing into the program, so any address is sound; on targets
 /// without the instruction it does nothing.
 #[inline(always)]
-pub(crate) fn prefetch_line(p: *const u8) {
+pub fn prefetch_line(p: *const u8) {
     #[cfg(target_arch = "x86_64")]
     // SAFETY: `_mm_prefetch` is only a hint: it does not dereference `p` in
     // the abstract machine, cannot fault, and SSE is part of x86_64's

@@ -32,6 +32,7 @@
 //! nothing and are charged nothing; executed transactions that fail are
 //! charged their fee and change nothing else.
 
+mod history;
 mod runtime;
 pub mod scenario;
 

@@ -19,7 +19,9 @@ use baton_types::{
 };
 use crossbeam_utils::CachePadded;
 use rayon::prelude::*;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
+
+use crate::history::SignatureHistory;
 
 /// Default most accounts one transaction may lock (Agave's limit).
 pub const DEFAULT_ACCOUNT_LOCK_LIMIT: usize = 64;
@@ -90,6 +92,9 @@ pub enum RuntimeError {
     LockLimit(usize),
 }
 
+/// How many transactions ahead admission prefetches the history's slots.
+const HISTORY_AHEAD: usize = 8;
+
 /// Transactions per wave of a parallel batch: admission and graph building
 /// of one wave overlap the execution of the previous one.
 const WAVE: usize = 1024;
@@ -136,7 +141,10 @@ impl Admission<'_> {
         scheduler: Option<&Scheduler>,
     ) -> Wave {
         let wave = txs.get(start..start + verdicts.len()).unwrap_or(&[]);
-        for (tx, v) in wave.iter().zip(verdicts.iter_mut()) {
+        for (n, (tx, v)) in wave.iter().zip(verdicts.iter_mut()).enumerate() {
+            if let (Some(history), Some(ahead)) = (&self.history, wave.get(n + HISTORY_AHEAD)) {
+                history.prefetch(ahead);
+            }
             if v.is_none() {
                 *v = self.admit(tx).err();
             }
@@ -367,38 +375,6 @@ fn run_in_order(order: &[usize], run_one: &dyn Fn(usize), prefetch: &dyn Fn(usiz
     }
 }
 
-/// Signatures of processed transactions, grouped by the blockhash they
-/// name so that they expire with it, as Agave's status cache does. Like
-/// Agave's cache it keeps a short key per signature (16 of its 64 bytes):
-/// a false "already processed" needs two signatures agreeing on 128 bits.
-#[derive(Debug, Default)]
-struct SignatureHistory {
-    by_blockhash: FxHashMap<Hash, FxHashSet<u128>>,
-}
-
-impl SignatureHistory {
-    fn key(tx: &Transaction) -> u128 {
-        let sig = tx.signature().copied().unwrap_or_default();
-        let mut k = [0u8; 16];
-        k.copy_from_slice(&sig.0[..16]);
-        u128::from_le_bytes(k)
-    }
-
-    /// Record `tx`; false if it was already recorded.
-    fn insert(&mut self, tx: &Transaction) -> bool {
-        self.by_blockhash
-            .entry(tx.message.recent_blockhash)
-            .or_default()
-            .insert(Self::key(tx))
-    }
-
-    fn forget(&mut self, tx: &Transaction) {
-        if let Some(set) = self.by_blockhash.get_mut(&tx.message.recent_blockhash) {
-            set.remove(&Self::key(tx));
-        }
-    }
-}
-
 /// The Baton engine: an account store, programs, sysvars, and a batch
 /// pipeline that runs transactions in parallel with serial semantics.
 pub struct Runtime {
@@ -419,6 +395,9 @@ pub struct Runtime {
     /// transactions read them here instead of taking a store lock that every
     /// worker would contend for. Refreshed whenever the runtime writes one.
     reserved: FxHashMap<Pubkey, Account>,
+    /// The result lists of parallel batches, kept with their capacity from
+    /// one batch to the next.
+    outbox: Option<Outbox>,
 }
 
 impl Default for Runtime {
@@ -511,6 +490,7 @@ impl Runtime {
             scheduler: None,
             store_errors: Vec::new(),
             reserved: FxHashMap::default(),
+            outbox: None,
         };
         rt.sync_recent_blockhashes();
         rt.add_builtin(
@@ -715,7 +695,7 @@ impl Runtime {
                 // (unless blockhash checks are off, when nothing expires).
                 if self.blockhash_check {
                     if let Some(h) = &mut self.history {
-                        h.by_blockhash.remove(&expired);
+                        h.expire(&expired);
                     }
                 }
             }
@@ -848,6 +828,7 @@ impl Runtime {
                 blockhash_check,
                 scheduler,
                 reserved,
+                outbox: kept_outbox,
                 ..
             } = self;
             let mut admission = Admission {
@@ -862,7 +843,11 @@ impl Runtime {
                 .as_ref()
                 .filter(|s| s.threads() > 1)
                 .map(Scheduler::pool);
-            let outbox = Outbox::new(pool.map_or(0, rayon::ThreadPool::current_num_threads));
+            let pool_threads = pool.map_or(0, rayon::ThreadPool::current_num_threads);
+            let outbox = match kept_outbox.take() {
+                Some(o) if o.per_parity == pool_threads + 1 => o,
+                _ => Outbox::new(pool_threads),
+            };
             let store: &dyn AccountsStore = &**store;
             let env = Environment {
                 programs,
@@ -1001,6 +986,7 @@ impl Runtime {
                 }
             }
             admission.forget_refused(txs);
+            *kept_outbox = Some(outbox);
             results
         };
         self.store_errors

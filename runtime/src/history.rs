@@ -1,0 +1,243 @@
+//! The signature history: which transactions were processed, by blockhash.
+
+use std::collections::hash_map::RandomState;
+use std::hash::BuildHasher;
+
+use baton_types::{Hash, Transaction};
+use rustc_hash::FxHashMap;
+
+/// Signatures of processed transactions, grouped by the blockhash they
+/// name so that they expire with it, as Agave's status cache does. Like
+/// Agave's cache it keeps a short key per signature (16 of its 64 bytes):
+/// a false "already processed" needs two signatures agreeing on 128 bits.
+#[derive(Debug)]
+pub(crate) struct SignatureHistory {
+    by_blockhash: FxHashMap<Hash, SigSet>,
+    /// Seeds of the sets' slot choice, drawn per history so that senders
+    /// cannot grind signatures that pile up in one run of slots.
+    seeds: [u64; 2],
+}
+
+impl Default for SignatureHistory {
+    fn default() -> Self {
+        let random = RandomState::new();
+        Self {
+            by_blockhash: FxHashMap::default(),
+            seeds: [random.hash_one(1u64), random.hash_one(2u64)],
+        }
+    }
+}
+
+impl SignatureHistory {
+    fn key(tx: &Transaction) -> u128 {
+        let sig = tx.signature().copied().unwrap_or_default();
+        let mut k = [0u8; 16];
+        k.copy_from_slice(&sig.0[..16]);
+        u128::from_le_bytes(k)
+    }
+
+    /// Record `tx`; false if it was already recorded.
+    pub(crate) fn insert(&mut self, tx: &Transaction) -> bool {
+        let seeds = self.seeds;
+        self.by_blockhash
+            .entry(tx.message.recent_blockhash)
+            .or_insert_with(|| SigSet::new(seeds))
+            .insert(Self::key(tx))
+    }
+
+    /// Forget `tx`, so that it may be processed again.
+    pub(crate) fn forget(&mut self, tx: &Transaction) {
+        if let Some(set) = self.by_blockhash.get_mut(&tx.message.recent_blockhash) {
+            set.remove(Self::key(tx));
+        }
+    }
+
+    /// Ask the CPU for the slot [`insert`](Self::insert) will look at
+    /// first for `tx`, ahead of time: a history of many signatures is far
+    /// larger than the caches, and every insert would otherwise wait on a
+    /// miss.
+    pub(crate) fn prefetch(&self, tx: &Transaction) {
+        if let Some(set) = self.by_blockhash.get(&tx.message.recent_blockhash) {
+            set.prefetch(Self::key(tx));
+        }
+    }
+
+    /// Drop the signatures recorded under `blockhash`.
+    pub(crate) fn expire(&mut self, blockhash: &Hash) {
+        self.by_blockhash.remove(blockhash);
+    }
+}
+
+/// A set of 128-bit keys: open addressing with linear probing over a flat
+/// array, at most half full, with 0 marking an empty slot (the key 0 itself
+/// is kept in a flag). A key's first slot is chosen by a seeded mix of its
+/// bits, so that keys chosen by senders spread like random ones.
+///
+/// Unlike a general-purpose hash set it can say where a key's probe starts
+/// ([`prefetch`](Self::prefetch)), which is what makes it fast here.
+#[derive(Debug)]
+struct SigSet {
+    slots: Vec<u128>,
+    mask: usize,
+    /// Non-zero keys held.
+    len: usize,
+    has_zero: bool,
+    seeds: [u64; 2],
+}
+
+impl SigSet {
+    const MIN_SLOTS: usize = 16;
+
+    fn new(seeds: [u64; 2]) -> Self {
+        Self {
+            slots: vec![0; Self::MIN_SLOTS],
+            mask: Self::MIN_SLOTS - 1,
+            len: 0,
+            has_zero: false,
+            seeds,
+        }
+    }
+
+    #[inline]
+    fn home(&self, key: u128) -> usize {
+        let full = u128::from(key as u64 ^ self.seeds[0])
+            .wrapping_mul(u128::from((key >> 64) as u64 ^ self.seeds[1] | 1));
+        ((full as u64) ^ ((full >> 64) as u64)) as usize & self.mask
+    }
+
+    fn prefetch(&self, key: u128) {
+        if let Some(slot) = self.slots.get(self.home(key)) {
+            baton_accounts_db::prefetch_line(std::ptr::from_ref(slot).cast());
+        }
+    }
+
+    /// Where `key` is, or the empty slot where it would go.
+    #[inline]
+    fn find(&self, key: u128) -> usize {
+        let mut at = self.home(key);
+        // At most half full, so an empty slot always ends the probe.
+        while self.slots[at] != key && self.slots[at] != 0 {
+            at = (at + 1) & self.mask;
+        }
+        at
+    }
+
+    /// Add `key`; false if it was already there.
+    fn insert(&mut self, key: u128) -> bool {
+        if key == 0 {
+            return !std::mem::replace(&mut self.has_zero, true);
+        }
+        if (self.len + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let at = self.find(key);
+        if self.slots[at] == key {
+            return false;
+        }
+        self.slots[at] = key;
+        self.len += 1;
+        true
+    }
+
+    /// Remove `key`; false if it was not there. Shifts later keys of the
+    /// same run back, so probes stay correct without tombstones.
+    fn remove(&mut self, key: u128) -> bool {
+        if key == 0 {
+            return std::mem::replace(&mut self.has_zero, false);
+        }
+        let mut hole = self.find(key);
+        if self.slots[hole] != key {
+            return false;
+        }
+        let mut at = hole;
+        loop {
+            at = (at + 1) & self.mask;
+            let moved = self.slots[at];
+            if moved == 0 {
+                break;
+            }
+            // `moved` may fill the hole unless its home lies cyclically in
+            // (hole, at]: then its probe never passes the hole.
+            let home = self.home(moved);
+            let stays = if hole <= at {
+                hole < home && home <= at
+            } else {
+                hole < home || home <= at
+            };
+            if !stays {
+                self.slots[hole] = moved;
+                hole = at;
+            }
+        }
+        self.slots[hole] = 0;
+        self.len -= 1;
+        true
+    }
+
+    #[cold]
+    fn grow(&mut self) {
+        let doubled = vec![0; self.slots.len() * 2];
+        let old = std::mem::replace(&mut self.slots, doubled);
+        self.mask = self.slots.len() - 1;
+        for key in old.into_iter().filter(|&k| k != 0) {
+            let at = self.find(key);
+            self.slots[at] = key;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+    use std::collections::HashSet;
+
+    /// Random inserts and removals against `std`'s set: few keys (long
+    /// probe runs, many back-shifts) and many (growth), with 0 among them.
+    #[test]
+    fn sig_set_matches_a_std_set() {
+        for (keys, ops, seed) in [(24u64, 20_000, 1u64), (3_000, 50_000, 2), (200, 40_000, 3)] {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            // Fixed, weak seeds so that runs form and wrap around.
+            let mut set = SigSet::new([seed, 0]);
+            let mut model = HashSet::new();
+            for _ in 0..ops {
+                let k = u128::from(rng.gen_range(0..keys)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+                if rng.gen_bool(0.6) {
+                    assert_eq!(set.insert(k), model.insert(k), "insert {k}");
+                } else {
+                    assert_eq!(set.remove(k), model.remove(&k), "remove {k}");
+                }
+                assert_eq!(set.len + usize::from(set.has_zero), model.len());
+            }
+            for k in 0..keys {
+                let k = u128::from(k).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+                assert_eq!(
+                    set.slots[set.find(k)] == k && k != 0 || k == 0 && set.has_zero,
+                    model.contains(&k)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn history_dedups_per_blockhash_and_forgets() -> Result<(), Box<dyn std::error::Error>> {
+        use baton_types::Keypair;
+        let payer = Keypair::from_seed(&[7; 32]);
+        let tx = |blockhash: Hash| {
+            Transaction::new_signed_with_payer(&[], Some(&payer.pubkey()), &[&payer], blockhash)
+        };
+        let (a, b) = (Hash::hashv(&[b"a"]), Hash::hashv(&[b"b"]));
+        let mut h = SignatureHistory::default();
+        assert!(h.insert(&tx(a)?));
+        assert!(!h.insert(&tx(a)?), "the same signature again");
+        assert!(h.insert(&tx(b)?), "another blockhash signs another message");
+        h.forget(&tx(a)?);
+        assert!(h.insert(&tx(a)?), "forgotten, so new again");
+        h.expire(&a);
+        assert!(h.insert(&tx(a)?), "expired with its blockhash");
+        assert!(!h.insert(&tx(b)?));
+        Ok(())
+    }
+}
