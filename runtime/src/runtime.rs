@@ -203,7 +203,7 @@ impl Admission<'_> {
         &mut self,
         txs: &[Transaction],
         wave: Wave,
-        mut executed: impl FnMut(usize) -> Option<(TransactionResult, bool)>,
+        mut executed: impl FnMut(usize) -> Option<Executed>,
         results: &mut Vec<TransactionResult>,
     ) {
         for (j, verdict) in wave.verdicts.into_iter().enumerate() {
@@ -214,12 +214,13 @@ impl Admission<'_> {
             results.push(match verdict {
                 Some(e) => TransactionResult::rejected(tx, e),
                 None => {
-                    let (r, was_executed) = executed(j).unwrap_or_else(|| {
-                        (
+                    let (r, was_executed) = match executed(j) {
+                        Some(done) => done.into_result(tx),
+                        None => (
                             TransactionResult::rejected(tx, TransactionError::CommitCancelled),
                             false,
-                        )
-                    });
+                        ),
+                    };
                     // Admission recorded the signature; it is forgotten at
                     // the end of the batch when the executor refused the
                     // transaction (fee payer unable to pay), so it may be
@@ -247,13 +248,63 @@ fn wave_bounds(n: usize) -> impl Iterator<Item = (usize, usize)> {
     )
 }
 
-/// An executed transaction's result, waiting to be collected: its batch
-/// index, the result, and whether the executor ran it (false: it refused
-/// the transaction, say for a fee payer unable to pay).
+/// What executing one transaction gave, in a compact record (72 bytes
+/// against 208 for a [`TransactionResult`]): the signature is taken from the
+/// transaction when the result is built, and the fields that are rarely set
+/// are boxed. Threads hand these to the calling thread, so every byte saved
+/// is a byte less to move between cores.
+struct Executed {
+    /// Whether the executor ran the transaction (false: it refused it, say
+    /// for a fee payer unable to pay; the status says why).
+    executed: bool,
+    status: Result<(), TransactionError>,
+    compute_units_consumed: u64,
+    fee: u64,
+    logs: Vec<String>,
+    rare: Option<Box<RareOutcome>>,
+}
+
+/// The parts of a result most transactions do not have.
+struct RareOutcome {
+    return_data: Option<(Pubkey, Vec<u8>)>,
+    reverted_by: Option<Pubkey>,
+}
+
+impl Executed {
+    fn refused(err: TransactionError) -> Self {
+        Self {
+            executed: false,
+            status: Err(err),
+            compute_units_consumed: 0,
+            fee: 0,
+            logs: Vec::new(),
+            rare: None,
+        }
+    }
+
+    /// The full result for `tx`, and whether it was executed.
+    fn into_result(self, tx: &Transaction) -> (TransactionResult, bool) {
+        let (return_data, reverted_by) = match self.rare {
+            Some(rare) => (rare.return_data, rare.reverted_by),
+            None => (None, None),
+        };
+        let result = TransactionResult {
+            signature: tx.signature().copied().unwrap_or_default(),
+            status: self.status,
+            logs: self.logs,
+            compute_units_consumed: self.compute_units_consumed,
+            fee: self.fee,
+            return_data,
+            reverted_by,
+        };
+        (result, self.executed)
+    }
+}
+
+/// An executed transaction waiting to be collected, with its batch index.
 struct Finished {
     index: usize,
-    result: TransactionResult,
-    executed: bool,
+    done: Executed,
 }
 
 /// Where the threads running a batch leave results for the calling thread:
@@ -300,7 +351,7 @@ impl Outbox {
         parity: usize,
         start: usize,
         len: usize,
-        gathered: &mut Vec<Option<(TransactionResult, bool)>>,
+        gathered: &mut Vec<Option<Executed>>,
     ) {
         gathered.clear();
         gathered.resize_with(len, || None);
@@ -308,7 +359,7 @@ impl Outbox {
         for list in self.lists.iter().skip(from).take(self.per_parity) {
             for f in list.lock().drain(..) {
                 if let Some(slot) = f.index.checked_sub(start).and_then(|j| gathered.get_mut(j)) {
-                    *slot = Some((f.result, f.executed));
+                    *slot = Some(f.done);
                 }
             }
         }
@@ -873,9 +924,9 @@ impl Runtime {
                 }
             };
             // Execute and commit `tx`; also whether the executor ran it.
-            let execute = |tx: &Transaction| -> (TransactionResult, bool) {
+            let execute = |tx: &Transaction| -> Executed {
                 match process_message(&tx.message, &load, env) {
-                    Err(e) => (TransactionResult::rejected(tx, e), false),
+                    Err(e) => Executed::refused(e),
                     Ok(outcome) => {
                         let status = match store.commit(&outcome.changes) {
                             Ok(()) => outcome.status,
@@ -886,16 +937,21 @@ impl Runtime {
                                 Err(TransactionError::CommitCancelled)
                             }
                         };
-                        let r = TransactionResult {
-                            signature: tx.signature().copied().unwrap_or_default(),
+                        let rare = (outcome.return_data.is_some() || outcome.reverted_by.is_some())
+                            .then(|| {
+                                Box::new(RareOutcome {
+                                    return_data: outcome.return_data,
+                                    reverted_by: outcome.reverted_by,
+                                })
+                            });
+                        Executed {
+                            executed: true,
                             status,
-                            logs: outcome.logs,
                             compute_units_consumed: outcome.compute_units_consumed,
                             fee: outcome.fee,
-                            return_data: outcome.return_data,
-                            reverted_by: outcome.reverted_by,
-                        };
-                        (r, true)
+                            logs: outcome.logs,
+                            rare,
+                        }
                     }
                 }
             };
@@ -904,21 +960,13 @@ impl Runtime {
                 let Some(tx) = txs.get(i) else {
                     return;
                 };
-                let (result, executed) = execute(tx);
+                let done = execute(tx);
                 // The calling thread is 0 (also when it belongs to a pool
                 // of its own), a thread of the scheduler's pool 1 + its index.
                 let thread = pool
                     .and_then(rayon::ThreadPool::current_thread_index)
                     .map_or(0, |t| t + 1);
-                outbox.put(
-                    parity,
-                    thread,
-                    Finished {
-                        index: i,
-                        result,
-                        executed,
-                    },
-                );
+                outbox.put(parity, thread, Finished { index: i, done });
             };
             let mut results = Vec::with_capacity(txs.len());
             let mut gathered = Vec::new();
