@@ -17,7 +17,6 @@ use baton_types::{
     ids, signing, wire, Account, Hash, Instruction, Pubkey, Signature, Transaction,
     TransactionError,
 };
-use crossbeam_utils::CachePadded;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
@@ -307,40 +306,38 @@ struct Finished {
     done: Executed,
 }
 
-/// Where the threads running a batch leave results for the calling thread:
-/// one list per thread and per wave parity. A thread appends to its own
-/// list, so two cores do not write the same cache lines and the list's lock
-/// is uncontended (the mutex only matters if a caller inside the pool shares
-/// a pool thread's index); the calling thread drains a wave's lists after
-/// the wave, while the next wave writes to the other parity's lists.
+/// Where the threads running a batch leave results for the calling thread.
+/// Each thread collects its results in a list of its own while it works on
+/// a wave (the scheduler passes it to every call: no lock, no cache line
+/// another core writes) and hands the list over, once, when it leaves the
+/// wave; the calling thread drains a wave's lists after the wave, while the
+/// next wave hands its lists to the other parity. Drained lists are kept
+/// for reuse.
 ///
-/// It replaced a mutex slot per transaction, written by whichever core ran
-/// it: batch time with two threads fell by about 4% (alternating the two
-/// designs batch by batch in one process).
+/// It replaced a mutex slot per transaction, then a list per thread behind
+/// a mutex taken per transaction: each step took a few percent off a
+/// 2-thread batch (the locked instruction also waits for the transaction's
+/// pending stores, which go to lines the other core holds).
+#[derive(Default)]
 struct Outbox {
-    /// `lists[parity * per_parity + thread]`.
-    lists: Box<[CachePadded<parking_lot::Mutex<Vec<Finished>>>]>,
-    per_parity: usize,
+    /// Per wave parity, the lists threads handed over.
+    handed: [parking_lot::Mutex<Vec<Vec<Finished>>>; 2],
+    /// Drained lists, with their capacity.
+    spare: parking_lot::Mutex<Vec<Vec<Finished>>>,
 }
 
 impl Outbox {
-    /// Lists for the calling thread and `pool_threads` pool threads.
-    fn new(pool_threads: usize) -> Self {
-        let per_parity = pool_threads + 1;
-        Self {
-            lists: (0..2 * per_parity)
-                .map(|_| CachePadded::default())
-                .collect(),
-            per_parity,
-        }
+    /// An empty list for a thread joining a wave.
+    fn list(&self) -> Vec<Finished> {
+        self.spare.lock().pop().unwrap_or_default()
     }
 
-    /// Leave `finished` from thread `thread` (0 for the calling thread,
-    /// `1 + index` for a pool thread) in the lists of `parity`.
-    fn put(&self, parity: usize, thread: usize, finished: Finished) {
-        let at = (parity % 2) * self.per_parity + thread % self.per_parity;
-        if let Some(list) = self.lists.get(at) {
-            list.lock().push(finished);
+    /// A thread's results of a wave of `parity`.
+    fn hand(&self, parity: usize, list: Vec<Finished>) {
+        if list.is_empty() {
+            self.spare.lock().push(list);
+        } else {
+            self.handed[parity % 2].lock().push(list);
         }
     }
 
@@ -355,13 +352,14 @@ impl Outbox {
     ) {
         gathered.clear();
         gathered.resize_with(len, || None);
-        let from = (parity % 2) * self.per_parity;
-        for list in self.lists.iter().skip(from).take(self.per_parity) {
-            for f in list.lock().drain(..) {
+        let lists = std::mem::take(&mut *self.handed[parity % 2].lock());
+        for mut list in lists {
+            for f in list.drain(..) {
                 if let Some(slot) = f.index.checked_sub(start).and_then(|j| gathered.get_mut(j)) {
                     *slot = Some(f.done);
                 }
             }
+            self.spare.lock().push(list);
         }
     }
 }
@@ -384,17 +382,20 @@ impl Wave {
     fn execute_alongside<R: Send>(
         &mut self,
         scheduler: &Scheduler,
-        run_one: &(dyn Fn(usize) + Sync),
+        outbox: &Outbox,
+        parity: usize,
+        run_one: &(dyn Fn(&mut Vec<Finished>, usize) + Sync),
         prefetch: &(dyn Fn(usize) + Sync),
         side: impl FnOnce() -> R + Send,
     ) -> R {
         let accepted = &self.accepted;
         match self.graph.take() {
-            Some(graph) => scheduler.run_graph_alongside(
+            Some(graph) => scheduler.run_graph_alongside_local(
                 graph,
-                |j| {
+                || outbox.list(),
+                |list, j| {
                     if let Some(&i) = accepted.get(j) {
-                        run_one(i)
+                        run_one(list, i)
                     }
                 },
                 |j| {
@@ -402,27 +403,24 @@ impl Wave {
                         prefetch(i)
                     }
                 },
+                |list| outbox.hand(parity, list),
                 side,
             ),
             // A wave too long to index (never at this wave size) runs in
             // order, which is always valid.
             None => {
                 let r = side();
-                run_in_order(accepted, run_one, prefetch);
+                let mut list = outbox.list();
+                for (n, &i) in accepted.iter().enumerate() {
+                    if let Some(&next) = accepted.get(n + 1) {
+                        prefetch(next);
+                    }
+                    run_one(&mut list, i);
+                }
+                outbox.hand(parity, list);
                 r
             }
         }
-    }
-}
-
-/// Run the transactions `order` names, in that order, telling `prefetch`
-/// of each one's successor first.
-fn run_in_order(order: &[usize], run_one: &dyn Fn(usize), prefetch: &dyn Fn(usize)) {
-    for (n, &i) in order.iter().enumerate() {
-        if let Some(&next) = order.get(n + 1) {
-            prefetch(next);
-        }
-        run_one(i);
     }
 }
 
@@ -890,15 +888,7 @@ impl Runtime {
                 history: history.as_mut(),
                 refused: Vec::new(),
             };
-            let pool = scheduler
-                .as_ref()
-                .filter(|s| s.threads() > 1)
-                .map(Scheduler::pool);
-            let pool_threads = pool.map_or(0, rayon::ThreadPool::current_num_threads);
-            let outbox = match kept_outbox.take() {
-                Some(o) if o.per_parity == pool_threads + 1 => o,
-                _ => Outbox::new(pool_threads),
-            };
+            let outbox = kept_outbox.take().unwrap_or_default();
             let store: &dyn AccountsStore = &**store;
             let env = Environment {
                 programs,
@@ -955,18 +945,15 @@ impl Runtime {
                     }
                 }
             };
-            // Run transaction `i` of a wave of `parity` on a scheduler thread.
-            let run_one = |i: usize, parity: usize| {
-                let Some(tx) = txs.get(i) else {
-                    return;
-                };
-                let done = execute(tx);
-                // The calling thread is 0 (also when it belongs to a pool
-                // of its own), a thread of the scheduler's pool 1 + its index.
-                let thread = pool
-                    .and_then(rayon::ThreadPool::current_thread_index)
-                    .map_or(0, |t| t + 1);
-                outbox.put(parity, thread, Finished { index: i, done });
+            // Run transaction `i` on a scheduler thread, its result into
+            // that thread's `list`.
+            let run_one = |list: &mut Vec<Finished>, i: usize| {
+                if let Some(tx) = txs.get(i) {
+                    list.push(Finished {
+                        index: i,
+                        done: execute(tx),
+                    });
+                }
             };
             let mut results = Vec::with_capacity(txs.len());
             let mut gathered = Vec::new();
@@ -1018,7 +1005,7 @@ impl Runtime {
                             prepared
                         };
                         current =
-                            wave.execute_alongside(s, &|i| run_one(i, parity), &prefetch, side);
+                            wave.execute_alongside(s, outbox, parity, &run_one, &prefetch, side);
                         done = Some((wave, parity));
                         parity ^= 1;
                     }

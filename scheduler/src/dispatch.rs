@@ -354,7 +354,7 @@ impl Dispatch {
     /// batch is then abandoned part-way (no transaction that depends on the
     /// panicked one has started).
     pub fn work<F: Fn(usize) + ?Sized>(&self, execute: &F) {
-        self.run_loop(execute, None::<&fn(usize)>);
+        self.run_loop(&mut (), &|_: &mut (), j| execute(j), None::<&fn(usize)>);
     }
 
     /// [`Self::work`], calling `upcoming(j)` just before each `execute`
@@ -369,7 +369,18 @@ impl Dispatch {
         F: Fn(usize) + ?Sized,
         P: Fn(usize) + ?Sized,
     {
-        self.run_loop(execute, Some(upcoming));
+        self.run_loop(&mut (), &|_: &mut (), j| execute(j), Some(upcoming));
+    }
+
+    /// [`Self::work_with_hint`] with state of this worker's own: each call
+    /// is `execute(local, j)`, so a worker can keep what it produces (say,
+    /// results) where no other thread writes, with no lock per transaction.
+    pub fn work_with_local<L, F, P>(&self, local: &mut L, execute: &F, upcoming: &P)
+    where
+        F: Fn(&mut L, usize) + ?Sized,
+        P: Fn(usize) + ?Sized,
+    {
+        self.run_loop(local, execute, Some(upcoming));
     }
 
     /// Name to `upcoming` what this worker will likely run after `tx`.
@@ -393,9 +404,9 @@ impl Dispatch {
         }
     }
 
-    fn run_loop<F, P>(&self, execute: &F, upcoming: Option<&P>)
+    fn run_loop<L, F, P>(&self, local: &mut L, execute: &F, upcoming: Option<&P>)
     where
-        F: Fn(usize) + ?Sized,
+        F: Fn(&mut L, usize) + ?Sized,
         P: Fn(usize) + ?Sized,
     {
         let _stop_on_unwind = StopOnUnwind(self);
@@ -430,7 +441,7 @@ impl Dispatch {
             if let Some(upcoming) = upcoming {
                 self.hint(tx, &chunk, upcoming);
             }
-            execute(tx as usize);
+            execute(local, tx as usize);
             finished += 1;
             next = self.complete(tx, &mut spill);
         }

@@ -153,7 +153,9 @@ impl Scheduler {
             serial_with_hint(graph.len(), &execute, &upcoming);
             graph
         } else {
-            self.run_parallel(graph, &execute, &upcoming, || ()).0
+            let execute = |(): &mut (), j: usize| execute(j);
+            self.run_parallel(graph, &|| (), &execute, &upcoming, &|()| {}, || ())
+                .0
         };
         self.recycle(graph);
     }
@@ -179,10 +181,53 @@ impl Scheduler {
         S: FnOnce() -> R + Send,
         R: Send,
     {
+        self.run_graph_alongside_local(
+            graph,
+            || (),
+            |(): &mut (), j| execute(j),
+            upcoming,
+            |()| {},
+            side,
+        )
+    }
+
+    /// [`run_graph_alongside`](Self::run_graph_alongside) where each thread
+    /// that runs transactions has state of its own: it makes it with
+    /// `new_local()`, runs each transaction as `execute(&mut local, j)`, and
+    /// hands it to `done(local)` once it has no more to run (before the
+    /// call returns, on that thread). The runtime keeps results there: no
+    /// lock per transaction, nothing two cores write.
+    pub fn run_graph_alongside_local<L, N, F, P, D, S, R>(
+        &self,
+        graph: DependencyGraph,
+        new_local: N,
+        execute: F,
+        upcoming: P,
+        done: D,
+        side: S,
+    ) -> R
+    where
+        N: Fn() -> L + Sync,
+        F: Fn(&mut L, usize) + Sync,
+        P: Fn(usize) + Sync,
+        D: Fn(L) + Sync,
+        S: FnOnce() -> R + Send,
+        R: Send,
+    {
         let n = graph.len();
+        let in_order = || {
+            let mut local = new_local();
+            for i in 0..n {
+                if i + 1 < n {
+                    upcoming(i + 1);
+                }
+                execute(&mut local, i);
+            }
+            done(local);
+        };
         let (graph, r) = if self.threads <= 1 || n < 2 {
             let r = side();
-            serial_with_hint(n, &execute, &upcoming);
+            in_order();
             (graph, r)
         } else if graph.is_chain() {
             // The batch can only run in order: the caller runs it (its
@@ -191,7 +236,7 @@ impl Scheduler {
             let mut out = None;
             self.pool.in_place_scope(|scope| {
                 scope.spawn(|_| out = Some(side()));
-                serial_with_hint(n, &execute, &upcoming);
+                in_order();
             });
             match out {
                 Some(r) => (graph, r),
@@ -200,7 +245,7 @@ impl Scheduler {
                 None => unreachable!("the side work did not run"),
             }
         } else {
-            self.run_parallel(graph, &execute, &upcoming, side)
+            self.run_parallel(graph, &new_local, &execute, &upcoming, &done, side)
         };
         self.recycle(graph);
         r
@@ -209,33 +254,45 @@ impl Scheduler {
     /// Run `graph` on `threads - 1` pool workers and the calling thread,
     /// which first does `side` and then joins: one long-lived worker per
     /// thread for the whole batch, no rayon job per transaction, and never
-    /// more threads than the scheduler has. Returns once every `execute`
-    /// call has returned (and happened-before the return).
-    fn run_parallel<F, P, S, R>(
+    /// more threads than the scheduler has. Each worker's state comes from
+    /// `new_local` and goes to `done` when it leaves. Returns once every
+    /// `execute` and `done` call has returned (and happened-before the
+    /// return).
+    fn run_parallel<L, N, F, P, D, S, R>(
         &self,
         graph: DependencyGraph,
+        new_local: &N,
         execute: &F,
         upcoming: &P,
+        done: &D,
         side: S,
     ) -> (DependencyGraph, R)
     where
-        F: Fn(usize) + Sync,
+        N: Fn() -> L + Sync,
+        F: Fn(&mut L, usize) + Sync,
         P: Fn(usize) + Sync,
+        D: Fn(L) + Sync,
         S: FnOnce() -> R,
     {
         let dispatch = Dispatch::new(graph, self.threads);
         let crew = Crew::new(self.threads - 1);
+        let work = || {
+            let mut local = new_local();
+            dispatch.work_with_local(&mut local, execute, upcoming);
+            done(local);
+        };
         let r = self.pool.in_place_scope(|scope| {
             for _ in 1..self.threads {
                 scope.spawn(|_| {
+                    // Leaves the crew after `done`, also when unwinding.
                     let _member = crew.member();
-                    dispatch.work_with_hint(execute, upcoming);
+                    work();
                 });
             }
             let r = side();
             // Joining late is fine: a worker that finds nothing left
             // returns once the others have finished the batch.
-            dispatch.work_with_hint(execute, upcoming);
+            work();
             // Wait for the helpers here, spinning, rather than let the
             // scope put this thread to sleep (a wake-up per wave).
             crew.wait_all_left();

@@ -320,3 +320,58 @@ fn alongside_runs_the_batch_while_the_caller_works() {
     assert!(by_pool.load(SeqCst) > 0);
     eprintln!("pool ran {} of {n}", by_pool.load(SeqCst));
 }
+
+/// `run_graph_alongside_local`: every transaction runs once, with the state
+/// of the thread that runs it; every state made is handed to `done` exactly
+/// once, on the thread that made it, before the call returns — for a
+/// parallel batch, a chain and one thread.
+#[test]
+fn local_state_is_made_used_and_handed_back_once() {
+    let n = 5_000u64;
+    let uniform: Vec<LockSet> = (0..n)
+        .map(|i| LockSet::from_keys(&[k(2 * i)], &[k(2 * i + 1)]))
+        .collect();
+    let chain: Vec<LockSet> = (0..n)
+        .map(|i| LockSet::from_keys(&[k(0), k(10 + i)], &[]))
+        .collect();
+    for (threads, locks) in [(2, &uniform), (4, &uniform), (2, &chain), (1, &uniform)] {
+        let s = Scheduler::new(threads).unwrap();
+        let made = AtomicUsize::new(0);
+        let handed = std::sync::Mutex::new(Vec::new());
+        let out = s.run_graph_alongside_local(
+            DependencyGraph::build(locks).unwrap(),
+            || {
+                made.fetch_add(1, SeqCst);
+                (std::thread::current().id(), Vec::new())
+            },
+            |(owner, ran): &mut (std::thread::ThreadId, Vec<usize>), j| {
+                assert_eq!(
+                    *owner,
+                    std::thread::current().id(),
+                    "another thread's state"
+                );
+                ran.push(j);
+            },
+            |_| {},
+            |(owner, ran)| {
+                assert_eq!(owner, std::thread::current().id(), "handed back elsewhere");
+                handed.lock().unwrap().push(ran);
+            },
+            || 7,
+        );
+        assert_eq!(out, 7);
+        let handed = handed.into_inner().unwrap();
+        assert_eq!(
+            handed.len(),
+            made.load(SeqCst),
+            "{threads} threads: one hand-back per state"
+        );
+        let mut all: Vec<usize> = handed.into_iter().flatten().collect();
+        all.sort_unstable();
+        assert_eq!(
+            all,
+            (0..n as usize).collect::<Vec<_>>(),
+            "{threads} threads"
+        );
+    }
+}
