@@ -2,28 +2,13 @@
 
 use std::hash::{BuildHasher, Hasher};
 
+use baton_types::fast::{folded_multiply, mix_key, PI};
 use baton_types::Pubkey;
 
-// Odd constants from the hex digits of pi.
-const K0: u64 = 0x243f_6a88_85a3_08d3;
-const K1: u64 = 0x1319_8a2e_0370_7344;
-const K2: u64 = 0xa409_3822_299f_31d0;
-const K3: u64 = 0x082e_fa98_ec4e_6c89;
-
-/// The 128-bit product of `x` and `y`, its halves xored: the mixing step of
-/// foldhash and ahash. Every output bit depends on every input bit.
-#[inline(always)]
-fn folded_multiply(x: u64, y: u64) -> u64 {
-    let full = u128::from(x).wrapping_mul(u128::from(y));
-    (full as u64) ^ ((full >> 64) as u64)
-}
-
-#[inline(always)]
-fn word(bytes: &[u8; 32], i: usize) -> u64 {
-    let mut w = [0u8; 8];
-    w.copy_from_slice(&bytes[i * 8..i * 8 + 8]);
-    u64::from_le_bytes(w)
-}
+const K0: u64 = PI[0];
+const K1: u64 = PI[1];
+const K2: u64 = PI[2];
+const K3: u64 = PI[3];
 
 /// A [`Hasher`] built for [`Pubkey`]: it folds all 32 bytes with three
 /// 64×64→128-bit multiplies, so both uniformly random keys and counter keys
@@ -50,9 +35,7 @@ impl Hasher for PubkeyHasher {
             // The fast path: `Pubkey`'s derived `Hash` writes its 32 bytes in
             // one call. `a` and `b` do not depend on `state`, so the length
             // prefix written before them costs no latency.
-            let a = folded_multiply(word(key, 0) ^ self.seeds[0], word(key, 1) ^ K0);
-            let b = folded_multiply(word(key, 2) ^ self.seeds[1], word(key, 3) ^ K1);
-            self.state = folded_multiply(a ^ self.state ^ K2, b ^ K3);
+            self.state = mix_key(key, self.seeds, self.state);
         } else {
             for chunk in bytes.chunks(16) {
                 let mut buf = [0u8; 16];

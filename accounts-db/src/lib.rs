@@ -129,5 +129,4 @@ pub use hash::{account_hash, state_hash_of, HashSum, StateHash};
 pub use hasher::{PubkeyHasher, PubkeyHasherBuilder};
 pub use memory::InMemoryAccounts;
 pub use snapshot::{save_snapshot, SnapshotReader, SNAPSHOT_MAGIC, SNAPSHOT_VERSION};
-pub use table::prefetch_line;
 pub use traits::{AccountsCommit, AccountsRead, AccountsStore};

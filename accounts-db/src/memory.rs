@@ -3,12 +3,13 @@
 use std::fmt;
 use std::path::Path;
 
+use baton_types::fast::prefetch_line;
 use baton_types::{Account, Pubkey, MAX_PERMITTED_DATA_LENGTH};
 use parking_lot::RwLock;
 use rayon::prelude::*;
 
 use crate::hash::hash_fields;
-use crate::table::{prefetch_line, KeyTable, PrefetchHint};
+use crate::table::{KeyTable, PrefetchHint};
 use crate::{
     AccountsCommit, AccountsRead, AccountsStore, HashSum, PubkeyHasherBuilder, StateHash,
     StoreError,

@@ -19,6 +19,7 @@
 use std::marker::PhantomData;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use baton_types::fast::prefetch_line;
 use baton_types::Pubkey;
 
 use crate::PubkeyHasherBuilder;
@@ -289,24 +290,6 @@ impl<V> PrefetchHint<V> {
         }
         prefetch_line(slot.wrapping_add(span.saturating_sub(1)) as *const u8);
     }
-}
-
-/// A prefetch hint for the line holding `p`. A prefetch never faults and
-/// reads nothing into the program, so any address is sound; on targets
-/// without the instruction it does nothing.
-#[inline(always)]
-pub fn prefetch_line(p: *const u8) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: `_mm_prefetch` is only a hint: it does not dereference `p` in
-    // the abstract machine, cannot fault, and SSE is part of x86_64's
-    // baseline, so the target feature it requires is always present.
-    #[allow(unsafe_code)]
-    unsafe {
-        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-        _mm_prefetch::<_MM_HINT_T0>(p.cast::<i8>());
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = p;
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
 
+use baton_types::fast::{folded_multiply, prefetch_line};
 use baton_types::{Hash, Transaction};
 use rustc_hash::FxHashMap;
 
@@ -112,14 +113,16 @@ impl SigSet {
 
     #[inline]
     fn home(&self, key: u128) -> usize {
-        let full = u128::from(key as u64 ^ self.seeds[0])
-            .wrapping_mul(u128::from((key >> 64) as u64 ^ self.seeds[1] | 1));
-        ((full as u64) ^ ((full >> 64) as u64)) as usize & self.mask
+        folded_multiply(
+            key as u64 ^ self.seeds[0],
+            (key >> 64) as u64 ^ self.seeds[1] | 1,
+        ) as usize
+            & self.mask
     }
 
     fn prefetch(&self, key: u128) {
         if let Some(slot) = self.slots.get(self.home(key)) {
-            baton_accounts_db::prefetch_line(std::ptr::from_ref(slot).cast());
+            prefetch_line(std::ptr::from_ref(slot).cast());
         }
     }
 

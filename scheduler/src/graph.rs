@@ -2,6 +2,7 @@
 
 use std::hash::BuildHasher;
 
+use baton_types::fast::{mix_key, prefetch_line};
 use baton_types::Pubkey;
 
 use crate::{AccountLock, LockMode, LockSet, SchedulerError};
@@ -78,20 +79,7 @@ impl AccountMap {
     /// mixed as its high ones.
     #[inline]
     fn tag(&self, key: &Pubkey) -> u64 {
-        #[inline(always)]
-        fn folded_multiply(x: u64, y: u64) -> u64 {
-            let full = u128::from(x).wrapping_mul(u128::from(y));
-            (full as u64) ^ ((full >> 64) as u64)
-        }
-        let word = |i: usize| {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(&key.0[i * 8..i * 8 + 8]);
-            u64::from_le_bytes(w)
-        };
-        // Odd constants from the hex digits of pi.
-        let a = folded_multiply(word(0) ^ self.seeds[0], word(1) ^ 0x243f_6a88_85a3_08d3);
-        let b = folded_multiply(word(2) ^ self.seeds[1], word(3) ^ 0x1319_8a2e_0370_7344);
-        folded_multiply(a ^ 0xa409_3822_299f_31d0, b ^ 0x082e_fa98_ec4e_6c89) | 1 << 63
+        mix_key(&key.0, self.seeds, 0) | 1 << 63
     }
 
     /// Empty the table, sized for at most `keys` distinct tags (it stays at
@@ -149,24 +137,6 @@ impl AccountMap {
             *self.state(slot.tag) = slot.state;
         }
     }
-}
-
-/// A prefetch hint for the line holding `p`: it never faults and reads
-/// nothing into the program, so any address is sound; on targets without
-/// the instruction it does nothing.
-#[inline(always)]
-fn prefetch_line(p: *const u8) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: `_mm_prefetch` is only a hint: it does not dereference `p` in
-    // the abstract machine, cannot fault, and SSE is part of x86_64's
-    // baseline, so the target feature it requires is always present.
-    #[allow(unsafe_code)]
-    unsafe {
-        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-        _mm_prefetch::<_MM_HINT_T0>(p.cast::<i8>());
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = p;
 }
 
 /// How many transactions ahead a build prefetches the account slots.

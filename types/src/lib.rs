@@ -9,6 +9,7 @@
 
 mod account;
 mod error;
+pub mod fast;
 mod hash;
 pub mod ids;
 mod instruction;
