@@ -11,6 +11,7 @@ use parking_lot::{Mutex, RwLock};
 use redb::{ReadOnlyTable, ReadableDatabase, ReadableTable, TableDefinition};
 
 use crate::hash::account_hash;
+use crate::snapshot::{io_err, temp_beside};
 use crate::{
     AccountsCommit, AccountsRead, AccountsStore, HashSum, PubkeyHasherBuilder, SnapshotReader,
     StateHash, StoreError, StoreFileProblem,
@@ -375,24 +376,13 @@ impl DurableAccounts {
     }
 
     fn create_file(path: &Path) -> Result<(), StoreError> {
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        let io = |p: &Path| {
-            let p = p.to_path_buf();
-            move |source| StoreError::Io { path: p, source }
-        };
-        let tmp = tempfile::Builder::new()
-            .prefix(".baton-store-")
-            .tempfile_in(dir)
-            .map_err(io(dir))?;
+        let (tmp, dir) = temp_beside(path, ".baton-store-")?;
         drop(Self::create_db(
             tmp.path(),
             path,
             &DurableOptions::default(),
         )?);
-        tmp.as_file().sync_all().map_err(io(path))?;
+        tmp.as_file().sync_all().map_err(io_err(path))?;
         tmp.persist(path).map_err(|e| StoreError::Io {
             path: path.to_path_buf(),
             source: e.error,
@@ -640,19 +630,8 @@ impl DurableAccounts {
                 ),
             });
         }
-        let dir = match store_path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        let io = |p: &Path| {
-            let p = p.to_path_buf();
-            move |source| StoreError::Io { path: p, source }
-        };
         // Removed when dropped, so on any error.
-        let tmp = tempfile::Builder::new()
-            .prefix(".baton-import-")
-            .tempfile_in(dir)
-            .map_err(io(dir))?;
+        let (tmp, dir) = temp_beside(store_path, ".baton-import-")?;
         let db = Self::create_db(tmp.path(), store_path, options)?;
         let err = db_err(store_path);
         let mut s = Summary {
@@ -696,7 +675,7 @@ impl DurableAccounts {
         // place, unless something appeared there meanwhile.
         let file = tmp
             .persist_noclobber(store_path)
-            .map_err(|e| io(store_path)(e.error))?;
+            .map_err(|e| io_err(store_path)(e.error))?;
         drop(file);
         let store = crate::snapshot::sync_dir(dir).and_then(|()| Self::from_db(db, store_path));
         if store.is_err() {

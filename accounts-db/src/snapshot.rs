@@ -22,7 +22,7 @@ const ENTRY_FIXED_LEN: usize = 32 + 8 + 8 + 32 + 1 + 8;
 const CHECKSUM_LEN: u64 = 32;
 const IO_BUF: usize = 1 << 20;
 
-fn io_err(path: &Path) -> impl FnOnce(io::Error) -> StoreError + '_ {
+pub(crate) fn io_err(path: &Path) -> impl FnOnce(io::Error) -> StoreError + '_ {
     move |source| StoreError::Io {
         path: path.to_path_buf(),
         source,
@@ -46,11 +46,7 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> StoreError + '_ {
 /// different number of accounts than its `len` (a commit ran during the
 /// save); or what [`AccountsStore::for_each_account_sorted`] returns.
 pub fn save_snapshot<S: AccountsStore + ?Sized>(store: &S, path: &Path) -> Result<(), StoreError> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let tmp = tempfile::NamedTempFile::new_in(dir).map_err(io_err(dir))?;
+    let (tmp, dir) = temp_beside(path, ".baton-snapshot-")?;
     write_body(tmp.as_file(), store, path)?;
     tmp.as_file().sync_all().map_err(io_err(path))?;
     tmp.persist(path).map_err(|e| StoreError::Io {
@@ -58,6 +54,23 @@ pub fn save_snapshot<S: AccountsStore + ?Sized>(store: &S, path: &Path) -> Resul
         source: e.error,
     })?;
     sync_dir(dir)
+}
+
+/// A temporary file named `prefix…` in the directory of `path` (so that it
+/// can be renamed onto `path`), removed when dropped; and that directory.
+pub(crate) fn temp_beside<'p>(
+    path: &'p Path,
+    prefix: &str,
+) -> Result<(tempfile::NamedTempFile, &'p Path), StoreError> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let tmp = tempfile::Builder::new()
+        .prefix(prefix)
+        .tempfile_in(dir)
+        .map_err(io_err(dir))?;
+    Ok((tmp, dir))
 }
 
 #[cfg(unix)]
