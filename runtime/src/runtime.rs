@@ -195,6 +195,26 @@ impl Admission<'_> {
         }
     }
 
+    /// [`collect`](Self::collect) a wave that ran with the outbox lists of
+    /// `parity`; `gathered` is scratch kept across waves.
+    fn collect_from(
+        &mut self,
+        outbox: &Outbox,
+        parity: usize,
+        txs: &[Transaction],
+        wave: Wave,
+        gathered: &mut Vec<Option<Executed>>,
+        results: &mut Vec<TransactionResult>,
+    ) {
+        outbox.gather(parity, wave.start, wave.verdicts.len(), gathered);
+        self.collect(
+            txs,
+            wave,
+            |j| gathered.get_mut(j).and_then(Option::take),
+            results,
+        );
+    }
+
     /// Append the results of an executed wave, in batch order. For each
     /// admitted transaction, in order, `executed(j)` gives the result of the
     /// wave's `j`th transaction (`None` if it never ran).
@@ -411,16 +431,22 @@ impl Wave {
             None => {
                 let r = side();
                 let mut list = outbox.list();
-                for (n, &i) in accepted.iter().enumerate() {
-                    if let Some(&next) = accepted.get(n + 1) {
-                        prefetch(next);
-                    }
-                    run_one(&mut list, i);
-                }
+                in_order(accepted, prefetch, |i| run_one(&mut list, i));
                 outbox.hand(parity, list);
                 r
             }
         }
+    }
+}
+
+/// Call `run(i)` for each `i` of `order`, in order, naming each one's
+/// successor to `prefetch` first.
+fn in_order(order: &[usize], prefetch: &dyn Fn(usize), mut run: impl FnMut(usize)) {
+    for (n, &i) in order.iter().enumerate() {
+        if let Some(&next) = order.get(n + 1) {
+            prefetch(next);
+        }
+        run(i);
     }
 }
 
@@ -963,14 +989,12 @@ impl Runtime {
                     // list in the same order.
                     let wave = admission.prepare(txs, 0, pre, None);
                     let mut executed = Vec::with_capacity(wave.accepted.len());
-                    for (n, &i) in wave.accepted.iter().enumerate() {
-                        if let Some(&next) = wave.accepted.get(n + 1) {
-                            prefetch(next);
-                        }
-                        if let Some(tx) = txs.get(i) {
-                            executed.push(execute(tx));
-                        }
-                    }
+                    in_order(&wave.accepted, &prefetch, |i| {
+                        executed.push(txs.get(i).map_or_else(
+                            || Executed::refused(TransactionError::CommitCancelled),
+                            execute,
+                        ));
+                    });
                     let mut executed = executed.into_iter();
                     admission.collect(txs, wave, |_| executed.next(), &mut results);
                 }
@@ -994,13 +1018,7 @@ impl Runtime {
                                 admission.prepare(txs, start, pre[start..end].to_vec(), Some(s))
                             });
                             if let Some((prev, p)) = prev {
-                                outbox.gather(p, prev.start, prev.verdicts.len(), gathered);
-                                admission.collect(
-                                    txs,
-                                    prev,
-                                    |j| gathered.get_mut(j).and_then(Option::take),
-                                    results,
-                                );
+                                admission.collect_from(outbox, p, txs, prev, gathered, results);
                             }
                             prepared
                         };
@@ -1010,13 +1028,7 @@ impl Runtime {
                         parity ^= 1;
                     }
                     if let Some((prev, p)) = done {
-                        outbox.gather(p, prev.start, prev.verdicts.len(), &mut gathered);
-                        admission.collect(
-                            txs,
-                            prev,
-                            |j| gathered.get_mut(j).and_then(Option::take),
-                            &mut results,
-                        );
+                        admission.collect_from(&outbox, p, txs, prev, &mut gathered, &mut results);
                     }
                 }
             }

@@ -217,12 +217,7 @@ impl Scheduler {
         let n = graph.len();
         let in_order = || {
             let mut local = new_local();
-            for i in 0..n {
-                if i + 1 < n {
-                    upcoming(i + 1);
-                }
-                execute(&mut local, i);
-            }
+            serial_with_hint(n, |i| execute(&mut local, i), &upcoming);
             done(local);
         };
         let (graph, r) = if self.threads <= 1 || n < 2 {
@@ -318,7 +313,7 @@ fn serial<F: Fn(usize)>(n: usize, execute: &F) {
 
 /// [`serial`], naming each transaction's successor to `upcoming` first.
 #[inline]
-fn serial_with_hint<F: Fn(usize), P: Fn(usize)>(n: usize, execute: &F, upcoming: &P) {
+fn serial_with_hint<F: FnMut(usize), P: Fn(usize)>(n: usize, mut execute: F, upcoming: &P) {
     for i in 0..n {
         if i + 1 < n {
             upcoming(i + 1);
