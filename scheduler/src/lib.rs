@@ -52,7 +52,9 @@
 //!    the same thread, with no hand-off: a chain of dependent transactions
 //!    flows through one core at loop speed;
 //! 2. roots (transactions with no predecessor), claimed a chunk at a time
-//!    from a shared cursor — a conflict-free batch never touches a queue;
+//!    from a shared cursor, each chunk the roots left divided by twice the
+//!    worker count (guided self-scheduling: few claims, and single roots at
+//!    the end for balance) — a conflict-free batch never touches a queue;
 //! 3. the ready queue, where a completion that releases several successors
 //!    puts all but the first (fan-out, e.g. a write followed by many reads);
 //! 4. nothing: it publishes how many transactions it finished, spins
