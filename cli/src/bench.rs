@@ -101,6 +101,8 @@ struct Series {
 /// One timed (or reference) run.
 struct Run {
     elapsed: Duration,
+    /// Each batch's throughput, transactions per second.
+    batch_rates: Vec<f64>,
     hash: StateHash,
     results: Vec<TransactionResult>,
 }
@@ -111,6 +113,8 @@ struct ThreadRuns {
     median: Duration,
     min: Duration,
     max: Duration,
+    /// The median throughput of a batch, over every batch of every run.
+    batch_median: f64,
     equal: bool,
 }
 
@@ -198,16 +202,20 @@ fn run_once(
     // Start the worker pool before timing.
     rt.execute_batch(&[]);
     let mut elapsed = Duration::ZERO;
+    let mut batch_rates = Vec::new();
     let mut results = Vec::with_capacity(w.txs.len());
     for chunk in w.txs.chunks(batch.max(1)) {
         let start = Instant::now();
         let r = rt.execute_batch(chunk);
-        elapsed += start.elapsed();
+        let took = start.elapsed();
+        elapsed += took;
+        batch_rates.push(chunk.len() as f64 / took.as_secs_f64().max(1e-9));
         results.extend(r);
         progress.inc(chunk.len() as u64);
     }
     Ok(Run {
         elapsed,
+        batch_rates,
         hash: rt.state_hash(),
         results,
     })
@@ -324,6 +332,7 @@ fn measure(s: &Series, args: &BenchArgs, progress: &mut Progress) -> Result<Repo
     let mut runs = Vec::new();
     for &threads in &args.threads {
         let mut times = Vec::new();
+        let mut rates = Vec::new();
         let mut equal = true;
         for i in 0..args.repeat {
             progress.message(format!(
@@ -335,13 +344,16 @@ fn measure(s: &Series, args: &BenchArgs, progress: &mut Progress) -> Result<Repo
             let r = run_once(&w, threads, sigverify, args.batch, progress)?;
             equal &= r.hash == reference.hash && r.results == reference.results;
             times.push(r.elapsed);
+            rates.extend(r.batch_rates);
         }
         times.sort();
+        rates.sort_by(f64::total_cmp);
         runs.push(ThreadRuns {
             threads,
             median: times[times.len() / 2],
             min: times[0],
             max: times[times.len() - 1],
+            batch_median: rates.get(rates.len() / 2).copied().unwrap_or(0.0),
             equal,
         });
     }
@@ -365,9 +377,13 @@ fn ms(d: Duration) -> f64 {
 /// and the workload's knob: `skew`, `hot`, `fail_rate` or `variant`),
 /// `succeeded`, `conflicts`, `state_hash`, `runs` (one
 /// `{threads, tx_per_sec, median_ms, min_ms, max_ms, speedup,
-/// serial_equivalent}` per thread count) and `serial_equivalent`.
+/// batch_tx_per_sec, batch_speedup, serial_equivalent}` per thread count)
+/// and `serial_equivalent`. `batch_tx_per_sec` is the median throughput of
+/// a single batch over every batch of every run: a stall of the host during
+/// one batch moves it far less than the run totals.
 fn series_json(r: &Report, args: &BenchArgs) -> Value {
     let base = r.runs.first().map(|t| r.tx_per_sec(t.median));
+    let batch_base = r.runs.first().map(|t| t.batch_median);
     let runs: Vec<Value> = r
         .runs
         .iter()
@@ -380,6 +396,8 @@ fn series_json(r: &Report, args: &BenchArgs) -> Value {
                 "min_ms": ms(t.min),
                 "max_ms": ms(t.max),
                 "speedup": base.map(|b| ((tps / b) * 1000.0).round() / 1000.0),
+                "batch_tx_per_sec": t.batch_median.round(),
+                "batch_speedup": batch_base.map(|b| ((t.batch_median / b.max(1e-9)) * 1000.0).round() / 1000.0),
                 "serial_equivalent": t.equal,
             })
         })
@@ -447,21 +465,32 @@ fn series_table(r: &Report, args: &BenchArgs) -> Vec<String> {
             c.longest_chain,
         ),
         format!(
-            "{:>8} {:>14} {:>10} {:>10} {:>10} {:>8} {:>10}",
-            "threads", "tx/s (median)", "median ms", "min ms", "max ms", "speedup", "serial-eq"
+            "{:>8} {:>14} {:>10} {:>10} {:>10} {:>8} {:>12} {:>8} {:>10}",
+            "threads",
+            "tx/s (median)",
+            "median ms",
+            "min ms",
+            "max ms",
+            "speedup",
+            "batch tx/s",
+            "speedup",
+            "serial-eq"
         ),
     ];
     let base = r.runs.first().map(|t| r.tx_per_sec(t.median));
+    let batch_base = r.runs.first().map(|t| t.batch_median);
     for t in &r.runs {
         let tps = r.tx_per_sec(t.median);
         lines.push(format!(
-            "{:>8} {:>14.0} {:>10.1} {:>10.1} {:>10.1} {:>7.2}x {:>10}",
+            "{:>8} {:>14.0} {:>10.1} {:>10.1} {:>10.1} {:>7.2}x {:>12.0} {:>7.2}x {:>10}",
             t.threads,
             tps,
             ms(t.median),
             ms(t.min),
             ms(t.max),
             base.map_or(1.0, |b| tps / b),
+            t.batch_median,
+            batch_base.map_or(1.0, |b| t.batch_median / b.max(1e-9)),
             if t.equal { "yes" } else { "NO" }
         ));
     }

@@ -67,12 +67,22 @@ fn check_series(v: &Value, workload: &str) {
     assert_eq!(runs.len(), 2);
     for (run, threads) in runs.iter().zip([1, 2]) {
         assert_eq!(run["threads"], threads);
-        for k in ["tx_per_sec", "median_ms", "min_ms", "max_ms"] {
+        for k in [
+            "tx_per_sec",
+            "median_ms",
+            "min_ms",
+            "max_ms",
+            "batch_tx_per_sec",
+            "batch_speedup",
+        ] {
             assert!(run[k].as_f64().unwrap() > 0.0, "{k} in {run}");
         }
         assert!(run["min_ms"].as_f64() <= run["median_ms"].as_f64());
         assert!(run["median_ms"].as_f64() <= run["max_ms"].as_f64());
     }
+    // The one-thread run is the base of both speedups.
+    assert_eq!(runs[0]["speedup"], 1.0);
+    assert_eq!(runs[0]["batch_speedup"], 1.0);
     assert!(v["conflicts"]["conflicting"].as_u64().is_some());
     assert!(v["conflicts"]["longest_chain"].as_u64().unwrap() >= 1);
 }
