@@ -136,6 +136,18 @@ impl Report {
     fn tx_per_sec(&self, d: Duration) -> f64 {
         self.workload.txs.len() as f64 / d.as_secs_f64().max(1e-9)
     }
+
+    /// `t`'s throughput relative to the first thread count's, by median run
+    /// total and by median batch.
+    fn speedups(&self, t: &ThreadRuns) -> (f64, f64) {
+        match self.runs.first() {
+            Some(base) => (
+                self.tx_per_sec(t.median) / self.tx_per_sec(base.median),
+                t.batch_median / base.batch_median.max(1e-9),
+            ),
+            None => (1.0, 1.0),
+        }
+    }
 }
 
 /// The progress bar: hidden at first, drawn on stderr once the command has
@@ -382,22 +394,22 @@ fn ms(d: Duration) -> f64 {
 /// a single batch over every batch of every run: a stall of the host during
 /// one batch moves it far less than the run totals.
 fn series_json(r: &Report, args: &BenchArgs) -> Value {
-    let base = r.runs.first().map(|t| r.tx_per_sec(t.median));
-    let batch_base = r.runs.first().map(|t| t.batch_median);
+    let round3 = |x: f64| (x * 1000.0).round() / 1000.0;
     let runs: Vec<Value> = r
         .runs
         .iter()
         .map(|t| {
             let tps = r.tx_per_sec(t.median);
+            let (speedup, batch_speedup) = r.speedups(t);
             json!({
                 "threads": t.threads,
                 "tx_per_sec": tps.round(),
                 "median_ms": ms(t.median),
                 "min_ms": ms(t.min),
                 "max_ms": ms(t.max),
-                "speedup": base.map(|b| ((tps / b) * 1000.0).round() / 1000.0),
+                "speedup": round3(speedup),
                 "batch_tx_per_sec": t.batch_median.round(),
-                "batch_speedup": batch_base.map(|b| ((t.batch_median / b.max(1e-9)) * 1000.0).round() / 1000.0),
+                "batch_speedup": round3(batch_speedup),
                 "serial_equivalent": t.equal,
             })
         })
@@ -477,10 +489,9 @@ fn series_table(r: &Report, args: &BenchArgs) -> Vec<String> {
             "serial-eq"
         ),
     ];
-    let base = r.runs.first().map(|t| r.tx_per_sec(t.median));
-    let batch_base = r.runs.first().map(|t| t.batch_median);
     for t in &r.runs {
         let tps = r.tx_per_sec(t.median);
+        let (speedup, batch_speedup) = r.speedups(t);
         lines.push(format!(
             "{:>8} {:>14.0} {:>10.1} {:>10.1} {:>10.1} {:>7.2}x {:>12.0} {:>7.2}x {:>10}",
             t.threads,
@@ -488,9 +499,9 @@ fn series_table(r: &Report, args: &BenchArgs) -> Vec<String> {
             ms(t.median),
             ms(t.min),
             ms(t.max),
-            base.map_or(1.0, |b| tps / b),
+            speedup,
             t.batch_median,
-            batch_base.map_or(1.0, |b| t.batch_median / b.max(1e-9)),
+            batch_speedup,
             if t.equal { "yes" } else { "NO" }
         ));
     }

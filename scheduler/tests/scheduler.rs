@@ -11,6 +11,13 @@ fn k(n: u64) -> Pubkey {
     Pubkey::new_from_u64(n)
 }
 
+/// `n` transactions that share no account: each writes one and reads another.
+fn disjoint(n: u64) -> Vec<LockSet> {
+    (0..n)
+        .map(|i| LockSet::from_keys(&[k(2 * i)], &[k(2 * i + 1)]))
+        .collect()
+}
+
 /// Runs `locks` and returns how often each index ran and the order of starts.
 fn run_counting(s: &Scheduler, locks: &[LockSet]) -> Vec<u32> {
     let runs: Vec<AtomicU32> = (0..locks.len()).map(|_| AtomicU32::new(0)).collect();
@@ -215,9 +222,7 @@ fn build_from_matches_build_on_lock_sets() {
 #[test]
 fn upcoming_hints_name_transactions_of_the_batch_ahead_of_time() {
     let n = 4_000u64;
-    let uniform: Vec<LockSet> = (0..n)
-        .map(|i| LockSet::from_keys(&[k(2 * i)], &[k(2 * i + 1)]))
-        .collect();
+    let uniform = disjoint(n);
     // Serial (one thread): the hint for i + 1 comes right before i runs.
     let s1 = Scheduler::new(1).unwrap();
     let events = std::sync::Mutex::new(Vec::new());
@@ -277,9 +282,7 @@ fn upcoming_hints_name_transactions_of_the_batch_ahead_of_time() {
 #[test]
 fn alongside_runs_the_batch_while_the_caller_works() {
     let n = 20_000u64;
-    let uniform: Vec<LockSet> = (0..n)
-        .map(|i| LockSet::from_keys(&[k(2 * i)], &[k(2 * i + 1)]))
-        .collect();
+    let uniform = disjoint(n);
     let s = Scheduler::new(2).unwrap();
     let caller = std::thread::current().id();
     let runs: Vec<AtomicU32> = (0..n).map(|_| AtomicU32::new(0)).collect();
@@ -328,9 +331,7 @@ fn alongside_runs_the_batch_while_the_caller_works() {
 #[test]
 fn local_state_is_made_used_and_handed_back_once() {
     let n = 5_000u64;
-    let uniform: Vec<LockSet> = (0..n)
-        .map(|i| LockSet::from_keys(&[k(2 * i)], &[k(2 * i + 1)]))
-        .collect();
+    let uniform = disjoint(n);
     let chain: Vec<LockSet> = (0..n)
         .map(|i| LockSet::from_keys(&[k(0), k(10 + i)], &[]))
         .collect();
