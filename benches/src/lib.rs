@@ -151,11 +151,15 @@ impl fmt::Debug for Workload {
 impl Workload {
     /// A runtime with this workload's programs and accounts: `threads`
     /// workers, signature checks as `sigverify` says, log collection off,
-    /// blockhash check and signature history on.
+    /// blockhash check and signature history on, the history sized for the
+    /// workload's transactions (they all name one blockhash), as a node
+    /// would size it for the transactions a blockhash sees (see
+    /// [`Runtime::with_history_capacity`]).
     pub fn runtime(&self, threads: usize, sigverify: bool) -> Result<Runtime, RuntimeError> {
         let mut rt = Runtime::new()
             .with_sigverify(sigverify)
             .with_log_collection(false)
+            .with_history_capacity(self.txs.len())
             .with_threads(threads);
         for (id, program) in &self.programs {
             rt.add_program(*id, Arc::clone(program));

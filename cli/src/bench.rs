@@ -423,6 +423,7 @@ fn series_json(r: &Report, args: &BenchArgs) -> Value {
         "batch": args.batch,
         "sigverify": matches!(args.sigverify, OnOff::On),
         "log_collection": false,
+        "history_capacity": r.workload.txs.len(),
         "repeat": args.repeat,
         "seed": args.seed,
         "threads": args.threads,
@@ -459,12 +460,13 @@ fn series_table(r: &Report, args: &BenchArgs) -> Vec<String> {
     let c = &r.conflicts;
     let mut lines = vec![
         format!(
-            "{} | {} txs | {} accounts | batch {} | sigverify {} | logs off | repeat {}",
+            "{} | {} txs | {} accounts | batch {} | sigverify {} | logs off | history sized for {} | repeat {}",
             r.workload.label,
             r.workload.txs.len(),
             r.workload.accounts.len(),
             args.batch,
             if matches!(args.sigverify, OnOff::On) { "on" } else { "off" },
+            r.workload.txs.len(),
             args.repeat,
         ),
         format!("  {}", r.workload.description),

@@ -11,25 +11,65 @@ use rustc_hash::FxHashMap;
 /// name so that they expire with it, as Agave's status cache does. Like
 /// Agave's cache it keeps a short key per signature (16 of its 64 bytes):
 /// a false "already processed" needs two signatures agreeing on 128 bits.
+///
+/// With a capacity (see [`with_capacity`](Self::with_capacity)) the set of
+/// each blockhash made current is allocated and written through before any
+/// transaction names it, so that no batch waits on a table growing (a
+/// rehash of every signature so far) or on the kernel mapping its pages.
 #[derive(Debug)]
 pub(crate) struct SignatureHistory {
     by_blockhash: FxHashMap<Hash, SigSet>,
     /// Seeds of the sets' slot choice, drawn per history so that senders
     /// cannot grind signatures that pile up in one run of slots.
     seeds: [u64; 2],
+    /// Signatures per blockhash that [`prepare`](Self::prepare) makes room
+    /// for; 0: sets start small and grow.
+    capacity: usize,
+    /// The table of the last expired set, kept to be cleared and reused by
+    /// the next [`prepare`](Self::prepare) instead of fresh memory.
+    spare: Option<SigSet>,
 }
 
 impl Default for SignatureHistory {
     fn default() -> Self {
-        let random = RandomState::new();
-        Self {
-            by_blockhash: FxHashMap::default(),
-            seeds: [random.hash_one(1u64), random.hash_one(2u64)],
-        }
+        Self::with_capacity(0)
     }
 }
 
 impl SignatureHistory {
+    /// A history whose [`prepare`](Self::prepare)d sets hold `capacity`
+    /// signatures each without growing.
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
+        let random = RandomState::new();
+        Self {
+            by_blockhash: FxHashMap::default(),
+            seeds: [random.hash_one(1u64), random.hash_one(2u64)],
+            capacity,
+            spare: None,
+        }
+    }
+
+    /// Change the capacity of the sets made from now on.
+    pub(crate) fn set_capacity(&mut self, capacity: usize) {
+        self.capacity = capacity;
+    }
+
+    /// Make room for the signatures of `blockhash` (the one just made
+    /// current), if the history has a capacity and none was made yet.
+    pub(crate) fn prepare(&mut self, blockhash: Hash) {
+        if self.capacity == 0 || self.by_blockhash.contains_key(&blockhash) {
+            return;
+        }
+        let set = match self.spare.take() {
+            Some(mut set) if set.reserved == self.capacity => {
+                set.clear();
+                set
+            }
+            _ => SigSet::with_capacity(self.seeds, self.capacity),
+        };
+        self.by_blockhash.insert(blockhash, set);
+    }
+
     fn key(tx: &Transaction) -> u128 {
         let sig = tx.signature().copied().unwrap_or_default();
         let mut k = [0u8; 16];
@@ -65,7 +105,10 @@ impl SignatureHistory {
 
     /// Drop the signatures recorded under `blockhash`.
     pub(crate) fn expire(&mut self, blockhash: &Hash) {
-        self.by_blockhash.remove(blockhash);
+        let gone = self.by_blockhash.remove(blockhash);
+        if self.capacity > 0 {
+            self.spare = gone.filter(|set| set.reserved == self.capacity);
+        }
     }
 }
 
@@ -91,6 +134,9 @@ struct SigSet {
     next: Vec<u128>,
     has_zero: bool,
     seeds: [u64; 2],
+    /// Keys the set was sized to hold: it starts preparing its next table
+    /// only past them.
+    reserved: usize,
 }
 
 impl SigSet {
@@ -108,7 +154,44 @@ impl SigSet {
             next: Vec::new(),
             has_zero: false,
             seeds,
+            reserved: 0,
         }
+    }
+
+    /// A set that holds `keys` keys before it even starts preparing to
+    /// grow: at most 7/16 full with them, which leaves the inserts up to
+    /// half load to zero the next table. Every slot is written here, so the
+    /// pages are mapped now rather than by the inserts.
+    fn with_capacity(seeds: [u64; 2], keys: usize) -> Self {
+        let size = keys
+            .saturating_mul(16)
+            .div_ceil(7)
+            .max(Self::MIN_SLOTS)
+            .next_power_of_two();
+        // Written here: a zeroed allocation (`vec![0; size]`) would leave
+        // the pages to be mapped by the first batch that touches them. The
+        // `black_box` keeps the compiler from merging the allocation and
+        // the fill into such an allocation.
+        let mut slots = Vec::with_capacity(size);
+        std::hint::black_box(slots.as_mut_ptr());
+        slots.resize(size, 0);
+        Self {
+            slots,
+            mask: size - 1,
+            len: 0,
+            next: Vec::new(),
+            has_zero: false,
+            seeds,
+            reserved: keys,
+        }
+    }
+
+    /// Remove every key, keeping the table.
+    fn clear(&mut self) {
+        self.slots.fill(0);
+        self.next.clear();
+        self.len = 0;
+        self.has_zero = false;
     }
 
     #[inline]
@@ -145,7 +228,10 @@ impl SigSet {
         let size = self.slots.len();
         if (self.len + 1) * 2 > size {
             self.grow();
-        } else if self.len * 8 >= size * 3 && self.next.len() < 2 * size {
+        } else if self.len * 8 >= size * 3
+            && self.len >= self.reserved
+            && self.next.len() < 2 * size
+        {
             self.next.reserve_exact(2 * size - self.next.len());
             let n = Self::ZEROED_PER_INSERT.min(2 * size - self.next.len());
             self.next.resize(self.next.len() + n, 0);
@@ -258,6 +344,76 @@ mod tests {
         }
         assert!(grew >= 10);
         assert_eq!(set.len, 100_000);
+    }
+
+    /// A set sized for `n` keys takes them without growing or preparing
+    /// its next table, and past them grows as any set does.
+    #[test]
+    fn sig_set_with_capacity_holds_its_keys_without_growing() {
+        for n in [1usize, 7, 1_000, 4_096, 30_000] {
+            let mut set = SigSet::with_capacity([11, 12], n);
+            let size = set.slots.len();
+            assert!(
+                size * 7 >= n * 16,
+                "{n} keys fit in {size} slots at 7/16 load"
+            );
+            let key = |k: usize| (k as u128 + 1).wrapping_mul(0x2545_f491_4f6c_dd1d);
+            for k in 0..n {
+                assert!(set.insert(key(k)));
+                assert_eq!(set.slots.len(), size, "grew at key {k} of {n}");
+                assert!(set.next.is_empty(), "prepared to grow at key {k} of {n}");
+            }
+            // Past capacity: the next table is zeroed ahead, then used.
+            let mut k = n;
+            while set.slots.len() == size {
+                assert!(set.insert(key(k)));
+                k += 1;
+            }
+            assert_eq!(set.slots.len(), 2 * size);
+            assert!((0..k).all(|j| !set.insert(key(j))), "every key kept");
+        }
+    }
+
+    #[test]
+    fn a_history_with_capacity_prepares_and_recycles_sets() {
+        let (a, b, c) = (
+            Hash::hashv(&[b"a"]),
+            Hash::hashv(&[b"b"]),
+            Hash::hashv(&[b"c"]),
+        );
+        let mut h = SignatureHistory::with_capacity(500);
+        h.prepare(a);
+        let table = |h: &SignatureHistory, bh: &Hash| {
+            h.by_blockhash
+                .get(bh)
+                .map(|s| (s.slots.as_ptr(), s.slots.len(), s.reserved))
+        };
+        let (ptr_a, len_a, reserved) = table(&h, &a).unwrap_or((std::ptr::null(), 0, 0));
+        assert_eq!(reserved, 500);
+        assert!(len_a * 7 >= 500 * 16);
+        for k in 1..=500u128 {
+            assert!(h.by_blockhash.get_mut(&a).is_some_and(|s| s.insert(k)));
+        }
+        assert_eq!(table(&h, &a).map(|t| t.0), Some(ptr_a), "no growth");
+        // A second prepare of a blockhash with a set keeps its signatures.
+        h.prepare(a);
+        assert!(h.by_blockhash.get_mut(&a).is_some_and(|s| !s.insert(7)));
+        // Expired, its table is cleared and reused for the next blockhash.
+        h.expire(&a);
+        assert!(!h.by_blockhash.contains_key(&a));
+        h.prepare(b);
+        assert_eq!(table(&h, &b).map(|t| (t.0, t.1)), Some((ptr_a, len_a)));
+        assert!(
+            h.by_blockhash.get_mut(&b).is_some_and(|s| s.insert(7)),
+            "the reused table starts empty"
+        );
+        // No spare left: a new table.
+        h.prepare(c);
+        assert_ne!(table(&h, &c).map(|t| t.0), Some(ptr_a));
+        // Without a capacity nothing is prepared.
+        let mut plain = SignatureHistory::default();
+        plain.prepare(a);
+        assert!(plain.by_blockhash.is_empty());
     }
 
     #[test]

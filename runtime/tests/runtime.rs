@@ -453,3 +453,65 @@ fn a_refused_duplicate_is_already_processed_within_its_batch_at_any_thread_count
     rt.airdrop(&poor.pubkey(), 10_000_000).unwrap();
     assert_eq!(rt.execute_batch(&[refused])[0].status, Ok(()));
 }
+
+/// A history sized ahead gives the same results as one that grows: across
+/// more blockhashes than stay live (so expired tables are reused), with
+/// duplicates in a batch, across batches, past its capacity, and naming an
+/// older blockhash.
+#[test]
+fn a_history_with_capacity_decides_as_a_growing_one() {
+    let payers: Vec<Pubkey> = (0..8).map(|n| Pubkey::new_from_u64(7_000 + n)).collect();
+    let tx = |n: u64, blockhash: Hash| {
+        let from = payers[(n % 8) as usize];
+        let ix = system::instruction::transfer(&from, &payers[((n + 3) % 8) as usize], 1);
+        let mut tx =
+            Transaction::new_unsigned(Message::new_with_blockhash(&[ix], Some(&from), &blockhash));
+        tx.signatures[0] = Signature([(n % 251) as u8 + 1; 64]);
+        tx.signatures[0].0[..8].copy_from_slice(&n.to_le_bytes());
+        tx
+    };
+    let run = |capacity: Option<usize>, threads: usize| {
+        let mut rt = runtime().with_sigverify(false).with_threads(threads);
+        if let Some(c) = capacity {
+            rt = rt.with_history_capacity(c);
+        }
+        for k in &payers {
+            rt.airdrop(k, 1_000_000_000).unwrap();
+        }
+        let mut out = Vec::new();
+        let mut older = rt.latest_blockhash();
+        let mut previous = older;
+        for round in 0..160u64 {
+            let now = rt.latest_blockhash();
+            // 12 new signatures, a repeat of one of them, a repeat from the
+            // round before, and one naming a blockhash 5 rounds old.
+            let base = round * 100;
+            let mut batch: Vec<Transaction> = (0..12).map(|j| tx(base + j, now)).collect();
+            batch.push(tx(base + 4, now));
+            if round > 0 {
+                batch.push(tx(base - 100, previous));
+            }
+            batch.push(tx(base + 50, older));
+            out.push(rt.execute_batch(&batch));
+            if round % 5 == 4 {
+                older = now;
+            }
+            previous = now;
+            rt.expire_blockhash();
+        }
+        (out, rt.state_hash())
+    };
+    let grown = run(None, 1);
+    assert_eq!(
+        run(Some(4), 1),
+        grown,
+        "capacity below a round's signatures"
+    );
+    assert_eq!(run(Some(64), 1), grown);
+    assert_eq!(run(Some(64), 2), grown);
+    let statuses: Vec<_> = grown.0[10].iter().map(|r| r.status).collect();
+    assert!(statuses[..12].iter().all(Result::is_ok));
+    assert_eq!(statuses[12], Err(TransactionError::AlreadyProcessed));
+    assert_eq!(statuses[13], Err(TransactionError::AlreadyProcessed));
+    assert_eq!(statuses[14], Ok(()));
+}
