@@ -3,6 +3,7 @@
 use std::collections::VecDeque;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use baton_accounts_db::{AccountsStore, DurableAccounts, InMemoryAccounts, StateHash, StoreError};
 use baton_executor::sysvar::{
@@ -93,6 +94,10 @@ pub enum RuntimeError {
 
 /// How many transactions ahead admission prefetches the history's slots.
 const HISTORY_AHEAD: usize = 8;
+
+/// The longest a parallel batch keeps the pool's threads spinning after it
+/// (a quarter of its own duration, at most this; see [`Scheduler::linger`]).
+const MAX_LINGER: Duration = Duration::from_millis(1);
 
 /// Transactions per wave of a parallel batch: admission and graph building
 /// of one wave overlap the execution of the previous one.
@@ -890,7 +895,14 @@ impl Runtime {
     /// [`Runtime::take_store_errors`]; if that write fails, the error is
     /// recorded there, the batch stays visible but not durable, and the next
     /// successful batch makes both durable together.
+    ///
+    /// After a batch of more than 128 transactions on several threads, the
+    /// pool's threads keep spinning for a quarter of the batch's duration
+    /// (at most 1 ms) before they sleep, so that a batch sent right after
+    /// starts on all of them at once instead of waiting for them to wake
+    /// (see [`Scheduler::linger`]).
     pub fn execute_batch(&mut self, txs: &[Transaction]) -> Vec<TransactionResult> {
+        let started = Instant::now();
         self.ensure_scheduler();
         // Stage 1, stateless and parallel: sanitize, then verify signatures.
         let sigverify = self.sigverify;
@@ -909,15 +921,21 @@ impl Runtime {
             verdicts
         };
         // Without signature checks, sanitizing is cheap enough to leave to
-        // the in-order admission of each wave (`Admission::prepare`).
-        let pre: Vec<Option<TransactionError>> = match &self.scheduler {
-            _ if !sigverify => vec![None; txs.len()],
-            Some(s) if s.threads() > 1 => s.pool().install(|| {
+        // the in-order admission of each wave (`Admission::prepare`), and
+        // there is no stage 1 (`None`).
+        let pre: Option<Vec<Option<TransactionError>>> = match &self.scheduler {
+            _ if !sigverify => None,
+            Some(s) if s.threads() > 1 => Some(s.pool().install(|| {
                 txs.par_chunks(SIGVERIFY_CHUNK)
                     .flat_map_iter(check_chunk)
                     .collect()
-            }),
-            _ => txs.chunks(SIGVERIFY_CHUNK).flat_map(check_chunk).collect(),
+            })),
+            _ => Some(txs.chunks(SIGVERIFY_CHUNK).flat_map(check_chunk).collect()),
+        };
+        // The stage-1 verdicts of the wave `start..end`.
+        let stage_one = |start: usize, end: usize| match &pre {
+            Some(verdicts) => verdicts[start..end].to_vec(),
+            None => vec![None; end - start],
         };
 
         // Stage 2 (in batch order: account locks, blockhash, history; then
@@ -1024,7 +1042,7 @@ impl Runtime {
                 None => {
                     // In order on this thread, the results straight into a
                     // list in the same order.
-                    let wave = admission.prepare(txs, 0, pre, None);
+                    let wave = admission.prepare(txs, 0, stage_one(0, txs.len()), None);
                     let mut executed = Vec::with_capacity(wave.accepted.len());
                     in_order(&wave.accepted, &prefetch, |i| {
                         executed.push(txs.get(i).map_or_else(
@@ -1039,7 +1057,7 @@ impl Runtime {
                     // A short first wave: its admission cannot overlap anything.
                     let mut bounds = wave_bounds(txs.len());
                     let mut current = bounds.next().map(|(start, end)| {
-                        admission.prepare(txs, start, pre[start..end].to_vec(), Some(s))
+                        admission.prepare(txs, start, stage_one(start, end), Some(s))
                     });
                     // The finished wave and its parity.
                     let mut done: Option<(Wave, usize)> = None;
@@ -1048,11 +1066,11 @@ impl Runtime {
                         let next = bounds.next();
                         let prev = done.take();
                         let admission = &mut admission;
-                        let (outbox, gathered, results, pre) =
-                            (&outbox, &mut gathered, &mut results, &pre);
+                        let (outbox, gathered, results, stage_one) =
+                            (&outbox, &mut gathered, &mut results, &stage_one);
                         let side = move || {
                             let prepared = next.map(|(start, end)| {
-                                admission.prepare(txs, start, pre[start..end].to_vec(), Some(s))
+                                admission.prepare(txs, start, stage_one(start, end), Some(s))
                             });
                             if let Some((prev, p)) = prev {
                                 admission.collect_from(outbox, p, txs, prev, gathered, results);
@@ -1079,6 +1097,13 @@ impl Runtime {
         // one transaction here; the in-memory store does nothing.
         let ended = self.store.end_batch();
         self.record_store_result(ended);
+        // A batch that ran in waves leaves the pool awake for a while, so
+        // that a next batch sent right after finds its threads running.
+        if txs.len() > WAVE / 8 {
+            if let Some(s) = self.scheduler.as_ref().filter(|s| s.threads() > 1) {
+                s.linger((started.elapsed() / 4).min(MAX_LINGER));
+            }
+        }
         results
     }
 }

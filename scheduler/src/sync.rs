@@ -79,6 +79,10 @@ pub(crate) fn spin_rounds() -> u32 {
 /// model, and a `Scheduler` is not.
 pub(crate) use std::sync::{Mutex as StdMutex, TryLockError};
 
+/// std's atomics in every build, for the same reason: the linger flag of a
+/// `Scheduler` (a hint to idle pool threads, which no model exercises).
+pub(crate) use std::sync::atomic::{AtomicU64 as StdAtomicU64, Ordering as StdOrdering};
+
 /// Lock `m`, ignoring poisoning: no code in this crate panics while holding
 /// one of its locks (the user's callback never runs under a lock), so a
 /// poisoned lock still guards consistent data.

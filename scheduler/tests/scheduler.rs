@@ -376,3 +376,40 @@ fn local_state_is_made_used_and_handed_back_once() {
         );
     }
 }
+
+/// Work sent while the pool lingers ends the linger: a linger of an hour on
+/// every pool thread, then a batch and a broadcast to every pool thread,
+/// which can only run once each lingering job has returned. The channel's
+/// timeout only turns a hang into a failure.
+#[test]
+fn new_work_ends_a_linger() {
+    use std::sync::mpsc;
+    use std::time::Duration;
+    for threads in [2, 4] {
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let s = Scheduler::new(threads).unwrap();
+            for _ in 0..3 {
+                s.linger(Duration::from_secs(3600));
+                let ran = run_counting(&s, &disjoint(500));
+                assert!(ran.iter().all(|&c| c == 1));
+                s.linger(Duration::from_secs(3600));
+                let seen = s.pool().broadcast(|ctx| ctx.index());
+                assert_eq!(seen.len(), threads);
+            }
+            // A linger that runs out by itself leaves the pool usable, and
+            // one thread has nothing to linger on.
+            s.linger(Duration::from_micros(50));
+            std::thread::sleep(Duration::from_millis(5));
+            assert_eq!(s.pool().broadcast(|_| 1).len(), threads);
+            let one = Scheduler::new(1).unwrap();
+            one.linger(Duration::from_secs(3600));
+            assert_eq!(one.pool().install(|| 7), 7);
+            tx.send(()).unwrap();
+        });
+        assert!(
+            rx.recv_timeout(Duration::from_secs(120)).is_ok(),
+            "the pool was still lingering ({threads} threads)"
+        );
+    }
+}
