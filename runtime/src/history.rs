@@ -12,8 +12,8 @@ use rustc_hash::FxHashMap;
 /// Agave's cache it keeps a short key per signature (16 of its 64 bytes):
 /// a false "already processed" needs two signatures agreeing on 128 bits.
 ///
-/// With a capacity (see [`with_capacity`](Self::with_capacity)) the set of
-/// each blockhash made current is allocated and written through before any
+/// Given a capacity (see [`prepare`](Self::prepare)) the set of each
+/// blockhash made current is allocated and written through before any
 /// transaction names it, so that no batch waits on a table growing (a
 /// rehash of every signature so far) or on the kernel mapping its pages.
 #[derive(Debug)]
@@ -22,50 +22,35 @@ pub(crate) struct SignatureHistory {
     /// Seeds of the sets' slot choice, drawn per history so that senders
     /// cannot grind signatures that pile up in one run of slots.
     seeds: [u64; 2],
-    /// Signatures per blockhash that [`prepare`](Self::prepare) makes room
-    /// for; 0: sets start small and grow.
-    capacity: usize,
-    /// The table of the last expired set, kept to be cleared and reused by
-    /// the next [`prepare`](Self::prepare) instead of fresh memory.
+    /// The table of the last expired set made by [`prepare`](Self::prepare),
+    /// kept to be cleared and reused by the next one instead of fresh memory.
     spare: Option<SigSet>,
 }
 
 impl Default for SignatureHistory {
     fn default() -> Self {
-        Self::with_capacity(0)
-    }
-}
-
-impl SignatureHistory {
-    /// A history whose [`prepare`](Self::prepare)d sets hold `capacity`
-    /// signatures each without growing.
-    pub(crate) fn with_capacity(capacity: usize) -> Self {
         let random = RandomState::new();
         Self {
             by_blockhash: FxHashMap::default(),
             seeds: [random.hash_one(1u64), random.hash_one(2u64)],
-            capacity,
             spare: None,
         }
     }
+}
 
-    /// Change the capacity of the sets made from now on.
-    pub(crate) fn set_capacity(&mut self, capacity: usize) {
-        self.capacity = capacity;
-    }
-
-    /// Make room for the signatures of `blockhash` (the one just made
-    /// current), if the history has a capacity and none was made yet.
-    pub(crate) fn prepare(&mut self, blockhash: Hash) {
-        if self.capacity == 0 || self.by_blockhash.contains_key(&blockhash) {
+impl SignatureHistory {
+    /// Make room for `capacity` signatures of `blockhash` (the one just
+    /// made current), unless `capacity` is 0 or its set already exists.
+    pub(crate) fn prepare(&mut self, blockhash: Hash, capacity: usize) {
+        if capacity == 0 || self.by_blockhash.contains_key(&blockhash) {
             return;
         }
         let set = match self.spare.take() {
-            Some(mut set) if set.reserved == self.capacity => {
+            Some(mut set) if set.reserved == capacity => {
                 set.clear();
                 set
             }
-            _ => SigSet::with_capacity(self.seeds, self.capacity),
+            _ => SigSet::with_capacity(self.seeds, capacity),
         };
         self.by_blockhash.insert(blockhash, set);
     }
@@ -82,7 +67,7 @@ impl SignatureHistory {
         let seeds = self.seeds;
         self.by_blockhash
             .entry(tx.message.recent_blockhash)
-            .or_insert_with(|| SigSet::new(seeds))
+            .or_insert_with(|| SigSet::with_capacity(seeds, 0))
             .insert(Self::key(tx))
     }
 
@@ -105,9 +90,10 @@ impl SignatureHistory {
 
     /// Drop the signatures recorded under `blockhash`.
     pub(crate) fn expire(&mut self, blockhash: &Hash) {
-        let gone = self.by_blockhash.remove(blockhash);
-        if self.capacity > 0 {
-            self.spare = gone.filter(|set| set.reserved == self.capacity);
+        if let Some(gone) = self.by_blockhash.remove(blockhash) {
+            if gone.reserved > 0 {
+                self.spare = Some(gone);
+            }
         }
     }
 }
@@ -146,21 +132,10 @@ impl SigSet {
     /// load, so 16 would do; 32 leaves room for removals.
     const ZEROED_PER_INSERT: usize = 32;
 
-    fn new(seeds: [u64; 2]) -> Self {
-        Self {
-            slots: vec![0; Self::MIN_SLOTS],
-            mask: Self::MIN_SLOTS - 1,
-            len: 0,
-            next: Vec::new(),
-            has_zero: false,
-            seeds,
-            reserved: 0,
-        }
-    }
-
     /// A set that holds `keys` keys before it even starts preparing to
     /// grow: at most 7/16 full with them, which leaves the inserts up to
-    /// half load to zero the next table. Every slot is written here, so the
+    /// half load to zero the next table (0: the smallest table, which
+    /// prepares from 3/8 load on). Every slot is written here, so the
     /// pages are mapped now rather than by the inserts.
     fn with_capacity(seeds: [u64; 2], keys: usize) -> Self {
         let size = keys
@@ -307,7 +282,7 @@ mod tests {
         for (keys, ops, seed) in [(24u64, 20_000, 1u64), (3_000, 50_000, 2), (200, 40_000, 3)] {
             let mut rng = ChaCha8Rng::seed_from_u64(seed);
             // Fixed, weak seeds so that runs form and wrap around.
-            let mut set = SigSet::new([seed, 0]);
+            let mut set = SigSet::with_capacity([seed, 0], 0);
             let mut model = HashSet::new();
             for _ in 0..ops {
                 let k = u128::from(rng.gen_range(0..keys)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
@@ -331,7 +306,7 @@ mod tests {
     /// The table a set grows into is zeroed before it is needed.
     #[test]
     fn sig_set_zeroes_its_next_table_ahead() {
-        let mut set = SigSet::new([5, 6]);
+        let mut set = SigSet::with_capacity([5, 6], 0);
         let mut grew = 0;
         for n in 1..=100_000u128 {
             let (size, prepared) = (set.slots.len(), set.next.len());
@@ -381,8 +356,8 @@ mod tests {
             Hash::hashv(&[b"b"]),
             Hash::hashv(&[b"c"]),
         );
-        let mut h = SignatureHistory::with_capacity(500);
-        h.prepare(a);
+        let mut h = SignatureHistory::default();
+        h.prepare(a, 500);
         let table = |h: &SignatureHistory, bh: &Hash| {
             h.by_blockhash
                 .get(bh)
@@ -396,23 +371,23 @@ mod tests {
         }
         assert_eq!(table(&h, &a).map(|t| t.0), Some(ptr_a), "no growth");
         // A second prepare of a blockhash with a set keeps its signatures.
-        h.prepare(a);
+        h.prepare(a, 500);
         assert!(h.by_blockhash.get_mut(&a).is_some_and(|s| !s.insert(7)));
         // Expired, its table is cleared and reused for the next blockhash.
         h.expire(&a);
         assert!(!h.by_blockhash.contains_key(&a));
-        h.prepare(b);
+        h.prepare(b, 500);
         assert_eq!(table(&h, &b).map(|t| (t.0, t.1)), Some((ptr_a, len_a)));
         assert!(
             h.by_blockhash.get_mut(&b).is_some_and(|s| s.insert(7)),
             "the reused table starts empty"
         );
         // No spare left: a new table.
-        h.prepare(c);
+        h.prepare(c, 500);
         assert_ne!(table(&h, &c).map(|t| t.0), Some(ptr_a));
         // Without a capacity nothing is prepared.
         let mut plain = SignatureHistory::default();
-        plain.prepare(a);
+        plain.prepare(a, 0);
         assert!(plain.by_blockhash.is_empty());
     }
 

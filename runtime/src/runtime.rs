@@ -604,7 +604,7 @@ impl Runtime {
 
     /// Reject transactions whose signature was already processed (on by default).
     pub fn with_transaction_history(mut self, on: bool) -> Self {
-        self.history = on.then(|| SignatureHistory::with_capacity(self.history_capacity));
+        self.history = on.then(SignatureHistory::default);
         self.prepare_history();
         self
     }
@@ -622,13 +622,11 @@ impl Runtime {
     ///
     /// Each live blockhash (up to 151) keeps its own table of 37 to 73
     /// bytes per signature of capacity (a power-of-two number of 16-byte
-    /// slots), so size it for the transactions one blockhash really sees. Transactions beyond it are still recorded
-    /// (the table grows then), and so are those naming an older blockhash.
+    /// slots), so size it for the transactions one blockhash really sees.
+    /// Transactions beyond it are still recorded (the table grows then),
+    /// and so are those naming an older blockhash.
     pub fn with_history_capacity(mut self, signatures: usize) -> Self {
         self.history_capacity = signatures;
-        if let Some(h) = &mut self.history {
-            h.set_capacity(signatures);
-        }
         self.prepare_history();
         self
     }
@@ -637,7 +635,7 @@ impl Runtime {
     fn prepare_history(&mut self) {
         let current = self.latest_blockhash();
         if let Some(h) = &mut self.history {
-            h.prepare(current);
+            h.prepare(current, self.history_capacity);
         }
     }
 
