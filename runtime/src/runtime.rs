@@ -261,15 +261,25 @@ impl Admission<'_> {
     }
 }
 
-/// `(start, end)` of each wave of a batch of `n`: a short first wave, whose
-/// admission cannot overlap execution, then waves of [`WAVE`].
+/// The sizes of a parallel batch's first waves, before waves of [`WAVE`].
+/// Admitting a transaction and adding it to the graph takes about a quarter
+/// of the time executing it does, so a wave four times the size of the one
+/// executing can be admitted meanwhile; the first wave, admitted before
+/// anything can run, is short. (From a first wave of 128 straight to 1,024,
+/// this ramp took 0.5–0.7% off a 2-thread batch.)
+const RAMP: [usize; 3] = [WAVE / 32, WAVE / 8, WAVE / 2];
+
+/// `(start, end)` of each wave of a batch of `n`: the [`RAMP`], then waves
+/// of [`WAVE`].
 fn wave_bounds(n: usize) -> impl Iterator<Item = (usize, usize)> {
-    let first = n.min(WAVE / 8);
-    std::iter::once((0, first)).chain(
-        (first..n)
-            .step_by(WAVE)
-            .map(move |s| (s, (s + WAVE).min(n))),
-    )
+    let mut sizes = RAMP.into_iter().chain(std::iter::repeat(WAVE));
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        let end = n.min(start + sizes.next()?);
+        let bounds = (start < n).then_some((start, end));
+        start = end;
+        bounds
+    })
 }
 
 /// What executing one transaction gave, in a compact record (72 bytes
@@ -1103,5 +1113,38 @@ impl Runtime {
             }
         }
         results
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waves_ramp_up_and_cover_the_batch_once() {
+        for n in [0, 1, 31, 32, 33, 160, 671, 672, 673, 1696, 1697, 10_000] {
+            let waves: Vec<(usize, usize)> = wave_bounds(n).collect();
+            // Contiguous, non-empty, from 0 to n.
+            let mut at = 0;
+            for &(start, end) in &waves {
+                assert_eq!(start, at, "n = {n}: {waves:?}");
+                assert!(end > start, "n = {n}: {waves:?}");
+                at = end;
+            }
+            assert_eq!(at, n, "n = {n}: {waves:?}");
+            // The ramp, then full waves; only the last may be cut short.
+            let sizes: Vec<usize> = waves.iter().map(|(s, e)| e - s).collect();
+            let planned = RAMP.into_iter().chain(std::iter::repeat(WAVE));
+            for (k, (&size, plan)) in sizes.iter().zip(planned).enumerate() {
+                if k + 1 < sizes.len() {
+                    assert_eq!(size, plan, "n = {n}: {sizes:?}");
+                } else {
+                    assert!(size <= plan, "n = {n}: {sizes:?}");
+                }
+            }
+        }
+        let sizes: Vec<usize> = wave_bounds(10_000).map(|(s, e)| e - s).collect();
+        assert_eq!(&sizes[..4], &[32, 128, 512, 1024]);
+        assert_eq!(sizes.len(), 3 + 9 + 1);
     }
 }
