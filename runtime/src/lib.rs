@@ -22,7 +22,8 @@
 //! A batch executes as if its transactions ran one at a time in batch
 //! order: same states, results, logs and compute units, whatever the thread
 //! count. Stateless checks (sanitizing, signature verification) run in
-//! parallel first; then, in waves of 1,024 transactions, the calling thread
+//! parallel first; then, in waves of 1,024 transactions (after a ramp of
+//! 32, 128 and 512), the calling thread
 //! admits each wave in order (locks, blockhash, history) and builds its
 //! dependency graph while the worker pool executes the previous wave (the
 //! calling thread then joins that wave as a worker), each

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The 2-thread ratio next to the machine's own ceiling, measured at the same
+# moment: for each round, one single-thread `baton bench` alone, two of them
+# side by side (what two independent processes reach together), then the
+# default 1-vs-2-thread run. Prints one line per round:
+#   alone_tx_s  pair_tx_s  ceiling(pair/alone)  ratio(2T/1T totals)  ratio(median batches)
+# Usage: benches/scripts/ceiling.sh [ROUNDS] [BATON_BINARY]   (needs python3)
+set -euo pipefail
+rounds=${1:-10}
+baton=${2:-target/release/baton}
+rate() { python3 -c 'import json,sys; print(json.load(sys.stdin)["runs"][0]["tx_per_sec"])'; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+for _ in $(seq "$rounds"); do
+  alone=$("$baton" bench --threads 1 --repeat 8 --json 2>/dev/null | rate)
+  "$baton" bench --threads 1 --repeat 8 --json 2>/dev/null >"$tmp/a.json" &
+  "$baton" bench --threads 1 --repeat 8 --json 2>/dev/null >"$tmp/b.json"
+  wait
+  pair=$(python3 -c 'import json,sys; print(sum(json.load(open(f))["runs"][0]["tx_per_sec"] for f in sys.argv[1:]))' "$tmp/a.json" "$tmp/b.json")
+  run=$("$baton" bench --json 2>/dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin); r={x["threads"]: x for x in d["runs"]}; print("%.3f %.3f" % (r[2]["tx_per_sec"] / r[1]["tx_per_sec"], r[2]["batch_speedup"]))')
+  python3 -c 'import sys; a, p = map(float, sys.argv[1:3]); print("%.0f %.0f %.3f %s" % (a, p, p / a, sys.argv[3]))' "$alone" "$pair" "$run"
+done
