@@ -5,11 +5,6 @@ use std::hash::{BuildHasher, Hasher};
 use baton_types::fast::{folded_multiply, mix_key, PI};
 use baton_types::Pubkey;
 
-const K0: u64 = PI[0];
-const K1: u64 = PI[1];
-const K2: u64 = PI[2];
-const K3: u64 = PI[3];
-
 /// A [`Hasher`] built for [`Pubkey`]: it folds all 32 bytes with three
 /// 64×64→128-bit multiplies, so both uniformly random keys and counter keys
 /// such as [`Pubkey::new_from_u64`] spread over every output bit.
@@ -46,9 +41,9 @@ impl Hasher for PubkeyHasher {
                 hi.copy_from_slice(&buf[8..]);
                 let m = folded_multiply(
                     u64::from_le_bytes(lo) ^ self.seeds[0],
-                    u64::from_le_bytes(hi) ^ K0,
+                    u64::from_le_bytes(hi) ^ PI[0],
                 );
-                self.state = folded_multiply(self.state ^ m ^ K2, self.seeds[1] ^ K3);
+                self.state = folded_multiply(self.state ^ m ^ PI[2], self.seeds[1] ^ PI[3]);
             }
             self.write_u64(bytes.len() as u64);
         }
@@ -56,7 +51,7 @@ impl Hasher for PubkeyHasher {
 
     #[inline(always)]
     fn write_u64(&mut self, n: u64) {
-        self.state = folded_multiply(self.state ^ n ^ self.seeds[0], K1);
+        self.state = folded_multiply(self.state ^ n ^ self.seeds[0], PI[1]);
     }
 
     #[inline(always)]
@@ -99,7 +94,7 @@ impl PubkeyHasherBuilder {
 
     /// A builder with seeds derived from `seed`, for reproducible layouts.
     pub fn with_seed(seed: u64) -> Self {
-        Self::with_seeds(seed, folded_multiply(seed ^ K2, K3))
+        Self::with_seeds(seed, folded_multiply(seed ^ PI[2], PI[3]))
     }
 
     fn with_seeds(s0: u64, s1: u64) -> Self {

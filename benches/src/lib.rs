@@ -149,6 +149,12 @@ impl fmt::Debug for Workload {
 }
 
 impl Workload {
+    /// Signatures per blockhash [`Workload::runtime`] makes room for ahead:
+    /// every transaction of a workload names the one blockhash.
+    pub fn history_capacity(&self) -> usize {
+        self.txs.len()
+    }
+
     /// A runtime with this workload's programs and accounts: `threads`
     /// workers, signature checks as `sigverify` says, log collection off,
     /// blockhash check and signature history on, the history sized for the
@@ -159,7 +165,7 @@ impl Workload {
         let mut rt = Runtime::new()
             .with_sigverify(sigverify)
             .with_log_collection(false)
-            .with_history_capacity(self.txs.len())
+            .with_history_capacity(self.history_capacity())
             .with_threads(threads);
         for (id, program) in &self.programs {
             rt.add_program(*id, Arc::clone(program));

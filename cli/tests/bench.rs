@@ -62,6 +62,8 @@ fn check_series(v: &Value, workload: &str) {
     assert_eq!(v["accounts"], 100);
     assert_eq!(v["repeat"], 1);
     assert_eq!(v["sigverify"], false);
+    // Every transaction of a workload names one blockhash.
+    assert_eq!(v["history_capacity"], 200);
     assert_eq!(v["serial_equivalent"], true, "{v}");
     let runs = v["runs"].as_array().unwrap();
     assert_eq!(runs.len(), 2);

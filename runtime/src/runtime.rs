@@ -99,6 +99,10 @@ const HISTORY_AHEAD: usize = 8;
 /// (a quarter of its own duration, at most this; see [`Scheduler::linger`]).
 const MAX_LINGER: Duration = Duration::from_millis(1);
 
+/// The pool lingers only after a parallel batch longer than this: a shorter
+/// one is over in tens of microseconds, and a quarter of that saves little.
+const LINGER_AFTER: usize = 128;
+
 /// Transactions per wave of a parallel batch: admission and graph building
 /// of one wave overlap the execution of the previous one.
 const WAVE: usize = 1024;
@@ -1105,9 +1109,9 @@ impl Runtime {
         // one transaction here; the in-memory store does nothing.
         let ended = self.store.end_batch();
         self.record_store_result(ended);
-        // A batch that ran in waves leaves the pool awake for a while, so
-        // that a next batch sent right after finds its threads running.
-        if txs.len() > WAVE / 8 {
+        // A batch of some length leaves the pool awake for a while, so that
+        // a next batch sent right after finds its threads running.
+        if txs.len() > LINGER_AFTER {
             if let Some(s) = self.scheduler.as_ref().filter(|s| s.threads() > 1) {
                 s.linger((started.elapsed() / 4).min(MAX_LINGER));
             }
