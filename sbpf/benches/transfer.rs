@@ -1,1 +1,78 @@
-fn main() {}
+//! One p-token Transfer (76 CU) through `baton_executor::process_instruction`,
+//! under the JIT and under the interpreter: serialization, the VM run and the
+//! read-back, plus the executor's per-instruction work.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(missing_docs)] // criterion's macros generate undocumented items
+
+use std::sync::Arc;
+
+use baton_executor::{
+    process_instruction, Environment, ExecutionConfig, ProgramRegistry, SysvarCache,
+};
+use baton_sbpf::{Mode, SbpfProgram};
+use baton_types::{Account, AccountMeta, Instruction, Pubkey};
+use criterion::{criterion_group, criterion_main, Criterion};
+
+const TOKEN_ELF: &[u8] = include_bytes!("../elf/token.so");
+const TOKEN_ID: Pubkey = Pubkey::from_str_const("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA");
+
+fn token_account(mint: Pubkey, owner: Pubkey, amount: u64) -> Account {
+    let mut d = Vec::with_capacity(165);
+    d.extend_from_slice(mint.as_array());
+    d.extend_from_slice(owner.as_array());
+    d.extend_from_slice(&amount.to_le_bytes());
+    d.extend_from_slice(&[0u8; 36]);
+    d.push(1);
+    d.extend_from_slice(&[0u8; 12 + 8 + 36]);
+    Account::with_data(2_039_280, d, &TOKEN_ID)
+}
+
+fn bench(c: &mut Criterion) {
+    let jit = SbpfProgram::load(TOKEN_ELF).unwrap();
+    let (mint, a, b, owner) = (
+        Pubkey::new_from_u64(1),
+        Pubkey::new_from_u64(2),
+        Pubkey::new_from_u64(3),
+        Pubkey::new_from_u64(4),
+    );
+    let accounts = vec![
+        (a, token_account(mint, owner, 1_000_000)),
+        (b, token_account(mint, owner, 0)),
+        (owner, Account::default()),
+    ];
+    let mut data = vec![3u8];
+    data.extend_from_slice(&1u64.to_le_bytes());
+    let ix = Instruction::new_with_bytes(
+        TOKEN_ID,
+        &data,
+        vec![
+            AccountMeta::new(a, false),
+            AccountMeta::new(b, false),
+            AccountMeta::new_readonly(owner, true),
+        ],
+    );
+    let sysvars = SysvarCache::default();
+    let config = ExecutionConfig {
+        collect_logs: false,
+        ..ExecutionConfig::default()
+    };
+    for mode in [Mode::Jit, Mode::Interpreter] {
+        let mut programs = ProgramRegistry::new();
+        programs.add(TOKEN_ID, Arc::new(jit.with_mode(mode)));
+        let env = Environment {
+            programs: &programs,
+            sysvars: &sysvars,
+            config: &config,
+        };
+        c.bench_function(&format!("p-token transfer ({mode:?})"), |bch| {
+            bch.iter(|| {
+                let out = process_instruction(&accounts, &ix, 200_000, env);
+                assert_eq!(out.compute_units_consumed, 76);
+                out
+            })
+        });
+    }
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

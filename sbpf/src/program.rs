@@ -182,7 +182,7 @@ impl SbpfProgram {
             StableResult::Ok(code) => Err(instruction_error_from_u64(code)),
             StableResult::Err(EbpfError::SyscallError(e)) => {
                 match e.downcast_ref::<SyscallError>() {
-                    Some(SyscallError::Instruction(ie)) => Err(ie.clone()),
+                    Some(SyscallError::Instruction(ie)) => Err(*ie),
                     _ => Err(InstructionError::ProgramFailedToComplete),
                 }
             }

@@ -107,7 +107,7 @@ fn charge(ctx: &SbpfCtx, units: u64) -> Result<(), SyscallError> {
 }
 
 fn check_aligned(addr: u64, align: u64) -> Result<(), SyscallError> {
-    if addr % align != 0 {
+    if !addr.is_multiple_of(align) {
         return Err(SyscallError::UnalignedPointer);
     }
     Ok(())
