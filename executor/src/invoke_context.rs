@@ -95,6 +95,9 @@ pub struct InvokeContext<'a> {
     pub(crate) last_exit_code: Cell<ExitCode>,
     /// The message, for the top-level privileges `invoke_auth` grants [8].
     pub(crate) message: Option<&'a Message>,
+    /// A failing program's own account of its failure, logged in its
+    /// `failed:` line instead of the error (see [`Self::set_failure_log`]).
+    failure_log: RefCell<Option<String>>,
 }
 
 impl<'a> InvokeContext<'a> {
@@ -112,6 +115,7 @@ impl<'a> InvokeContext<'a> {
             reverted: Cell::new(None),
             last_exit_code: Cell::new(0),
             message: None,
+            failure_log: RefCell::new(None),
         }
     }
 
@@ -494,6 +498,7 @@ impl<'a> InvokeContext<'a> {
             return Err(err);
         };
         let builtin = program.is_builtin();
+        let logs_return_data = program.logs_return_data();
 
         let (start, end) = {
             let mut arena = self.accounts.borrow_mut();
@@ -561,15 +566,40 @@ impl<'a> InvokeContext<'a> {
                 format!("Program {program_id} consumed {used} of {units_at_start} compute units")
             });
         }
+        if logs_return_data && self.log_enabled() {
+            let rd = self.tx.return_data();
+            if !rd.1.is_empty() {
+                use base64::Engine;
+                let data = base64::engine::general_purpose::STANDARD.encode(&rd.1);
+                let line = format!("Program return: {} {data}", rd.0);
+                drop(rd);
+                self.logs.borrow_mut().push(line);
+            }
+        }
         match &result {
             Ok(()) if exit_code != 0 => {
                 self.log_with(|| format!("Program {program_id} success"));
                 self.log_with(|| format!("Program {program_id} exit code {exit_code}"));
             }
             Ok(()) => self.log_with(|| format!("Program {program_id} success")),
-            Err(e) => self.log_with(|| format!("Program {program_id} failed: {e}")),
+            Err(e) => {
+                let why = self.failure_log.take();
+                self.log_with(|| match why {
+                    Some(why) => format!("Program {program_id} failed: {why}"),
+                    None => format!("Program {program_id} failed: {e}"),
+                })
+            }
         }
         result
+    }
+
+    /// Describe the running program's failure in its `Program … failed: …`
+    /// log line, in place of the returned error's text. sBPF programs use it
+    /// as Agave does: a VM fault fails with `ProgramFailedToComplete` but is
+    /// logged as the fault (`Access violation …`, `SBF program panicked`).
+    /// Only the next failing frame's line uses it.
+    pub fn set_failure_log(&self, why: String) {
+        *self.failure_log.borrow_mut() = Some(why);
     }
 
     /// Set the running frame's exit code: the code its `invoke_auth` caller

@@ -27,6 +27,13 @@ pub trait Program: Send + Sync {
     fn is_builtin(&self) -> bool {
         false
     }
+
+    /// Whether the frame logs `Program return: <id> <base64>` after its
+    /// `consumed` line when return data is set, as Agave does for sBPF
+    /// programs. Off for native programs.
+    fn logs_return_data(&self) -> bool {
+        false
+    }
 }
 
 type FastMap<K, V> = HashMap<K, V, rustc_hash::FxBuildHasher>;

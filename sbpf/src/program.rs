@@ -9,7 +9,7 @@ use baton_types::InstructionError;
 use smallvec::SmallVec;
 use solana_sbpf::elf::Executable;
 use solana_sbpf::error::{EbpfError, StableResult};
-use solana_sbpf::program::BuiltinProgram;
+use solana_sbpf::program::{BuiltinProgram, SBPFVersion};
 use solana_sbpf::verifier::RequisiteVerifier;
 use solana_sbpf::vm::CallFrame;
 
@@ -36,6 +36,21 @@ fn loader(deploy: bool) -> Result<Loader, LoadError> {
     cell.get_or_init(|| make_loader(deploy))
         .clone()
         .map_err(LoadError::Elf)
+}
+
+/// The loader of assembled programs: the execution settings, but SBPF v0
+/// only, since the assembler emits the highest version its loader enables.
+fn assembly_loader() -> Result<Loader, LoadError> {
+    static ASM: OnceLock<Result<Loader, String>> = OnceLock::new();
+    ASM.get_or_init(|| {
+        let mut config = COPY_PROFILE.vm_config(false);
+        config.enabled_sbpf_versions = SBPFVersion::V0..=SBPFVersion::V0;
+        let mut loader = BuiltinProgram::new_loader(config);
+        syscalls::register(&mut loader).map_err(|e| e.to_string())?;
+        Ok(Arc::new(loader))
+    })
+    .clone()
+    .map_err(LoadError::Elf)
 }
 
 /// A real Solana program: an sBPF ELF, loaded and verified once (and
@@ -82,6 +97,26 @@ impl SbpfProgram {
     /// accepted before today's checks still run.
     pub fn load_deployed(elf: &[u8], mode: Mode) -> Result<Self, LoadError> {
         let exe = load_verified(elf, false)?;
+        #[cfg(all(not(target_os = "windows"), target_arch = "x86_64"))]
+        if mode == Mode::Jit {
+            exe.jit_compile()
+                .map_err(|e| LoadError::Jit(e.to_string()))?;
+        }
+        Ok(Self {
+            exe: Arc::new(exe),
+            mode,
+        })
+    }
+
+    /// A program from sBPF assembly text (SBPF v0, as every mainnet ELF),
+    /// verified and, in JIT mode, compiled: for tests and fuzzing of the
+    /// syscalls with hand-written programs. Syscalls are called as
+    /// `syscall sol_log_`.
+    pub fn from_assembly(src: &str, mode: Mode) -> Result<Self, LoadError> {
+        let exe =
+            solana_sbpf::assembler::assemble(src, assembly_loader()?).map_err(LoadError::Elf)?;
+        exe.verify::<RequisiteVerifier>()
+            .map_err(|e| LoadError::Verify(e.to_string()))?;
         #[cfg(all(not(target_os = "windows"), target_arch = "x86_64"))]
         if mode == Mode::Jit {
             exe.jit_compile()
@@ -162,6 +197,10 @@ impl Program for SbpfProgram {
         return_frame(frame);
         result
     }
+
+    fn logs_return_data(&self) -> bool {
+        true
+    }
 }
 
 impl SbpfProgram {
@@ -183,13 +222,21 @@ impl SbpfProgram {
             StableResult::Err(EbpfError::SyscallError(e)) => {
                 match e.downcast_ref::<SyscallError>() {
                     Some(SyscallError::Instruction(ie)) => Err(*ie),
-                    _ => Err(InstructionError::ProgramFailedToComplete),
+                    _ => {
+                        if ctx.log_enabled() {
+                            ctx.set_failure_log(e.to_string());
+                        }
+                        Err(InstructionError::ProgramFailedToComplete)
+                    }
                 }
             }
-            StableResult::Err(_) => {
+            StableResult::Err(e) => {
                 // A VM fault depletes the meter (`deplete_cu_meter_on_vm_failure`).
                 let meter = ctx.compute_meter();
                 let _ = meter.consume(meter.remaining());
+                if ctx.log_enabled() {
+                    ctx.set_failure_log(e.to_string());
+                }
                 Err(InstructionError::ProgramFailedToComplete)
             }
         }
