@@ -33,10 +33,13 @@
 //! nothing and are charged nothing; executed transactions that fail are
 //! charged their fee and change nothing else.
 
+mod deploy;
 mod history;
 mod runtime;
 pub mod scenario;
 
+pub use baton_sbpf as sbpf;
+pub use deploy::{DeployError, ProgramLoader};
 pub use runtime::{genesis_blockhash, Runtime, RuntimeError, TransactionResult};
 
 pub use baton_accounts_db::{

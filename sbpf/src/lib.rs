@@ -20,6 +20,7 @@
 //!
 //! `unsafe` code lives in the `vm` module only.
 
+pub mod deploy;
 pub mod error;
 pub mod profile;
 pub mod serialize;
@@ -29,6 +30,7 @@ pub mod sysvars;
 mod program;
 mod vm;
 
+pub use deploy::ProgramLoader;
 pub use error::{instruction_error_from_u64, LoadError, SyscallError};
 pub use profile::{ExecutionProfile, SyscallCosts, COPY_PROFILE};
 pub use program::SbpfProgram;
