@@ -212,9 +212,6 @@ impl SbpfProgram {
     ) -> Result<(), InstructionError> {
         let mem = &mut frame.mem;
         let data_offset = serialize(ctx, data, &mut mem.input, &mut frame.accounts)?;
-        // Determinism: a program never sees bytes an earlier one left.
-        mem.stack.fill(0);
-        mem.heap.fill(0);
         let result = vm::run(&self.exe, self.mode, ctx, mem, data_offset);
         match result {
             StableResult::Ok(0) => deserialize(ctx, &mem.input, &frame.accounts),
@@ -235,7 +232,7 @@ impl SbpfProgram {
                 let meter = ctx.compute_meter();
                 let _ = meter.consume(meter.remaining());
                 if ctx.log_enabled() {
-                    ctx.set_failure_log(e.to_string());
+                    ctx.set_failure_log(vm::fault_message(&e, mem, vm::stack_gapped(&self.exe)));
                 }
                 Err(InstructionError::ProgramFailedToComplete)
             }

@@ -710,3 +710,71 @@ fn read_back_applies_lamports_growth_and_owner_through_the_rules() {
         assert_eq!(out.result, Err(InstructionError::AccountDataSizeChanged));
     }
 }
+
+#[test]
+fn vm_stores_to_deep_frames_and_the_heap_are_cleared_for_the_next_program() {
+    // The writer stores with VM instructions (not syscalls) into the last
+    // stack frame (frame 63 is at VM offset 126 * 4 KiB, gapped) and the
+    // heap's last word; the reader loads the same words.
+    let writer = "
+        lddw r1, 0x20007eff8
+        mov64 r2, -1
+        stxdw [r1+0], r2
+        lddw r1, 0x300007ff8
+        stxdw [r1+0], r2
+        stxdw [r10-8], r2
+        mov64 r0, 0
+        exit";
+    let reader = "
+        lddw r1, 0x20007eff8
+        ldxdw r0, [r1+0]
+        lddw r1, 0x300007ff8
+        ldxdw r2, [r1+0]
+        or64 r0, r2
+        ldxdw r2, [r10-8]
+        or64 r0, r2
+        exit";
+    for mode in MODES {
+        let w = Run::new(writer, mode);
+        let r = Run::new(reader, mode);
+        for _ in 0..3 {
+            assert_eq!(w.run(&[], &[], vec![], 1_000).result, Ok(()), "{mode:?}");
+            assert_eq!(r.run(&[], &[], vec![], 1_000).result, Ok(()), "{mode:?}");
+        }
+    }
+}
+
+#[test]
+fn faults_name_their_region_as_agave_does() {
+    let cases = [
+        // A stack gap (frame 1 of the VM space is a gap in SBPF v0).
+        (
+            "lddw r1, 0x200001000\nldxdw r0, [r1+0]\nexit",
+            "Access violation in stack frame 1 at address 0x200001000 of size 8",
+        ),
+        // A load crossing the end of the heap, with the heap untouched.
+        (
+            "lddw r1, 0x300007ffc\nldxdw r0, [r1+0]\nexit",
+            "Access violation reading 8 bytes at address 0x300007ffc (in heap region)",
+        ),
+        // A store into the read-only program region.
+        (
+            "lddw r1, 0x100000000\nstxdw [r1+0], r1\nexit",
+            "Access violation writing 8 bytes at address 0x100000000 (in program region)",
+        ),
+        // Past the heap.
+        (
+            "lddw r1, 0x300010000\nldxdw r0, [r1+0]\nexit",
+            "Access violation reading 8 bytes at address 0x300010000 (in unallocated region)",
+        ),
+    ];
+    for (src, msg) in cases {
+        let out = run(src, &[], 1_000);
+        assert_eq!(out.result, Err(InstructionError::ProgramFailedToComplete));
+        assert_eq!(out.compute_units_consumed, 1_000);
+        assert_eq!(
+            failed_line(&out),
+            format!("Program {PROGRAM} failed: {msg}")
+        );
+    }
+}
