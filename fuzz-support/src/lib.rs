@@ -12,6 +12,10 @@
 //!   a scenario that parses runs without panicking;
 //! - [`call_tree`]: a batch of transactions running call trees of the
 //!   scripted program keeps the engine's invariants (see its docs).
+//! - [`sbpf::sbpf_elf`] and [`sbpf::sbpf_syscalls`]: real programs (see
+//!   the module).
+
+pub mod sbpf;
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
