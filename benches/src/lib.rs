@@ -13,6 +13,7 @@
 //! | `token-cpi` | a wrapper program moves tokens by CPI into the token program; `hot-mint` also burns a fee, writing the one mint | `variant` = `uniform` \| `hot-mint` |
 //! | `cpi-chain` | program A invokes B invokes C invokes D (the scripted test program under four ids), each writing a byte to its own account; D fails for a `fail_rate` share | `fail_rate` |
 //! | `large-writes` | a program writes 10 KiB into an account it owns; `read-shared` also reads 32 shared read-only accounts | `variant` = `write` \| `read-shared` |
+//! | `sbpf-token-transfers` | a Transfer of the mainnet p-token ELF (sBPF) between two token accounts of one mint | `variant` = `jit` \| `interpreter` |
 //!
 //! In every workload `accounts` is the number of funded fee payers; each
 //! workload's table entry ([`WORKLOAD_INFO`]) says which other accounts it
@@ -32,6 +33,7 @@ use rayon::prelude::*;
 mod conflicts;
 mod cpi_chain;
 mod large_writes;
+mod sbpf_transfers;
 mod token_cpi;
 mod transfers;
 mod zipf;
@@ -42,6 +44,7 @@ pub use large_writes::{
     large_writes, LargeWriter, LargeWriterInstruction, LARGE_WRITER_ID, SHARED_ACCOUNTS,
     SHARED_LEN, WRITE_LEN,
 };
+pub use sbpf_transfers::{sbpf_token_transfers, P_TOKEN_ELF};
 pub use token_cpi::{token_cpi, TokenMover, TokenMoverInstruction, TOKEN_MOVER_ID};
 pub use transfers::{hot_account, uniform_transfers, zipf_transfers};
 pub use zipf::Zipf;
@@ -236,6 +239,13 @@ pub const WORKLOAD_INFO: &[WorkloadInfo] = &[
         variants: &["write", "read-shared"],
         default_accounts: 10_000,
     },
+    WorkloadInfo {
+        name: "sbpf-token-transfers",
+        summary: "the mainnet p-token ELF (a real sBPF program) at Tokenkeg moves tokens between two token accounts of one mint (one per payer); the owner pays and signs",
+        knobs: "--variant jit|interpreter",
+        variants: &["jit", "interpreter"],
+        default_accounts: 100_000,
+    },
 ];
 
 /// Names of the workloads [`generate`] knows.
@@ -246,6 +256,7 @@ pub const WORKLOADS: &[&str] = &[
     "token-cpi",
     "cpi-chain",
     "large-writes",
+    "sbpf-token-transfers",
 ];
 
 /// What [`WORKLOAD_INFO`] says about `name`.
@@ -298,6 +309,7 @@ pub fn generate(name: &str, p: &Params) -> Result<Workload, WorkloadError> {
         "token-cpi" => token_cpi(p, v == "hot-mint"),
         "cpi-chain" => cpi_chain(p),
         "large-writes" => large_writes(p, v == "read-shared"),
+        "sbpf-token-transfers" => sbpf_token_transfers(p, v == "interpreter")?,
         _ => return Err(WorkloadError::UnknownWorkload(name.to_string())),
     })
 }
