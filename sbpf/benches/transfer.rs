@@ -14,6 +14,7 @@ use baton_types::{Account, AccountMeta, Instruction, Pubkey};
 use criterion::{criterion_group, criterion_main, Criterion};
 
 const TOKEN_ELF: &[u8] = include_bytes!("../elf/token.so");
+const TOKEN_2022_ELF: &[u8] = include_bytes!("../elf/token_2022.so");
 const TOKEN_ID: Pubkey = Pubkey::from_str_const("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA");
 
 fn token_account(mint: Pubkey, owner: Pubkey, amount: u64) -> Account {
@@ -25,6 +26,16 @@ fn token_account(mint: Pubkey, owner: Pubkey, amount: u64) -> Account {
     d.push(1);
     d.extend_from_slice(&[0u8; 12 + 8 + 36]);
     Account::with_data(2_039_280, d, &TOKEN_ID)
+}
+
+/// Deployment: load with the deployment checks, verify, JIT-compile.
+fn deploy(c: &mut Criterion) {
+    let mut g = c.benchmark_group("deploy");
+    g.sample_size(20);
+    for (name, elf) in [("p-token", TOKEN_ELF), ("token-2022", TOKEN_2022_ELF)] {
+        g.bench_function(name, |b| b.iter(|| SbpfProgram::load(elf).unwrap()));
+    }
+    g.finish();
 }
 
 fn bench(c: &mut Criterion) {
@@ -74,5 +85,5 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench);
+criterion_group!(benches, bench, deploy);
 criterion_main!(benches);

@@ -28,8 +28,8 @@ pub enum SyscallError {
         column: u64,
     },
     /// A string argument is not UTF-8.
-    #[error("invalid utf-8 sequence: {0:?}")]
-    InvalidString(Vec<u8>),
+    #[error("{0}: {1:?}")]
+    InvalidString(std::str::Utf8Error, Vec<u8>),
     /// `sol_memcpy_` on overlapping ranges.
     #[error("Overlapping copy")]
     CopyOverlapping,

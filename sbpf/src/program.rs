@@ -23,7 +23,7 @@ type Loader = Arc<BuiltinProgram<SbpfCtx>>;
 
 fn make_loader(deploy: bool) -> Result<Loader, String> {
     let mut loader = BuiltinProgram::new_loader(COPY_PROFILE.vm_config(deploy));
-    syscalls::register(&mut loader).map_err(|e| e.to_string())?;
+    syscalls::register(&mut loader, deploy).map_err(|e| e.to_string())?;
     Ok(Arc::new(loader))
 }
 
@@ -46,7 +46,7 @@ fn assembly_loader() -> Result<Loader, LoadError> {
         let mut config = COPY_PROFILE.vm_config(false);
         config.enabled_sbpf_versions = SBPFVersion::V0..=SBPFVersion::V0;
         let mut loader = BuiltinProgram::new_loader(config);
-        syscalls::register(&mut loader).map_err(|e| e.to_string())?;
+        syscalls::register(&mut loader, false).map_err(|e| e.to_string())?;
         Ok(Arc::new(loader))
     })
     .clone()
@@ -86,17 +86,20 @@ impl SbpfProgram {
     }
 
     /// [`Self::load`], running in `mode`. The interpreter mode skips the JIT
-    /// compilation.
+    /// compilation. The executable loaded with the deployment settings is
+    /// the one that runs: the settings differ only in what loading accepts.
     pub fn load_with_mode(elf: &[u8], mode: Mode) -> Result<Self, LoadError> {
-        load_verified(elf, true)?;
-        Self::load_deployed(elf, mode)
+        Self::compile(load_verified(elf, true)?, mode)
     }
 
     /// Load an ELF that was deployed before (so checked then) with the
     /// execution settings, as Agave's program cache does: ELFs that loaders
     /// accepted before today's checks still run.
     pub fn load_deployed(elf: &[u8], mode: Mode) -> Result<Self, LoadError> {
-        let exe = load_verified(elf, false)?;
+        Self::compile(load_verified(elf, false)?, mode)
+    }
+
+    fn compile(exe: Executable<SbpfCtx>, mode: Mode) -> Result<Self, LoadError> {
         #[cfg(all(not(target_os = "windows"), target_arch = "x86_64"))]
         if mode == Mode::Jit {
             exe.jit_compile()

@@ -62,9 +62,16 @@ macro_rules! syscalls {
         /// Names of the registered syscalls.
         pub const NAMES: &[&str] = &[$($name),*];
 
-        /// Register every syscall with `loader`.
-        pub fn register(loader: &mut BuiltinProgram<SbpfCtx>) -> Result<(), ElfError> {
-            $( loader.register_definition::<$ty>($name)?; )*
+        /// Register the syscalls with `loader`. With `deploy`, `sol_alloc_free_`
+        /// is left out, as Agave's deployment environment leaves it out
+        /// (`disable_deploy_of_alloc_free_syscall`): a new ELF importing it is
+        /// refused, one deployed before still runs.
+        pub fn register(loader: &mut BuiltinProgram<SbpfCtx>, deploy: bool) -> Result<(), ElfError> {
+            $(
+                if !(deploy && $name == "sol_alloc_free_") {
+                    loader.register_definition::<$ty>($name)?;
+                }
+            )*
             Ok(())
         }
     };
@@ -116,7 +123,7 @@ fn check_aligned(addr: u64, align: u64) -> Result<(), SyscallError> {
 /// `len` bytes as UTF-8, or `InvalidString`.
 fn string(ctx: &SbpfCtx, addr: u64, len: u64) -> Result<&str, SyscallError> {
     let bytes = ctx.read(addr, len)?;
-    std::str::from_utf8(bytes).map_err(|_| SyscallError::InvalidString(bytes.to_vec()))
+    std::str::from_utf8(bytes).map_err(|e| SyscallError::InvalidString(e, bytes.to_vec()))
 }
 
 /// An array of `n` `(ptr, len)` pairs (16 bytes each, 8-aligned), as
@@ -299,11 +306,12 @@ fn pda_inputs(
     n: u64,
     program_id: u64,
 ) -> Result<(Vec<Vec<u8>>, Pubkey), SyscallError> {
+    let table = slices(ctx, seeds, n)?;
     if n > MAX_SEEDS {
         return Err(SyscallError::BadSeeds);
     }
     let mut out = Vec::with_capacity(n as usize + 1);
-    for (p, l) in slices(ctx, seeds, n)? {
+    for (p, l) in table {
         if l > MAX_SEED_LEN {
             return Err(SyscallError::BadSeeds);
         }
@@ -348,8 +356,8 @@ fn try_find_program_address(
             pda::create_program_address(&refs, &id)
         };
         if let Ok(key) = found {
-            ctx.write(address, 32)?;
             ctx.write(bump_addr, 1)?;
+            ctx.write(address, 32)?;
             let disjoint = if address > bump_addr {
                 address - bump_addr >= 1
             } else {
@@ -381,8 +389,11 @@ fn get_sysvar(
     let per = COSTS.cpi_bytes_per_unit;
     let cost = COSTS.sysvar_base_cost + 32 / per + (len / per).max(COSTS.mem_op_base_cost);
     charge(ctx, cost)?;
-    let id = read_pubkey(ctx, id_addr)?;
+    if var >= ebpf::MM_INPUT_START {
+        return Err(SyscallError::InvalidPointer);
+    }
     ctx.write(var, len)?;
+    let id = read_pubkey(ctx, id_addr)?;
     let end = offset
         .checked_add(len)
         .ok_or(baton_types::InstructionError::ArithmeticOverflow)?;

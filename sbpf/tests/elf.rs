@@ -92,3 +92,15 @@ fn corrupted_bytecode_fails_verification_or_loading() {
         Err(LoadError::Verify(_) | LoadError::Elf(_))
     ));
 }
+
+#[test]
+fn an_elf_importing_sol_alloc_free_is_refused_at_deploy_but_runs_once_deployed() {
+    // Memo v1 imports `sol_alloc_free_`, which Agave's deployment
+    // environment no longer registers.
+    const MEMO_V1: &[u8] = include_bytes!("../elf/memo-v1.so");
+    match SbpfProgram::load(MEMO_V1) {
+        Err(LoadError::Elf(msg)) => assert!(msg.contains("nresolved"), "{msg}"),
+        other => panic!("expected an unresolved symbol, got {other:?}"),
+    }
+    assert!(SbpfProgram::load_deployed(MEMO_V1, Mode::Jit).is_ok());
+}

@@ -113,6 +113,12 @@ fn sol_log_of_invalid_utf8_fails_without_depleting() {
     let out = run(src, &[0xff, 0xfe], 10_000);
     assert_eq!(out.result, Err(InstructionError::ProgramFailedToComplete));
     assert_eq!(out.compute_units_consumed, 3 + 100);
+    assert_eq!(
+        failed_line(&out),
+        format!(
+            "Program {PROGRAM} failed: invalid utf-8 sequence of 1 bytes from index 0: [255, 254]"
+        )
+    );
 }
 
 #[test]
