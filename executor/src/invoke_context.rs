@@ -98,6 +98,9 @@ pub struct InvokeContext<'a> {
     /// A failing program's own account of its failure, logged in its
     /// `failed:` line instead of the error (see [`Self::set_failure_log`]).
     failure_log: RefCell<Option<String>>,
+    /// Consume the rest of the meter once the running frame's `consumed`
+    /// line is logged (see [`Self::deplete_meter_after_log`]).
+    deplete_after_log: Cell<bool>,
 }
 
 impl<'a> InvokeContext<'a> {
@@ -116,6 +119,7 @@ impl<'a> InvokeContext<'a> {
             last_exit_code: Cell::new(0),
             message: None,
             failure_log: RefCell::new(None),
+            deplete_after_log: Cell::new(false),
         }
     }
 
@@ -571,10 +575,13 @@ impl<'a> InvokeContext<'a> {
             if !rd.1.is_empty() {
                 use base64::Engine;
                 let data = base64::engine::general_purpose::STANDARD.encode(&rd.1);
-                let line = format!("Program return: {} {data}", rd.0);
+                let line = format!("Program return: {program_id} {data}");
                 drop(rd);
                 self.logs.borrow_mut().push(line);
             }
+        }
+        if self.deplete_after_log.replace(false) {
+            let _ = self.meter.consume(self.meter.remaining());
         }
         match &result {
             Ok(()) if exit_code != 0 => {
@@ -600,6 +607,14 @@ impl<'a> InvokeContext<'a> {
     /// Only the next failing frame's line uses it.
     pub fn set_failure_log(&self, why: String) {
         *self.failure_log.borrow_mut() = Some(why);
+    }
+
+    /// Consume every unit left on the meter when the running frame ends,
+    /// after its `consumed` line is logged: Agave's loader logs what a
+    /// program used, then depletes the meter on a VM fault
+    /// (`deplete_cu_meter_on_vm_failure`).
+    pub fn deplete_meter_after_log(&self) {
+        self.deplete_after_log.set(true);
     }
 
     /// Set the running frame's exit code: the code its `invoke_auth` caller

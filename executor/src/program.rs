@@ -28,9 +28,10 @@ pub trait Program: Send + Sync {
         false
     }
 
-    /// Whether the frame logs `Program return: <id> <base64>` after its
-    /// `consumed` line when return data is set, as Agave does for sBPF
-    /// programs. Off for native programs.
+    /// Whether the frame logs `Program return: <program id> <base64>` after
+    /// its `consumed` line when the transaction's return data is not empty,
+    /// whatever the result, as Agave does for sBPF programs. Off for native
+    /// programs.
     fn logs_return_data(&self) -> bool {
         false
     }

@@ -231,9 +231,9 @@ impl SbpfProgram {
                 }
             }
             StableResult::Err(e) => {
-                // A VM fault depletes the meter (`deplete_cu_meter_on_vm_failure`).
-                let meter = ctx.compute_meter();
-                let _ = meter.consume(meter.remaining());
+                // A VM fault depletes the meter (`deplete_cu_meter_on_vm_failure`),
+                // after the `consumed` line shows what the program used.
+                ctx.deplete_meter_after_log();
                 if ctx.log_enabled() {
                     ctx.set_failure_log(vm::fault_message(&e, mem, vm::stack_gapped(&self.exe)));
                 }

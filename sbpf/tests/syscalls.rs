@@ -553,6 +553,24 @@ fn vm_faults_deplete_the_meter() {
         failed_line(&out),
         format!("Program {PROGRAM} failed: exceeded CUs meter at BPF instruction")
     );
+    // The `consumed` line shows what the program used before the fault;
+    // the meter is depleted after it, as Agave's loader does.
+    let out = run(
+        "mov64 r1, 0\nmov64 r2, 0\nldxdw r0, [r1+0]\nexit",
+        &[],
+        5_000,
+    );
+    assert_eq!(out.compute_units_consumed, 5_000);
+    assert_eq!(
+        out.logs,
+        vec![
+            format!("Program {PROGRAM} invoke [1]"),
+            format!("Program {PROGRAM} consumed 3 of 5000 compute units"),
+            format!(
+                "Program {PROGRAM} failed: Access violation reading 8 bytes at address 0x0 (in unallocated region)"
+            ),
+        ]
+    );
 }
 
 #[test]
