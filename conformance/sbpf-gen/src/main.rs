@@ -1,0 +1,171 @@
+//! `sbpf-gen`: differential fixtures for sBPF programs, computed by Mollusk
+//! on the Agave 4.2.2 crates, in `mollusk-gen`'s format (`fixture.rs` and
+//! `harness.rs` are that generator's files, included by path).
+//!
+//! ```text
+//! sbpf-gen p-token [--seed N] [--per-kind N] [--out PATH] [--check]
+//! ```
+//!
+//! The same arguments write the same file, byte for byte. Baton replays it
+//! in `sbpf/tests/differential.rs`, under the JIT and the interpreter.
+
+#[path = "../../mollusk-gen/src/fixture.rs"]
+mod fixture;
+#[allow(dead_code)]
+#[path = "../../mollusk-gen/src/harness.rs"]
+mod harness;
+mod ptoken;
+
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+use fixture::{FixtureFile, Generator, FORMAT};
+
+const USAGE: &str = "usage: sbpf-gen p-token [--seed N] [--per-kind N] [--out PATH] [--check]";
+
+struct Args {
+    suite: String,
+    seed: u64,
+    per_kind: usize,
+    out: String,
+    check: bool,
+}
+
+fn parse() -> Result<Args, String> {
+    let mut it = std::env::args().skip(1);
+    let suite = it.next().ok_or(USAGE)?;
+    let mut a = Args {
+        suite,
+        seed: 18,
+        per_kind: 600,
+        out: String::new(),
+        check: false,
+    };
+    while let Some(flag) = it.next() {
+        if flag == "--check" {
+            a.check = true;
+            continue;
+        }
+        let v = it.next().ok_or(format!("{flag} needs a value\n{USAGE}"))?;
+        let num = || v.parse::<u64>().map_err(|e| format!("{flag} {v}: {e}"));
+        match flag.as_str() {
+            "--seed" => a.seed = num()?,
+            "--per-kind" => a.per_kind = num()? as usize,
+            "--out" => a.out = v.clone(),
+            _ => return Err(format!("unknown flag {flag}\n{USAGE}")),
+        }
+    }
+    if a.out.is_empty() {
+        a.out = format!("conformance/fixtures/{}.json", a.suite);
+    }
+    Ok(a)
+}
+
+/// The file as JSON: the header pretty-printed, one case per line (as
+/// `mollusk-gen` writes it).
+fn to_json(f: &FixtureFile) -> Result<String, serde_json::Error> {
+    let mut header = f.clone();
+    header.cases.clear();
+    let head = serde_json::to_string_pretty(&header)?;
+    let head = head
+        .trim_end()
+        .trim_end_matches('}')
+        .trim_end()
+        .trim_end_matches("\"cases\": []")
+        .trim_end()
+        .trim_end_matches(',')
+        .to_string();
+    let mut out = head;
+    out.push_str(",\n  \"cases\": [\n");
+    let lines: Result<Vec<String>, _> = f.cases.iter().map(serde_json::to_string).collect();
+    out.push_str(&lines?.join(",\n"));
+    out.push_str("\n  ]\n}\n");
+    Ok(out)
+}
+
+fn main() -> ExitCode {
+    std::env::set_var("RUST_LOG", "error");
+    let args = match parse() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    if args.suite != "p-token" {
+        eprintln!("unknown suite {}\n{USAGE}", args.suite);
+        return ExitCode::from(2);
+    }
+    let envs = ptoken::environments();
+    let mut g = ptoken::PtokenGen::new(ChaCha8Rng::seed_from_u64(args.seed), &envs);
+    let cases = g.generate(args.per_kind);
+    let dropped = g.dropped;
+    let file = FixtureFile {
+        format: FORMAT.into(),
+        suite: args.suite.clone(),
+        generator: Generator {
+            name: format!("sbpf-gen {}", env!("CARGO_PKG_VERSION")),
+            seed: args.seed,
+            command: format!(
+                "sbpf-gen p-token --seed {} --per-kind {}",
+                args.seed, args.per_kind
+            ),
+        },
+        target: harness::target(),
+        programs: ptoken::programs(),
+        environments: envs,
+        cases,
+    };
+    let json = match to_json(&file) {
+        Ok(j) => j,
+        Err(e) => {
+            eprintln!("serializing: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if args.check {
+        return match std::fs::read_to_string(&args.out) {
+            Ok(committed) if committed == json => {
+                println!("{}: up to date ({} cases)", args.out, file.cases.len());
+                ExitCode::SUCCESS
+            }
+            Ok(_) => {
+                eprintln!("{}: differs from what this generator writes", args.out);
+                ExitCode::FAILURE
+            }
+            Err(e) => {
+                eprintln!("{}: {e}", args.out);
+                ExitCode::FAILURE
+            }
+        };
+    }
+    if let Some(dir) = std::path::Path::new(&args.out).parent() {
+        if let Err(e) = std::fs::create_dir_all(dir) {
+            eprintln!("{}: {e}", dir.display());
+            return ExitCode::FAILURE;
+        }
+    }
+    if let Err(e) = std::fs::write(&args.out, &json) {
+        eprintln!("{}: {e}", args.out);
+        return ExitCode::FAILURE;
+    }
+    let mut per: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    for c in &file.cases {
+        *per.entry((c.kind.as_str(), c.expected.result.as_str()))
+            .or_default() += 1;
+    }
+    println!(
+        "{}: {} cases, {} bytes, {} regenerated after a Mollusk panic",
+        args.out,
+        file.cases.len(),
+        json.len(),
+        dropped
+    );
+    for ((k, r), n) in &per {
+        println!("    {k:<20} {r:<40} {n:>5}");
+    }
+    ExitCode::SUCCESS
+}
