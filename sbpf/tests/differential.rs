@@ -1,4 +1,4 @@
-//! Replays the p-token conformance fixtures (`conformance/fixtures/p-token.json`,
+//! Replays the sBPF conformance fixtures (`conformance/fixtures/{p-token,token-2022,memo}.json`,
 //! written by `conformance/sbpf-gen` from Mollusk 0.15.1 on Agave 4.2.2)
 //! through `baton_executor::process_instruction`, under the JIT and under the
 //! interpreter, and asserts equal result, compute units, changed accounts,
@@ -277,4 +277,24 @@ fn p_token_fixtures_match_the_oracle_under_the_jit() {
 #[test]
 fn p_token_fixtures_match_the_oracle_under_the_interpreter() {
     replay("p-token", Mode::Interpreter);
+}
+
+#[test]
+fn token_2022_fixtures_match_the_oracle_under_the_jit() {
+    replay("token-2022", Mode::Jit);
+}
+
+#[test]
+fn token_2022_fixtures_match_the_oracle_under_the_interpreter() {
+    replay("token-2022", Mode::Interpreter);
+}
+
+#[test]
+fn memo_fixtures_match_the_oracle_under_the_jit() {
+    replay("memo", Mode::Jit);
+}
+
+#[test]
+fn memo_fixtures_match_the_oracle_under_the_interpreter() {
+    replay("memo", Mode::Interpreter);
 }

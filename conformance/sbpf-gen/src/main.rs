@@ -3,7 +3,7 @@
 //! `harness.rs` are that generator's files, included by path).
 //!
 //! ```text
-//! sbpf-gen p-token [--seed N] [--per-kind N] [--out PATH] [--check]
+//! sbpf-gen p-token|token-2022|memo [--seed N] [--per-kind N] [--out PATH] [--check]
 //! ```
 //!
 //! The same arguments write the same file, byte for byte. Baton replays it
@@ -14,6 +14,7 @@ mod fixture;
 #[allow(dead_code)]
 #[path = "../../mollusk-gen/src/harness.rs"]
 mod harness;
+mod memo;
 mod ptoken;
 
 use std::collections::BTreeMap;
@@ -24,7 +25,8 @@ use rand_chacha::ChaCha8Rng;
 
 use fixture::{FixtureFile, Generator, FORMAT};
 
-const USAGE: &str = "usage: sbpf-gen p-token [--seed N] [--per-kind N] [--out PATH] [--check]";
+const USAGE: &str =
+    "usage: sbpf-gen p-token|token-2022|memo [--seed N] [--per-kind N] [--out PATH] [--check]";
 
 struct Args {
     suite: String,
@@ -95,14 +97,30 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if args.suite != "p-token" {
-        eprintln!("unknown suite {}\n{USAGE}", args.suite);
-        return ExitCode::from(2);
-    }
-    let envs = ptoken::environments();
-    let mut g = ptoken::PtokenGen::new(ChaCha8Rng::seed_from_u64(args.seed), &envs);
-    let cases = g.generate(args.per_kind);
-    let dropped = g.dropped;
+    let (envs, programs, cases, dropped) = match args.suite.as_str() {
+        "p-token" | "token-2022" => {
+            let program = if args.suite == "p-token" {
+                ptoken::P_TOKEN
+            } else {
+                ptoken::TOKEN_2022
+            };
+            let envs = ptoken::environments();
+            let mut g =
+                ptoken::PtokenGen::new(ChaCha8Rng::seed_from_u64(args.seed), &envs, program);
+            let cases = g.generate(args.per_kind);
+            (envs, ptoken::programs(&program), cases, g.dropped)
+        }
+        "memo" => {
+            let envs = memo::environments();
+            let mut g = memo::MemoGen::new(ChaCha8Rng::seed_from_u64(args.seed), &envs);
+            let cases = g.generate(args.per_kind);
+            (envs, ptoken::programs(&memo::MEMO), cases, g.dropped)
+        }
+        _ => {
+            eprintln!("unknown suite {}\n{USAGE}", args.suite);
+            return ExitCode::from(2);
+        }
+    };
     let file = FixtureFile {
         format: FORMAT.into(),
         suite: args.suite.clone(),
@@ -110,12 +128,12 @@ fn main() -> ExitCode {
             name: format!("sbpf-gen {}", env!("CARGO_PKG_VERSION")),
             seed: args.seed,
             command: format!(
-                "sbpf-gen p-token --seed {} --per-kind {}",
-                args.seed, args.per_kind
+                "sbpf-gen {} --seed {} --per-kind {}",
+                args.suite, args.seed, args.per_kind
             ),
         },
         target: harness::target(),
-        programs: ptoken::programs(),
+        programs,
         environments: envs,
         cases,
     };

@@ -1,8 +1,12 @@
-//! The `p-token` suite: the mainnet SPL Token ELF (p-token, vendored in
-//! `sbpf/elf/token.so`) on seeded Transfer and TransferChecked instructions,
-//! valid and varied.
+//! The token suites: seeded Transfer and TransferChecked instructions,
+//! valid and varied, on the mainnet SPL Token ELF (`p-token`, vendored in
+//! `sbpf/elf/token.so`, loader v2) or Token-2022 (`token-2022`,
+//! `sbpf/elf/token_2022.so`, loader v3) with accounts without extensions.
 
-use mollusk_svm::program::{loader_keys::LOADER_V2, ProgramCache};
+use mollusk_svm::program::{
+    loader_keys::{LOADER_V2, LOADER_V3},
+    ProgramCache,
+};
 use mollusk_svm::Mollusk;
 use rand::seq::SliceRandom;
 use rand::Rng;
@@ -18,12 +22,38 @@ use crate::fixture::{
 };
 use crate::harness;
 
-/// The ELF, as vendored in the Baton repository.
-pub const ELF: &[u8] = include_bytes!("../../../sbpf/elf/token.so");
-/// Its path relative to `conformance/fixtures/`.
-pub const ELF_PATH: &str = "../../sbpf/elf/token.so";
-/// Tokenkeg.
-pub const TOKEN_ID: Pubkey = Pubkey::from_str_const("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA");
+/// An ELF program a suite runs.
+#[derive(Clone, Copy)]
+pub struct SbpfProgram {
+    /// Suite and program name.
+    pub name: &'static str,
+    /// Program id.
+    pub id: Pubkey,
+    /// Owning loader.
+    pub loader: Pubkey,
+    /// The ELF, as vendored in the Baton repository.
+    pub elf: &'static [u8],
+    /// Its path relative to `conformance/fixtures/`.
+    pub elf_path: &'static str,
+}
+
+/// p-token at Tokenkeg, loader v2 (as Mollusk's token crate loads it).
+pub const P_TOKEN: SbpfProgram = SbpfProgram {
+    name: "p-token",
+    id: Pubkey::from_str_const("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"),
+    loader: LOADER_V2,
+    elf: include_bytes!("../../../sbpf/elf/token.so"),
+    elf_path: "../../sbpf/elf/token.so",
+};
+
+/// Token-2022, loader v3 (as Mollusk's token-2022 crate loads it).
+pub const TOKEN_2022: SbpfProgram = SbpfProgram {
+    name: "token-2022",
+    id: Pubkey::from_str_const("TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb"),
+    loader: LOADER_V3,
+    elf: include_bytes!("../../../sbpf/elf/token_2022.so"),
+    elf_path: "../../sbpf/elf/token_2022.so",
+};
 /// The native mint (wrapped SOL).
 pub const NATIVE_MINT: Pubkey =
     Pubkey::from_str_const("So11111111111111111111111111111111111111112");
@@ -47,15 +77,15 @@ pub fn environments() -> Vec<Environment> {
 }
 
 /// The suite's programs.
-pub fn programs() -> Vec<ProgramRef> {
+pub fn programs(p: &SbpfProgram) -> Vec<ProgramRef> {
     use sha2_digest::sha256_hex;
     vec![ProgramRef {
-        id: TOKEN_ID.to_string(),
+        id: p.id.to_string(),
         kind: "sbpf".into(),
-        name: "p-token".into(),
-        loader: Some(LOADER_V2.to_string()),
-        elf: Some(ELF_PATH.into()),
-        elf_sha256: Some(sha256_hex(ELF)),
+        name: p.name.into(),
+        loader: Some(p.loader.to_string()),
+        elf: Some(p.elf_path.into()),
+        elf_sha256: Some(sha256_hex(p.elf)),
     }]
 }
 
@@ -66,19 +96,19 @@ mod sha2_digest {
     }
 }
 
-/// Mollusk for the target with p-token loaded.
-fn mollusk(env: &Environment) -> Mollusk {
+/// Mollusk for the target with `p` loaded.
+pub fn mollusk(env: &Environment, p: &SbpfProgram) -> Mollusk {
     let mut m = Mollusk {
         feature_set: harness::target_feature_set(),
         ..Mollusk::default()
     };
     m.compute_budget.compute_unit_limit = env.compute_unit_limit;
     m.program_cache = ProgramCache::new(&m.feature_set, &m.compute_budget, false);
-    m.add_program_with_loader_and_elf(&TOKEN_ID, &LOADER_V2, ELF);
+    m.add_program_with_loader_and_elf(&p.id, &p.loader, p.elf);
     m
 }
 
-fn run(m: &mut Mollusk, ix: &Instruction, accounts: &[(Pubkey, Account)]) -> Option<Expected> {
+pub fn run(m: &mut Mollusk, ix: &Instruction, accounts: &[(Pubkey, Account)]) -> Option<Expected> {
     let logger = LogCollector::new_ref();
     m.logger = Some(logger.clone());
     let mm = &*m;
@@ -201,6 +231,7 @@ const VARIATIONS: &[&str] = &[
 /// The case generator.
 pub struct PtokenGen {
     rng: ChaCha8Rng,
+    program: SbpfProgram,
     mollusks: Vec<Mollusk>,
     /// Cases regenerated because Mollusk panicked.
     pub dropped: usize,
@@ -208,10 +239,11 @@ pub struct PtokenGen {
 
 impl PtokenGen {
     /// A generator over `envs` (see [`environments`]): one Mollusk each.
-    pub fn new(rng: ChaCha8Rng, envs: &[Environment]) -> Self {
-        let mollusks = envs.iter().map(mollusk).collect();
+    pub fn new(rng: ChaCha8Rng, envs: &[Environment], program: SbpfProgram) -> Self {
+        let mollusks = envs.iter().map(|e| mollusk(e, &program)).collect();
         Self {
             rng,
+            program,
             mollusks,
             dropped: 0,
         }
@@ -258,6 +290,7 @@ impl PtokenGen {
             picked.sort();
         }
         let has = |v: &str| picked.contains(&v);
+        let token_id = self.program.id;
         let rent = self.mollusks[0].sysvars.rent.clone();
         let token_rent = rent.minimum_balance(165);
         let mint_rent = rent.minimum_balance(82);
@@ -335,7 +368,7 @@ impl PtokenGen {
                 Account {
                     lamports: rent.minimum_balance(355),
                     data: multisig_data(need, &signers),
-                    owner: TOKEN_ID,
+                    owner: token_id,
                     executable: false,
                     rent_epoch: 0,
                 },
@@ -369,14 +402,14 @@ impl PtokenGen {
         let mut src_acc = Account {
             lamports: lamports(&src),
             data: src.data(),
-            owner: TOKEN_ID,
+            owner: token_id,
             executable: false,
             rent_epoch: 0,
         };
         let mut dst_acc = Account {
             lamports: lamports(&dst),
             data: dst.data(),
-            owner: TOKEN_ID,
+            owner: token_id,
             executable: false,
             rent_epoch: 0,
         };
@@ -403,7 +436,7 @@ impl PtokenGen {
                 decimals,
                 !has("mint-uninit"),
             ),
-            owner: TOKEN_ID,
+            owner: token_id,
             executable: false,
             rent_epoch: 0,
         };
@@ -477,7 +510,7 @@ impl PtokenGen {
             0
         };
         let ix = Instruction {
-            program_id: TOKEN_ID,
+            program_id: token_id,
             accounts: metas,
             data,
         };
@@ -492,7 +525,7 @@ impl PtokenGen {
             kind: kind.into(),
             env,
             instruction: InstructionRef {
-                program_id: TOKEN_ID.to_string(),
+                program_id: token_id.to_string(),
                 accounts: ix
                     .accounts
                     .iter()
@@ -510,7 +543,7 @@ impl PtokenGen {
     }
 }
 
-fn state(k: &Pubkey, a: &Account) -> AccountState {
+pub fn state(k: &Pubkey, a: &Account) -> AccountState {
     let (data, data_len) = encode_data(&a.data);
     AccountState {
         pubkey: k.to_string(),
