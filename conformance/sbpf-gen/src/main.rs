@@ -4,6 +4,7 @@
 //!
 //! ```text
 //! sbpf-gen p-token|token-2022|memo [--seed N] [--per-kind N] [--out PATH] [--check]
+//! sbpf-gen program-accounts [--out PATH] [--check]
 //! ```
 //!
 //! The same arguments write the same file, byte for byte. Baton replays it
@@ -26,7 +27,7 @@ use rand_chacha::ChaCha8Rng;
 use fixture::{FixtureFile, Generator, FORMAT};
 
 const USAGE: &str =
-    "usage: sbpf-gen p-token|token-2022|memo [--seed N] [--per-kind N] [--out PATH] [--check]";
+    "usage: sbpf-gen p-token|token-2022|memo|program-accounts [--seed N] [--per-kind N] [--out PATH] [--check]";
 
 struct Args {
     suite: String,
@@ -97,6 +98,9 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if args.suite == "program-accounts" {
+        return program_accounts(&args.out, args.check);
+    }
     let (envs, programs, cases, dropped) = match args.suite.as_str() {
         "p-token" | "token-2022" => {
             let program = if args.suite == "p-token" {
@@ -186,4 +190,57 @@ fn main() -> ExitCode {
         println!("    {k:<20} {r:<40} {n:>5}");
     }
     ExitCode::SUCCESS
+}
+
+/// `program-accounts`: the program accounts Mollusk creates for each vendored
+/// ELF under loaders v2 and v3, as JSON (data as its length, sha256 and first
+/// 64 bytes, to keep the ELF out of the file).
+fn program_accounts(out: &str, check: bool) -> ExitCode {
+    let mut rows = Vec::new();
+    for p in [ptoken::P_TOKEN, ptoken::TOKEN_2022, memo::MEMO] {
+        for (label, key, a) in ptoken::program_accounts(&p) {
+            rows.push(serde_json::json!({
+                "program": p.name,
+                "layout": label,
+                "pubkey": key.to_string(),
+                "lamports": a.lamports,
+                "data_len": a.data.len(),
+                "data_sha256": hex::encode(solana_sha256_hasher::hash(&a.data).to_bytes()),
+                "data_prefix": hex::encode(&a.data[..a.data.len().min(64)]),
+                "owner": a.owner.to_string(),
+                "executable": a.executable,
+                "rent_epoch": a.rent_epoch,
+            }));
+        }
+    }
+    let json = match serde_json::to_string_pretty(&serde_json::json!({
+        "format": "baton-program-accounts/1",
+        "generator": "sbpf-gen program-accounts (mollusk_svm::program::create_program_account_*)",
+        "accounts": rows,
+    })) {
+        Ok(j) => j + "\n",
+        Err(e) => {
+            eprintln!("serializing: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if check {
+        return match std::fs::read_to_string(out) {
+            Ok(c) if c == json => ExitCode::SUCCESS,
+            _ => {
+                eprintln!("{out}: differs from what this generator writes");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    match std::fs::write(out, json) {
+        Ok(()) => {
+            println!("{out}: {} accounts", rows.len());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{out}: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }

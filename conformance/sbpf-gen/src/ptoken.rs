@@ -555,3 +555,19 @@ pub fn state(k: &Pubkey, a: &Account) -> AccountState {
         rent_epoch: a.rent_epoch,
     }
 }
+
+/// Mollusk's program accounts for `p`'s ELF under loaders v2 and v3
+/// (`create_program_account_loader_v2`, `create_program_account_pair_loader_v3`),
+/// each as (label, key, account): what Baton's deployment must write.
+pub fn program_accounts(p: &SbpfProgram) -> Vec<(&'static str, Pubkey, Account)> {
+    use mollusk_svm::program::{
+        create_program_account_loader_v2, create_program_account_pair_loader_v3,
+    };
+    let (program, programdata) = create_program_account_pair_loader_v3(&p.id, p.elf);
+    let programdata_key = Pubkey::find_program_address(&[p.id.as_ref()], &LOADER_V3).0;
+    vec![
+        ("v2", p.id, create_program_account_loader_v2(p.elf)),
+        ("v3-program", p.id, program),
+        ("v3-programdata", programdata_key, programdata),
+    ]
+}
