@@ -298,3 +298,13 @@ fn memo_fixtures_match_the_oracle_under_the_jit() {
 fn memo_fixtures_match_the_oracle_under_the_interpreter() {
     replay("memo", Mode::Interpreter);
 }
+
+#[test]
+fn p_token_instruction_fixtures_match_the_oracle_under_the_jit() {
+    replay("p-token-ix", Mode::Jit);
+}
+
+#[test]
+fn p_token_instruction_fixtures_match_the_oracle_under_the_interpreter() {
+    replay("p-token-ix", Mode::Interpreter);
+}

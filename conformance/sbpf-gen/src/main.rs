@@ -3,7 +3,7 @@
 //! `harness.rs` are that generator's files, included by path).
 //!
 //! ```text
-//! sbpf-gen p-token|token-2022|memo [--seed N] [--per-kind N] [--out PATH] [--check]
+//! sbpf-gen p-token|p-token-ix|token-2022|memo [--seed N] [--per-kind N] [--out PATH] [--check]
 //! sbpf-gen program-accounts [--out PATH] [--check]
 //! ```
 //!
@@ -17,6 +17,7 @@ mod fixture;
 mod harness;
 mod memo;
 mod ptoken;
+mod token_ix;
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -27,7 +28,7 @@ use rand_chacha::ChaCha8Rng;
 use fixture::{FixtureFile, Generator, FORMAT};
 
 const USAGE: &str =
-    "usage: sbpf-gen p-token|token-2022|memo|program-accounts [--seed N] [--per-kind N] [--out PATH] [--check]";
+    "usage: sbpf-gen p-token|p-token-ix|token-2022|memo|program-accounts [--seed N] [--per-kind N] [--out PATH] [--check]";
 
 struct Args {
     suite: String,
@@ -113,6 +114,12 @@ fn main() -> ExitCode {
                 ptoken::PtokenGen::new(ChaCha8Rng::seed_from_u64(args.seed), &envs, program);
             let cases = g.generate(args.per_kind);
             (envs, ptoken::programs(&program), cases, g.dropped)
+        }
+        "p-token-ix" => {
+            let envs = ptoken::environments();
+            let mut g = token_ix::TokenIxGen::new(ChaCha8Rng::seed_from_u64(args.seed), &envs);
+            let cases = g.generate(args.per_kind);
+            (envs, ptoken::programs(&ptoken::P_TOKEN), cases, g.dropped)
         }
         "memo" => {
             let envs = memo::environments();

@@ -134,7 +134,7 @@ pub fn run(m: &mut Mollusk, ix: &Instruction, accounts: &[(Pubkey, Account)]) ->
     })
 }
 
-fn coption(k: Option<&Pubkey>) -> [u8; 36] {
+pub(crate) fn coption(k: Option<&Pubkey>) -> [u8; 36] {
     let mut b = [0u8; 36];
     if let Some(k) = k {
         b[0] = 1;
@@ -154,18 +154,18 @@ fn mint_data(authority: Option<&Pubkey>, supply: u64, decimals: u8, initialized:
 }
 
 #[derive(Clone)]
-struct TokenAccount {
-    mint: Pubkey,
-    owner: Pubkey,
-    amount: u64,
-    delegate: Option<Pubkey>,
-    state: u8,
-    is_native: Option<u64>,
-    delegated_amount: u64,
+pub(crate) struct TokenAccount {
+    pub(crate) mint: Pubkey,
+    pub(crate) owner: Pubkey,
+    pub(crate) amount: u64,
+    pub(crate) delegate: Option<Pubkey>,
+    pub(crate) state: u8,
+    pub(crate) is_native: Option<u64>,
+    pub(crate) delegated_amount: u64,
 }
 
 impl TokenAccount {
-    fn data(&self) -> Vec<u8> {
+    pub(crate) fn data(&self) -> Vec<u8> {
         let mut d = Vec::with_capacity(165);
         d.extend_from_slice(self.mint.as_ref());
         d.extend_from_slice(self.owner.as_ref());
