@@ -335,8 +335,14 @@ pub fn run(
         ]
     };
     let first_frame = buffers.frame_size.min(buffers.stack_len);
-    let grow: AccessViolationHandler =
-        Box::new(move |region, _, _, vm_addr, len| buffers.grow(region, vm_addr, len));
+    // The handler runs inside JIT code (on a memory access's slow path), so
+    // no panic may unwind out of it; a caught one leaves the region as it
+    // was (`grow` replaces it in one move at its end) and the access faults.
+    let grow: AccessViolationHandler = Box::new(move |region, _, _, vm_addr, len| {
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            buffers.grow(region, vm_addr, len)
+        }));
+    });
     // SAFETY: the regions point into `exe`'s read-only section and into
     // `mem`'s buffers, never past their lengths (the handler extends a
     // region only up to its buffer's length). `exe` and `mem` are borrowed
