@@ -5,7 +5,7 @@ mod plot;
 
 use std::process::ExitCode;
 
-use baton::scenario;
+use baton_scenario as scenario;
 use clap::{Parser, Subcommand};
 
 /// The binary uses mimalloc: the engine allocates and frees small buffers
@@ -51,7 +51,7 @@ fn run_scenarios(args: RunArgs) -> ExitCode {
         let payload = info.payload();
         let deliberate = payload
             .downcast_ref::<&str>()
-            .is_some_and(|s| *s == baton_programs::scripted::PANIC_MESSAGE);
+            .is_some_and(|s| *s == baton_scenario::scripted::PANIC_MESSAGE);
         if !deliberate {
             default_hook(info);
         }

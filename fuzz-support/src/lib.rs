@@ -21,7 +21,7 @@ use baton::{
     genesis_blockhash, ids, pda, system, wire, Account, AccountMeta, Instruction, Message, Pubkey,
     Runtime, Signature, Transaction, TransactionResult,
 };
-use baton_programs::scripted::{
+use baton_scenario::scripted::{
     self, AccountRef, AuthArg, Invoke, InvokeAuth, Meta, Op, Payload, ScriptedProgram,
 };
 
@@ -113,7 +113,7 @@ const MAX_SCENARIO_TXS: usize = 64;
 /// that parses (with at most 64 transactions) must run without panicking.
 pub fn scenario(data: &[u8]) {
     let src = String::from_utf8_lossy(data);
-    if let Ok(s) = baton::scenario::parse(&src, "fuzz.toml") {
+    if let Ok(s) = baton_scenario::parse(&src, "fuzz.toml") {
         if s.transaction_count() <= MAX_SCENARIO_TXS {
             if let Ok(report) = s.run() {
                 let _ = report.passed();

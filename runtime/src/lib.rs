@@ -35,7 +35,6 @@
 
 mod history;
 mod runtime;
-pub mod scenario;
 
 pub use runtime::{genesis_blockhash, Runtime, RuntimeError, TransactionResult};
 
@@ -47,8 +46,9 @@ pub use baton_executor::{
     self as executor, sysvar, BorrowedAccount, Clock, ExecutionConfig, InstructionOutcome,
     InvokeContext, Program, ProgramRegistry, Rent,
 };
-pub use baton_programs::{examples, sdk, system, token};
+pub use baton_programs::{system, token};
 pub use baton_scheduler::{self as scheduler, LockSet, Scheduler};
+pub use baton_sdk::{self as sdk, msg};
 pub use baton_types::{
     self as types, ids, pda, signing::Keypair, wire, Account, AccountMeta, CompiledInstruction,
     Hash, Instruction, InstructionError, Message, MessageHeader, Pubkey, Signature, Transaction,

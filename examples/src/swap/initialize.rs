@@ -5,9 +5,9 @@ use baton_types::InstructionError;
 
 use super::curve::BPS;
 use super::{PoolState, SwapError, POOL_SEED, POOL_VAULT_SEED};
-use crate::msg;
-use crate::sdk::{self, AccountHandle, CpiContext, InvokeContextExt};
-use crate::token::state::TokenAccount;
+use baton_programs::token::state::TokenAccount;
+use baton_sdk::msg;
+use baton_sdk::{self as sdk, AccountHandle, CpiContext, InvokeContextExt};
 
 /// Create the pool PDA `[b"pool", mint_a, mint_b]` (owned by this
 /// program, holding [`PoolState`]) and its vaults, the token accounts at
@@ -107,7 +107,7 @@ impl Initialize {
                 ]]),
                 rent.minimum_balance(TokenAccount::LEN),
                 TokenAccount::LEN as u64,
-                &crate::token::ID,
+                &baton_programs::token::ID,
             )?;
             sdk::token::initialize_account3(
                 CpiContext::new(

@@ -6,9 +6,9 @@ use std::fmt;
 use baton_types::{Account, Hash, Keypair, Message, Pubkey, Signature, Transaction};
 use serde_json::{json, Value};
 
-use super::build::{AccountExpect, Scenario, TxPlan};
-use super::{ErrorKind, ScenarioError};
-use crate::Runtime;
+use crate::build::{AccountExpect, Scenario, TxPlan};
+use crate::{ErrorKind, ScenarioError};
+use baton::Runtime;
 
 /// Data longer than this is reported by length and SHA-256, not in hex.
 const MAX_REPORTED_DATA: usize = 1024;
@@ -183,7 +183,7 @@ impl Scenario {
         for (_, id, program) in &self.programs {
             rt.add_program(*id, program.clone());
         }
-        let setup = |e: crate::RuntimeError| {
+        let setup = |e: baton::RuntimeError| {
             ScenarioError::new(&self.origin, ErrorKind::Invalid, format!("setup: {e}"))
         };
         for (_, key, account) in &self.accounts {

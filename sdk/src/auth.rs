@@ -8,17 +8,18 @@
 //!   [`AuthCall::invoke`] or [`AuthCall::try_invoke`] with the data.
 //! - [`invoke_auth`], [`try_invoke_auth`]: the same with raw transaction
 //!   indices; [`try_invoke`], [`try_invoke_signed`]: catchable Solana-style
-//!   calls (and [`super::CpiContext::catching`] makes the typed system and
+//!   calls (and [`crate::CpiContext::catching`] makes the typed system and
 //!   token wrappers catchable).
 //! - [`exit_with_code`] ends a program normally with a code its
 //!   `invoke_auth` caller receives; [`revert`] fails it and every caller up
 //!   to the nearest `try_invoke`.
-//! - [`is_authorized`] and [`super::AccountHandle::is_authorized`] /
-//!   [`super::AccountHandle::expect_authorized`]: the consent check.
+//! - [`is_authorized`] and [`crate::AccountHandle::is_authorized`] /
+//!   [`crate::AccountHandle::expect_authorized`]: the consent check.
 //!
 //! ```
-//! use baton_programs::sdk::prelude::*;
-//! use baton_programs::sdk::{self, AuthCall};
+//! use baton_sdk::prelude::*;
+//! use baton_sdk as sdk;
+//! use baton_sdk::AuthCall;
 //!
 //! /// Account 0 of the transaction is the payer, 1 this program's state
 //! /// account, 2 the callee program: lend the state to the callee, and
@@ -44,7 +45,7 @@ pub use baton_executor::{
     AuthDescriptor, ExitCode, Flavour, InvokeError, MAX_AUTH_CALL_DEPTH, MAX_AUTH_ENTRIES,
 };
 
-use super::AccountHandle;
+use crate::AccountHandle;
 
 /// An `invoke_auth` about to be made: the callee's program account and what
 /// the caller authorizes and deauthorizes for it, named by handles (their

@@ -5,13 +5,13 @@ use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use crate::scripted::{self, AccountRef, AuthArg, Invoke, InvokeAuth, Meta, Op, Payload};
 use baton_executor::{ExecutionConfig, Program};
-use baton_programs::scripted::{self, AccountRef, AuthArg, Invoke, InvokeAuth, Meta, Op, Payload};
 use baton_programs::system;
 use baton_types::{ids, pda, Account, AccountMeta, Hash, Instruction, Keypair, Message, Pubkey};
 
-use super::spec::*;
-use super::{ErrorKind, ProgramCatalog, ScenarioError};
+use crate::spec::*;
+use crate::{ErrorKind, ProgramCatalog, ScenarioError};
 
 /// Key of a named account: the public key of the ed25519 keypair seeded by
 /// `SHA-256("baton scenario key:" ‖ name)`, so that named accounts can sign

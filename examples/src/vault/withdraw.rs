@@ -4,8 +4,8 @@ use baton_executor::InvokeContext;
 use baton_types::InstructionError;
 
 use super::{Receipt, VaultError, RECEIPT_SEED, VAULT_SEED};
-use crate::msg;
-use crate::sdk::{self, CpiContext, InvokeContextExt};
+use baton_sdk::msg;
+use baton_sdk::{self as sdk, CpiContext, InvokeContextExt};
 
 /// Debit `amount` from the user's receipt and move that many tokens from the
 /// vault token account to the user's, the transfer signed by the vault

@@ -5,7 +5,7 @@
 use baton_types::{ids, AccountMeta, Instruction, InstructionError, Pubkey};
 
 use super::{pool_address, pool_vault_address, Initialize, Swap, ID};
-use crate::examples::{expect_end, read_u16, read_u64, read_u8};
+use crate::{expect_end, read_u16, read_u64, read_u8};
 
 /// A decoded swap instruction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -406,7 +406,7 @@ impl<'a> Iterator for AccountIter<'a> {
 }
 
 /// Account handles straight from the invoke context:
-/// `use baton_programs::sdk::InvokeContextExt;` then `ctx.account(0)?`.
+/// `use baton_sdk::InvokeContextExt;` then `ctx.account(0)?`.
 pub trait InvokeContextExt {
     /// The handle of account `i`; `NotEnoughAccountKeys` past the end.
     fn account(&self, i: usize) -> Result<AccountHandle<'_>, InstructionError>;

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use baton::scenario::{self, ErrorKind};
+use baton_scenario::{self as scenario, ErrorKind};
 
 fn suite_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scenarios")
@@ -134,7 +134,7 @@ fn a_catalog_can_add_program_kinds() {
     catalog.register(
         "also-scripted",
         None,
-        Arc::new(|| Arc::new(baton_programs::scripted::ScriptedProgram)),
+        Arc::new(|| Arc::new(baton_scenario::scripted::ScriptedProgram)),
     );
     let src = PASSING
         .replace("STATUS", "Ok")

@@ -1,11 +1,11 @@
 //! Cross-program invocation, Anchor style: a [`CpiContext`] names the
 //! program, the accounts and the signer seeds; typed wrappers in
-//! [`super::system`] and [`super::token`] build the instruction.
+//! [`crate::system`] and [`crate::token`] build the instruction.
 
 use baton_executor::InvokeContext;
 use baton_types::{AccountMeta, Instruction, InstructionError, Pubkey};
 
-use super::AccountHandle;
+use crate::AccountHandle;
 
 /// A call about to be made: the callee's program account, its accounts (a
 /// struct of [`AccountHandle`]s, one per wrapper) and the seed sets of the

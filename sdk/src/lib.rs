@@ -2,7 +2,7 @@
 //!
 //! A Baton program is a Rust type implementing [`Program`]. The raw
 //! executor API ([`InvokeContext::borrow_instruction_account`],
-//! [`InvokeContext::invoke_signed`]) is complete but low level; this module
+//! [`InvokeContext::invoke_signed`]) is complete but low level; this crate
 //! puts an Anchor- and pinocchio-like layer over it, with no new rules: every
 //! write still goes through [`baton_executor::BorrowedAccount`] and its
 //! mutation checks (cpi-semantics §2), and every call through the executor's
@@ -41,10 +41,16 @@
 //! - [`msg!`](crate::msg), [`log`], [`set_return_data`], [`get_return_data`],
 //!   and the PDA functions of [`baton_types::pda`].
 //!
+//! Depends on `baton-types`, `baton-executor` and `baton-programs` (the
+//! typed wrappers build the builtins' instructions with their own builders
+//! and read their state layouts). Depended on by `baton-examples`, the facade
+//! `baton` (which re-exports it as `baton::sdk`) and the benches' programs;
+//! nothing below it (types, executor, the builtins) depends on it.
+//!
 //! ```
-//! use baton_programs::msg;
-//! use baton_programs::sdk::prelude::*;
-//! use baton_programs::sdk::system;
+//! use baton_sdk::msg;
+//! use baton_sdk::prelude::*;
+//! use baton_sdk::system;
 //!
 //! /// Pays `lamports` (8 bytes of data) from a PDA of this program,
 //! /// seeds `[b"treasury", bump]`, to the recipient.
@@ -107,7 +113,7 @@ pub fn next_account<'a>(
     iter.next().ok_or(InstructionError::NotEnoughAccountKeys)
 }
 
-/// What a program module usually imports: `use baton_programs::sdk::prelude::*;`.
+/// What a program module usually imports: `use baton_sdk::prelude::*;`.
 pub mod prelude {
     pub use super::{
         find_program_address, next_account, AccountHandle, CpiContext, InstructionError,

@@ -1,13 +1,13 @@
 //! Typed calls into the system program. Each wrapper checks that the
 //! context's program is the system program (`IncorrectProgramId`), builds
-//! the instruction with [`crate::system::instruction`]'s builder and invokes
+//! the instruction with [`baton_programs::system::instruction`]'s builder and invokes
 //! it with the context's signer seeds; the callee's errors come back as
-//! they are ([`crate::system::SystemError`] codes in `Custom`).
+//! they are ([`baton_programs::system::SystemError`] codes in `Custom`).
 
 use baton_types::{InstructionError, Pubkey};
 
-use super::{AccountHandle, CpiContext};
-use crate::system::instruction as ix;
+use crate::{AccountHandle, CpiContext};
+use baton_programs::system::instruction as ix;
 
 /// Accounts of [`transfer`].
 #[derive(Debug, Clone, Copy)]

@@ -1,13 +1,21 @@
-//! Scenario files: transactions and what they must do, written in TOML.
+//! Scenario files: transactions and what they must do, written in TOML;
+//! the scripted test program they drive ([`scripted`]); and the runner.
 //!
 //! A scenario declares named accounts and programs, runs transactions on a
-//! fresh [`Runtime`](crate::Runtime) one at a time, and compares each result
+//! fresh [`Runtime`](baton::Runtime) one at a time, and compares each result
 //! (status, fee, compute units, logs, return data) and the accounts'
 //! states with what it expects. Instructions to the
-//! [scripted test program](baton_programs::scripted) are written as lists of
+//! [scripted test program](crate::scripted) are written as lists of
 //! operations, so that call trees (A→B→A) and rule violations need no
 //! program of their own. The format is documented in `docs/scenarios.md`;
 //! `baton run FILE...` runs files from the command line.
+//!
+//! Depends on the facade `baton` (the [`Runtime`](baton::Runtime) a
+//! scenario runs on), `baton-programs` (the builtins' ids and builders),
+//! `baton-examples` (the `vault` and `swap` kinds) and `baton-executor` /
+//! `baton-types`. Depended on by the CLI (`baton run`), the benches (the
+//! scripted program's call chains), fuzz-support and the tests; embedders
+//! do not need it, and the facade does not re-export it.
 //!
 //! ```
 //! let src = r#"
@@ -27,13 +35,14 @@
 //! ]
 //! expect = { status = "Ok", fee = 5000, accounts = { vault = { data = "hex:00ff0000" } } }
 //! "#;
-//! let scenario = baton::scenario::parse(src, "doc.toml").unwrap();
+//! let scenario = baton_scenario::parse(src, "doc.toml").unwrap();
 //! let report = scenario.run().unwrap();
 //! assert!(report.passed(), "{:?}", report.mismatches);
 //! ```
 
 mod build;
 mod run;
+pub mod scripted;
 mod spec;
 
 use std::collections::BTreeMap;
@@ -41,9 +50,9 @@ use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 
+use crate::scripted::ScriptedProgram;
+use baton_examples::{swap, vault};
 use baton_executor::Program;
-use baton_programs::examples::{swap, vault};
-use baton_programs::scripted::ScriptedProgram;
 use baton_types::Pubkey;
 
 pub use build::{key_for_name, keypair_for_name, Scenario};

@@ -5,7 +5,7 @@
 use baton_types::{ids, AccountMeta, Instruction, InstructionError, Pubkey};
 
 use super::{receipt_address, vault_authority, Deposit, Withdraw, ID};
-use crate::examples::{expect_end, read_u64, read_u8};
+use crate::{expect_end, read_u64, read_u8};
 
 /// A decoded vault instruction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

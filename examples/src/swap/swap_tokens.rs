@@ -4,8 +4,8 @@ use baton_executor::InvokeContext;
 use baton_types::{pda, InstructionError};
 
 use super::{curve, PoolState, SwapError, POOL_SEED};
-use crate::msg;
-use crate::sdk::{self, CpiContext, InvokeContextExt};
+use baton_sdk::msg;
+use baton_sdk::{self as sdk, CpiContext, InvokeContextExt};
 
 /// Sell `amount_in` tokens of one mint of the pool for the other mint at
 /// the constant-product price less the fee ([`curve::amount_out`]),

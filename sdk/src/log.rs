@@ -16,7 +16,7 @@ pub fn log(ctx: &InvokeContext<'_>, message: impl fmt::Display) {
 #[macro_export]
 macro_rules! msg {
     ($ctx:expr, $($arg:tt)+) => {
-        $crate::sdk::log($ctx, ::core::format_args!($($arg)+))
+        $crate::log($ctx, ::core::format_args!($($arg)+))
     };
 }
 

@@ -1,15 +1,15 @@
 //! Typed calls into the token program, and typed reads of its accounts.
 //! Each wrapper checks that the context's program is the token program
 //! (`IncorrectProgramId`), builds the instruction with
-//! [`crate::token::instruction`]'s builder and invokes it with the
+//! [`baton_programs::token::instruction`]'s builder and invokes it with the
 //! context's signer seeds; the callee's errors come back as they are
-//! ([`crate::token::TokenError`] codes in `Custom`).
+//! ([`baton_programs::token::TokenError`] codes in `Custom`).
 
 use baton_types::{InstructionError, Pubkey};
 
-use super::{AccountHandle, CpiContext};
-use crate::token::instruction as ix;
-use crate::token::state::{Mint, TokenAccount};
+use crate::{AccountHandle, CpiContext};
+use baton_programs::token::instruction as ix;
+use baton_programs::token::state::{Mint, TokenAccount};
 
 /// Accounts of [`transfer`].
 #[derive(Debug, Clone, Copy)]
@@ -141,13 +141,13 @@ pub fn initialize_account3(
 /// (`InvalidAccountData`, `UninitializedAccount`). A copy: no borrow is
 /// kept.
 pub fn token_account(account: &AccountHandle<'_>) -> Result<TokenAccount, InstructionError> {
-    account.expect_owner(&crate::token::ID)?;
+    account.expect_owner(&baton_programs::token::ID)?;
     TokenAccount::unpack(&account.try_borrow_data()?)
 }
 
 /// The mint behind `account`: `InvalidAccountOwner` unless the token
 /// program owns it, then [`Mint::unpack`]'s errors.
 pub fn mint(account: &AccountHandle<'_>) -> Result<Mint, InstructionError> {
-    account.expect_owner(&crate::token::ID)?;
+    account.expect_owner(&baton_programs::token::ID)?;
     Mint::unpack(&account.try_borrow_data()?)
 }

@@ -17,7 +17,7 @@
 //!
 //! Liquidity: there is no LP token; anyone may fund the vaults with a
 //! plain token transfer (or mint into them), and the reserves are the
-//! vaults' balances, read with [`crate::token::state::TokenAccount::unpack`]
+//! vaults' balances, read with [`baton_programs::token::state::TokenAccount::unpack`]
 //! at every swap. Prices follow [`curve::amount_out`]: Uniswap v2's
 //! formula with the fee taken from the input, so the fee stays in the pool
 //! and `k = reserve_a · reserve_b` never decreases.

@@ -4,8 +4,8 @@ use baton_executor::InvokeContext;
 use baton_types::{pda, InstructionError};
 
 use super::{Receipt, VaultError, RECEIPT_SEED, VAULT_SEED};
-use crate::msg;
-use crate::sdk::{self, CpiContext, InvokeContextExt};
+use baton_sdk::msg;
+use baton_sdk::{self as sdk, CpiContext, InvokeContextExt};
 
 /// Move `amount` tokens from the user's token account into the vault token
 /// account of the mint, and credit them to the user's receipt, creating the
@@ -60,7 +60,7 @@ impl Deposit {
             &[RECEIPT_SEED, mint.key().as_ref(), user.key().as_ref()],
             &program_id,
         )?;
-        if receipt.is_owned_by(&crate::system::ID)? && receipt.data_len()? == 0 {
+        if receipt.is_owned_by(&baton_programs::system::ID)? && receipt.data_len()? == 0 {
             let seeds: &[&[u8]] = &[
                 RECEIPT_SEED,
                 mint.key().as_ref(),

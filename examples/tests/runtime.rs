@@ -11,8 +11,8 @@ use std::sync::Arc;
 use baton::{
     Account, Instruction, InstructionError, Keypair, Pubkey, Runtime, Transaction, TransactionError,
 };
-use baton_programs::examples::swap::{self, curve, PoolState, SwapError, SwapProgram};
-use baton_programs::examples::vault::{self, Receipt, VaultError, VaultProgram};
+use baton_examples::swap::{self, curve, PoolState, SwapError, SwapProgram};
+use baton_examples::vault::{self, Receipt, VaultError, VaultProgram};
 use baton_programs::token::instruction as tok;
 use baton_programs::token::state::{AccountState, Mint, TokenAccount};
 use baton_programs::token::{self, TokenError, TokenProgram};
