@@ -3,7 +3,19 @@
 //! A multithreaded batch execution engine for Solana-style transactions.
 //! This is the facade crate: it wires the account store, the scheduler, the
 //! executor and the builtin programs into one [`Runtime`], and re-exports
-//! the parts an embedder needs.
+//! the parts an embedder needs: the types, the store traits and stores, the
+//! executor's program interface, the builtins ([`system`], [`token`]), the
+//! program SDK ([`sdk`], [`msg!`]) and the scheduler. It does not re-export
+//! the example programs (`baton-examples`) or the scenario runner
+//! (`baton-scenario`), which build on it.
+//!
+//! Depends on `baton-types`, `baton-accounts-db`, `baton-scheduler`,
+//! `baton-executor`, `baton-programs` and `baton-sdk`; it is the only crate
+//! that wires the store, the scheduler and the executor together. Depended
+//! on by `baton-scenario`, the CLI, the benches, fuzz-support and the
+//! examples' tests. Inside: `runtime.rs` (the state and the builder),
+//! `accounts.rs` (the accounts API), `batch/` (the pipeline, one file per
+//! stage) and `history.rs` (the signature history).
 //!
 //! ```
 //! use baton::{Runtime, Keypair, system, Transaction};
@@ -33,10 +45,13 @@
 //! nothing and are charged nothing; executed transactions that fail are
 //! charged their fee and change nothing else.
 
+mod accounts;
+mod batch;
 mod history;
 mod runtime;
 
-pub use runtime::{genesis_blockhash, Runtime, RuntimeError, TransactionResult};
+pub use batch::collect::TransactionResult;
+pub use runtime::{genesis_blockhash, Runtime, RuntimeError};
 
 pub use baton_accounts_db::{
     AccountsCommit, AccountsRead, AccountsStore, DurableAccounts, DurableOptions, InMemoryAccounts,
