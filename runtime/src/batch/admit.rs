@@ -1,15 +1,15 @@
 //! Stage 2 of a batch, in batch order, one wave at a time: account locks,
 //! blockhash and the signature history ([`Admission::admit`]), then the
-//! dependency graph of the admitted transactions ([`Admission::prepare`]).
+//! dependency graph of the admitted transactions ([`Admission::prepare`]),
+//! which make a [`Wave`] for stage 3 (`waves.rs`).
 //! At the end of the batch, the signatures of admitted transactions that
 //! the executor refused are forgotten ([`Admission::forget_refused`]).
 
 use std::collections::VecDeque;
 
-use baton_scheduler::{validate_account_locks, AccountLock, LockMode, Scheduler};
+use baton_scheduler::{validate_account_locks, AccountLock, DependencyGraph, LockMode, Scheduler};
 use baton_types::{ids, wire, Hash, Transaction, TransactionError};
 
-use super::waves::Wave;
 use crate::history::SignatureHistory;
 
 /// How many transactions ahead admission prefetches the history's slots.
@@ -111,4 +111,13 @@ impl Admission<'_> {
             }
         }
     }
+}
+
+/// One wave of a batch: its first batch index, every transaction's
+/// verdict before execution, the admitted ones (batch indices) and their graph.
+pub(crate) struct Wave {
+    pub(crate) start: usize,
+    pub(crate) verdicts: Vec<Option<TransactionError>>,
+    pub(crate) accepted: Vec<usize>,
+    pub(crate) graph: Option<DependencyGraph>,
 }

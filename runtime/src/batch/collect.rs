@@ -5,9 +5,8 @@
 
 use baton_types::{Pubkey, Signature, Transaction, TransactionError};
 
-use super::admit::Admission;
+use super::admit::{Admission, Wave};
 use super::execute::{Executed, Finished};
-use super::waves::Wave;
 
 /// What happened to one transaction of a batch.
 #[derive(Debug, Clone, PartialEq, Eq)]

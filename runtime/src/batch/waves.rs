@@ -3,10 +3,10 @@
 //! wave k+1, builds its graph and collects wave k-1 while the pool runs
 //! wave k, then joins wave k as a worker.
 
-use baton_scheduler::{DependencyGraph, Scheduler};
+use baton_scheduler::Scheduler;
 use baton_types::TransactionError;
 
-use super::admit::Admission;
+use super::admit::{Admission, Wave};
 use super::check::StageOne;
 use super::collect::{Outbox, TransactionResult};
 use super::execute::{Executed, Execution, Finished};
@@ -34,15 +34,6 @@ fn wave_bounds(n: usize) -> impl Iterator<Item = (usize, usize)> {
         start = end;
         bounds
     })
-}
-
-/// One wave of a batch: its first batch index, every transaction's
-/// verdict before execution, the admitted ones (batch indices) and their graph.
-pub(crate) struct Wave {
-    pub(crate) start: usize,
-    pub(crate) verdicts: Vec<Option<TransactionError>>,
-    pub(crate) accepted: Vec<usize>,
-    pub(crate) graph: Option<DependencyGraph>,
 }
 
 impl Wave {
