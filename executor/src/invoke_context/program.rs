@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use baton_types::{InstructionError, Pubkey};
 
-use crate::InvokeContext;
+use super::InvokeContext;
 
 /// A native program: Rust code the engine calls for each instruction
 /// addressed to its id.
