@@ -79,8 +79,10 @@ impl Harness {
     /// Mollusk configured as `env` says. The environment's `rent`, `blockhash`
     /// and `lamports_per_signature` must be Mollusk's (see [`default_env`]).
     pub fn new(env: &Environment) -> Self {
-        let mut mollusk = Mollusk::default();
-        mollusk.feature_set = target_feature_set();
+        let mut mollusk = Mollusk {
+            feature_set: target_feature_set(),
+            ..Mollusk::default()
+        };
         mollusk.compute_budget.compute_unit_limit = env.compute_unit_limit;
         let c = &env.clock;
         mollusk.sysvars.clock = solana_clock::Clock {
@@ -133,7 +135,10 @@ impl Harness {
         let logger = LogCollector::new_ref();
         self.mollusk.logger = Some(logger.clone());
         let mollusk = &self.mollusk;
-        let r = catch_unwind(AssertUnwindSafe(|| mollusk.process_instruction(ix, accounts))).ok()?;
+        let r = catch_unwind(AssertUnwindSafe(|| {
+            mollusk.process_instruction(ix, accounts)
+        }))
+        .ok()?;
         let logs = logger.borrow().get_recorded_content().to_vec();
         let result = match &r.raw_result {
             Ok(()) => "Ok".to_string(),

@@ -21,7 +21,8 @@ use rand_chacha::ChaCha8Rng;
 
 use fixture::{FixtureFile, Generator, FORMAT};
 
-const USAGE: &str = "usage: mollusk-gen system [--seed N] [--per-kind N] [--invalid N] [--out PATH]";
+const USAGE: &str =
+    "usage: mollusk-gen system [--seed N] [--per-kind N] [--invalid N] [--out PATH]";
 
 struct Args {
     suite: String,
@@ -133,7 +134,8 @@ fn main() -> ExitCode {
     // A summary: cases per kind and per result.
     let mut per: BTreeMap<(&str, &str), usize> = BTreeMap::new();
     for c in &file.cases {
-        *per.entry((c.kind.as_str(), c.expected.result.as_str())).or_default() += 1;
+        *per.entry((c.kind.as_str(), c.expected.result.as_str()))
+            .or_default() += 1;
     }
     let mut kinds: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for ((k, r), n) in &per {

@@ -325,7 +325,9 @@ impl SystemGen {
             }
             6 => {
                 d.tag("space-huge");
-                *[1u64 << 32, u64::MAX, u64::MAX / 2].choose(&mut self.rng).unwrap_or(&0)
+                *[1u64 << 32, u64::MAX, u64::MAX / 2]
+                    .choose(&mut self.rng)
+                    .unwrap_or(&0)
             }
             7..=9 => self.rng.gen_range(200..2_048),
             _ => self.rng.gen_range(1..=128),
@@ -400,7 +402,13 @@ impl SystemGen {
     }
 
     /// The seed-derived address, or (sometimes) one that does not match.
-    fn seeded_address(&mut self, d: &mut Draft, base: &Pubkey, seed: &[u8], owner: &Pubkey) -> Pubkey {
+    fn seeded_address(
+        &mut self,
+        d: &mut Draft,
+        base: &Pubkey,
+        seed: &[u8],
+        owner: &Pubkey,
+    ) -> Pubkey {
         if self.chance(0.08) {
             d.tag("address-mismatch");
             self.key()
@@ -411,7 +419,13 @@ impl SystemGen {
 
     // ------------------------------------------------------------- nonces
 
-    fn nonce_data(&mut self, d: &mut Draft, initialized: bool, legacy: bool, authority: Pubkey) -> Vec<u8> {
+    fn nonce_data(
+        &mut self,
+        d: &mut Draft,
+        initialized: bool,
+        legacy: bool,
+        authority: Pubkey,
+    ) -> Vec<u8> {
         let state = if initialized {
             let durable = if self.chance(0.2) {
                 d.tag("nonce-not-expired");
@@ -441,7 +455,7 @@ impl SystemGen {
             1 => {
                 d.tag("nonce-data-long");
                 let n = self.rng.gen_range(1..48);
-                data.extend(std::iter::repeat(0).take(n));
+                data.resize(data.len() + n, 0);
             }
             2 => {
                 d.tag("nonce-data-garbage");
@@ -600,7 +614,11 @@ impl SystemGen {
                 self.nonce_env(&mut d);
                 let nonce = self.key();
                 let authority_is_nonce = self.chance(0.3);
-                let authority = if authority_is_nonce { nonce } else { self.key() };
+                let authority = if authority_is_nonce {
+                    nonce
+                } else {
+                    self.key()
+                };
                 let init = !self.chance(0.12);
                 if !init {
                     d.tag("uninitialized");
@@ -626,7 +644,11 @@ impl SystemGen {
                     d.tag("uninitialized");
                 }
                 let authority_is_nonce = !init || self.chance(0.3);
-                let authority = if authority_is_nonce { nonce } else { self.key() };
+                let authority = if authority_is_nonce {
+                    nonce
+                } else {
+                    self.key()
+                };
                 let legacy = self.chance(0.15);
                 let data = self.nonce_data(&mut d, init, legacy, authority);
                 let acc = self.nonce_account(&mut d, data);
@@ -658,7 +680,11 @@ impl SystemGen {
                         d.tag("u64-max");
                         u64::MAX
                     }
-                    _ => self.rng.gen_range(0..=bal),
+                    // Within what the rules allow: all of an uninitialized
+                    // account, above the minimum of an initialized one.
+                    _ => self
+                        .rng
+                        .gen_range(0..=bal.saturating_sub(if init { min } else { 0 })),
                 };
                 d.data = Enc::tag(5).u64(lamports).0;
                 d.meta(nonce, authority_is_nonce, true);
@@ -694,7 +720,11 @@ impl SystemGen {
             7 => {
                 let nonce = self.key();
                 let authority_is_nonce = self.chance(0.3);
-                let authority = if authority_is_nonce { nonce } else { self.key() };
+                let authority = if authority_is_nonce {
+                    nonce
+                } else {
+                    self.key()
+                };
                 let init = !self.chance(0.12);
                 if !init {
                     d.tag("uninitialized");
@@ -703,7 +733,11 @@ impl SystemGen {
                 let data = self.nonce_data(&mut d, init, legacy, authority);
                 let acc = self.nonce_account(&mut d, data);
                 d.add(nonce, acc);
-                let new_authority = if self.chance(0.1) { authority } else { self.key() };
+                let new_authority = if self.chance(0.1) {
+                    authority
+                } else {
+                    self.key()
+                };
                 d.data = Enc::tag(7).key(&new_authority).0;
                 d.meta(nonce, authority_is_nonce, true);
                 if !authority_is_nonce {
@@ -851,7 +885,9 @@ impl SystemGen {
                 } else {
                     v.extend_from_slice(&5u64.to_le_bytes());
                 }
-                let len = *[1u64 << 20, 1 << 40, u64::MAX, 1_233].choose(&mut self.rng).unwrap_or(&0);
+                let len = *[1u64 << 20, 1 << 40, u64::MAX, 1_233]
+                    .choose(&mut self.rng)
+                    .unwrap_or(&0);
                 v.extend_from_slice(&len.to_le_bytes());
                 v.extend((0..self.rng.gen_range(0..40)).map(|_| b'a'));
                 v
@@ -1004,7 +1040,11 @@ impl SystemGen {
             15 => {
                 let w = self.chance(0.5);
                 d.meta(SYSTEM, false, w);
-                d.tag(if w { "program-meta-writable" } else { "program-meta" });
+                d.tag(if w {
+                    "program-meta-writable"
+                } else {
+                    "program-meta"
+                });
             }
             16 => {
                 if self.chance(0.5) {
@@ -1072,7 +1112,11 @@ fn self_check() {
     let pairs: Vec<(Vec<u8>, SystemInstruction)> = vec![
         (
             Enc::tag(0).u64(5).u64(6).key(&k).0,
-            SystemInstruction::CreateAccount { lamports: 5, space: 6, owner: k },
+            SystemInstruction::CreateAccount {
+                lamports: 5,
+                space: 6,
+                owner: k,
+            },
         ),
         (
             Enc::tag(3).key(&k).str(b"ab").u64(1).u64(2).key(&k).0,
@@ -1084,23 +1128,43 @@ fn self_check() {
                 owner: k,
             },
         ),
-        (Enc::tag(5).u64(9).0, SystemInstruction::WithdrawNonceAccount(9)),
+        (
+            Enc::tag(5).u64(9).0,
+            SystemInstruction::WithdrawNonceAccount(9),
+        ),
         (
             Enc::tag(9).key(&k).str(b"x").u64(4).key(&k).0,
-            SystemInstruction::AllocateWithSeed { base: k, seed: "x".into(), space: 4, owner: k },
+            SystemInstruction::AllocateWithSeed {
+                base: k,
+                seed: "x".into(),
+                space: 4,
+                owner: k,
+            },
         ),
         (
             Enc::tag(10).key(&k).str(b"").key(&k).0,
-            SystemInstruction::AssignWithSeed { base: k, seed: "".into(), owner: k },
+            SystemInstruction::AssignWithSeed {
+                base: k,
+                seed: "".into(),
+                owner: k,
+            },
         ),
         (
             Enc::tag(11).u64(7).str(b"s").key(&k).0,
-            SystemInstruction::TransferWithSeed { lamports: 7, from_seed: "s".into(), from_owner: k },
+            SystemInstruction::TransferWithSeed {
+                lamports: 7,
+                from_seed: "s".into(),
+                from_owner: k,
+            },
         ),
         (Enc::tag(12).0, SystemInstruction::UpgradeNonceAccount),
         (
             Enc::tag(13).u64(1).u64(2).key(&k).0,
-            SystemInstruction::CreateAccountAllowPrefund { lamports: 1, space: 2, owner: k },
+            SystemInstruction::CreateAccountAllowPrefund {
+                lamports: 1,
+                space: 2,
+                owner: k,
+            },
         ),
     ];
     for (mine, theirs) in pairs {
