@@ -41,7 +41,9 @@
 //! ```
 
 mod build;
+mod resolve;
 mod run;
+mod script;
 pub mod scripted;
 mod spec;
 

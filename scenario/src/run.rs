@@ -6,7 +6,8 @@ use std::fmt;
 use baton_types::{Account, Hash, Keypair, Message, Pubkey, Signature, Transaction};
 use serde_json::{json, Value};
 
-use crate::build::{AccountExpect, Scenario, TxPlan};
+use crate::build::{Scenario, TxPlan};
+use crate::resolve::AccountExpect;
 use crate::{ErrorKind, ScenarioError};
 use baton::Runtime;
 
