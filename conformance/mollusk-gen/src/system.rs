@@ -1038,13 +1038,24 @@ impl SystemGen {
                 }
             }
             15 => {
+                // The invoked program among its own accounts: Agave demotes
+                // it to read-only whatever the meta says. Given as it is on
+                // chain, so that no harness stub differs.
+                d.add(SYSTEM, system_program_account());
                 let w = self.chance(0.5);
-                d.meta(SYSTEM, false, w);
-                d.tag(if w {
-                    "program-meta-writable"
+                if len > 0 && self.chance(0.5) {
+                    let i = self.rng.gen_range(0..len);
+                    d.metas[i].pubkey = SYSTEM;
+                    d.metas[i].is_writable |= w;
+                    d.tag(format!("program-as-account-{i}"));
                 } else {
-                    "program-meta"
-                });
+                    d.meta(SYSTEM, false, w);
+                    d.tag(if w {
+                        "program-meta-writable"
+                    } else {
+                        "program-meta"
+                    });
+                }
             }
             16 => {
                 if self.chance(0.5) {
@@ -1097,12 +1108,24 @@ impl SystemGen {
             .filter(|i| {
                 let k = d.pool[*i].0;
                 k != RECENT_BLOCKHASHES
+                    && k != SYSTEM
                     && k != RENT
                     && k != CLOCK
                     && d.metas.iter().any(|m| m.pubkey == k)
             })
             .collect();
         idx.choose(&mut self.rng).copied()
+    }
+}
+
+/// The system program's account as on chain.
+fn system_program_account() -> Account {
+    Account {
+        lamports: 1,
+        data: b"system_program".to_vec(),
+        owner: solana_sdk_ids::native_loader::ID,
+        executable: true,
+        rent_epoch: 0,
     }
 }
 
