@@ -6,9 +6,15 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use baton_types::{Account, Pubkey, MAX_PERMITTED_DATA_LENGTH};
+use baton_types::{Account, Pubkey};
 use parking_lot::{Mutex, RwLock};
-use redb::{ReadOnlyTable, ReadableDatabase, ReadableTable, TableDefinition};
+use redb::{ReadOnlyTable, ReadableDatabase, ReadableTable};
+
+mod format;
+mod verify;
+
+pub use format::STORE_VERSION;
+use format::*;
 
 use crate::hash::account_hash;
 use crate::snapshot::{io_err, temp_beside};
@@ -16,29 +22,6 @@ use crate::{
     AccountsCommit, AccountsRead, AccountsStore, HashSum, PubkeyHasherBuilder, SnapshotReader,
     StateHash, StoreError, StoreFileProblem,
 };
-
-/// The store-file format version this build writes and reads.
-pub const STORE_VERSION: u32 = 1;
-
-/// The value of the `format` metadata entry of every store file.
-const FORMAT_TAG: &[u8] = b"baton-accounts";
-
-/// Accounts by key. A value is `digest [32] ‖ lamports u64 LE ‖ rent_epoch
-/// u64 LE ‖ owner [32] ‖ executable u8 ‖ data`, the digest being the
-/// account's [`account_hash`], kept so that replacing or removing an account
-/// subtracts its digest without hashing its old data again.
-const ACCOUNTS: TableDefinition<&[u8; 32], &[u8]> = TableDefinition::new("accounts");
-/// Store metadata: `format`, `version` (u32 LE), `hash_sum` (32 bytes),
-/// `count` (u64 LE), `batches` (u64 LE).
-const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
-
-const DIGEST_LEN: usize = 32;
-const FIXED_LEN: usize = DIGEST_LEN + 8 + 8 + 32 + 1;
-
-/// How many bytes of keys and values an import writes per redb write
-/// transaction: enough that its commits (each an fsync) cost little, few
-/// enough that the set of pages redb tracks per transaction stays small.
-const IMPORT_TXN_BYTES: usize = 64 << 20;
 
 /// Overlay shards: enough that worker threads committing disjoint keys
 /// rarely meet on a lock.
@@ -50,14 +33,6 @@ type OverlayShard = HashMap<Pubkey, Option<Account>, PubkeyHasherBuilder>;
 
 #[repr(align(128))]
 struct Padded(RwLock<OverlayShard>);
-
-/// The persisted summary of the committed state.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Summary {
-    sum: HashSum,
-    count: u64,
-    batches: u64,
-}
 
 /// Settings of a [`DurableAccounts`] store that are not part of its file:
 /// a store may be reopened with other options.
@@ -161,126 +136,6 @@ impl fmt::Debug for DurableAccounts {
             .field("summary", &*self.summary.lock())
             .finish_non_exhaustive()
     }
-}
-
-/// Map any redb error to a [`StoreError`] about `path`: plain I/O stays
-/// [`StoreError::Io`], anything else is [`StoreError::Storage`].
-fn db_err(path: &Path) -> impl Fn(redb::Error) -> StoreError + '_ {
-    move |e| match e {
-        redb::Error::Io(source) => StoreError::Io {
-            path: path.to_path_buf(),
-            source,
-        },
-        other => StoreError::Storage {
-            path: path.to_path_buf(),
-            message: other.to_string(),
-        },
-    }
-}
-
-fn bad(path: &Path, problem: StoreFileProblem) -> StoreError {
-    StoreError::BadStoreFile {
-        path: path.to_path_buf(),
-        problem,
-    }
-}
-
-/// Map an error from opening the database file.
-fn open_err(path: &Path, e: redb::DatabaseError) -> StoreError {
-    use redb::{DatabaseError as D, StorageError as S};
-    match e {
-        D::DatabaseAlreadyOpen => bad(path, StoreFileProblem::AlreadyOpen),
-        D::UpgradeRequired(v) => bad(path, StoreFileProblem::DatabaseFormat(v)),
-        D::Storage(S::Io(source)) if source.kind() == std::io::ErrorKind::UnexpectedEof => bad(
-            path,
-            StoreFileProblem::Unreadable(format!("file ends early: {source}")),
-        ),
-        D::Storage(S::Io(source)) if source.kind() != std::io::ErrorKind::InvalidData => {
-            StoreError::Io {
-                path: path.to_path_buf(),
-                source,
-            }
-        }
-        other => bad(path, StoreFileProblem::Unreadable(other.to_string())),
-    }
-}
-
-fn encode(account: &Account, digest: &[u8; 32], out: &mut Vec<u8>) {
-    out.clear();
-    out.reserve(FIXED_LEN + account.data.len());
-    out.extend_from_slice(digest);
-    out.extend_from_slice(&account.lamports.to_le_bytes());
-    out.extend_from_slice(&account.rent_epoch.to_le_bytes());
-    out.extend_from_slice(&account.owner.0);
-    out.push(u8::from(account.executable));
-    out.extend_from_slice(&account.data);
-}
-
-fn u64_at(bytes: &[u8], at: usize) -> u64 {
-    let mut b = [0u8; 8];
-    if let Some(s) = bytes.get(at..at + 8) {
-        b.copy_from_slice(s);
-    }
-    u64::from_le_bytes(b)
-}
-
-/// Decode a stored value; `None` when it is too short to be one.
-fn decode(bytes: &[u8]) -> Option<Account> {
-    if bytes.len() < FIXED_LEN {
-        return None;
-    }
-    let mut owner = Pubkey::default();
-    owner
-        .0
-        .copy_from_slice(&bytes[DIGEST_LEN + 16..DIGEST_LEN + 48]);
-    Some(Account {
-        lamports: u64_at(bytes, DIGEST_LEN),
-        rent_epoch: u64_at(bytes, DIGEST_LEN + 8),
-        owner,
-        executable: bytes[DIGEST_LEN + 48] != 0,
-        data: bytes[FIXED_LEN..].to_vec(),
-    })
-}
-
-/// The stored digest of a value (zero for a value too short to hold one,
-/// which only a corrupt file has and `verify` reports).
-fn stored_digest(bytes: &[u8]) -> [u8; 32] {
-    let mut d = [0u8; 32];
-    if let Some(s) = bytes.get(..DIGEST_LEN) {
-        d.copy_from_slice(s);
-    }
-    d
-}
-
-fn check_len(key: &Pubkey, account: &Account) -> Result<(), StoreError> {
-    if account.data.len() > MAX_PERMITTED_DATA_LENGTH {
-        return Err(StoreError::DataTooLarge {
-            key: *key,
-            len: account.data.len(),
-            max: MAX_PERMITTED_DATA_LENGTH,
-        });
-    }
-    Ok(())
-}
-
-/// Write the metadata of an empty store.
-fn write_initial_meta(txn: &redb::WriteTransaction) -> Result<(), redb::Error> {
-    txn.open_table(ACCOUNTS)?;
-    let mut meta = txn.open_table(META)?;
-    meta.insert("format", FORMAT_TAG)?;
-    meta.insert("version", &STORE_VERSION.to_le_bytes()[..])?;
-    meta.insert("hash_sum", &HashSum::ZERO.to_bytes()[..])?;
-    meta.insert("count", &0u64.to_le_bytes()[..])?;
-    meta.insert("batches", &0u64.to_le_bytes()[..])?;
-    Ok(())
-}
-
-fn write_summary(txn: &redb::WriteTransaction, s: &Summary) -> Result<(), redb::Error> {
-    let mut meta = txn.open_table(META)?;
-    meta.insert("hash_sum", &s.sum.to_bytes()[..])?;
-    meta.insert("count", &s.count.to_le_bytes()[..])?;
-    meta.insert("batches", &s.batches.to_le_bytes()[..])?;
-    Ok(())
 }
 
 impl DurableAccounts {
@@ -534,164 +389,6 @@ impl DurableAccounts {
             }
         }
         s
-    }
-
-    /// Rehash every committed account and check the result against the
-    /// recorded state hash sum and count; also checks that every stored
-    /// value decodes and carries its own digest.
-    ///
-    /// # Errors
-    ///
-    /// [`StoreError::BadStoreFile`] with [`StoreFileProblem::HashMismatch`]
-    /// or [`StoreFileProblem::BadMetadata`] (key `"accounts"`) for a value
-    /// that does not decode or whose digest is wrong;
-    /// [`StoreError::Storage`] when reading fails.
-    pub fn verify(&self) -> Result<(), StoreError> {
-        let recorded = *self.summary.lock();
-        let base = Arc::clone(&self.base.read());
-        let mut sum = HashSum::ZERO;
-        let mut count = 0u64;
-        let iter = base.iter().map_err(|e| db_err(&self.path)(e.into()))?;
-        for item in iter {
-            let (k, v) = item.map_err(|e| db_err(&self.path)(e.into()))?;
-            let key = Pubkey(*k.value());
-            let value = v.value();
-            let digest = decode(value)
-                .filter(|a| a.lamports != 0)
-                .map(|a| account_hash(&key, &a));
-            match digest {
-                Some(d) if d == stored_digest(value) => sum.add(&d),
-                _ => {
-                    return Err(bad(
-                        &self.path,
-                        StoreFileProblem::BadMetadata { key: "accounts" },
-                    ))
-                }
-            }
-            count += 1;
-        }
-        if sum != recorded.sum || count != recorded.count {
-            return Err(bad(
-                &self.path,
-                StoreFileProblem::HashMismatch {
-                    recorded_count: recorded.count,
-                    found_count: count,
-                    sum_matches: sum == recorded.sum,
-                },
-            ));
-        }
-        Ok(())
-    }
-
-    /// Create a store file at `store_path` (where no file may exist) holding
-    /// the accounts of the snapshot at `snapshot`, streaming: one account at
-    /// a time is in memory, the rest goes through redb's page cache, so the
-    /// snapshot may be larger than memory. The store is built in a
-    /// temporary file (`.baton-import-*`) in `store_path`'s directory, in
-    /// write transactions of 64 MiB each, and renamed to `store_path` only
-    /// after the whole snapshot has been checked (magic, version, every
-    /// entry, checksum) and the last transaction committed durably; on any
-    /// error nothing is left at `store_path` and the temporary file is
-    /// removed (a crash may leave the temporary file, never a partial store
-    /// at `store_path`).
-    ///
-    /// # Errors
-    ///
-    /// What [`SnapshotReader`] reports for a bad snapshot; [`StoreError::Io`]
-    /// with kind `AlreadyExists` when `store_path` exists; what
-    /// [`DurableAccounts::open`] reports.
-    pub fn import_snapshot(
-        snapshot: impl AsRef<Path>,
-        store_path: impl AsRef<Path>,
-    ) -> Result<Self, StoreError> {
-        Self::import_snapshot_with(snapshot, store_path, &DurableOptions::default())
-    }
-
-    /// [`DurableAccounts::import_snapshot`] with `options`, which the
-    /// import and the returned store use: with a small page cache, an
-    /// import of any size holds little memory.
-    ///
-    /// # Errors
-    ///
-    /// As [`DurableAccounts::import_snapshot`].
-    pub fn import_snapshot_with(
-        snapshot: impl AsRef<Path>,
-        store_path: impl AsRef<Path>,
-        options: &DurableOptions,
-    ) -> Result<Self, StoreError> {
-        let store_path = store_path.as_ref();
-        let mut reader = SnapshotReader::open(snapshot.as_ref())?;
-        if std::fs::symlink_metadata(store_path).is_ok() {
-            return Err(StoreError::Io {
-                path: store_path.to_path_buf(),
-                source: std::io::Error::new(
-                    std::io::ErrorKind::AlreadyExists,
-                    "import target exists",
-                ),
-            });
-        }
-        // Removed when dropped, so on any error.
-        let (tmp, dir) = temp_beside(store_path, ".baton-import-")?;
-        let db = Self::create_db(tmp.path(), store_path, options)?;
-        let err = db_err(store_path);
-        let mut s = Summary {
-            sum: HashSum::ZERO,
-            count: 0,
-            batches: 0,
-        };
-        let mut buf = Vec::new();
-        let mut next = reader.next_account()?;
-        loop {
-            // One write transaction per IMPORT_TXN_BYTES: redb keeps a set
-            // of the pages a transaction allocated until it commits.
-            let txn = db.begin_write().map_err(|e| err(e.into()))?;
-            {
-                let mut table = txn.open_table(ACCOUNTS).map_err(|e| err(e.into()))?;
-                let mut written = 0usize;
-                while let Some((key, account)) = next.take() {
-                    let digest = account_hash(&key, &account);
-                    encode(&account, &digest, &mut buf);
-                    table
-                        .insert(&key.0, buf.as_slice())
-                        .map_err(|e| err(e.into()))?;
-                    s.sum.add(&digest);
-                    s.count += 1;
-                    written += key.0.len() + buf.len();
-                    next = reader.next_account()?;
-                    if written >= IMPORT_TXN_BYTES {
-                        break;
-                    }
-                }
-            }
-            if next.is_none() {
-                reader.finish()?;
-                write_summary(&txn, &s).map_err(&err)?;
-                txn.commit().map_err(|e| err(e.into()))?;
-                break;
-            }
-            txn.commit().map_err(|e| err(e.into()))?;
-        }
-        // The last commit was durable (fsync). Move the complete store into
-        // place, unless something appeared there meanwhile.
-        let file = tmp
-            .persist_noclobber(store_path)
-            .map_err(|e| io_err(store_path)(e.error))?;
-        drop(file);
-        let store = crate::snapshot::sync_dir(dir).and_then(|()| Self::from_db(db, store_path));
-        if store.is_err() {
-            let _ = std::fs::remove_file(store_path);
-        }
-        store
-    }
-
-    /// Write every account to a snapshot file at `path`, streaming in key
-    /// order (see [`crate::save_snapshot`]). Pending commits are included.
-    ///
-    /// # Errors
-    ///
-    /// As [`crate::save_snapshot`].
-    pub fn save_snapshot(&self, path: impl AsRef<Path>) -> Result<(), StoreError> {
-        crate::snapshot::save_snapshot(self, path.as_ref())
     }
 }
 
