@@ -2,8 +2,10 @@
 //! Agave 4.2.2 crates.
 //!
 //! ```text
-//! mollusk-gen system [--seed N] [--per-kind N] [--invalid N] [--out PATH]
+//! mollusk-gen system [--seed N] [--per-kind N] [--invalid N] [--out PATH] [--check]
 //! ```
+//!
+//! `--check` regenerates in memory and fails if the file at `--out` differs.
 //!
 //! The same arguments write the same file, byte for byte. The format is in
 //! `conformance/README.md`; the Baton side replays it in
@@ -30,6 +32,8 @@ struct Args {
     per_kind: usize,
     invalid: usize,
     out: String,
+    /// Compare with the file at `out` instead of writing it.
+    check: bool,
 }
 
 fn parse() -> Result<Args, String> {
@@ -41,8 +45,13 @@ fn parse() -> Result<Args, String> {
         per_kind: 225,
         invalid: 150,
         out: String::new(),
+        check: false,
     };
     while let Some(flag) = it.next() {
+        if flag == "--check" {
+            a.check = true;
+            continue;
+        }
         let v = it.next().ok_or(format!("{flag} needs a value\n{USAGE}"))?;
         let num = || v.parse::<u64>().map_err(|e| format!("{flag} {v}: {e}"));
         match flag.as_str() {
@@ -121,6 +130,22 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if args.check {
+        return match std::fs::read_to_string(&args.out) {
+            Ok(committed) if committed == json => {
+                println!("{}: up to date ({} cases)", args.out, file.cases.len());
+                ExitCode::SUCCESS
+            }
+            Ok(_) => {
+                eprintln!("{}: differs from what this generator writes", args.out);
+                ExitCode::FAILURE
+            }
+            Err(e) => {
+                eprintln!("{}: {e}", args.out);
+                ExitCode::FAILURE
+            }
+        };
+    }
     if let Some(dir) = std::path::Path::new(&args.out).parent() {
         if let Err(e) = std::fs::create_dir_all(dir) {
             eprintln!("{}: {e}", dir.display());
