@@ -1,6 +1,6 @@
 //! The example programs through `process_instruction`: the vault's and the
 //! swap's instruction encodings, the pool state and the curve, and a vault
-//! check. End-to-end vault and swap flows are in `examples/tests/runtime.rs`;
+//! check. End-to-end vault and swap flows are in `examples/tests/runtime/`;
 //! the SDK they are written with is tested in `sdk/tests/sdk/`.
 
 #![allow(clippy::unwrap_used)]
