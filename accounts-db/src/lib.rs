@@ -1,5 +1,10 @@
 //! The account store of the Baton engine.
 //!
+//! Depends on `baton-types` only (and redb for the durable store). Depended
+//! on by the facade `baton`, which loads and commits through these traits;
+//! the executor never sees a store (it gets a load function), and the
+//! scheduler knows nothing of accounts but their keys.
+//!
 //! # The traits
 //!
 //! Storage is split by capability, as revm splits `DatabaseRef` from

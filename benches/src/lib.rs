@@ -17,6 +17,10 @@
 //! In every workload `accounts` is the number of funded fee payers; each
 //! workload's table entry ([`WORKLOAD_INFO`]) says which other accounts it
 //! creates. Use [`Workload::runtime`] to get a runtime loaded with it.
+//!
+//! Depends on the facade `baton` and on `baton-scenario` (the scripted
+//! program of `cpi-chain`). Depended on by the CLI (`baton bench`) and its
+//! own criterion benches.
 
 use std::fmt;
 use std::sync::Arc;

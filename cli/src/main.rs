@@ -1,4 +1,7 @@
 //! `baton`: throughput benchmarks of the Baton engine, and scenario runs.
+//!
+//! Depends on the facade `baton`, `baton-benches` (the workloads of
+//! `baton bench`) and `baton-scenario` (`baton run`); nothing depends on it.
 
 mod bench;
 mod plot;

@@ -5,7 +5,7 @@
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
 
-use crate::scripted::{self};
+use crate::scripted;
 use baton_programs::system;
 use baton_types::{AccountMeta, Instruction, Pubkey};
 
