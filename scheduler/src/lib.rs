@@ -131,6 +131,7 @@
 
 #![deny(unsafe_code)]
 
+mod contention;
 mod dispatch;
 mod graph;
 mod lock_set;
@@ -138,7 +139,8 @@ mod scheduler;
 mod sync;
 
 pub use baton_types::Pubkey;
-pub use dispatch::{Crew, CrewMember, Dispatch, ReadyQueue};
+pub use contention::set_serial_fallback;
+pub use dispatch::{Crew, CrewMember, Dispatch, ReadyQueue, WorkerEffort};
 pub use graph::{DependencyGraph, GraphBuilder, MAX_BATCH_LEN};
 pub use lock_set::{
     validate_account_locks, AccountLock, LockMode, LockSet, DEFAULT_ACCOUNT_LOCK_LIMIT,
