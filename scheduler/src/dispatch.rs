@@ -536,7 +536,8 @@ pub struct WorkerEffort {
 /// that works beside them and must not return before they have
 /// ([`crate::Scheduler::run_graph_alongside`]).
 ///
-/// The caller waits with a bounded [`Backoff`](sync::Backoff) — the
+/// The caller waits with the crate's bounded back-off (spin, then yield,
+/// within 50 µs; see the crate docs, "Waiting and contention") — the
 /// helpers normally leave within a transaction of it, and sleeping at once
 /// would cost a wake-up per wave — and then parks on a condvar. The last
 /// helper to leave takes the crew's lock and wakes a parked caller; the
@@ -571,9 +572,9 @@ impl Crew {
     }
 
     /// Wait until every helper has left: spin, then yield, within the
-    /// [`Backoff`](sync::Backoff)'s budget, then park until the last
-    /// helper's wake-up. Returns whether it had to park (a helper took
-    /// longer than the budget to leave).
+    /// back-off's budget, then park until the last helper's wake-up.
+    /// Returns whether it had to park (a helper took longer than the
+    /// budget to leave).
     pub fn wait_all_left(&self) -> bool {
         let mut backoff = sync::Backoff::new();
         while self.inside.load(Ordering::Acquire) != 0 {
