@@ -912,7 +912,7 @@ impl SystemGen {
                 v
             }
             _ => {
-                d.tag("option-byte-bad");
+                d.tag("string-past-end");
                 // A seed string with a length prefix past the data's end.
                 let mut v = Enc::tag(10).key(&[9; 32].into()).0;
                 v.extend_from_slice(&40u64.to_le_bytes());
