@@ -194,6 +194,10 @@ pub struct WorkloadInfo {
     pub variants: &'static [&'static str],
     /// A sensible `accounts` for a run of 200,000 transactions.
     pub default_accounts: usize,
+    /// The fewest `accounts` the workload is built from: the generator
+    /// raises a smaller number to this (a transfer needs two distinct
+    /// accounts), and the CLI refuses one.
+    pub min_accounts: usize,
 }
 
 /// The workloads, in [`WORKLOADS`] order.
@@ -204,6 +208,7 @@ pub const WORKLOAD_INFO: &[WorkloadInfo] = &[
         knobs: "",
         variants: &[],
         default_accounts: 100_000,
+        min_accounts: 2,
     },
     WorkloadInfo {
         name: "zipf-transfers",
@@ -211,6 +216,7 @@ pub const WORKLOAD_INFO: &[WorkloadInfo] = &[
         knobs: "--skew S (default 1.0)",
         variants: &[],
         default_accounts: 100_000,
+        min_accounts: 2,
     },
     WorkloadInfo {
         name: "hot-account",
@@ -218,6 +224,7 @@ pub const WORKLOAD_INFO: &[WorkloadInfo] = &[
         knobs: "--hot K (default 1)",
         variants: &[],
         default_accounts: 100_000,
+        min_accounts: 1,
     },
     WorkloadInfo {
         name: "token-cpi",
@@ -225,6 +232,7 @@ pub const WORKLOAD_INFO: &[WorkloadInfo] = &[
         knobs: "--variant uniform|hot-mint",
         variants: &["uniform", "hot-mint"],
         default_accounts: 100_000,
+        min_accounts: 2,
     },
     WorkloadInfo {
         name: "cpi-chain",
@@ -232,6 +240,7 @@ pub const WORKLOAD_INFO: &[WorkloadInfo] = &[
         knobs: "--fail-rate R (default 0.1)",
         variants: &[],
         default_accounts: 100_000,
+        min_accounts: 1,
     },
     WorkloadInfo {
         name: "large-writes",
@@ -239,6 +248,7 @@ pub const WORKLOAD_INFO: &[WorkloadInfo] = &[
         knobs: "--variant write|read-shared",
         variants: &["write", "read-shared"],
         default_accounts: 10_000,
+        min_accounts: 1,
     },
 ];
 

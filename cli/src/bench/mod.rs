@@ -13,9 +13,13 @@
 //! Output: a table on stdout, or with `--json` exactly one JSON object on
 //! stdout (see [`series_json`]). The progress bar goes to stderr, only when
 //! stderr is a terminal and only once the command has run for two seconds,
-//! with or without `--json`. Exit status: 0 when every run was
-//! serial-equivalent, 1 when one was not (or the plot failed), 2 for bad
-//! arguments (unknown workload, variant or knob out of range).
+//! with or without `--json`; so do a warning when a thread count passes
+//! the host's cores and a hint when a series ran slower on several threads
+//! than on one though it rarely conflicts (a busy host). Exit status: 0
+//! when every run was serial-equivalent, 1 when one was not, 2 for bad
+//! arguments (unknown workload or variant, a knob no workload asked for
+//! takes or out of range, too few accounts, a `--plot` file that cannot be
+//! written) or a workload that cannot load.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -24,7 +28,7 @@ use std::time::{Duration, Instant};
 
 use baton::{StateHash, TransactionResult};
 use baton_benches::{
-    conflict_stats, generate, info, ConflictStats, Params, Workload, WORKLOAD_INFO,
+    conflict_stats, generate, info, ConflictStats, Params, Workload, WorkloadError, WORKLOAD_INFO,
 };
 use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -45,54 +49,103 @@ pub enum OnOff {
 }
 
 /// The options of `baton bench`.
+///
+/// Every number takes a leading minus as a value (`--skew -1` is an
+/// out-of-range skew, not an unknown flag): counts refuse it with a message
+/// saying so, knobs check their range in [`plan`].
 #[derive(clap::Args)]
 pub struct BenchArgs {
     /// Workloads to run, comma separated (see --list).
     #[arg(long, value_delimiter = ',', default_value = "uniform-transfers")]
     workload: Vec<String>,
     /// Transactions per run.
-    #[arg(long, default_value_t = 200_000)]
+    #[arg(long, default_value = "200000", value_parser = count::<usize>, allow_negative_numbers = true)]
     txs: usize,
     /// Funded fee payers [default: 100000; 10000 for large-writes].
-    #[arg(long)]
+    #[arg(long, value_parser = count::<usize>, allow_negative_numbers = true)]
     accounts: Option<usize>,
     /// Thread counts to run, comma separated.
-    #[arg(long, value_delimiter = ',', default_values_t = [1usize, 2])]
+    #[arg(long, value_delimiter = ',', default_value = "1,2", value_parser = count::<usize>, allow_negative_numbers = true)]
     threads: Vec<usize>,
     /// Transactions per `execute_batch` call.
-    #[arg(long, default_value_t = 10_000)]
+    #[arg(long, default_value = "10000", value_parser = count::<usize>, allow_negative_numbers = true)]
     batch: usize,
     /// Signature verification.
     #[arg(long, value_enum, default_value = "off")]
     sigverify: OnOff,
     /// Timed runs per thread count; the median is reported.
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value = "3", value_parser = count::<usize>, allow_negative_numbers = true)]
     repeat: usize,
     /// Generator seed.
-    #[arg(long, default_value_t = 7)]
+    #[arg(long, default_value = "7", value_parser = count::<u64>, allow_negative_numbers = true)]
     seed: u64,
-    /// zipf-transfers: Zipf exponents, comma separated (one series each).
-    #[arg(long, value_delimiter = ',', default_values_t = [1.0f64])]
-    skew: Vec<f64>,
-    /// hot-account: numbers of hot accounts, comma separated.
-    #[arg(long, value_delimiter = ',', default_values_t = [1usize])]
-    hot: Vec<usize>,
-    /// cpi-chain: shares of transactions failing at the bottom, comma separated.
-    #[arg(long, value_delimiter = ',', default_values_t = [0.1f64])]
-    fail_rate: Vec<f64>,
+    /// zipf-transfers only: Zipf exponents, comma separated (one series
+    /// each) [default: 1.0].
+    #[arg(
+        long,
+        value_delimiter = ',',
+        allow_negative_numbers = true,
+        value_name = "S"
+    )]
+    skew: Option<Vec<f64>>,
+    /// hot-account only: numbers of hot accounts, comma separated
+    /// [default: 1].
+    #[arg(long, value_delimiter = ',', value_parser = count::<usize>, allow_negative_numbers = true, value_name = "K")]
+    hot: Option<Vec<usize>>,
+    /// cpi-chain only: shares of transactions failing at the bottom, comma
+    /// separated [default: 0.1].
+    #[arg(
+        long,
+        value_delimiter = ',',
+        allow_negative_numbers = true,
+        value_name = "R"
+    )]
+    fail_rate: Option<Vec<f64>>,
     /// token-cpi (uniform, hot-mint) and large-writes (write, read-shared):
     /// variants, comma separated [default: the first].
     #[arg(long, value_delimiter = ',')]
     variant: Vec<String>,
-    /// Print one JSON object on stdout instead of the table.
+    /// Print one JSON object on stdout instead of the table (with --list:
+    /// the workloads).
     #[arg(long)]
     json: bool,
-    /// Draw throughput against threads, one line per series, to FILE.svg or FILE.png.
+    /// Draw throughput against threads, one line per series, to FILE.svg or
+    /// FILE.png (checked before the run).
     #[arg(long, value_name = "FILE")]
     plot: Option<PathBuf>,
     /// List the workloads and exit.
     #[arg(long)]
     list: bool,
+}
+
+/// A count or a seed: a whole number, 0 or more, refused with a message
+/// that says what is wrong (clap adds the flag and the value).
+fn count<T: std::str::FromStr>(s: &str) -> Result<T, String> {
+    if s.trim_start().starts_with('-') {
+        return Err("must not be negative".into());
+    }
+    s.trim()
+        .replace('_', "")
+        .parse()
+        .map_err(|_| "must be a whole number".into())
+}
+
+/// The knob flags and the workload that takes each (`--variant` is
+/// checked against the workloads' variants instead).
+const KNOBS: &[(&str, &str)] = &[
+    ("--skew", "zipf-transfers"),
+    ("--hot", "hot-account"),
+    ("--fail-rate", "cpi-chain"),
+];
+
+/// The knob flag `workload` takes, if any.
+fn knob_of(workload: &str) -> Option<&'static str> {
+    if let Some((flag, _)) = KNOBS.iter().find(|(_, w)| *w == workload) {
+        return Some(flag);
+    }
+    info(workload)
+        .filter(|i| !i.variants.is_empty())
+        .map(|_| "--variant")
 }
 
 /// One series to run: a workload and its parameters.
@@ -197,6 +250,11 @@ impl Progress {
         self.bar.suspend(|| println!("{line}"));
     }
 
+    /// Print a line on stderr without tearing the bar.
+    fn eprintln(&self, line: &str) {
+        self.bar.suspend(|| eprintln!("{line}"));
+    }
+
     fn finish(&self) {
         self.bar.finish_and_clear();
     }
@@ -237,7 +295,8 @@ fn run_once(
 }
 
 /// The series the arguments ask for, checked: each workload with each
-/// value of the knob it uses.
+/// value of the knob it uses. A knob no workload asked for takes, and an
+/// `--accounts` below a workload's fewest, are errors.
 fn plan(args: &BenchArgs) -> Result<Vec<Series>, String> {
     let sign = matches!(args.sigverify, OnOff::On);
     if args.threads.is_empty() || args.threads.contains(&0) {
@@ -246,6 +305,26 @@ fn plan(args: &BenchArgs) -> Result<Vec<Series>, String> {
     if args.repeat == 0 || args.batch == 0 || args.txs == 0 {
         return Err("--txs, --batch and --repeat must be at least 1".into());
     }
+    // Unknown workloads first: the checks below name the known ones.
+    if let Some(w) = args.workload.iter().find(|w| info(w).is_none()) {
+        return Err(WorkloadError::UnknownWorkload(w.clone()).to_string());
+    }
+    // A knob must belong to one of the workloads asked for.
+    let given = [
+        ("--skew", args.skew.is_some()),
+        ("--hot", args.hot.is_some()),
+        ("--fail-rate", args.fail_rate.is_some()),
+    ];
+    for (flag, on) in given {
+        let owner = KNOBS.iter().find(|(f, _)| *f == flag).map_or("", |k| k.1);
+        if on && !args.workload.iter().any(|w| w == owner) {
+            return Err(format!(
+                "{flag} is a knob of {owner}, which is not among the workloads asked for ({}); \
+                 see --list for each workload's knob",
+                args.workload.join(", ")
+            ));
+        }
+    }
     // A variant must belong to one of the workloads asked for.
     for v in &args.variant {
         let known = args
@@ -253,7 +332,7 @@ fn plan(args: &BenchArgs) -> Result<Vec<Series>, String> {
             .iter()
             .filter_map(|w| info(w))
             .any(|i| i.variants.contains(&v.as_str()));
-        if !known && args.workload.iter().all(|w| info(w).is_some()) {
+        if !known {
             return Err(format!(
                 "no workload asked for has variant '{v}'; variants: {}",
                 WORKLOAD_INFO
@@ -265,44 +344,58 @@ fn plan(args: &BenchArgs) -> Result<Vec<Series>, String> {
             ));
         }
     }
+    let defaults = Params::default();
     let mut out = Vec::new();
     for name in &args.workload {
+        let Some(i) = info(name) else {
+            return Err(WorkloadError::UnknownWorkload(name.clone()).to_string());
+        };
+        let accounts = args.accounts.unwrap_or(i.default_accounts);
+        if accounts < i.min_accounts {
+            return Err(format!(
+                "--accounts {accounts}: {name} needs at least {}",
+                i.min_accounts
+            ));
+        }
         let base = Params {
             txs: args.txs,
-            accounts: args
-                .accounts
-                .unwrap_or_else(|| info(name).map_or(100_000, |i| i.default_accounts)),
+            accounts,
             sign,
             seed: args.seed,
             ..Params::default()
         };
-        let knobs: Vec<Params> = match info(name) {
-            None => vec![base],
-            Some(i) if i.name == "zipf-transfers" => args
+        let knobs: Vec<Params> = match i.name {
+            "zipf-transfers" => args
                 .skew
-                .iter()
-                .map(|&skew| Params {
+                .clone()
+                .unwrap_or_else(|| vec![defaults.skew])
+                .into_iter()
+                .map(|skew| Params {
                     skew,
                     ..base.clone()
                 })
                 .collect(),
-            Some(i) if i.name == "hot-account" => args
+            "hot-account" => args
                 .hot
-                .iter()
-                .map(|&hot| Params {
+                .clone()
+                .unwrap_or_else(|| vec![defaults.hot])
+                .into_iter()
+                .map(|hot| Params {
                     hot,
                     ..base.clone()
                 })
                 .collect(),
-            Some(i) if i.name == "cpi-chain" => args
+            "cpi-chain" => args
                 .fail_rate
-                .iter()
-                .map(|&fail_rate| Params {
+                .clone()
+                .unwrap_or_else(|| vec![defaults.fail_rate])
+                .into_iter()
+                .map(|fail_rate| Params {
                     fail_rate,
                     ..base.clone()
                 })
                 .collect(),
-            Some(i) if !i.variants.is_empty() => {
+            _ if !i.variants.is_empty() => {
                 let mine: Vec<Params> = args
                     .variant
                     .iter()
@@ -318,7 +411,7 @@ fn plan(args: &BenchArgs) -> Result<Vec<Series>, String> {
                     mine
                 }
             }
-            Some(_) => vec![base],
+            _ => vec![base],
         };
         for params in knobs {
             baton_benches::validate(name, &params).map_err(|e| e.to_string())?;
@@ -382,8 +475,38 @@ fn measure(s: &Series, args: &BenchArgs, progress: &mut Progress) -> Result<Repo
     })
 }
 
-/// `baton bench --list`.
-fn list() {
+/// `baton bench --list`: a line per workload, or with `--json` one
+/// object, `{"workloads": [...]}`, each `{name, summary, knob, default,
+/// variants, default_accounts, min_accounts}` (`knob`: the flag it takes,
+/// `null` for none; `default`: the knob's default).
+fn list(json: bool) {
+    if json {
+        let d = Params::default();
+        let workloads: Vec<Value> = WORKLOAD_INFO
+            .iter()
+            .map(|i| {
+                let knob = knob_of(i.name);
+                let default = match knob {
+                    Some("--skew") => json!(d.skew),
+                    Some("--hot") => json!(d.hot),
+                    Some("--fail-rate") => json!(d.fail_rate),
+                    Some(_) => json!(i.variants.first()),
+                    None => Value::Null,
+                };
+                json!({
+                    "name": i.name,
+                    "summary": i.summary,
+                    "knob": knob,
+                    "default": default,
+                    "variants": i.variants,
+                    "default_accounts": i.default_accounts,
+                    "min_accounts": i.min_accounts,
+                })
+            })
+            .collect();
+        println!("{}", json!({ "workloads": workloads }));
+        return;
+    }
     for i in WORKLOAD_INFO {
         let knobs = if i.knobs.is_empty() {
             String::new()
@@ -394,17 +517,49 @@ fn list() {
     }
 }
 
-/// Run `baton bench`.
+/// The warning printed when a thread count passes the cores of the host.
+fn oversubscribed(threads: &[usize], cores: usize) -> Option<String> {
+    let most = threads.iter().copied().max()?;
+    (most > cores).then(|| {
+        format!(
+            "warning: --threads {most} is more than the {cores} cores of this machine: \
+             runs past {cores} threads measure time slicing, not scaling"
+        )
+    })
+}
+
+/// The hint printed when a series ran slower on several threads than on
+/// one though its transactions rarely conflict: `runs` are `(threads,
+/// transactions per second)`, `conflict_share` the share that waits for
+/// another. Thread counts past `cores` are left to [`oversubscribed`].
+fn slow_hint(
+    label: &str,
+    runs: &[(usize, f64)],
+    conflict_share: f64,
+    cores: usize,
+) -> Option<String> {
+    if conflict_share >= 0.5 {
+        return None;
+    }
+    let one = runs.iter().find(|r| r.0 == 1)?.1;
+    let (t, tps) = runs
+        .iter()
+        .copied()
+        .find(|&(t, tps)| t > 1 && t <= cores && tps < one)?;
+    Some(format!(
+        "hint: {label}: {t} threads ran slower than 1 ({tps:.0} against {one:.0} tx/s) \
+         though few of its transactions conflict; the host is probably busy \
+         (other processes on its cores): rerun when it is idle"
+    ))
+}
+
+/// Run `baton bench`. Exit status: 0 when every run was serial-equivalent,
+/// 1 when one was not, 2 for bad arguments, a plot that cannot be written
+/// (checked before the run, and when drawn) or a workload that cannot load.
 pub fn run(args: BenchArgs) -> ExitCode {
     if args.list {
-        list();
+        list(args.json);
         return ExitCode::SUCCESS;
-    }
-    if let Some(path) = &args.plot {
-        if let Err(e) = plot::check_path(path) {
-            eprintln!("{e}");
-            return ExitCode::from(2);
-        }
     }
     let series = match plan(&args) {
         Ok(s) => s,
@@ -413,6 +568,16 @@ pub fn run(args: BenchArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Some(path) = &args.plot {
+        if let Err(e) = plot::check_path(path) {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if let Some(w) = oversubscribed(&args.threads, cores) {
+        eprintln!("{w}");
+    }
     let per_series = (1 + args.threads.len() * args.repeat) as u64 * args.txs as u64;
     let mut progress = Progress::new(per_series * series.len() as u64);
     let mut reports = Vec::new();
@@ -422,7 +587,7 @@ pub fn run(args: BenchArgs) -> ExitCode {
             Err(e) => {
                 progress.finish();
                 eprintln!("{e}");
-                return ExitCode::FAILURE;
+                return ExitCode::from(2);
             }
         };
         if !args.json {
@@ -432,6 +597,15 @@ pub fn run(args: BenchArgs) -> ExitCode {
             for line in series_table(&report, &args) {
                 progress.println(&line);
             }
+        }
+        let rates: Vec<(usize, f64)> = report
+            .runs
+            .iter()
+            .map(|t| (t.threads, report.tx_per_sec(t.median)))
+            .collect();
+        let share = report.conflicts.share();
+        if let Some(hint) = slow_hint(&report.workload.label, &rates, share, cores) {
+            progress.eprintln(&hint);
         }
         reports.push(report);
     }
@@ -464,8 +638,8 @@ pub fn run(args: BenchArgs) -> ExitCode {
             Ok(()) if !args.json => println!("plot written to {}", path.display()),
             Ok(()) => {}
             Err(e) => {
-                eprintln!("cannot draw the plot: {e}");
-                status = ExitCode::FAILURE;
+                eprintln!("{e}");
+                status = ExitCode::from(2);
             }
         }
     }
@@ -474,4 +648,42 @@ pub fn run(args: BenchArgs) -> ExitCode {
         return ExitCode::FAILURE;
     }
     status
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slow_hint_only_when_parallel_is_slower_and_conflicts_are_few() {
+        let slower = [(1, 1000.0), (2, 900.0)];
+        let faster = [(1, 1000.0), (2, 1500.0)];
+        let hint = slow_hint("w", &slower, 0.1, 2).unwrap_or_default();
+        assert!(hint.contains("2 threads ran slower than 1"), "{hint}");
+        assert!(hint.contains("900 against 1000"), "{hint}");
+        assert_eq!(slow_hint("w", &faster, 0.1, 2), None);
+        // Heavy conflicts explain it; past the cores the warning does.
+        assert_eq!(slow_hint("w", &slower, 0.9, 2), None);
+        assert_eq!(slow_hint("w", &slower, 0.1, 1), None);
+        // No one-thread run, nothing to compare with.
+        assert_eq!(slow_hint("w", &[(2, 1.0), (4, 0.5)], 0.0, 8), None);
+    }
+
+    #[test]
+    fn oversubscribed_names_the_count_and_the_cores() {
+        assert_eq!(oversubscribed(&[1, 2], 2), None);
+        let w = oversubscribed(&[1, 8, 3], 4).unwrap_or_default();
+        assert!(
+            w.starts_with("warning: --threads 8") && w.contains("4 cores"),
+            "{w}"
+        );
+    }
+
+    #[test]
+    fn counts_refuse_negative_and_fractional_values() {
+        assert_eq!(count::<usize>("12"), Ok(12));
+        assert_eq!(count::<usize>("10_000"), Ok(10_000));
+        assert_eq!(count::<usize>("-3"), Err("must not be negative".into()));
+        assert_eq!(count::<u64>("1.5"), Err("must be a whole number".into()));
+    }
 }
