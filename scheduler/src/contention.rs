@@ -9,9 +9,10 @@
 //! of one.
 //!
 //! So the scheduler's calling thread measures each parallel run it takes
-//! part in — the run's wall time, its own side work, how many transactions
-//! it ran and how long it was busy — and compares the run with what running
-//! the same transactions serially would have cost: the side work plus the
+//! part in (a chain run beside the side work included) — the run's wall
+//! time, its own side work, how many transactions it ran and how long it
+//! was busy — and compares the run with what running the same
+//! transactions serially would have cost: the side work plus the
 //! batch at the caller's own cost per transaction (the lowest recently
 //! seen, so a sample inflated by a preemption of the caller does not make
 //! the serial estimate look worse than it is). The difference, positive
@@ -20,13 +21,13 @@
 //! the debt passes a limit, parallel runs stop for a *window* and every
 //! batch runs on the calling thread alone, with the pool asleep and no
 //! linger. After the window, parallel runs resume as a probe; each window
-//! that follows too soon is four times the last (8, 32, 128, then 256 ms at
+//! that follows too soon is four times the last (8, 32, 128, then 512 ms at
 //! most), and each stretch of parallel running as long as the last window
 //! without a new one brings the size back a step. A stall behind a
-//! descheduled thread costs up to a time slice of the host's scheduler
-//! (0.5–8 ms measured beside two CPU-bound processes on the project's VM),
-//! so under lasting contention the probes cost a few percent of a 256 ms
-//! window.
+//! descheduled thread costs a time slice or more of the host's scheduler
+//! (0.5–8 ms measured beside two CPU-bound processes on the project's VM,
+//! more when other processes want the cores too), so under lasting
+//! contention the probes cost about 1–3% of a 512 ms window.
 //!
 //! The record is one per process: contention is a property of the host,
 //! and a runtime made afresh (a benchmark's every run, a test) should not
@@ -52,10 +53,10 @@ const FIRST_WINDOW: Duration = Duration::from_millis(8);
 
 /// The longest serial window: how long a host that has become quiet again
 /// may wait for parallel runs to resume.
-const MAX_WINDOW: Duration = Duration::from_millis(256);
+const MAX_WINDOW: Duration = Duration::from_millis(512);
 
 /// Steps of the window at most (each four times the last: 8, 32, 128,
-/// then [`MAX_WINDOW`]).
+/// then [`MAX_WINDOW`], 512 ms).
 const MAX_LEVEL: u64 = 3;
 
 /// The serial window at `level`.
@@ -295,7 +296,7 @@ mod tests {
     }
 
     /// Stalled probes, each right after the window before: 8, 32, 128,
-    /// then 256 ms. Returns the time the last window ends.
+    /// then 512 ms. Returns the time the last window ends.
     fn ramp_up(c: &Contention, mut now: u64) -> (u64, Vec<u64>) {
         let mut windows = Vec::new();
         for _ in 0..6 {
@@ -322,7 +323,7 @@ mod tests {
     fn failed_probes_grow_the_window_fourfold_up_to_the_cap() {
         let c = Contention::new();
         let (_, windows) = ramp_up(&c, 1);
-        assert_eq!(windows, [8, 32, 128, 256, 256, 256]);
+        assert_eq!(windows, [8, 32, 128, 512, 512, 512]);
     }
 
     #[test]

@@ -100,7 +100,8 @@
 //! deadline and skipped while the fallback below is on.
 //!
 //! **Serial fallback.** The calling thread measures every parallel run it
-//! takes part in: its wall time, the caller's side work, how many
+//! takes part in (and a chain it runs while a pool thread does its side
+//! work): its wall time, the caller's side work, how many
 //! transactions the caller ran and for how long (the clock is read around
 //! waits only, never per transaction). Against that it estimates what the
 //! same work would have cost on the caller alone — the side work plus the
@@ -110,7 +111,7 @@
 //! then on, for a window of 8 ms, every batch runs on the calling thread
 //! alone (after its side work), the pool asleep and not lingering. When
 //! the window ends, parallel runs resume as a probe; a window that follows
-//! too soon is four times the last, up to 256 ms, and each stretch of
+//! too soon is four times the last, up to 512 ms, and each stretch of
 //! paying parallel runs as long as the last window steps it back down. The
 //! record is one per process (contention is the host's), in
 //! `contention.rs`. On a quiet machine no window opens (a wave gains

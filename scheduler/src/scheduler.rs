@@ -252,7 +252,9 @@ impl Scheduler {
     ///
     /// A chain (a batch that can only run in order) runs on the calling
     /// thread while a pool thread does `side`; with one thread, or fewer
-    /// than two transactions, the caller does `side` and then the batch.
+    /// than two transactions, or while parallel runs do not pay on this
+    /// host ([`serial_for_now`](Self::serial_for_now)), the caller does
+    /// `side` and then the batch.
     pub fn run_graph_alongside<F, P, S, R>(
         &self,
         graph: DependencyGraph,
@@ -310,21 +312,41 @@ impl Scheduler {
             in_order();
             (graph, r)
         } else if self.serial_for_now() {
-            // The host's cores are contended: the caller alone, with the
-            // pool asleep, beats a parallel run that stalls on a
-            // descheduled thread.
+            // Parallel runs do not pay on this host now (its cores are
+            // contended): the caller alone, with the pool asleep, beats a
+            // run that stalls on a descheduled thread.
             let r = side();
             self.serial_measured(n, in_order);
             (graph, r)
         } else if graph.is_chain() {
             // The batch can only run in order: the caller runs it (its
             // accounts stay on this core) while a pool thread does the side
-            // work.
+            // work. Measured like any parallel run: if the pool thread does
+            // not get a core, the caller waits for the side work.
             let mut out = None;
+            let mut side_took = Duration::ZERO;
+            let mut chain_took = Duration::ZERO;
+            let started = Instant::now();
             self.pool().in_place_scope(|scope| {
-                scope.spawn(|_| out = Some(side()));
+                scope.spawn(|_| {
+                    let t = Instant::now();
+                    out = Some(side());
+                    side_took = t.elapsed();
+                });
+                let t = Instant::now();
                 in_order();
+                chain_took = t.elapsed();
             });
+            if self.falls_back() {
+                let run = ParallelRun {
+                    len: n,
+                    total: started.elapsed(),
+                    side: side_took,
+                    executed: n,
+                    busy: chain_took,
+                };
+                contention::HOST.record_parallel(contention::now_ns(), run);
+            }
             match out {
                 Some(r) => (graph, r),
                 // Unreachable: the scope returns after the spawned job, and
