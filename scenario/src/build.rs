@@ -41,6 +41,8 @@ pub(crate) struct Settings {
 #[derive(Debug, Clone)]
 pub(crate) struct TxPlan {
     pub label: String,
+    /// The line of the transaction's entry in the file.
+    pub line: usize,
     pub payer: Pubkey,
     pub instructions: Vec<Instruction>,
     pub expect: TxExpect,
@@ -101,7 +103,7 @@ const BUILTIN_NAMES: &[(&str, Pubkey)] = &[
     ("sysvar_rent", ids::SYSVAR_RENT),
 ];
 
-fn check_name(origin: &str, name: &str) -> Result<(), ScenarioError> {
+fn check_name(r: &Resolver<'_>, name: &str) -> Result<(), ScenarioError> {
     let ok = !name.is_empty()
         && name
             .chars()
@@ -109,23 +111,25 @@ fn check_name(origin: &str, name: &str) -> Result<(), ScenarioError> {
     if ok {
         Ok(())
     } else {
-        Err(ScenarioError::new(
-            origin,
-            ErrorKind::Invalid,
-            format!("'{name}': names use letters, digits, '_', '-' and '.' only"),
-        ))
+        Err(r.invalid(format!(
+            "'{name}': names use letters, digits, '_', '-' and '.' only"
+        )))
     }
 }
 
-/// Resolve a parsed file into a runnable scenario.
+/// Resolve a parsed file into a runnable scenario. `src` is the file's
+/// text: errors found here name the line of the entry at fault.
 pub(crate) fn compile(
     file: FileSpec,
+    src: &str,
     origin: &str,
     default_name: &str,
     catalog: &ProgramCatalog,
 ) -> Result<Scenario, ScenarioError> {
     let mut r = Resolver {
         origin,
+        src,
+        at: Cell::new(None),
         names: BUILTIN_NAMES
             .iter()
             .map(|(n, k)| ((*n).to_owned(), *k))
@@ -137,7 +141,7 @@ pub(crate) fn compile(
     };
     let mut keypairs: HashMap<Pubkey, Keypair> = HashMap::new();
     let declare = |r: &mut Resolver<'_>, name: &str, key: Pubkey| -> Result<(), ScenarioError> {
-        check_name(origin, name)?;
+        check_name(r, name)?;
         if r.names.insert(name.to_owned(), key).is_some() {
             return Err(r.invalid(format!("'{name}' is declared twice (or is a builtin name)")));
         }
@@ -145,7 +149,14 @@ pub(crate) fn compile(
     };
 
     // Settings.
-    let s = &file.settings;
+    let default_settings = SettingsSpec::default();
+    let s = match &file.settings {
+        Some(s) => {
+            r.at(s.span());
+            s.get_ref()
+        }
+        None => &default_settings,
+    };
     let mut config = ExecutionConfig::default();
     if let Some(v) = s.collect_logs {
         config.collect_logs = v;
@@ -177,7 +188,8 @@ pub(crate) fn compile(
     // Programs: builtin aliases, or a kind of the catalog.
     let mut programs = Vec::new();
     for (name, spec) in &file.programs {
-        let (kind, id) = match spec {
+        r.at(spec.span());
+        let (kind, id) = match spec.get_ref() {
             ProgramSpec::Kind(k) => (k.as_str(), None),
             ProgramSpec::Full(t) => (t.kind.as_str(), t.id.as_deref()),
         };
@@ -194,8 +206,7 @@ pub(crate) fn compile(
             continue;
         }
         let entry = catalog.get(kind).ok_or_else(|| {
-            ScenarioError::new(
-                origin,
+            r.error(
                 ErrorKind::UnknownName(kind.to_owned()),
                 format!(
                     "{ctx}: unknown program kind '{kind}'; known: system, token, {}",
@@ -214,6 +225,8 @@ pub(crate) fn compile(
     // Accounts: plain keys first, then PDAs, whose seeds may name others.
     let mut pending: Vec<&String> = Vec::new();
     for (name, spec) in &file.accounts {
+        r.at(spec.span());
+        let spec = spec.get_ref();
         let ctx = format!("account '{name}'");
         match (&spec.key, &spec.pda) {
             (Some(_), Some(_)) => {
@@ -235,7 +248,11 @@ pub(crate) fn compile(
         let mut progress = false;
         let mut still = Vec::new();
         for name in pending {
-            let Some(pda_spec) = file.accounts.get(name).and_then(|a| a.pda.as_ref()) else {
+            let Some(entry) = file.accounts.get(name) else {
+                continue;
+            };
+            r.at(entry.span());
+            let Some(pda_spec) = entry.get_ref().pda.as_ref() else {
                 continue;
             };
             let ctx = format!("account '{name}' (pda)");
@@ -267,6 +284,9 @@ pub(crate) fn compile(
             r.pda_seed_sets.insert(name.clone(), set);
             progress = true;
         }
+        if let Some(entry) = still.first().and_then(|n| file.accounts.get(*n)) {
+            r.at(entry.span());
+        }
         if !progress && !still.is_empty() {
             return Err(r.invalid(format!(
                 "account '{}' (pda): its seeds refer to each other in a cycle",
@@ -279,6 +299,8 @@ pub(crate) fn compile(
     // Account states.
     let mut accounts = Vec::new();
     for (name, spec) in &file.accounts {
+        r.at(spec.span());
+        let spec = spec.get_ref();
         let ctx = format!("account '{name}'");
         let key = r.key(name, &ctx)?;
         let owner = match &spec.owner {
@@ -309,6 +331,9 @@ pub(crate) fn compile(
     // Transactions.
     let mut transactions = Vec::new();
     for (t, tx) in file.transactions.iter().enumerate() {
+        r.at(tx.span());
+        let line = r.line(tx.span());
+        let tx = tx.get_ref();
         let label = match &tx.name {
             Some(n) => format!("transaction {t} ({n})"),
             None => format!("transaction {t}"),
@@ -320,8 +345,9 @@ pub(crate) fn compile(
         for pass in 0..2 {
             instructions.clear();
             for (i, ix) in tx.instructions.iter().enumerate() {
+                r.at(ix.span());
                 let ctx = format!("{label}, instruction {i}");
-                instructions.push(r.instruction(ix, &ctx)?);
+                instructions.push(r.instruction(ix.get_ref(), &ctx)?);
             }
             if pass == 0 {
                 let keys = Message::new(&instructions, Some(&payer)).account_keys;
@@ -330,11 +356,15 @@ pub(crate) fn compile(
         }
         *r.tx_keys.borrow_mut() = None;
         let expect = match &tx.expect {
-            Some(e) => r.tx_expect(e, &label)?,
+            Some(e) => {
+                r.at(e.span());
+                r.tx_expect(e.get_ref(), &label)?
+            }
             None => TxExpect::default(),
         };
         transactions.push(TxPlan {
             label,
+            line,
             payer,
             instructions,
             expect,

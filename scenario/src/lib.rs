@@ -41,6 +41,7 @@
 //! ```
 
 mod build;
+mod diff;
 mod resolve;
 mod run;
 mod script;
@@ -73,14 +74,20 @@ pub enum ErrorKind {
     Invalid,
 }
 
-/// A malformed scenario: which file, where (for TOML errors), and what.
+/// A malformed scenario: which file, where, and what.
+///
+/// Displayed as `FILE:LINE:COLUMN: message`: for TOML errors the place of
+/// the error, for errors found after parsing (an unknown program, kind or
+/// account, a value out of range) the start of the entry at fault (the
+/// program, account, transaction, instruction or expectation). A file
+/// that cannot be read displays as `cannot read FILE: reason`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScenarioError {
     /// The file (or the origin the caller gave).
     pub origin: String,
-    /// 1-based line, for TOML errors.
+    /// 1-based line: of the TOML error, or of the entry at fault.
     pub line: Option<usize>,
-    /// 1-based column, for TOML errors.
+    /// 1-based column, with `line`.
     pub column: Option<usize>,
     /// The kind of problem.
     pub kind: ErrorKind,
@@ -98,13 +105,26 @@ impl ScenarioError {
             message: message.into(),
         }
     }
+
+    /// The same error, at line `line` (no column).
+    pub(crate) fn at_line(mut self, line: usize) -> Self {
+        self.line = Some(line);
+        self.column = None;
+        self
+    }
 }
 
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.kind == ErrorKind::Io {
+            return write!(f, "cannot read {}: {}", self.origin, self.message);
+        }
         write!(f, "{}", self.origin)?;
-        if let (Some(l), Some(c)) = (self.line, self.column) {
-            write!(f, ":{l}:{c}")?;
+        if let Some(l) = self.line {
+            write!(f, ":{l}")?;
+            if let Some(c) = self.column {
+                write!(f, ":{c}")?;
+            }
         }
         write!(f, ": {}", self.message)
     }
@@ -226,18 +246,51 @@ pub fn parse_with(
         .file_stem()
         .and_then(|s| s.to_str())
         .unwrap_or(origin);
-    build::compile(file, origin, default_name, catalog)
+    build::compile(file, src, origin, default_name, catalog)
 }
 
 /// Read and parse the scenario file at `path`.
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
     let origin = path.display().to_string();
     let src = std::fs::read_to_string(path)
-        .map_err(|e| ScenarioError::new(&origin, ErrorKind::Io, format!("cannot read: {e}")))?;
+        .map_err(|e| ScenarioError::new(&origin, ErrorKind::Io, e.to_string()))?;
     parse(&src, &origin)
 }
 
 /// Read, parse and run the scenario file at `path`.
 pub fn run_file(path: &Path) -> Result<Report, ScenarioError> {
     load(path)?.run()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_after_parsing_carry_the_line_of_the_entry() {
+        let src =
+            "[programs]\nA = \"scripted\"\n\n[accounts]\nx = { lamports = 1, owner = \"B\" }\n";
+        let Err(e) = parse(src, "f.toml") else {
+            panic!("an unknown owner parses");
+        };
+        assert_eq!(e.kind, ErrorKind::UnknownName("B".into()));
+        assert_eq!((e.line, e.column), (Some(5), Some(5)));
+        assert_eq!(
+            e.to_string(),
+            "f.toml:5:5: account 'x', owner: unknown name 'B'"
+        );
+    }
+
+    #[test]
+    fn an_unreadable_file_says_cannot_read() {
+        let Err(e) = load(Path::new("/no/such/dir/f.toml")) else {
+            panic!("a missing file loads");
+        };
+        assert_eq!(e.kind, ErrorKind::Io);
+        assert!(
+            e.to_string()
+                .starts_with("cannot read /no/such/dir/f.toml: "),
+            "{e}"
+        );
+    }
 }

@@ -4,6 +4,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
 
 use crate::scripted;
 use baton_programs::system;
@@ -11,6 +12,7 @@ use baton_types::{AccountMeta, Instruction, Pubkey};
 
 use crate::spec::*;
 use crate::{ErrorKind, ScenarioError};
+use toml::Spanned;
 
 /// Most bytes a scenario may make its builder produce from counts in the
 /// file (`zeroes`, `repeat`, `len`): bytes tables, noops and repeated metas
@@ -22,6 +24,8 @@ pub(crate) const MAX_BUILD_BYTES: usize = 64 * 1024 * 1024;
 #[derive(Debug, Clone, Default)]
 pub(crate) struct AccountExpect {
     pub name: String,
+    /// The line of its entry in the file.
+    pub line: Option<usize>,
     pub key: Pubkey,
     pub exists: Option<bool>,
     pub lamports: Option<u64>,
@@ -44,11 +48,17 @@ pub(crate) struct TxExpect {
     /// `Some(None)`: no revert expected.
     pub reverted_by: Option<Option<Pubkey>>,
     pub accounts: Vec<AccountExpect>,
+    /// The line of each field given (`status`, `fee`, ...), for failures.
+    pub lines: BTreeMap<&'static str, usize>,
 }
 
 /// Names and the keys, bumps and keypairs behind them.
 pub(crate) struct Resolver<'a> {
     pub(crate) origin: &'a str,
+    /// The file's text, to turn spans into lines.
+    pub(crate) src: &'a str,
+    /// Line and column of the entry being resolved, given to its errors.
+    pub(crate) at: Cell<Option<(usize, usize)>>,
     pub(crate) names: BTreeMap<String, Pubkey>,
     pub(crate) bumps: HashMap<String, u8>,
     /// Declared PDAs: their seeds with the bump appended.
@@ -63,8 +73,33 @@ pub(crate) struct Resolver<'a> {
 }
 
 impl<'a> Resolver<'a> {
+    /// 1-based line and column of the start of `span`.
+    pub(crate) fn place(&self, span: Range<usize>) -> (usize, usize) {
+        crate::line_col(self.src, span.start)
+    }
+
+    /// The line of the start of `span`.
+    pub(crate) fn line(&self, span: Range<usize>) -> usize {
+        self.place(span).0
+    }
+
+    /// Resolve what follows as the entry at `span`: its errors point there.
+    pub(crate) fn at(&self, span: Range<usize>) {
+        self.at.set(Some(self.place(span)));
+    }
+
+    /// An error of `kind` at the entry being resolved.
+    pub(crate) fn error(&self, kind: ErrorKind, msg: impl Into<String>) -> ScenarioError {
+        let mut e = ScenarioError::new(self.origin, kind, msg);
+        if let Some((line, column)) = self.at.get() {
+            e.line = Some(line);
+            e.column = Some(column);
+        }
+        e
+    }
+
     pub(crate) fn invalid(&self, msg: impl Into<String>) -> ScenarioError {
-        ScenarioError::new(self.origin, ErrorKind::Invalid, msg)
+        self.error(ErrorKind::Invalid, msg)
     }
 
     /// Count `count` items of `size` bytes against [`MAX_BUILD_BYTES`]
@@ -84,8 +119,7 @@ impl<'a> Resolver<'a> {
     }
 
     pub(crate) fn unknown(&self, name: &str, ctx: &str) -> ScenarioError {
-        ScenarioError::new(
-            self.origin,
+        self.error(
             ErrorKind::UnknownName(name.to_owned()),
             format!("{ctx}: unknown name '{name}'"),
         )
@@ -289,14 +323,18 @@ impl Resolver<'_> {
 
     pub(crate) fn account_expects(
         &self,
-        specs: &BTreeMap<String, AccountExpectSpec>,
+        specs: &BTreeMap<String, Spanned<AccountExpectSpec>>,
         ctx: &str,
     ) -> Result<Vec<AccountExpect>, ScenarioError> {
         let mut out = Vec::new();
         for (name, e) in specs {
+            self.at(e.span());
+            let line = Some(self.line(e.span()));
+            let e = e.get_ref();
             let ctx = format!("{ctx}, account '{name}'");
             out.push(AccountExpect {
                 name: name.clone(),
+                line,
                 key: self.key(name, &ctx)?,
                 exists: e.exists,
                 lamports: e.lamports.as_ref().map(|l| self.u64(l, &ctx)).transpose()?,
@@ -315,7 +353,24 @@ impl Resolver<'_> {
         label: &str,
     ) -> Result<TxExpect, ScenarioError> {
         let ctx = format!("{label}, expect");
-        let return_data = match &e.return_data {
+        let mut lines = BTreeMap::new();
+        for (field, span) in [
+            ("status", e.status.as_ref().map(Spanned::span)),
+            ("fee", e.fee.as_ref().map(Spanned::span)),
+            ("units", e.units.as_ref().map(Spanned::span)),
+            ("logs", e.logs.as_ref().map(Spanned::span)),
+            ("logs_contain", e.logs_contain.as_ref().map(Spanned::span)),
+            ("return_data", e.return_data.as_ref().map(Spanned::span)),
+            ("reverted_by", e.reverted_by.as_ref().map(Spanned::span)),
+        ] {
+            if let Some(span) = span {
+                lines.insert(field, self.line(span));
+            }
+        }
+        if let Some(span) = e.return_data.as_ref().map(Spanned::span) {
+            self.at(span);
+        }
+        let return_data = match e.return_data.as_ref().map(Spanned::get_ref) {
             None => None,
             Some(ReturnDataSpec::None(s)) if s == "none" => Some(None),
             Some(ReturnDataSpec::None(s)) => {
@@ -328,28 +383,32 @@ impl Resolver<'_> {
                 self.bytes(&t.data, &ctx)?,
             ))),
         };
-        let reverted_by = match e.reverted_by.as_deref() {
+        if let Some(span) = e.reverted_by.as_ref().map(Spanned::span) {
+            self.at(span);
+        }
+        let reverted_by = match e.reverted_by.as_ref().map(|r| r.get_ref().as_str()) {
             None => None,
             Some("none") => Some(None),
             Some(name) => Some(Some(self.key(name, &ctx)?)),
         };
         Ok(TxExpect {
             reverted_by,
-            status: e.status.clone(),
-            fee: e.fee,
-            units: e.units,
+            status: e.status.as_ref().map(|s| s.get_ref().clone()),
+            fee: e.fee.as_ref().map(|f| *f.get_ref()),
+            units: e.units.as_ref().map(|u| *u.get_ref()),
             logs: e
                 .logs
                 .as_ref()
-                .map(|l| l.iter().map(|s| self.subst(s)).collect()),
+                .map(|l| l.get_ref().iter().map(|s| self.subst(s)).collect()),
             logs_contain: e
                 .logs_contain
                 .iter()
-                .flatten()
+                .flat_map(|l| l.get_ref())
                 .map(|s| self.subst(s))
                 .collect(),
             return_data,
             accounts: self.account_expects(&e.accounts, &ctx)?,
+            lines,
         })
     }
 

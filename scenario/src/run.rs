@@ -29,6 +29,24 @@ pub struct Mismatch {
     pub expected: String,
     /// What happened.
     pub actual: String,
+    /// The 1-based line in the file of the expectation (the field, or the
+    /// account's entry), when the scenario came from text.
+    pub line: Option<usize>,
+    /// For `logs`: expected against got, line by line, each line marked
+    /// `  ` (both), `- ` (expected only) or `+ ` (got only), unchanged runs
+    /// far from a change folded; empty otherwise.
+    pub diff: Vec<String>,
+}
+
+impl Mismatch {
+    /// The mismatch as reported by `baton run`: `ORIGIN:LINE: ` (or
+    /// `ORIGIN: ` without a line) before its [`Display`](fmt::Display) form.
+    pub fn located(&self, origin: &str) -> String {
+        match self.line {
+            Some(l) => format!("{origin}:{l}: {self}"),
+            None => format!("{origin}: {self}"),
+        }
+    }
 }
 
 impl fmt::Display for Mismatch {
@@ -40,11 +58,18 @@ impl fmt::Display for Mismatch {
         if let Some(a) = &self.account {
             write!(f, ", account '{a}'")?;
         }
-        write!(
-            f,
-            ", {}: expected {}, got {}",
-            self.field, self.expected, self.actual
-        )
+        if self.diff.is_empty() {
+            return write!(
+                f,
+                ", {}: expected {}, got {}",
+                self.field, self.expected, self.actual
+            );
+        }
+        write!(f, ", {} differ (- expected, + got):", self.field)?;
+        for l in &self.diff {
+            write!(f, "\n    {l}")?;
+        }
+        Ok(())
     }
 }
 
@@ -141,13 +166,20 @@ impl Report {
             "passed": self.passed(),
             "transactions": txs,
             "accounts": accounts,
-            "mismatches": self.mismatches.iter().map(|m| json!({
-                "transaction": m.transaction,
-                "account": m.account,
-                "field": m.field,
-                "expected": m.expected,
-                "actual": m.actual,
-            })).collect::<Vec<_>>(),
+            "mismatches": self.mismatches.iter().map(|m| {
+                let mut v = json!({
+                    "transaction": m.transaction,
+                    "account": m.account,
+                    "field": m.field,
+                    "line": m.line,
+                    "expected": m.expected,
+                    "actual": m.actual,
+                });
+                if let (false, Some(obj)) = (m.diff.is_empty(), v.as_object_mut()) {
+                    obj.insert("diff".into(), json!(m.diff));
+                }
+                v
+            }).collect::<Vec<_>>(),
         })
     }
 }
@@ -264,6 +296,7 @@ impl Scenario {
                             plan.label, key
                         ),
                     )
+                    .at_line(plan.line)
                 })?;
                 signers.push(kp);
             }
@@ -273,6 +306,7 @@ impl Scenario {
                     ErrorKind::Invalid,
                     format!("{}: {e}", plan.label),
                 )
+                .at_line(plan.line)
             })?;
         } else {
             let h = Hash::hashv(&[
@@ -304,6 +338,8 @@ fn mismatch(
         field: field.to_owned(),
         expected,
         actual,
+        line: None,
+        diff: Vec::new(),
     }
 }
 
@@ -346,13 +382,15 @@ fn compare_tx(report: &Report, plan: &TxPlan, tr: &TxReport) -> Vec<Mismatch> {
     }
     if let Some(logs) = &e.logs {
         if *logs != tr.logs {
-            out.push(mismatch(
+            let mut m = mismatch(
                 tx,
                 None,
                 "logs",
                 format!("{logs:#?}"),
                 format!("{:#?}", tr.logs),
-            ));
+            );
+            m.diff = crate::diff::lines(logs, &tr.logs);
+            out.push(m);
         }
     }
     for needle in &e.logs_contain {
@@ -392,6 +430,9 @@ fn compare_tx(report: &Report, plan: &TxPlan, tr: &TxReport) -> Vec<Mismatch> {
                 show(&tr.return_data),
             ));
         }
+    }
+    for m in &mut out {
+        m.line = Some(e.lines.get(m.field.as_str()).copied().unwrap_or(plan.line));
     }
     out
 }
@@ -471,6 +512,9 @@ fn compare_account(
                 a.executable.to_string(),
             ));
         }
+    }
+    for m in &mut out {
+        m.line = e.line;
     }
     out
 }

@@ -1,9 +1,12 @@
 //! The scenario file as written: serde structures that `toml` fills in.
-//! Names are resolved and values checked afterwards, in `build`.
+//! Names are resolved and values checked afterwards, in `build`. The
+//! entries that later errors and failed expectations point at keep their
+//! place in the file ([`Spanned`]: byte offsets, made lines by `build`).
 
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
+use toml::Spanned;
 
 /// The whole file.
 #[derive(Debug, Deserialize)]
@@ -12,14 +15,13 @@ pub(crate) struct FileSpec {
     pub name: Option<String>,
     #[allow(dead_code)]
     pub description: Option<String>,
+    pub settings: Option<Spanned<SettingsSpec>>,
     #[serde(default)]
-    pub settings: SettingsSpec,
+    pub programs: BTreeMap<String, Spanned<ProgramSpec>>,
     #[serde(default)]
-    pub programs: BTreeMap<String, ProgramSpec>,
+    pub accounts: BTreeMap<String, Spanned<AccountSpec>>,
     #[serde(default)]
-    pub accounts: BTreeMap<String, AccountSpec>,
-    #[serde(default)]
-    pub transactions: Vec<TxSpec>,
+    pub transactions: Vec<Spanned<TxSpec>>,
     pub expect: Option<FinalExpectSpec>,
 }
 
@@ -320,24 +322,24 @@ pub(crate) struct TxSpec {
     pub name: Option<String>,
     pub payer: String,
     #[serde(default)]
-    pub instructions: Vec<IxSpec>,
-    pub expect: Option<TxExpectSpec>,
+    pub instructions: Vec<Spanned<IxSpec>>,
+    pub expect: Option<Spanned<TxExpectSpec>>,
 }
 
 /// `[transactions.expect]`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct TxExpectSpec {
-    pub status: Option<String>,
-    pub fee: Option<u64>,
-    pub units: Option<u64>,
-    pub logs: Option<Vec<String>>,
-    pub logs_contain: Option<Vec<String>>,
-    pub return_data: Option<ReturnDataSpec>,
+    pub status: Option<Spanned<String>>,
+    pub fee: Option<Spanned<u64>>,
+    pub units: Option<Spanned<u64>>,
+    pub logs: Option<Spanned<Vec<String>>>,
+    pub logs_contain: Option<Spanned<Vec<String>>>,
+    pub return_data: Option<Spanned<ReturnDataSpec>>,
     /// `"none"` or the name of the program whose revert failed it.
-    pub reverted_by: Option<String>,
+    pub reverted_by: Option<Spanned<String>>,
     #[serde(default)]
-    pub accounts: BTreeMap<String, AccountExpectSpec>,
+    pub accounts: BTreeMap<String, Spanned<AccountExpectSpec>>,
 }
 
 /// `return_data = "none"` or `{ program = "A", data = … }`.
@@ -372,5 +374,5 @@ pub(crate) struct AccountExpectSpec {
 #[serde(deny_unknown_fields)]
 pub(crate) struct FinalExpectSpec {
     #[serde(default)]
-    pub accounts: BTreeMap<String, AccountExpectSpec>,
+    pub accounts: BTreeMap<String, Spanned<AccountExpectSpec>>,
 }
