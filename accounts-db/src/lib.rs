@@ -1,5 +1,10 @@
 //! The account store of the Baton engine.
 //!
+//! Depends on `baton-types` only (and redb for the durable store). Depended
+//! on by the facade `baton`, which loads and commits through these traits;
+//! the executor never sees a store (it gets a load function), and the
+//! scheduler knows nothing of accounts but their keys.
+//!
 //! # The traits
 //!
 //! Storage is split by capability, as revm splits `DatabaseRef` from
@@ -38,6 +43,18 @@
 //! counter keys of tests ([`baton_types::Pubkey::new_from_u64`]) spread
 //! evenly. A load takes one shared lock and copies the account; a commit
 //! takes one exclusive lock per account and hashes nothing.
+//!
+//! The shards hold our own open-addressing table (`table.rs`), not a
+//! concurrent map crate such as `dashmap` nor `std`'s or hashbrown's map
+//! behind the locks. A transfer's time in a store far larger than the caches
+//! is dominated by two cache misses, the buckets of its payer and its
+//! recipient; the runtime hides them by prefetching the next transaction's
+//! accounts while the current one runs ([`AccountsRead::prefetch`]). That
+//! needs the address of the slot a key hashes to, which none of those maps
+//! expose; here it is `hash & mask`, read through a lock-free per-shard
+//! layout hint, so prefetching takes no shard lock. (The table, with the
+//! prefetch, replaced a `std` map for that reason; the commits that made the
+//! change carry the figures.)
 //!
 //! # The state hash
 //!

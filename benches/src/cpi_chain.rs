@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use baton::{AccountMeta, Instruction, Program, Pubkey};
-use baton_programs::scripted::{self, AccountRef, Invoke, Meta, Op, Payload, ScriptedProgram};
+use baton_scenario::scripted::{self, AccountRef, Invoke, Meta, Op, Payload, ScriptedProgram};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 

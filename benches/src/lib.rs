@@ -18,6 +18,10 @@
 //! In every workload `accounts` is the number of funded fee payers; each
 //! workload's table entry ([`WORKLOAD_INFO`]) says which other accounts it
 //! creates. Use [`Workload::runtime`] to get a runtime loaded with it.
+//!
+//! Depends on the facade `baton` and on `baton-scenario` (the scripted
+//! program of `cpi-chain`). Depended on by the CLI (`baton bench`) and its
+//! own criterion benches.
 
 use std::fmt;
 use std::sync::Arc;
@@ -193,6 +197,10 @@ pub struct WorkloadInfo {
     pub variants: &'static [&'static str],
     /// A sensible `accounts` for a run of 200,000 transactions.
     pub default_accounts: usize,
+    /// The fewest `accounts` the workload is built from: the generator
+    /// raises a smaller number to this (a transfer needs two distinct
+    /// accounts), and the CLI refuses one.
+    pub min_accounts: usize,
 }
 
 /// The workloads, in [`WORKLOADS`] order.
@@ -203,6 +211,7 @@ pub const WORKLOAD_INFO: &[WorkloadInfo] = &[
         knobs: "",
         variants: &[],
         default_accounts: 100_000,
+        min_accounts: 2,
     },
     WorkloadInfo {
         name: "zipf-transfers",
@@ -210,6 +219,7 @@ pub const WORKLOAD_INFO: &[WorkloadInfo] = &[
         knobs: "--skew S (default 1.0)",
         variants: &[],
         default_accounts: 100_000,
+        min_accounts: 2,
     },
     WorkloadInfo {
         name: "hot-account",
@@ -217,6 +227,7 @@ pub const WORKLOAD_INFO: &[WorkloadInfo] = &[
         knobs: "--hot K (default 1)",
         variants: &[],
         default_accounts: 100_000,
+        min_accounts: 1,
     },
     WorkloadInfo {
         name: "token-cpi",
@@ -224,6 +235,7 @@ pub const WORKLOAD_INFO: &[WorkloadInfo] = &[
         knobs: "--variant uniform|hot-mint",
         variants: &["uniform", "hot-mint"],
         default_accounts: 100_000,
+        min_accounts: 2,
     },
     WorkloadInfo {
         name: "cpi-chain",
@@ -231,6 +243,7 @@ pub const WORKLOAD_INFO: &[WorkloadInfo] = &[
         knobs: "--fail-rate R (default 0.1)",
         variants: &[],
         default_accounts: 100_000,
+        min_accounts: 1,
     },
     WorkloadInfo {
         name: "large-writes",
@@ -238,6 +251,7 @@ pub const WORKLOAD_INFO: &[WorkloadInfo] = &[
         knobs: "--variant write|read-shared",
         variants: &["write", "read-shared"],
         default_accounts: 10_000,
+        min_accounts: 1,
     },
     WorkloadInfo {
         name: "sbpf-token-transfers",
@@ -245,6 +259,7 @@ pub const WORKLOAD_INFO: &[WorkloadInfo] = &[
         knobs: "--variant jit|interpreter",
         variants: &["jit", "interpreter"],
         default_accounts: 100_000,
+        min_accounts: 2,
     },
 ];
 

@@ -1,11 +1,14 @@
 //! `baton`: throughput benchmarks of the Baton engine, and scenario runs.
+//!
+//! Depends on the facade `baton`, `baton-benches` (the workloads of
+//! `baton bench`) and `baton-scenario` (`baton run`); nothing depends on it.
 
 mod bench;
 mod plot;
 
 use std::process::ExitCode;
 
-use baton::scenario;
+use baton_scenario as scenario;
 use clap::{Parser, Subcommand};
 
 /// The binary uses mimalloc: the engine allocates and frees small buffers
@@ -29,8 +32,9 @@ struct Cli {
 enum Command {
     /// Measure batch throughput on the built-in workloads.
     Bench(bench::BenchArgs),
-    /// Run scenario files: print what happened as JSON; exit 0 when every
-    /// expectation holds, 1 when one does not, 2 when a file is malformed.
+    /// Run scenario files: print what happened as JSON; end with
+    /// `N passed, M failed` on stderr; exit 0 when every expectation holds,
+    /// 1 when one does not, 2 when a file cannot be read or is malformed.
     Run(RunArgs),
 }
 
@@ -41,8 +45,12 @@ struct RunArgs {
     files: Vec<std::path::PathBuf>,
 }
 
-/// Run each scenario file; JSON reports on stdout, failed expectations and
-/// malformed files on stderr.
+/// Run each scenario file; JSON reports on stdout. On stderr: each failed
+/// expectation as `FILE:LINE: transaction, field: expected …, got …` (a
+/// line diff for logs), each unreadable or malformed file (`cannot read
+/// FILE: reason`, `FILE:LINE:COLUMN: message`), and last the summary
+/// `N passed, M failed`, counting files (one that cannot be read or run
+/// counts as failed).
 fn run_scenarios(args: RunArgs) -> ExitCode {
     // The scripted program's deliberate panics are results, not crashes:
     // keep them off stderr; report any other panic as usual.
@@ -51,24 +59,29 @@ fn run_scenarios(args: RunArgs) -> ExitCode {
         let payload = info.payload();
         let deliberate = payload
             .downcast_ref::<&str>()
-            .is_some_and(|s| *s == baton_programs::scripted::PANIC_MESSAGE);
+            .is_some_and(|s| *s == baton_scenario::scripted::PANIC_MESSAGE);
         if !deliberate {
             default_hook(info);
         }
     }));
     let mut reports = Vec::new();
-    let (mut malformed, mut failed) = (false, false);
+    let (mut malformed, mut passed, mut failed) = (false, 0usize, 0usize);
     for path in &args.files {
         match scenario::run_file(path) {
             Err(e) => {
-                eprintln!("malformed scenario: {e}");
+                eprintln!("{e}");
                 malformed = true;
+                failed += 1;
             }
             Ok(report) => {
                 for m in &report.mismatches {
-                    eprintln!("{}: {m}", report.origin);
+                    eprintln!("{}", m.located(&report.origin));
                 }
-                failed |= !report.passed();
+                if report.passed() {
+                    passed += 1;
+                } else {
+                    failed += 1;
+                }
                 reports.push(report.to_json());
             }
         }
@@ -81,9 +94,10 @@ fn run_scenarios(args: RunArgs) -> ExitCode {
         }
         Err(e) => eprintln!("cannot print the reports: {e}"),
     }
+    eprintln!("{passed} passed, {failed} failed");
     if malformed {
         ExitCode::from(2)
-    } else if failed {
+    } else if failed > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

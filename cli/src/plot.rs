@@ -59,14 +59,34 @@ fn format(path: &Path) -> Option<Format> {
     }
 }
 
-/// An error unless `path` ends in `.svg` or `.png`.
+/// An error naming `path` unless it ends in `.svg` or `.png` and can be
+/// written: its folder exists and a file can be created there (an existing
+/// file is left as it is; one created for the check is removed).
 pub fn check_path(path: &Path) -> Result<(), String> {
-    format(path).map(|_| ()).ok_or_else(|| {
-        format!(
-            "--plot {}: the file must end in .svg or .png",
-            path.display()
-        )
-    })
+    let fail = |why: String| format!("--plot {}: {why}", path.display());
+    if format(path).is_none() {
+        return Err(fail("the file must end in .svg or .png".into()));
+    }
+    if path.is_dir() {
+        return Err(fail("is a folder".into()));
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if !dir.is_dir() {
+            return Err(fail(format!("no folder {}", dir.display())));
+        }
+    }
+    let existed = path.exists();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .map_err(|e| fail(format!("cannot write: {e}")))?;
+    if !existed {
+        std::fs::remove_file(path)
+            .map_err(|e| fail(format!("cannot remove the test file: {e}")))?;
+    }
+    Ok(())
 }
 
 /// Register the embedded font once.
@@ -84,14 +104,16 @@ fn register_font() -> Result<(), String> {
     result
 }
 
-/// Draw `lines` into `path` (`.svg` or `.png`).
+/// Draw `lines` into `path` (`.svg` or `.png`); an error names the path.
 pub fn draw(path: &Path, lines: &[Line]) -> Result<(), String> {
-    register_font()?;
+    let fail = |why: String| format!("--plot {}: cannot draw the plot: {why}", path.display());
+    register_font().map_err(fail)?;
     match format(path) {
         Some(Format::Svg) => chart(SVGBackend::new(path, SIZE).into_drawing_area(), lines),
         Some(Format::Png) => chart(BitMapBackend::new(path, SIZE).into_drawing_area(), lines),
-        None => check_path(path),
+        None => return check_path(path),
     }
+    .map_err(fail)
 }
 
 fn chart<DB: DrawingBackend>(root: DrawingArea<DB, Shift>, lines: &[Line]) -> Result<(), String>

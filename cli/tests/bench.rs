@@ -13,6 +13,7 @@ const WORKLOADS: &[&str] = &[
     "token-cpi",
     "cpi-chain",
     "large-writes",
+    "sbpf-token-transfers",
 ];
 
 fn baton(args: &[&str]) -> Output {
@@ -220,4 +221,254 @@ fn table_without_json() {
         text.contains("tx/s (median)") && text.contains("yes"),
         "{text}"
     );
+}
+
+fn stderr_of(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Exit 2, nothing on stdout, and a message on stderr containing `needles`.
+fn refused(args: &[&str], needles: &[&str]) {
+    let out = baton(args);
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+    assert!(out.stdout.is_empty(), "{args:?}");
+    for n in needles {
+        assert!(err.contains(n), "{args:?}: '{n}' in {err}");
+    }
+}
+
+#[test]
+fn a_knob_of_a_workload_not_asked_for_is_an_error() {
+    refused(
+        &["bench", "--txs", "10", "--skew", "1.2"],
+        &["--skew", "zipf-transfers", "uniform-transfers"],
+    );
+    refused(
+        &[
+            "bench",
+            "--txs",
+            "10",
+            "--workload",
+            "cpi-chain",
+            "--hot",
+            "2",
+        ],
+        &["--hot", "hot-account"],
+    );
+    refused(
+        &[
+            "bench",
+            "--txs",
+            "10",
+            "--workload",
+            "zipf-transfers",
+            "--fail-rate",
+            "0.2",
+        ],
+        &["--fail-rate", "cpi-chain"],
+    );
+    // Given to a mix, a knob reaches the workload that takes it.
+    let args = small("uniform-transfers,hot-account", &["--hot", "2"]);
+    let out = baton(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let v = json_of(&out);
+    assert_eq!(v["series"][1]["hot"], 2);
+    assert!(v["series"][0].get("hot").is_none(), "{v}");
+}
+
+#[test]
+fn plot_paths_are_checked_before_the_run_and_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("a-folder.svg");
+    std::fs::create_dir(&folder).unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, b"x").unwrap();
+    let under_file = file.join("t.svg");
+    for (path, why) in [(&folder, "is a folder"), (&under_file, "no folder")] {
+        let p = path.to_str().unwrap();
+        // No --json: a run would print its table on stdout.
+        refused(
+            &["bench", "--txs", "50", "--repeat", "1", "--plot", p],
+            &[p, why],
+        );
+    }
+    // A path that can be written is left as it was found: absent.
+    let fresh = dir.path().join("fresh.svg");
+    let out = baton(&[
+        "bench",
+        "--txs",
+        "10",
+        "--workload",
+        "nope",
+        "--plot",
+        fresh.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!fresh.exists());
+}
+
+#[test]
+fn list_with_json_prints_one_object() {
+    let out = baton(&["bench", "--list", "--json"]);
+    assert!(out.status.success());
+    let v = json_of(&out);
+    let ws = v["workloads"].as_array().unwrap();
+    let names: Vec<_> = ws.iter().map(|w| w["name"].as_str().unwrap()).collect();
+    assert_eq!(names, WORKLOADS);
+    let zipf = &ws[1];
+    assert_eq!(
+        (zipf["knob"].as_str(), zipf["default"].as_f64()),
+        (Some("--skew"), Some(1.0))
+    );
+    assert_eq!(ws[0]["knob"], Value::Null);
+    assert_eq!(ws[0]["min_accounts"], 2);
+    assert_eq!(
+        ws[3]["variants"],
+        serde_json::json!(["uniform", "hot-mint"])
+    );
+    assert_eq!(ws[5]["default_accounts"], 10_000);
+}
+
+#[test]
+fn too_few_accounts_is_an_error() {
+    refused(
+        &["bench", "--txs", "10", "--accounts", "1"],
+        &["--accounts 1", "uniform-transfers needs at least 2"],
+    );
+    refused(
+        &[
+            "bench",
+            "--txs",
+            "10",
+            "--workload",
+            "hot-account",
+            "--accounts",
+            "0",
+        ],
+        &["hot-account needs at least 1"],
+    );
+    let out = baton(&[
+        "bench",
+        "--workload",
+        "hot-account",
+        "--txs",
+        "20",
+        "--accounts",
+        "1",
+        "--repeat",
+        "1",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(json_of(&out)["accounts"], 1);
+}
+
+#[test]
+fn negative_numbers_are_values() {
+    // Knobs that may be written negative reach their range check.
+    refused(
+        &[
+            "bench",
+            "--txs",
+            "10",
+            "--workload",
+            "zipf-transfers",
+            "--skew",
+            "-0.5",
+        ],
+        &["--skew must be a finite number, 0 or more"],
+    );
+    refused(
+        &[
+            "bench",
+            "--txs",
+            "10",
+            "--workload",
+            "cpi-chain",
+            "--fail-rate",
+            "0.1,-1",
+        ],
+        &["--fail-rate must be between 0 and 1"],
+    );
+    // Counts say that they cannot be negative.
+    for (flag, value) in [
+        ("--txs", "-5"),
+        ("--accounts", "-1"),
+        ("--threads", "1,-2"),
+        ("--batch", "-64"),
+        ("--repeat", "-1"),
+        ("--seed", "-7"),
+        ("--hot", "-1"),
+    ] {
+        let mut args = vec!["bench", flag, value];
+        if flag == "--hot" {
+            args.extend(["--workload", "hot-account"]);
+        }
+        refused(&args, &[flag, "must not be negative"]);
+        assert!(!stderr_of(&baton(&args)).contains("unexpected argument"));
+    }
+}
+
+#[test]
+fn help_shows_list_defaults_as_written() {
+    let out = baton(&["bench", "--help"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("[default: 1,2]"), "{text}");
+    assert!(text.contains("[default: 1.0]"), "{text}");
+}
+
+#[test]
+fn more_threads_than_cores_warns_on_stderr() {
+    let cores = std::thread::available_parallelism().unwrap().get();
+    let too_many = (cores + 1).to_string();
+    let args = [
+        "bench",
+        "--txs",
+        "64",
+        "--accounts",
+        "16",
+        "--repeat",
+        "1",
+        "--batch",
+        "32",
+        "--json",
+        "--threads",
+    ];
+    let mut over = args.to_vec();
+    over.push(&too_many);
+    let out = baton(&over);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    assert!(
+        err.contains(&format!(
+            "warning: --threads {too_many} is more than the {cores} cores"
+        )),
+        "{err}"
+    );
+    json_of(&out);
+    let mut fit = args.to_vec();
+    fit.push("1");
+    assert!(!stderr_of(&baton(&fit)).contains("warning"));
+}
+
+#[test]
+fn a_slower_parallel_run_comes_with_a_hint_and_a_faster_one_without() {
+    // Timing decides which: check that the hint agrees with the figures.
+    let args = small("uniform-transfers", &[]);
+    let out = baton(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(out.status.success());
+    let v = json_of(&out);
+    let err = stderr_of(&out);
+    let cores = std::thread::available_parallelism().unwrap().get();
+    let (one, two) = (
+        v["runs"][0]["tx_per_sec"].as_f64().unwrap(),
+        v["runs"][1]["tx_per_sec"].as_f64().unwrap(),
+    );
+    let hinted = err.contains("hint: uniform-transfers: 2 threads ran slower than 1");
+    if two < one && cores >= 2 && v["conflicts"]["share"].as_f64().unwrap() < 0.5 {
+        assert!(hinted, "{one} {two}: {err}");
+    } else if two > one {
+        assert!(!hinted, "{one} {two}: {err}");
+    }
 }

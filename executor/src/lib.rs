@@ -21,7 +21,17 @@
 //! loading, instructions, rent-state and balance checks) and returns the
 //! accounts to commit; the store and the scheduler are the caller's.
 //! [`process_instruction`] runs one instruction the way Mollusk does.
+//!
+//! Depends on `baton-types` only (no store, no scheduler, no threads).
+//! Depended on by `baton-programs`, `baton-sdk`, the facade `baton` (which
+//! gives it the accounts to load and commits what it returns), and the
+//! example and scenario crates. Inside, the modules import one way:
+//! `journal ← transaction_context ← borrowed_account`, `auth ←
+//! invoke_context ← {invoke_auth, processor}` (the Program trait and its
+//! registry are a child of `invoke_context`, since a program is called with
+//! the context that dispatches to it).
 
+mod auth;
 mod borrowed_account;
 mod compute;
 pub mod config;
@@ -29,17 +39,17 @@ mod invoke_auth;
 mod invoke_context;
 pub mod journal;
 mod processor;
-mod program;
 mod rent_state;
 pub mod sysvar;
 mod transaction_context;
 
+pub use auth::{
+    AuthDescriptor, ExitCode, Flavour, InvokeError, MAX_AUTH_CALL_DEPTH, MAX_AUTH_ENTRIES,
+};
 pub use borrowed_account::BorrowedAccount;
 pub use compute::ComputeMeter;
 pub use config::ExecutionConfig;
-pub use invoke_auth::{
-    AuthDescriptor, ExitCode, Flavour, InvokeError, MAX_AUTH_CALL_DEPTH, MAX_AUTH_ENTRIES,
-};
+pub use invoke_context::program::{Program, ProgramRegistry};
 pub use invoke_context::{
     Environment, InstructionAccount, InvokeContext, ACCOUNT_META_SIZE, CPI_BYTES_PER_UNIT,
     INVOKE_UNITS, MAX_CPI_ACCOUNT_METAS, MAX_CPI_INSTRUCTION_DATA_LEN, MAX_SIGNERS,
@@ -47,7 +57,6 @@ pub use invoke_context::{
 pub use processor::{
     fee_for, process_instruction, process_message, InstructionOutcome, TransactionOutcome,
 };
-pub use program::{Program, ProgramRegistry};
 pub use rent_state::RentState;
 pub use sysvar::{Clock, Rent, SysvarCache};
 pub use transaction_context::TransactionContext;

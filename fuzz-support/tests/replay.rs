@@ -149,12 +149,12 @@ fn oversized_scenario_counts_are_invalid() {
     ] {
         let src = std::fs::read_to_string(dir.join(name)).unwrap();
         let started = std::time::Instant::now();
-        let err = baton::scenario::parse(&src, name)
+        let err = baton_scenario::parse(&src, name)
             .err()
             .unwrap_or_else(|| panic!("{name} parsed"));
         assert_eq!(
             err.kind,
-            baton::scenario::ErrorKind::Invalid,
+            baton_scenario::ErrorKind::Invalid,
             "{name}: {err}"
         );
         assert!(

@@ -315,3 +315,35 @@ pub fn crew_caller_waits_for_helper() {
         helper.join().expect("helper panicked");
     });
 }
+
+/// **A caller parking on a [`Crew`]: no lost wake-up.**
+///
+/// Two helpers each join the crew, publish a value with a *relaxed* store
+/// and leave; the model's main thread waits with `wait_all_left`, which
+/// under loom parks at once (the spin budget is zero there), so every
+/// interleaving of the last helper's leave with the caller's check and
+/// sleep is explored. Checks: the caller is always woken (loom reports a
+/// caller left asleep as a deadlock), and once it returns it sees both
+/// helpers' values (the leave's release and the caller's acquire carry
+/// happens-before, whether it parked or saw the count reach zero).
+pub fn crew_park_no_lost_wakeup() {
+    builder().check(|| {
+        let crew = Arc::new(Crew::new(2));
+        let written = Arc::new([AtomicUsize::new(0), AtomicUsize::new(0)]);
+        let helpers: Vec<_> = (0..2usize)
+            .map(|h| {
+                let (crew, written) = (crew.clone(), written.clone());
+                thread::spawn(move || {
+                    let _member = crew.member();
+                    written[h].store(1, Relaxed);
+                })
+            })
+            .collect();
+        crew.wait_all_left();
+        assert_eq!(written[0].load(Relaxed), 1, "missed helper 0's write");
+        assert_eq!(written[1].load(Relaxed), 1, "missed helper 1's write");
+        for h in helpers {
+            h.join().expect("helper panicked");
+        }
+    });
+}

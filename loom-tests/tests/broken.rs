@@ -1,10 +1,18 @@
 //! Shows that the models can fail. Built with
-//! `--cfg baton_loom --cfg baton_loom_broken`, the scheduler decrements its
-//! dependency counters with a separate load and store instead of one
-//! atomic `fetch_sub`: two predecessors finishing together can both read 2
-//! and both write 1, and their common successor is never released. Each
-//! test runs an unmodified model against that build and passes only if
-//! loom reports the failure.
+//! `--cfg baton_loom --cfg baton_loom_broken`, the scheduler has two
+//! deliberate bugs, each in a part that only some models exercise:
+//!
+//! * it decrements its dependency counters with a separate load and store
+//!   instead of one atomic `fetch_sub`: two predecessors finishing together
+//!   can both read 2 and both write 1, and their common successor is never
+//!   released (the counter and worker models);
+//! * a caller parking on a `Crew` checks the helpers' count before taking
+//!   the crew's lock instead of under it: the last helper can leave and
+//!   find nobody parked between the check and the sleep, and the caller
+//!   then sleeps forever (the crew model, which uses no counter).
+//!
+//! Each test runs an unmodified model against that build and passes only
+//! if loom reports the failure.
 //!
 //! A failing loom model cannot be caught in-process: while the model's
 //! threads unwind, loom's own objects panic again in their destructors and
@@ -42,13 +50,13 @@ fn assert_loom_fails(test: &str, model: fn(), expect: &str) {
     );
     assert!(
         !out.status.success(),
-        "loom did not catch the broken counter decrement in `{test}`:\n{report}"
+        "loom did not catch the deliberate bug in `{test}`:\n{report}"
     );
     assert!(
         report.contains(expect),
         "`{test}` failed, but not with `{expect}`:\n{report}"
     );
-    eprintln!("as expected, loom caught the broken decrement in `{test}` ({expect})");
+    eprintln!("as expected, loom caught the deliberate bug in `{test}` ({expect})");
 }
 
 /// The counter model sees the common successor released zero times.
@@ -68,6 +76,17 @@ fn workers_model_catches_racy_decrement() {
     assert_loom_fails(
         "workers_model_catches_racy_decrement",
         models::workers_join_two_roots,
+        "deadlock",
+    );
+}
+
+/// The crew model deadlocks: the caller checked the count, the last helper
+/// left and found nobody parked, and the caller went to sleep for good.
+#[test]
+fn crew_model_catches_lost_wakeup() {
+    assert_loom_fails(
+        "crew_model_catches_lost_wakeup",
+        models::crew_park_no_lost_wakeup,
         "deadlock",
     );
 }

@@ -39,3 +39,8 @@ fn workers_three_threads() {
 fn crew_caller_waits_for_helper() {
     models::crew_caller_waits_for_helper();
 }
+
+#[test]
+fn crew_park_no_lost_wakeup() {
+    models::crew_park_no_lost_wakeup();
+}

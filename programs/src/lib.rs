@@ -1,4 +1,5 @@
-//! Builtin programs of the Baton engine.
+//! The builtin programs of the Baton engine: [`system`] and [`token`]
+//! (later the compute-budget and address-lookup-table builtins).
 //!
 //! Native Rust programs that implement [`baton_executor::Program`] and run
 //! under the executor's mutation rules, each instruction in its own file
@@ -6,10 +7,14 @@
 //!
 //! - [`system`]: Solana's system program — accounts, transfers, seeds and
 //!   durable nonces — with Agave's checks, errors and wire encoding.
-//! - [`sdk`]: the program SDK — account handles, checks, typed CPIs
-//!   (`CpiContext`), logs, return data, PDAs — for writing native programs.
-//! - [`examples`]: example programs written with the SDK: a PDA vault and a
-//!   constant-product swap pool.
+//! - [`token`]: SPL Token's instructions, state layouts and errors.
+//!
+//! Depends on `baton-types` and `baton-executor` only. Depended on by
+//! `baton-sdk` (its typed CPI wrappers build these programs' instructions),
+//! the facade `baton` (which registers both builtins), `baton-examples`,
+//! `baton-scenario` and the benches. The program SDK, the example programs
+//! and the scripted test program live in their own crates (`sdk/`,
+//! `examples/`, `scenario/`).
 
 /// The code plumbing of a program's custom error enum (`#[repr(u32)]`, codes
 /// 0, 1, … in the order listed): `ALL`, `code`, `from_code`,
@@ -60,8 +65,5 @@ macro_rules! custom_error_codes {
 }
 pub(crate) use custom_error_codes;
 
-pub mod examples;
-pub mod scripted;
-pub mod sdk;
 pub mod system;
 pub mod token;

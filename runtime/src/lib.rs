@@ -3,7 +3,19 @@
 //! A multithreaded batch execution engine for Solana-style transactions.
 //! This is the facade crate: it wires the account store, the scheduler, the
 //! executor and the builtin programs into one [`Runtime`], and re-exports
-//! the parts an embedder needs.
+//! the parts an embedder needs: the types, the store traits and stores, the
+//! executor's program interface, the builtins ([`system`], [`token`]), the
+//! program SDK ([`sdk`], [`msg!`]) and the scheduler. It does not re-export
+//! the example programs (`baton-examples`) or the scenario runner
+//! (`baton-scenario`), which build on it.
+//!
+//! Depends on `baton-types`, `baton-accounts-db`, `baton-scheduler`,
+//! `baton-executor`, `baton-programs` and `baton-sdk`; it is the only crate
+//! that wires the store, the scheduler and the executor together. Depended
+//! on by `baton-scenario`, the CLI, the benches, fuzz-support and the
+//! examples' tests. Inside: `runtime.rs` (the state and the builder),
+//! `accounts.rs` (the accounts API), `batch/` (the pipeline, one file per
+//! stage) and `history.rs` (the signature history).
 //!
 //! ```
 //! use baton::{Runtime, Keypair, system, Transaction};
@@ -33,14 +45,16 @@
 //! nothing and are charged nothing; executed transactions that fail are
 //! charged their fee and change nothing else.
 
+mod accounts;
+mod batch;
 mod deploy;
 mod history;
 mod runtime;
-pub mod scenario;
 
+pub use batch::collect::TransactionResult;
 pub use baton_sbpf as sbpf;
 pub use deploy::{DeployError, ProgramLoader};
-pub use runtime::{genesis_blockhash, Runtime, RuntimeError, TransactionResult};
+pub use runtime::{genesis_blockhash, Runtime, RuntimeError};
 
 pub use baton_accounts_db::{
     AccountsCommit, AccountsRead, AccountsStore, DurableAccounts, DurableOptions, InMemoryAccounts,
@@ -50,8 +64,9 @@ pub use baton_executor::{
     self as executor, sysvar, BorrowedAccount, Clock, ExecutionConfig, InstructionOutcome,
     InvokeContext, Program, ProgramRegistry, Rent,
 };
-pub use baton_programs::{examples, sdk, system, token};
+pub use baton_programs::{system, token};
 pub use baton_scheduler::{self as scheduler, LockSet, Scheduler};
+pub use baton_sdk::{self as sdk, msg};
 pub use baton_types::{
     self as types, ids, pda, signing::Keypair, wire, Account, AccountMeta, CompiledInstruction,
     Hash, Instruction, InstructionError, Message, MessageHeader, Pubkey, Signature, Transaction,

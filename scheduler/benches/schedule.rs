@@ -65,7 +65,9 @@ fn busy(i: usize) {
 
 fn bench(c: &mut Criterion) {
     let s1 = Scheduler::new(1).unwrap();
-    let s2 = Scheduler::new(2).unwrap();
+    // The fallback off: with an empty callback a parallel run never pays,
+    // and the fallback would measure the serial loop instead of dispatch.
+    let s2 = Scheduler::new(2).unwrap().with_serial_fallback(false);
 
     // Graph building alone (the sequential part of every parallel run).
     let mut g = c.benchmark_group("build");
@@ -150,7 +152,7 @@ fn bench(c: &mut Criterion) {
 /// machine hits both sides alike; prints the median ratio
 /// serial time / scheduled time (≥ 0.9 is the target).
 fn hot_ratio() {
-    let s2 = Scheduler::new(2).unwrap();
+    let s2 = Scheduler::new(2).unwrap().with_serial_fallback(false);
     let n = 10_000u64;
     let locks = hot(n);
     let time = |f: &dyn Fn()| {

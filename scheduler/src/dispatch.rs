@@ -332,11 +332,13 @@ impl Dispatch {
         false
     }
 
-    /// Wait for a ready transaction: poll the queue's length hint for a few
-    /// rounds of exponential back-off, then sleep on the queue. `None` once
-    /// the batch is done (or stopped).
+    /// Wait for a ready transaction: poll the queue's length hint while a
+    /// [`Backoff`](sync::Backoff) allows (spin, then yield, for at most
+    /// its budget), then sleep on the queue. `None` once the batch is done
+    /// (or stopped).
     fn wait_for_work(&self) -> Option<u32> {
-        for round in 0..sync::spin_rounds() {
+        let mut backoff = sync::Backoff::new();
+        loop {
             if self.queue.len_hint() > 0 {
                 if let Some(tx) = self.queue.try_pop() {
                     return Some(tx);
@@ -345,15 +347,10 @@ impl Dispatch {
             if self.queue.is_closed() {
                 return None;
             }
-            if round < 6 {
-                for _ in 0..1u32 << round {
-                    sync::spin_loop();
-                }
-            } else {
-                sync::yield_now();
+            if !backoff.snooze() {
+                return self.queue.pop_or_wait();
             }
         }
-        self.queue.pop_or_wait()
     }
 
     /// Run transactions until the batch is done: the worker loop. Call it
@@ -399,6 +396,22 @@ impl Dispatch {
         self.run_loop(local, execute, Some(upcoming));
     }
 
+    /// [`Self::work_with_local`], also returning how many transactions this
+    /// worker ran and how long it waited for work (its time with nothing to
+    /// run, including the wait for the others to finish the batch). The
+    /// scheduler's caller measures itself with it to judge whether running
+    /// in parallel pays (see [`crate::Scheduler`]); the clock is read only
+    /// around waits, never per transaction.
+    pub fn work_measured<L, F, P>(&self, local: &mut L, execute: &F, upcoming: &P) -> WorkerEffort
+    where
+        F: Fn(&mut L, usize) + ?Sized,
+        P: Fn(usize) + ?Sized,
+    {
+        let mut effort = WorkerEffort::default();
+        self.run_loop_measured(local, execute, Some(upcoming), Some(&mut effort));
+        effort
+    }
+
     /// Name to `upcoming` what this worker will likely run after `tx`.
     #[inline]
     fn hint<P: Fn(usize) + ?Sized>(&self, tx: u32, chunk: &Range<usize>, upcoming: &P) {
@@ -425,6 +438,20 @@ impl Dispatch {
         F: Fn(&mut L, usize) + ?Sized,
         P: Fn(usize) + ?Sized,
     {
+        self.run_loop_measured(local, execute, upcoming, None);
+    }
+
+    #[inline]
+    fn run_loop_measured<L, F, P>(
+        &self,
+        local: &mut L,
+        execute: &F,
+        upcoming: Option<&P>,
+        mut effort: Option<&mut WorkerEffort>,
+    ) where
+        F: Fn(&mut L, usize) + ?Sized,
+        P: Fn(usize) + ?Sized,
+    {
         let _stop_on_unwind = StopOnUnwind(self);
         let mut spill = Vec::new();
         let mut chunk = 0..0;
@@ -441,10 +468,22 @@ impl Dispatch {
                         // worker publishes before it can sleep, so `done`
                         // reaches the batch length exactly when the last
                         // transaction has finished.
+                        if let Some(e) = effort.as_deref_mut() {
+                            e.executed += finished;
+                        }
                         if self.publish(&mut finished) {
                             return;
                         }
-                        match self.wait_for_work() {
+                        let waited = match effort.as_deref_mut() {
+                            Some(e) => {
+                                let since = std::time::Instant::now();
+                                let got = self.wait_for_work();
+                                e.idle += since.elapsed();
+                                got
+                            }
+                            None => self.wait_for_work(),
+                        };
+                        match waited {
                             Some(tx) => tx,
                             None => return,
                         }
@@ -482,13 +521,34 @@ impl Drop for StopOnUnwind<'_> {
     }
 }
 
+/// What one worker did in a batch, as [`Dispatch::work_measured`] reports
+/// it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WorkerEffort {
+    /// Transactions this worker ran.
+    pub executed: usize,
+    /// Time it spent with nothing to run (waiting for a transaction to be
+    /// released, or for the others to finish the batch).
+    pub idle: std::time::Duration,
+}
+
 /// The pool workers of one batch that are still inside it, for a caller
 /// that works beside them and must not return before they have
-/// ([`crate::Scheduler::run_graph_alongside`]). The caller waits by
-/// spinning: the helpers leave within a transaction of it, and sleeping on
-/// a latch would cost a wake-up per wave.
+/// ([`crate::Scheduler::run_graph_alongside`]).
+///
+/// The caller waits with the crate's bounded back-off (spin, then yield,
+/// within 50 µs; see the crate docs, "Waiting and contention") — the
+/// helpers normally leave within a transaction of it, and sleeping at once
+/// would cost a wake-up per wave — and then parks on a condvar. The last
+/// helper to leave takes the crew's lock and wakes a parked caller; the
+/// caller checks the count and registers as parked under that same lock,
+/// so the wake-up cannot fall between its check and its sleep (the loom
+/// model `crew_park_no_lost_wakeup` checks exactly that hand-off).
 pub struct Crew {
-    inside: AtomicUsize,
+    inside: CachePadded<AtomicUsize>,
+    /// Whether the caller is parked on `wake` (only touched under the lock).
+    parked: Mutex<bool>,
+    wake: Condvar,
 }
 
 /// One helper's membership of a [`Crew`]: it leaves when this is dropped,
@@ -499,7 +559,9 @@ impl Crew {
     /// A crew of `helpers` workers, all counted as inside.
     pub fn new(helpers: usize) -> Self {
         Self {
-            inside: AtomicUsize::new(helpers),
+            inside: CachePadded::new(AtomicUsize::new(helpers)),
+            parked: Mutex::new(false),
+            wake: Condvar::new(),
         }
     }
 
@@ -509,23 +571,70 @@ impl Crew {
         CrewMember(self)
     }
 
-    /// Wait until every helper has left: spin, then yield.
-    pub fn wait_all_left(&self) {
-        let mut round = 0u32;
+    /// Wait until every helper has left: spin, then yield, within the
+    /// back-off's budget, then park until the last helper's wake-up.
+    /// Returns whether it had to park (a helper took longer than the
+    /// budget to leave).
+    pub fn wait_all_left(&self) -> bool {
+        let mut backoff = sync::Backoff::new();
         while self.inside.load(Ordering::Acquire) != 0 {
-            if round < 1 << 12 {
-                sync::spin_loop();
-            } else {
-                sync::yield_now();
+            if !backoff.snooze() {
+                self.park();
+                return true;
             }
-            round = round.saturating_add(1);
+        }
+        false
+    }
+
+    /// Sleep until `inside` is zero.
+    fn park(&self) {
+        #[cfg(not(baton_loom_broken))]
+        {
+            let mut parked = sync::lock(&self.parked);
+            // Checked under the lock that the last helper takes after its
+            // decrement: either it has decremented before we locked (and we
+            // see zero here), or it will lock after we start waiting, see
+            // `parked` and wake us.
+            while self.inside.load(Ordering::Acquire) != 0 {
+                *parked = true;
+                parked = self
+                    .wake
+                    .wait(parked)
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+            }
+            *parked = false;
+        }
+        // Deliberately broken variant for the loom suite: the count is
+        // checked before the lock is taken, so the last helper can leave and
+        // look for a parked caller (finding none) between the check and the
+        // wait, and the caller then sleeps forever — a lost wake-up, which
+        // loom must report as a deadlock.
+        #[cfg(baton_loom_broken)]
+        {
+            if self.inside.load(Ordering::Acquire) != 0 {
+                let mut parked = sync::lock(&self.parked);
+                *parked = true;
+                let mut parked = self
+                    .wake
+                    .wait(parked)
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                *parked = false;
+            }
         }
     }
 }
 
 impl Drop for CrewMember<'_> {
     fn drop(&mut self) {
-        self.0.inside.fetch_sub(1, Ordering::Release);
+        let crew = self.0;
+        if crew.inside.fetch_sub(1, Ordering::AcqRel) == 1 {
+            // The last one out: wake the caller if it parked. Taking the
+            // lock even when it did not orders this leave against its check.
+            let parked = *sync::lock(&crew.parked);
+            if parked {
+                crew.wake.notify_one();
+            }
+        }
     }
 }
 

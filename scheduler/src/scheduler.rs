@@ -3,6 +3,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::contention::{self, ParallelRun};
 use crate::sync::{StdAtomicU64, StdMutex, StdOrdering, TryLockError};
 use crate::{Crew, DependencyGraph, Dispatch, GraphBuilder, LockSet};
 
@@ -35,12 +36,16 @@ pub struct Scheduler {
     /// The current linger (see [`linger`](Self::linger)): pool threads spin
     /// while it holds the number they were started with. Bumped to end it.
     linger: Arc<StdAtomicU64>,
+    /// Whether batches fall back to the calling thread alone while
+    /// parallel runs do not pay (see [`with_serial_fallback`](Self::with_serial_fallback)).
+    fallback: bool,
 }
 
 impl std::fmt::Debug for Scheduler {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Scheduler")
             .field("threads", &self.threads)
+            .field("fallback", &self.fallback)
             .finish_non_exhaustive()
     }
 }
@@ -59,7 +64,34 @@ impl Scheduler {
             threads,
             builder: StdMutex::new(GraphBuilder::new()),
             linger: Arc::new(StdAtomicU64::new(0)),
+            fallback: true,
         })
+    }
+
+    /// Whether a batch that could run in parallel runs on the calling
+    /// thread alone while parallel runs do not pay on this host (on by
+    /// default; see the crate docs, "Waiting and contention"). Either way
+    /// the outcome is the serial one; off, every such batch runs on the
+    /// pool, which tests of the parallel path want whatever the host's load.
+    /// [`crate::set_serial_fallback`] turns it off for a whole process.
+    pub fn with_serial_fallback(mut self, on: bool) -> Self {
+        self.fallback = on;
+        self
+    }
+
+    /// Whether this scheduler may fall back now (its own setting and the
+    /// process's, [`crate::set_serial_fallback`]).
+    #[inline]
+    fn falls_back(&self) -> bool {
+        self.fallback && contention::fallback_allowed()
+    }
+
+    /// Whether batches now run on the calling thread alone because
+    /// parallel runs have recently lost to the serial estimate (always
+    /// false with the fallback off). A hint for callers that size other
+    /// parallel work; it may change at any moment.
+    pub fn serial_for_now(&self) -> bool {
+        self.falls_back() && contention::HOST.serial_at(contention::now_ns())
     }
 
     /// A scheduler with one thread per available core.
@@ -93,8 +125,12 @@ impl Scheduler {
     /// first wave of every batch ran on the calling thread alone for it).
     /// The price is up to `max` of spinning on each pool thread when no
     /// batch follows. A new linger replaces the one running.
+    ///
+    /// While batches run serially because the host's cores are contended
+    /// ([`serial_for_now`](Self::serial_for_now)), this does nothing: a
+    /// spinning thread would take a core from the thread that has work.
     pub fn linger(&self, max: Duration) {
-        if self.threads <= 1 || max.is_zero() {
+        if self.threads <= 1 || max.is_zero() || self.serial_for_now() {
             return;
         }
         let id = self.linger.fetch_add(1, StdOrdering::Relaxed) + 1;
@@ -196,6 +232,11 @@ impl Scheduler {
             // only run serially: skip waking the pool altogether.
             serial_with_hint(graph.len(), &execute, &upcoming);
             graph
+        } else if self.serial_for_now() {
+            self.serial_measured(graph.len(), || {
+                serial_with_hint(graph.len(), &execute, &upcoming)
+            });
+            graph
         } else {
             let execute = |(): &mut (), j: usize| execute(j);
             self.run_parallel(graph, &|| (), &execute, &upcoming, &|()| {}, || ())
@@ -211,7 +252,9 @@ impl Scheduler {
     ///
     /// A chain (a batch that can only run in order) runs on the calling
     /// thread while a pool thread does `side`; with one thread, or fewer
-    /// than two transactions, the caller does `side` and then the batch.
+    /// than two transactions, or while parallel runs do not pay on this
+    /// host ([`serial_for_now`](Self::serial_for_now)), the caller does
+    /// `side` and then the batch.
     pub fn run_graph_alongside<F, P, S, R>(
         &self,
         graph: DependencyGraph,
@@ -268,15 +311,42 @@ impl Scheduler {
             let r = side();
             in_order();
             (graph, r)
+        } else if self.serial_for_now() {
+            // Parallel runs do not pay on this host now (its cores are
+            // contended): the caller alone, with the pool asleep, beats a
+            // run that stalls on a descheduled thread.
+            let r = side();
+            self.serial_measured(n, in_order);
+            (graph, r)
         } else if graph.is_chain() {
             // The batch can only run in order: the caller runs it (its
             // accounts stay on this core) while a pool thread does the side
-            // work.
+            // work. Measured like any parallel run: if the pool thread does
+            // not get a core, the caller waits for the side work.
             let mut out = None;
+            let mut side_took = Duration::ZERO;
+            let mut chain_took = Duration::ZERO;
+            let started = Instant::now();
             self.pool().in_place_scope(|scope| {
-                scope.spawn(|_| out = Some(side()));
+                scope.spawn(|_| {
+                    let t = Instant::now();
+                    out = Some(side());
+                    side_took = t.elapsed();
+                });
+                let t = Instant::now();
                 in_order();
+                chain_took = t.elapsed();
             });
+            if self.falls_back() {
+                let run = ParallelRun {
+                    len: n,
+                    total: started.elapsed(),
+                    side: side_took,
+                    executed: n,
+                    busy: chain_took,
+                };
+                contention::HOST.record_parallel(contention::now_ns(), run);
+            }
             match out {
                 Some(r) => (graph, r),
                 // Unreachable: the scope returns after the spawned job, and
@@ -313,6 +383,7 @@ impl Scheduler {
         D: Fn(L) + Sync,
         S: FnOnce() -> R,
     {
+        let len = graph.len();
         let dispatch = Dispatch::new(graph, self.threads);
         let crew = Crew::new(self.threads - 1);
         let work = || {
@@ -320,7 +391,8 @@ impl Scheduler {
             dispatch.work_with_local(&mut local, execute, upcoming);
             done(local);
         };
-        let r = self.pool().in_place_scope(|scope| {
+        let started = Instant::now();
+        let (r, mut run) = self.pool().in_place_scope(|scope| {
             for _ in 1..self.threads {
                 scope.spawn(|_| {
                     // Leaves the crew after `done`, also when unwinding.
@@ -329,15 +401,39 @@ impl Scheduler {
                 });
             }
             let r = side();
+            let joined = Instant::now();
             // Joining late is fine: a worker that finds nothing left
             // returns once the others have finished the batch.
-            work();
-            // Wait for the helpers here, spinning, rather than let the
-            // scope put this thread to sleep (a wake-up per wave).
+            let mut local = new_local();
+            let effort = dispatch.work_measured(&mut local, execute, upcoming);
+            let ran_dry = Instant::now();
+            done(local);
+            // Wait for the helpers here (spin, yield, then park) rather
+            // than let the scope put this thread to sleep at once (a
+            // wake-up per wave).
             crew.wait_all_left();
-            r
+            let run = ParallelRun {
+                len,
+                total: Duration::ZERO, // set once the scope has closed
+                side: joined - started,
+                executed: effort.executed,
+                busy: (ran_dry - joined).saturating_sub(effort.idle),
+            };
+            (r, run)
         });
+        if self.falls_back() {
+            run.total = started.elapsed();
+            contention::HOST.record_parallel(contention::now_ns(), run);
+        }
         (dispatch.into_graph(), r)
+    }
+
+    /// Run `batch` (a serial run of `len` transactions) and record its
+    /// cost per transaction, the yardstick parallel runs are judged by.
+    fn serial_measured(&self, len: usize, batch: impl FnOnce()) {
+        let started = Instant::now();
+        batch();
+        contention::HOST.record_serial(len, started.elapsed());
     }
 
     /// Keep a finished graph's buffers for the next batch (skipped if

@@ -8,7 +8,8 @@
 //! with anyone else, a global sequence counter checks that every
 //! conflicting earlier transaction finished before a later one started, and
 //! the final state and every observation must equal the serial run's.
-//! Seeded: the same cases every run.
+//! Seeded: the same cases every run. Every case runs at 1, 2, 4, 8 and 16
+//! threads (see `schedulers`).
 
 #![allow(clippy::unwrap_used)] // test code: a failed setup should just fail
 
@@ -41,13 +42,22 @@ fn mix(a: u64, b: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-fn schedulers() -> &'static [Scheduler; 3] {
-    static S: OnceLock<[Scheduler; 3]> = OnceLock::new();
+/// 1, 2 and 4 threads, and 8 and 16 (more than the cores of a small CI
+/// machine: workers are preempted mid-batch and park and wake far more
+/// often), all with the serial fallback off so that every batch that can
+/// run in parallel does; and 2 threads with the fallback on, where the
+/// host's load decides, batch by batch, which of the two paths runs.
+fn schedulers() -> &'static [Scheduler; 6] {
+    static S: OnceLock<[Scheduler; 6]> = OnceLock::new();
+    let fixed = |t| Scheduler::new(t).unwrap().with_serial_fallback(false);
     S.get_or_init(|| {
         [
-            Scheduler::new(1).unwrap(),
+            fixed(1),
+            fixed(2),
+            fixed(4),
+            fixed(8),
+            fixed(16),
             Scheduler::new(2).unwrap(),
-            Scheduler::new(4).unwrap(),
         ]
     })
 }

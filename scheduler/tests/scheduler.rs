@@ -52,7 +52,7 @@ fn empty_and_single() {
 
 #[test]
 fn every_shape_runs_each_transaction_once() {
-    let s = Scheduler::new(4).unwrap();
+    let s = Scheduler::new(4).unwrap().with_serial_fallback(false);
     let n = 5_000u64;
     // Independent.
     let uniform: Vec<LockSet> = (0..n)
@@ -103,7 +103,7 @@ fn readers_between_writers_see_the_right_write() {
             }
         })
         .collect();
-    let s = Scheduler::new(4).unwrap();
+    let s = Scheduler::new(4).unwrap().with_serial_fallback(false);
     let value = AtomicUsize::new(usize::MAX);
     let seen: Vec<AtomicUsize> = (0..locks.len()).map(|_| AtomicUsize::new(0)).collect();
     s.run(&locks, |i| {
@@ -120,7 +120,7 @@ fn readers_between_writers_see_the_right_write() {
 
 #[test]
 fn a_panicking_transaction_propagates_without_deadlock() {
-    let s = Scheduler::new(2).unwrap();
+    let s = Scheduler::new(2).unwrap().with_serial_fallback(false);
     // Two independent chains so both workers are busy; 50 panics.
     let locks: Vec<LockSet> = (0..400u64)
         .map(|i| LockSet::from_keys(&[k(i % 2)], &[]))
@@ -245,7 +245,7 @@ fn upcoming_hints_name_transactions_of_the_batch_ahead_of_time() {
     // the batch, most of them not yet started (the next root of the
     // worker's own chunk, or a successor only the running one holds back;
     // a peek at the next chunk may lose the race to another worker).
-    let s4 = Scheduler::new(4).unwrap();
+    let s4 = Scheduler::new(4).unwrap().with_serial_fallback(false);
     let started: Vec<AtomicU32> = (0..n).map(|_| AtomicU32::new(0)).collect();
     let hints = AtomicUsize::new(0);
     let late = AtomicUsize::new(0);
@@ -283,7 +283,7 @@ fn upcoming_hints_name_transactions_of_the_batch_ahead_of_time() {
 fn alongside_runs_the_batch_while_the_caller_works() {
     let n = 20_000u64;
     let uniform = disjoint(n);
-    let s = Scheduler::new(2).unwrap();
+    let s = Scheduler::new(2).unwrap().with_serial_fallback(false);
     let caller = std::thread::current().id();
     let runs: Vec<AtomicU32> = (0..n).map(|_| AtomicU32::new(0)).collect();
     let by_pool = AtomicUsize::new(0);
@@ -336,7 +336,7 @@ fn local_state_is_made_used_and_handed_back_once() {
         .map(|i| LockSet::from_keys(&[k(0), k(10 + i)], &[]))
         .collect();
     for (threads, locks) in [(2, &uniform), (4, &uniform), (2, &chain), (1, &uniform)] {
-        let s = Scheduler::new(threads).unwrap();
+        let s = Scheduler::new(threads).unwrap().with_serial_fallback(false);
         let made = AtomicUsize::new(0);
         let handed = std::sync::Mutex::new(Vec::new());
         let out = s.run_graph_alongside_local(
@@ -411,5 +411,92 @@ fn new_work_ends_a_linger() {
             rx.recv_timeout(Duration::from_secs(120)).is_ok(),
             "the pool was still lingering ({threads} threads)"
         );
+    }
+}
+
+/// A caller waiting on a `Crew` returns only once every helper has left,
+/// however long they take (past the spin budget, the caller parks and the
+/// last helper wakes it), and sees what the helpers wrote before leaving.
+#[test]
+fn crew_waits_for_slow_helpers_and_sees_their_writes() {
+    use baton_scheduler::Crew;
+    for helpers in [1usize, 3] {
+        let crew = Crew::new(helpers);
+        let wrote = AtomicUsize::new(0);
+        std::thread::scope(|scope| {
+            for h in 0..helpers {
+                let (crew, wrote) = (&crew, &wrote);
+                scope.spawn(move || {
+                    let _member = crew.member();
+                    // Longer than any spin budget, so the caller parks.
+                    std::thread::sleep(std::time::Duration::from_millis(2 + h as u64));
+                    wrote.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                });
+            }
+            crew.wait_all_left();
+            assert_eq!(
+                wrote.load(std::sync::atomic::Ordering::Relaxed),
+                helpers,
+                "returned before every helper left"
+            );
+        });
+    }
+    // No helpers: nothing to wait for.
+    assert!(!Crew::new(0).wait_all_left());
+}
+
+/// `work_measured` reports what its worker ran: alone, all of a batch.
+#[test]
+fn work_measured_counts_what_the_worker_ran() {
+    let locks = disjoint(300);
+    let graph = DependencyGraph::build(&locks).unwrap();
+    let dispatch = baton_scheduler::Dispatch::new(graph, 1);
+    let ran = AtomicUsize::new(0);
+    let effort = dispatch.work_measured(
+        &mut (),
+        &|(): &mut (), _| {
+            ran.fetch_add(1, SeqCst);
+        },
+        &|_| {},
+    );
+    assert_eq!(effort.executed, 300);
+    assert_eq!(ran.load(SeqCst), 300);
+    assert_eq!(dispatch.completed(), 300);
+}
+
+/// With the fallback on (the default), batches give the same outcome as
+/// with it off, whichever path the host's load picks for each: a chain of
+/// read-modify-writes on one account, interleaved with independent ones,
+/// run many times.
+#[test]
+fn the_serial_fallback_keeps_the_outcome() {
+    let adaptive = Scheduler::new(2).unwrap();
+    let fixed = Scheduler::new(2).unwrap().with_serial_fallback(false);
+    let locks: Vec<LockSet> = (0..2_000u64)
+        .map(|i| {
+            if i % 3 == 0 {
+                LockSet::from_keys(&[k(0)], &[])
+            } else {
+                LockSet::from_keys(&[k(1 + i)], &[])
+            }
+        })
+        .collect();
+    let outcome = |s: &Scheduler| {
+        let acc = std::sync::atomic::AtomicU64::new(1);
+        let order = std::sync::Mutex::new(Vec::new());
+        s.run(&locks, |i| {
+            if i % 3 == 0 {
+                // Order-sensitive: any reordering of the chain changes it.
+                let v = acc.load(SeqCst);
+                acc.store(v.wrapping_mul(31).wrapping_add(i as u64), SeqCst);
+                order.lock().unwrap().push(i);
+            }
+        });
+        (acc.into_inner(), order.into_inner().unwrap())
+    };
+    let want = outcome(&fixed);
+    assert_eq!(want.1, (0..2_000).step_by(3).collect::<Vec<_>>());
+    for _ in 0..50 {
+        assert_eq!(outcome(&adaptive), want);
     }
 }

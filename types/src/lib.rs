@@ -6,6 +6,10 @@
 //! ed25519 signing, program-derived addresses, and the error enums named
 //! after Agave's `InstructionError` and `TransactionError` so that results
 //! compare one to one with Agave, LiteSVM and Mollusk.
+//!
+//! Depends on no crate of the workspace (only hashing, ed25519 and bs58).
+//! Every other crate depends on it: the store, the scheduler and the
+//! executor directly, the rest through them or the facade `baton`.
 
 mod account;
 mod error;

@@ -1,0 +1,689 @@
+//! `baton bench`: throughput of `Runtime::execute_batch` on the seeded
+//! workloads of `baton-benches`, against thread count, with a serial
+//! equivalence check on every run.
+//!
+//! Each *series* is one workload with one value of its knob (`--skew`,
+//! `--hot`, `--fail-rate`, `--variant`; lists give several series). For
+//! each series: generate the workload, count its conflicts, run it once on
+//! one thread as the reference, then `--repeat` timed runs per thread
+//! count, each on a fresh runtime loaded with the workload (loading not
+//! timed; only the `execute_batch` calls are). A run is serial-equivalent
+//! when its final state hash and every result equal the reference's.
+//!
+//! Output: a table on stdout, or with `--json` exactly one JSON object on
+//! stdout (see [`series_json`]). The progress bar goes to stderr, only when
+//! stderr is a terminal and only once the command has run for two seconds,
+//! with or without `--json`; so do a warning when a thread count passes
+//! the host's cores and a hint when a series ran slower on several threads
+//! than on one though it rarely conflicts (a busy host). Exit status: 0
+//! when every run was serial-equivalent, 1 when one was not, 2 for bad
+//! arguments (unknown workload or variant, a knob no workload asked for
+//! takes or out of range, too few accounts, a `--plot` file that cannot be
+//! written) or a workload that cannot load.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use baton::{StateHash, TransactionResult};
+use baton_benches::{
+    conflict_stats, generate, info, ConflictStats, Params, Workload, WorkloadError, WORKLOAD_INFO,
+};
+use clap::ValueEnum;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde_json::{json, Value};
+
+use crate::plot;
+use report::{series_json, series_table};
+
+mod report;
+
+/// On or off.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum OnOff {
+    /// On.
+    On,
+    /// Off.
+    Off,
+}
+
+/// The options of `baton bench`.
+///
+/// Every number takes a leading minus as a value (`--skew -1` is an
+/// out-of-range skew, not an unknown flag): counts refuse it with a message
+/// saying so, knobs check their range in [`plan`].
+#[derive(clap::Args)]
+pub struct BenchArgs {
+    /// Workloads to run, comma separated (see --list).
+    #[arg(long, value_delimiter = ',', default_value = "uniform-transfers")]
+    workload: Vec<String>,
+    /// Transactions per run.
+    #[arg(long, default_value = "200000", value_parser = count::<usize>, allow_negative_numbers = true)]
+    txs: usize,
+    /// Funded fee payers [default: 100000; 10000 for large-writes].
+    #[arg(long, value_parser = count::<usize>, allow_negative_numbers = true)]
+    accounts: Option<usize>,
+    /// Thread counts to run, comma separated.
+    #[arg(long, value_delimiter = ',', default_value = "1,2", value_parser = count::<usize>, allow_negative_numbers = true)]
+    threads: Vec<usize>,
+    /// Transactions per `execute_batch` call.
+    #[arg(long, default_value = "10000", value_parser = count::<usize>, allow_negative_numbers = true)]
+    batch: usize,
+    /// Signature verification.
+    #[arg(long, value_enum, default_value = "off")]
+    sigverify: OnOff,
+    /// Timed runs per thread count; the median is reported.
+    #[arg(long, default_value = "3", value_parser = count::<usize>, allow_negative_numbers = true)]
+    repeat: usize,
+    /// Generator seed.
+    #[arg(long, default_value = "7", value_parser = count::<u64>, allow_negative_numbers = true)]
+    seed: u64,
+    /// zipf-transfers only: Zipf exponents, comma separated (one series
+    /// each) [default: 1.0].
+    #[arg(
+        long,
+        value_delimiter = ',',
+        allow_negative_numbers = true,
+        value_name = "S"
+    )]
+    skew: Option<Vec<f64>>,
+    /// hot-account only: numbers of hot accounts, comma separated
+    /// [default: 1].
+    #[arg(long, value_delimiter = ',', value_parser = count::<usize>, allow_negative_numbers = true, value_name = "K")]
+    hot: Option<Vec<usize>>,
+    /// cpi-chain only: shares of transactions failing at the bottom, comma
+    /// separated [default: 0.1].
+    #[arg(
+        long,
+        value_delimiter = ',',
+        allow_negative_numbers = true,
+        value_name = "R"
+    )]
+    fail_rate: Option<Vec<f64>>,
+    /// token-cpi (uniform, hot-mint) and large-writes (write, read-shared):
+    /// variants, comma separated [default: the first].
+    #[arg(long, value_delimiter = ',')]
+    variant: Vec<String>,
+    /// Print one JSON object on stdout instead of the table (with --list:
+    /// the workloads).
+    #[arg(long)]
+    json: bool,
+    /// Draw throughput against threads, one line per series, to FILE.svg or
+    /// FILE.png (checked before the run).
+    #[arg(long, value_name = "FILE")]
+    plot: Option<PathBuf>,
+    /// List the workloads and exit.
+    #[arg(long)]
+    list: bool,
+}
+
+/// A count or a seed: a whole number, 0 or more, refused with a message
+/// that says what is wrong (clap adds the flag and the value).
+fn count<T: std::str::FromStr>(s: &str) -> Result<T, String> {
+    if s.trim_start().starts_with('-') {
+        return Err("must not be negative".into());
+    }
+    s.trim()
+        .replace('_', "")
+        .parse()
+        .map_err(|_| "must be a whole number".into())
+}
+
+/// The knob flags and the workload that takes each (`--variant` is
+/// checked against the workloads' variants instead).
+const KNOBS: &[(&str, &str)] = &[
+    ("--skew", "zipf-transfers"),
+    ("--hot", "hot-account"),
+    ("--fail-rate", "cpi-chain"),
+];
+
+/// The knob flag `workload` takes, if any.
+fn knob_of(workload: &str) -> Option<&'static str> {
+    if let Some((flag, _)) = KNOBS.iter().find(|(_, w)| *w == workload) {
+        return Some(flag);
+    }
+    info(workload)
+        .filter(|i| !i.variants.is_empty())
+        .map(|_| "--variant")
+}
+
+/// One series to run: a workload and its parameters.
+struct Series {
+    name: String,
+    params: Params,
+}
+
+/// One timed (or reference) run.
+struct Run {
+    elapsed: Duration,
+    /// Each batch's throughput, transactions per second.
+    batch_rates: Vec<f64>,
+    hash: StateHash,
+    results: Vec<TransactionResult>,
+}
+
+/// The figures of one thread count.
+struct ThreadRuns {
+    threads: usize,
+    median: Duration,
+    min: Duration,
+    max: Duration,
+    /// The median throughput of a batch, over every batch of every run.
+    batch_median: f64,
+    equal: bool,
+}
+
+/// Everything measured for one series.
+struct Report {
+    workload: Workload,
+    params: Params,
+    conflicts: ConflictStats,
+    succeeded: usize,
+    hash: StateHash,
+    runs: Vec<ThreadRuns>,
+}
+
+impl Report {
+    fn serial_equivalent(&self) -> bool {
+        self.runs.iter().all(|r| r.equal)
+    }
+
+    fn tx_per_sec(&self, d: Duration) -> f64 {
+        self.workload.txs.len() as f64 / d.as_secs_f64().max(1e-9)
+    }
+
+    /// `t`'s throughput relative to the first thread count's, by median run
+    /// total and by median batch.
+    fn speedups(&self, t: &ThreadRuns) -> (f64, f64) {
+        match self.runs.first() {
+            Some(base) => (
+                self.tx_per_sec(t.median) / self.tx_per_sec(base.median),
+                t.batch_median / base.batch_median.max(1e-9),
+            ),
+            None => (1.0, 1.0),
+        }
+    }
+}
+
+/// The progress bar: hidden at first, drawn on stderr once the command has
+/// run for [`Progress::DELAY`] and only if stderr is a terminal.
+struct Progress {
+    bar: ProgressBar,
+    start: Instant,
+    shown: bool,
+    tty: bool,
+}
+
+impl Progress {
+    const DELAY: Duration = Duration::from_secs(2);
+
+    fn new(total: u64) -> Self {
+        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
+        if let Ok(style) = ProgressStyle::with_template(
+            "{elapsed_precise} [{bar:30}] {percent:>3}% {msg} (eta {eta})",
+        ) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        Self {
+            bar,
+            start: Instant::now(),
+            shown: false,
+            tty: std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn inc(&mut self, n: u64) {
+        self.bar.inc(n);
+        if !self.shown && self.tty && self.start.elapsed() >= Self::DELAY {
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+            self.shown = true;
+        }
+    }
+
+    fn message(&self, msg: String) {
+        self.bar.set_message(msg);
+    }
+
+    /// Print a line on stdout without tearing the bar.
+    fn println(&self, line: &str) {
+        self.bar.suspend(|| println!("{line}"));
+    }
+
+    /// Print a line on stderr without tearing the bar.
+    fn eprintln(&self, line: &str) {
+        self.bar.suspend(|| eprintln!("{line}"));
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+/// Run `w` once: a fresh runtime, then `execute_batch` per chunk of
+/// `batch`, timing only those calls.
+fn run_once(
+    w: &Workload,
+    threads: usize,
+    sigverify: bool,
+    batch: usize,
+    progress: &mut Progress,
+) -> Result<Run, String> {
+    let mut rt = w
+        .runtime(threads, sigverify)
+        .map_err(|e| format!("cannot load the workload: {e}"))?;
+    // Start the worker pool before timing.
+    rt.execute_batch(&[]);
+    let mut elapsed = Duration::ZERO;
+    let mut batch_rates = Vec::new();
+    let mut results = Vec::with_capacity(w.txs.len());
+    for chunk in w.txs.chunks(batch.max(1)) {
+        let start = Instant::now();
+        let r = rt.execute_batch(chunk);
+        let took = start.elapsed();
+        elapsed += took;
+        batch_rates.push(chunk.len() as f64 / took.as_secs_f64().max(1e-9));
+        results.extend(r);
+        progress.inc(chunk.len() as u64);
+    }
+    Ok(Run {
+        elapsed,
+        batch_rates,
+        hash: rt.state_hash(),
+        results,
+    })
+}
+
+/// The series the arguments ask for, checked: each workload with each
+/// value of the knob it uses. A knob no workload asked for takes, and an
+/// `--accounts` below a workload's fewest, are errors.
+fn plan(args: &BenchArgs) -> Result<Vec<Series>, String> {
+    let sign = matches!(args.sigverify, OnOff::On);
+    if args.threads.is_empty() || args.threads.contains(&0) {
+        return Err("--threads must list thread counts of 1 or more".into());
+    }
+    if args.repeat == 0 || args.batch == 0 || args.txs == 0 {
+        return Err("--txs, --batch and --repeat must be at least 1".into());
+    }
+    // Unknown workloads first: the checks below name the known ones.
+    if let Some(w) = args.workload.iter().find(|w| info(w).is_none()) {
+        return Err(WorkloadError::UnknownWorkload(w.clone()).to_string());
+    }
+    // A knob must belong to one of the workloads asked for.
+    let given = [
+        ("--skew", args.skew.is_some()),
+        ("--hot", args.hot.is_some()),
+        ("--fail-rate", args.fail_rate.is_some()),
+    ];
+    for (flag, on) in given {
+        let owner = KNOBS.iter().find(|(f, _)| *f == flag).map_or("", |k| k.1);
+        if on && !args.workload.iter().any(|w| w == owner) {
+            return Err(format!(
+                "{flag} is a knob of {owner}, which is not among the workloads asked for ({}); \
+                 see --list for each workload's knob",
+                args.workload.join(", ")
+            ));
+        }
+    }
+    // A variant must belong to one of the workloads asked for.
+    for v in &args.variant {
+        let known = args
+            .workload
+            .iter()
+            .filter_map(|w| info(w))
+            .any(|i| i.variants.contains(&v.as_str()));
+        if !known {
+            return Err(format!(
+                "no workload asked for has variant '{v}'; variants: {}",
+                WORKLOAD_INFO
+                    .iter()
+                    .filter(|i| !i.variants.is_empty())
+                    .map(|i| format!("{} ({})", i.name, i.variants.join(", ")))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ));
+        }
+    }
+    let defaults = Params::default();
+    let mut out = Vec::new();
+    for name in &args.workload {
+        let Some(i) = info(name) else {
+            return Err(WorkloadError::UnknownWorkload(name.clone()).to_string());
+        };
+        let accounts = args.accounts.unwrap_or(i.default_accounts);
+        if accounts < i.min_accounts {
+            return Err(format!(
+                "--accounts {accounts}: {name} needs at least {}",
+                i.min_accounts
+            ));
+        }
+        let base = Params {
+            txs: args.txs,
+            accounts,
+            sign,
+            seed: args.seed,
+            ..Params::default()
+        };
+        let knobs: Vec<Params> = match i.name {
+            "zipf-transfers" => args
+                .skew
+                .clone()
+                .unwrap_or_else(|| vec![defaults.skew])
+                .into_iter()
+                .map(|skew| Params {
+                    skew,
+                    ..base.clone()
+                })
+                .collect(),
+            "hot-account" => args
+                .hot
+                .clone()
+                .unwrap_or_else(|| vec![defaults.hot])
+                .into_iter()
+                .map(|hot| Params {
+                    hot,
+                    ..base.clone()
+                })
+                .collect(),
+            "cpi-chain" => args
+                .fail_rate
+                .clone()
+                .unwrap_or_else(|| vec![defaults.fail_rate])
+                .into_iter()
+                .map(|fail_rate| Params {
+                    fail_rate,
+                    ..base.clone()
+                })
+                .collect(),
+            _ if !i.variants.is_empty() => {
+                let mine: Vec<Params> = args
+                    .variant
+                    .iter()
+                    .filter(|v| i.variants.contains(&v.as_str()))
+                    .map(|v| Params {
+                        variant: Some(v.clone()),
+                        ..base.clone()
+                    })
+                    .collect();
+                if mine.is_empty() {
+                    vec![base]
+                } else {
+                    mine
+                }
+            }
+            _ => vec![base],
+        };
+        for params in knobs {
+            baton_benches::validate(name, &params).map_err(|e| e.to_string())?;
+            out.push(Series {
+                name: name.clone(),
+                params,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Generate and measure one series.
+fn measure(s: &Series, args: &BenchArgs, progress: &mut Progress) -> Result<Report, String> {
+    let sigverify = matches!(args.sigverify, OnOff::On);
+    progress.message(format!("{}: generating", s.name));
+    let w = generate(&s.name, &s.params).map_err(|e| e.to_string())?;
+    let conflicts = conflict_stats(&w.txs, args.batch);
+    progress.message(format!("{}: serial reference", w.label));
+    let reference = run_once(&w, 1, sigverify, args.batch, progress)?;
+    let succeeded = reference
+        .results
+        .iter()
+        .filter(|r| r.status.is_ok())
+        .count();
+    let mut runs = Vec::new();
+    for &threads in &args.threads {
+        let mut times = Vec::new();
+        let mut rates = Vec::new();
+        let mut equal = true;
+        for i in 0..args.repeat {
+            progress.message(format!(
+                "{}: {threads} threads, run {}/{}",
+                w.label,
+                i + 1,
+                args.repeat
+            ));
+            let r = run_once(&w, threads, sigverify, args.batch, progress)?;
+            equal &= r.hash == reference.hash && r.results == reference.results;
+            times.push(r.elapsed);
+            rates.extend(r.batch_rates);
+        }
+        times.sort();
+        rates.sort_by(f64::total_cmp);
+        runs.push(ThreadRuns {
+            threads,
+            median: times[times.len() / 2],
+            min: times[0],
+            max: times[times.len() - 1],
+            batch_median: rates.get(rates.len() / 2).copied().unwrap_or(0.0),
+            equal,
+        });
+    }
+    Ok(Report {
+        workload: w,
+        params: s.params.clone(),
+        conflicts,
+        succeeded,
+        hash: reference.hash,
+        runs,
+    })
+}
+
+/// `baton bench --list`: a line per workload, or with `--json` one
+/// object, `{"workloads": [...]}`, each `{name, summary, knob, default,
+/// variants, default_accounts, min_accounts}` (`knob`: the flag it takes,
+/// `null` for none; `default`: the knob's default).
+fn list(json: bool) {
+    if json {
+        let d = Params::default();
+        let workloads: Vec<Value> = WORKLOAD_INFO
+            .iter()
+            .map(|i| {
+                let knob = knob_of(i.name);
+                let default = match knob {
+                    Some("--skew") => json!(d.skew),
+                    Some("--hot") => json!(d.hot),
+                    Some("--fail-rate") => json!(d.fail_rate),
+                    Some(_) => json!(i.variants.first()),
+                    None => Value::Null,
+                };
+                json!({
+                    "name": i.name,
+                    "summary": i.summary,
+                    "knob": knob,
+                    "default": default,
+                    "variants": i.variants,
+                    "default_accounts": i.default_accounts,
+                    "min_accounts": i.min_accounts,
+                })
+            })
+            .collect();
+        println!("{}", json!({ "workloads": workloads }));
+        return;
+    }
+    for i in WORKLOAD_INFO {
+        let knobs = if i.knobs.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", i.knobs)
+        };
+        println!("{:<18} {}{knobs}", i.name, i.summary);
+    }
+}
+
+/// The warning printed when a thread count passes the cores of the host.
+fn oversubscribed(threads: &[usize], cores: usize) -> Option<String> {
+    let most = threads.iter().copied().max()?;
+    (most > cores).then(|| {
+        format!(
+            "warning: --threads {most} is more than the {cores} cores of this machine: \
+             runs past {cores} threads measure time slicing, not scaling"
+        )
+    })
+}
+
+/// The hint printed when a series ran slower on several threads than on
+/// one though its transactions rarely conflict: `runs` are `(threads,
+/// transactions per second)`, `conflict_share` the share that waits for
+/// another. Thread counts past `cores` are left to [`oversubscribed`].
+fn slow_hint(
+    label: &str,
+    runs: &[(usize, f64)],
+    conflict_share: f64,
+    cores: usize,
+) -> Option<String> {
+    if conflict_share >= 0.5 {
+        return None;
+    }
+    let one = runs.iter().find(|r| r.0 == 1)?.1;
+    let (t, tps) = runs
+        .iter()
+        .copied()
+        .find(|&(t, tps)| t > 1 && t <= cores && tps < one)?;
+    Some(format!(
+        "hint: {label}: {t} threads ran slower than 1 ({tps:.0} against {one:.0} tx/s) \
+         though few of its transactions conflict; the host is probably busy \
+         (other processes on its cores): rerun when it is idle"
+    ))
+}
+
+/// Run `baton bench`. Exit status: 0 when every run was serial-equivalent,
+/// 1 when one was not, 2 for bad arguments, a plot that cannot be written
+/// (checked before the run, and when drawn) or a workload that cannot load.
+pub fn run(args: BenchArgs) -> ExitCode {
+    if args.list {
+        list(args.json);
+        return ExitCode::SUCCESS;
+    }
+    let series = match plan(&args) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(path) = &args.plot {
+        if let Err(e) = plot::check_path(path) {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if let Some(w) = oversubscribed(&args.threads, cores) {
+        eprintln!("{w}");
+    }
+    let per_series = (1 + args.threads.len() * args.repeat) as u64 * args.txs as u64;
+    let mut progress = Progress::new(per_series * series.len() as u64);
+    let mut reports = Vec::new();
+    for (i, s) in series.iter().enumerate() {
+        let report = match measure(s, &args, &mut progress) {
+            Ok(r) => r,
+            Err(e) => {
+                progress.finish();
+                eprintln!("{e}");
+                return ExitCode::from(2);
+            }
+        };
+        if !args.json {
+            if i > 0 {
+                progress.println("");
+            }
+            for line in series_table(&report, &args) {
+                progress.println(&line);
+            }
+        }
+        let rates: Vec<(usize, f64)> = report
+            .runs
+            .iter()
+            .map(|t| (t.threads, report.tx_per_sec(t.median)))
+            .collect();
+        let share = report.conflicts.share();
+        if let Some(hint) = slow_hint(&report.workload.label, &rates, share, cores) {
+            progress.eprintln(&hint);
+        }
+        reports.push(report);
+    }
+    progress.finish();
+
+    let all_equal = reports.iter().all(Report::serial_equivalent);
+    if args.json {
+        let mut objs: Vec<Value> = reports.iter().map(|r| series_json(r, &args)).collect();
+        let out = if objs.len() == 1 {
+            objs.remove(0)
+        } else {
+            json!({ "series": objs, "serial_equivalent": all_equal })
+        };
+        println!("{out}");
+    }
+    let mut status = ExitCode::SUCCESS;
+    if let Some(path) = &args.plot {
+        let lines: Vec<plot::Line> = reports
+            .iter()
+            .map(|r| plot::Line {
+                label: r.workload.label.clone(),
+                points: r
+                    .runs
+                    .iter()
+                    .map(|t| (t.threads, r.tx_per_sec(t.median)))
+                    .collect(),
+            })
+            .collect();
+        match plot::draw(path, &lines) {
+            Ok(()) if !args.json => println!("plot written to {}", path.display()),
+            Ok(()) => {}
+            Err(e) => {
+                eprintln!("{e}");
+                status = ExitCode::from(2);
+            }
+        }
+    }
+    if !all_equal {
+        eprintln!("a parallel run differed from the serial run");
+        return ExitCode::FAILURE;
+    }
+    status
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slow_hint_only_when_parallel_is_slower_and_conflicts_are_few() {
+        let slower = [(1, 1000.0), (2, 900.0)];
+        let faster = [(1, 1000.0), (2, 1500.0)];
+        let hint = slow_hint("w", &slower, 0.1, 2).unwrap_or_default();
+        assert!(hint.contains("2 threads ran slower than 1"), "{hint}");
+        assert!(hint.contains("900 against 1000"), "{hint}");
+        assert_eq!(slow_hint("w", &faster, 0.1, 2), None);
+        // Heavy conflicts explain it; past the cores the warning does.
+        assert_eq!(slow_hint("w", &slower, 0.9, 2), None);
+        assert_eq!(slow_hint("w", &slower, 0.1, 1), None);
+        // No one-thread run, nothing to compare with.
+        assert_eq!(slow_hint("w", &[(2, 1.0), (4, 0.5)], 0.0, 8), None);
+    }
+
+    #[test]
+    fn oversubscribed_names_the_count_and_the_cores() {
+        assert_eq!(oversubscribed(&[1, 2], 2), None);
+        let w = oversubscribed(&[1, 8, 3], 4).unwrap_or_default();
+        assert!(
+            w.starts_with("warning: --threads 8") && w.contains("4 cores"),
+            "{w}"
+        );
+    }
+
+    #[test]
+    fn counts_refuse_negative_and_fractional_values() {
+        assert_eq!(count::<usize>("12"), Ok(12));
+        assert_eq!(count::<usize>("10_000"), Ok(10_000));
+        assert_eq!(count::<usize>("-3"), Err("must not be negative".into()));
+        assert_eq!(count::<u64>("1.5"), Err("must be a whole number".into()));
+    }
+}

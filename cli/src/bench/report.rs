@@ -1,0 +1,141 @@
+//! The report of a bench run: one JSON object per series on stdout, and
+//! the table printed beside the progress bar.
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use baton_benches::info;
+
+use super::{BenchArgs, OnOff, Report};
+
+/// Milliseconds, rounded to microseconds.
+fn ms(d: Duration) -> f64 {
+    (d.as_secs_f64() * 1e6).round() / 1e3
+}
+
+/// The JSON object of one series: `workload`, `label`, the parameters
+/// (`txs`, `accounts`, `batch`, `sigverify`, `repeat`, `seed`, `threads`,
+/// and the workload's knob: `skew`, `hot`, `fail_rate` or `variant`),
+/// `succeeded`, `conflicts`, `state_hash`, `runs` (one
+/// `{threads, tx_per_sec, median_ms, min_ms, max_ms, speedup,
+/// batch_tx_per_sec, batch_speedup, serial_equivalent}` per thread count)
+/// and `serial_equivalent`. `batch_tx_per_sec` is the median throughput of
+/// a single batch over every batch of every run: a stall of the host during
+/// one batch moves it far less than the run totals.
+pub(super) fn series_json(r: &Report, args: &BenchArgs) -> Value {
+    let round3 = |x: f64| (x * 1000.0).round() / 1000.0;
+    let runs: Vec<Value> = r
+        .runs
+        .iter()
+        .map(|t| {
+            let tps = r.tx_per_sec(t.median);
+            let (speedup, batch_speedup) = r.speedups(t);
+            json!({
+                "threads": t.threads,
+                "tx_per_sec": tps.round(),
+                "median_ms": ms(t.median),
+                "min_ms": ms(t.min),
+                "max_ms": ms(t.max),
+                "speedup": round3(speedup),
+                "batch_tx_per_sec": t.batch_median.round(),
+                "batch_speedup": round3(batch_speedup),
+                "serial_equivalent": t.equal,
+            })
+        })
+        .collect();
+    let mut obj = json!({
+        "workload": r.workload.name,
+        "label": r.workload.label,
+        "description": r.workload.description,
+        "txs": r.workload.txs.len(),
+        "accounts": r.params.accounts,
+        "batch": args.batch,
+        "sigverify": matches!(args.sigverify, OnOff::On),
+        "log_collection": false,
+        "history_capacity": r.workload.history_capacity(),
+        "repeat": args.repeat,
+        "seed": args.seed,
+        "threads": args.threads,
+        "succeeded": r.succeeded,
+        "failed": r.workload.txs.len() - r.succeeded,
+        "conflicts": {
+            "conflicting": r.conflicts.conflicting,
+            "share": (r.conflicts.share() * 1e4).round() / 1e4,
+            "longest_chain": r.conflicts.longest_chain,
+        },
+        "state_hash": r.hash.to_string(),
+        "runs": runs,
+        "serial_equivalent": r.serial_equivalent(),
+    });
+    let knob = match r.workload.name {
+        "zipf-transfers" => Some(("skew", json!(r.params.skew))),
+        "hot-account" => Some(("hot", json!(r.params.hot))),
+        "cpi-chain" => Some(("fail_rate", json!(r.params.fail_rate))),
+        _ => info(r.workload.name)
+            .and_then(|i| i.variants.first())
+            .map(|first| {
+                let v = r.params.variant.as_deref().unwrap_or(first);
+                ("variant", json!(v))
+            }),
+    };
+    if let (Some((k, v)), Some(map)) = (knob, obj.as_object_mut()) {
+        map.insert(k.to_string(), v);
+    }
+    obj
+}
+
+/// The table of one series, as lines.
+pub(super) fn series_table(r: &Report, args: &BenchArgs) -> Vec<String> {
+    let c = &r.conflicts;
+    let mut lines = vec![
+        format!(
+            "{} | {} txs | {} accounts | batch {} | sigverify {} | logs off | history sized for {} | repeat {}",
+            r.workload.label,
+            r.workload.txs.len(),
+            r.workload.accounts.len(),
+            args.batch,
+            if matches!(args.sigverify, OnOff::On) { "on" } else { "off" },
+            r.workload.history_capacity(),
+            args.repeat,
+        ),
+        format!("  {}", r.workload.description),
+        format!(
+            "  {} of {} transactions succeed; conflicts: {} ({:.1}%) wait for an earlier one in their batch, longest chain {}",
+            r.succeeded,
+            r.workload.txs.len(),
+            c.conflicting,
+            c.share() * 100.0,
+            c.longest_chain,
+        ),
+        format!(
+            "{:>8} {:>14} {:>10} {:>10} {:>10} {:>8} {:>12} {:>8} {:>10}",
+            "threads",
+            "tx/s (median)",
+            "median ms",
+            "min ms",
+            "max ms",
+            "speedup",
+            "batch tx/s",
+            "speedup",
+            "serial-eq"
+        ),
+    ];
+    for t in &r.runs {
+        let tps = r.tx_per_sec(t.median);
+        let (speedup, batch_speedup) = r.speedups(t);
+        lines.push(format!(
+            "{:>8} {:>14.0} {:>10.1} {:>10.1} {:>10.1} {:>7.2}x {:>12.0} {:>7.2}x {:>10}",
+            t.threads,
+            tps,
+            ms(t.median),
+            ms(t.min),
+            ms(t.max),
+            speedup,
+            t.batch_median,
+            batch_speedup,
+            if t.equal { "yes" } else { "NO" }
+        ));
+    }
+    lines
+}

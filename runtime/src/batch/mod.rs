@@ -1,0 +1,168 @@
+//! The batch pipeline: [`Runtime::execute_batch`] and its stages, one file
+//! each, in the order a batch meets them:
+//!
+//! 1. `check.rs`: stateless checks in parallel — sanitize, verify
+//!    signatures in batches.
+//! 2. `admit.rs`: in batch order, wave by wave — account locks, blockhash,
+//!    the signature history; then the wave's dependency graph.
+//! 3. `execute.rs`: on the worker threads — execute a transaction, commit
+//!    its changes as it finishes, prefetch the next one's accounts.
+//! 4. `waves.rs`: stages 2 and 3 together, serially or in overlapping
+//!    waves (the calling thread admits the next wave while the pool runs
+//!    this one).
+//! 5. `collect.rs`: the results, in batch order, from the threads'
+//!    outboxes and the verdicts.
+//!
+//! Then the batch ends here: store faults recorded, the store's
+//! `end_batch` (durability), and the pool left lingering.
+
+mod admit;
+mod check;
+pub(crate) mod collect;
+mod execute;
+mod waves;
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use baton_accounts_db::{AccountsStore, StoreError};
+use baton_executor::Environment;
+use baton_scheduler::Scheduler;
+use baton_types::Transaction;
+
+use crate::Runtime;
+use admit::Admission;
+use check::StageOne;
+use collect::TransactionResult;
+use execute::Execution;
+
+/// The longest a parallel batch keeps the pool's threads spinning after it
+/// (a quarter of its own duration, at most this; see [`Scheduler::linger`]).
+const MAX_LINGER: Duration = Duration::from_millis(1);
+
+/// The pool lingers only after a parallel batch longer than this: a shorter
+/// one is over in tens of microseconds, and a quarter of that saves little.
+const LINGER_AFTER: usize = 128;
+
+impl Runtime {
+    fn ensure_scheduler(&mut self) {
+        if self.scheduler.is_none() {
+            // A pool that cannot start leaves the batch to run serially on
+            // the caller's thread: slower, but the same results.
+            self.scheduler = Scheduler::new(self.threads).ok();
+        }
+    }
+
+    /// Execute `txs` as if one at a time in order, in parallel where they
+    /// do not conflict, and commit their changes. One result per transaction.
+    ///
+    /// The pipeline: sanitize; verify signatures (in parallel, batched);
+    /// validate account locks; check the blockhash and the signature history;
+    /// then schedule the accepted transactions by their lock sets and execute
+    /// each, committing its changes as it finishes.
+    ///
+    /// At the end the store's [`AccountsStore::end_batch`] runs once: with a
+    /// durable store ([`Runtime::with_storage`]) the whole batch becomes
+    /// durable in one transaction when this returns with no new
+    /// [`Runtime::take_store_errors`]; if that write fails, the error is
+    /// recorded there, the batch stays visible but not durable, and the next
+    /// successful batch makes both durable together.
+    ///
+    /// After a batch of more than 128 transactions on several threads, the
+    /// pool's threads keep spinning for a quarter of the batch's duration
+    /// (at most 1 ms) before they sleep, so that a batch sent right after
+    /// starts on all of them at once instead of waiting for them to wake
+    /// (see [`Scheduler::linger`]).
+    pub fn execute_batch(&mut self, txs: &[Transaction]) -> Vec<TransactionResult> {
+        let started = Instant::now();
+        self.ensure_scheduler();
+        // Stage 1, stateless and parallel: sanitize, then verify signatures.
+        let stage_one = StageOne::check(self.scheduler.as_ref(), self.sigverify, txs);
+        // Stages 2 to 4, in waves: admit, schedule and execute, collect.
+        let store_errors = Mutex::new(Vec::new());
+        let results = self.admit_and_execute(txs, &stage_one, &store_errors);
+        // The end: store faults, durability, the pool's linger.
+        self.finish_batch(txs.len(), started, store_errors);
+        results
+    }
+
+    /// Stages 2 to 4 of a batch: admission (account locks, blockhash,
+    /// history; then the dependency graph) and execution run in waves,
+    /// serially on this thread or overlapping on the pool (`waves.rs`), and
+    /// the results are collected in batch order.
+    fn admit_and_execute(
+        &mut self,
+        txs: &[Transaction],
+        stage_one: &StageOne,
+        store_errors: &Mutex<Vec<StoreError>>,
+    ) -> Vec<TransactionResult> {
+        let Self {
+            store,
+            programs,
+            sysvars,
+            config,
+            history,
+            blockhashes,
+            lock_limit,
+            blockhash_check,
+            scheduler,
+            reserved,
+            outbox: kept_outbox,
+            sigverify,
+            ..
+        } = self;
+        let mut admission = Admission {
+            sanitized: *sigverify,
+            lock_limit: *lock_limit,
+            blockhash_check: *blockhash_check,
+            blockhashes,
+            history: history.as_mut(),
+            refused: Vec::new(),
+        };
+        let outbox = kept_outbox.take().unwrap_or_default();
+        let store: &dyn AccountsStore = &**store;
+        let exec = Execution {
+            txs,
+            store,
+            env: Environment {
+                programs,
+                sysvars,
+                config,
+            },
+            reserved,
+            store_errors,
+        };
+        let mut results = Vec::with_capacity(txs.len());
+        match scheduler.as_ref().filter(|s| s.threads() > 1) {
+            None => waves::run_serial(&mut admission, &exec, stage_one, &mut results),
+            Some(s) => waves::run_waves(s, &mut admission, &exec, &outbox, stage_one, &mut results),
+        }
+        admission.forget_refused(txs);
+        *kept_outbox = Some(outbox);
+        results
+    }
+
+    /// End the batch: record its store faults, make it durable with one
+    /// `end_batch` call, and leave the pool awake for a while after a long
+    /// one.
+    fn finish_batch(
+        &mut self,
+        batch_len: usize,
+        started: Instant,
+        store_errors: Mutex<Vec<StoreError>>,
+    ) {
+        self.store_errors
+            .extend(store_errors.into_inner().unwrap_or_default());
+        // One call per batch: the durable store writes the whole batch in
+        // one transaction here; the in-memory store does nothing.
+        let ended = self.store.end_batch();
+        self.record_store_result(ended);
+        // A batch of some length leaves the pool awake for a while, so that
+        // a next batch sent right after finds its threads running.
+        if batch_len > LINGER_AFTER {
+            if let Some(s) = self.scheduler.as_ref().filter(|s| s.threads() > 1) {
+                s.linger((started.elapsed() / 4).min(MAX_LINGER));
+            }
+        }
+    }
+}

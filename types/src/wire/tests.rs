@@ -1,0 +1,402 @@
+//! Unit tests of the wire format: round trips, every truncation and bad
+//! length as a typed error, the sanitize checks, and proptest round trips.
+use super::*;
+use crate::{AccountMeta, Instruction};
+use proptest::prelude::*;
+
+fn key(n: u64) -> Pubkey {
+    Pubkey::new_from_u64(n)
+}
+
+fn sample_tx() -> Transaction {
+    let payer = key(1);
+    let ixs = vec![
+        Instruction::new_with_bytes(
+            key(100),
+            &[1, 2, 3],
+            vec![
+                AccountMeta::new(payer, true),
+                AccountMeta::new(key(2), false),
+            ],
+        ),
+        Instruction::new_with_bytes(
+            key(101),
+            &[0xff; 200],
+            vec![
+                AccountMeta::new_readonly(key(3), true),
+                AccountMeta::new_readonly(key(4), false),
+            ],
+        ),
+    ];
+    let m = Message::new_with_blockhash(&ixs, Some(&payer), &Hash([7; 32]));
+    let mut tx = Transaction::new_unsigned(m);
+    for (i, s) in tx.signatures.iter_mut().enumerate() {
+        s.0 = [i as u8 + 1; 64];
+    }
+    tx
+}
+
+#[test]
+fn compact_u16_known_encodings() {
+    // The table from solana-short-vec's own tests.
+    let cases: &[(u16, &[u8])] = &[
+        (0x0, &[0x0]),
+        (0x7f, &[0x7f]),
+        (0x80, &[0x80, 0x01]),
+        (0xff, &[0xff, 0x01]),
+        (0x100, &[0x80, 0x02]),
+        (0x7fff, &[0xff, 0xff, 0x01]),
+        (0xffff, &[0xff, 0xff, 0x03]),
+    ];
+    for &(v, bytes) in cases {
+        let mut out = Vec::new();
+        encode_compact_u16(v, &mut out);
+        assert_eq!(out, bytes, "encode {v:#x}");
+        assert_eq!(
+            decode_compact_u16(bytes),
+            Ok((v, bytes.len())),
+            "decode {v:#x}"
+        );
+    }
+}
+
+#[test]
+fn compact_u16_round_trips_every_value() {
+    for v in 0..=u16::MAX {
+        let mut out = Vec::new();
+        encode_compact_u16(v, &mut out);
+        out.push(0xAA); // trailing byte is not consumed
+        assert_eq!(decode_compact_u16(&out), Ok((v, out.len() - 1)));
+    }
+}
+
+#[test]
+fn compact_u16_rejects_aliases_and_overflow() {
+    let bad = WireError::BadShortVec { offset: 0 };
+    // Zero continuation bytes: aliases of shorter encodings.
+    assert_eq!(decode_compact_u16(&[0x80, 0x00]), Err(bad));
+    assert_eq!(decode_compact_u16(&[0xff, 0x80, 0x00]), Err(bad));
+    assert_eq!(decode_compact_u16(&[0x80, 0x80, 0x00]), Err(bad));
+    // Third byte continues.
+    assert_eq!(decode_compact_u16(&[0x80, 0x80, 0x80, 0x01]), Err(bad));
+    // Above u16::MAX.
+    assert_eq!(decode_compact_u16(&[0x80, 0x80, 0x04]), Err(bad));
+    assert_eq!(decode_compact_u16(&[0xff, 0xff, 0x7f]), Err(bad));
+    // Input ends while the encoding continues.
+    let t = WireError::Truncated {
+        what: "compact-u16 length",
+        offset: 0,
+    };
+    assert_eq!(decode_compact_u16(&[]), Err(t));
+    assert_eq!(decode_compact_u16(&[0x80]), Err(t));
+    assert_eq!(decode_compact_u16(&[0xff, 0xff]), Err(t));
+}
+
+#[test]
+fn transaction_round_trips() {
+    let tx = sample_tx();
+    let bytes = tx.to_bytes();
+    assert_eq!(Transaction::from_bytes(&bytes), Ok(tx.clone()));
+    let mbytes = tx.message.serialize();
+    assert_eq!(&bytes[1 + 64 * tx.signatures.len()..], &mbytes[..]);
+    assert_eq!(Message::from_bytes(&mbytes), Ok(tx.message.clone()));
+    assert_eq!(try_encode_transaction(&tx), Ok(bytes));
+}
+
+#[test]
+fn every_truncation_is_a_typed_error() {
+    let bytes = sample_tx().to_bytes();
+    for cut in 0..bytes.len() {
+        match decode_transaction(&bytes[..cut]) {
+            Err(WireError::Truncated { offset, .. }) => assert!(offset <= cut, "cut {cut}"),
+            other => panic!("cut at {cut}: {other:?}"),
+        }
+    }
+    let mbytes = sample_tx().message.serialize();
+    for cut in 0..mbytes.len() {
+        assert!(
+            matches!(
+                decode_message(&mbytes[..cut]),
+                Err(WireError::Truncated { .. })
+            ),
+            "message cut at {cut}"
+        );
+    }
+}
+
+#[test]
+fn trailing_bytes_are_rejected() {
+    let mut bytes = sample_tx().to_bytes();
+    let n = bytes.len();
+    bytes.push(0);
+    assert_eq!(
+        decode_transaction(&bytes),
+        Err(WireError::TrailingBytes { offset: n })
+    );
+    let mut m = sample_tx().message.serialize();
+    let n = m.len();
+    m.extend_from_slice(&[1, 2]);
+    assert_eq!(
+        decode_message(&m),
+        Err(WireError::TrailingBytes { offset: n })
+    );
+}
+
+#[test]
+fn bad_shortvec_in_a_transaction_reports_its_offset() {
+    let mut bytes = sample_tx().to_bytes();
+    // Replace the one-byte signature count with an alias encoding.
+    let rest = bytes.split_off(1);
+    let mut aliased = vec![bytes[0] | 0x80, 0x00];
+    aliased.extend_from_slice(&rest);
+    assert_eq!(
+        decode_transaction(&aliased),
+        Err(WireError::BadShortVec { offset: 0 })
+    );
+    // The key count sits after the signatures and the 3-byte header.
+    let tx = sample_tx();
+    let mut bytes = tx.to_bytes();
+    let at = 1 + 64 * tx.signatures.len() + 3;
+    bytes[at] = 0xff;
+    bytes.insert(at + 1, 0xff);
+    bytes.insert(at + 2, 0xff);
+    assert_eq!(
+        decode_transaction(&bytes),
+        Err(WireError::BadShortVec { offset: at })
+    );
+}
+
+#[test]
+fn huge_claimed_lengths_fail_without_allocating() {
+    // 65535 signatures claimed, none present.
+    let bytes = [0xff, 0xff, 0x03];
+    assert_eq!(
+        decode_transaction(&bytes),
+        Err(WireError::Truncated {
+            what: "signature",
+            offset: 3
+        })
+    );
+    // A message claiming 65535 keys.
+    let m = [1, 0, 0, 0xff, 0xff, 0x03, 1, 2, 3];
+    assert_eq!(
+        decode_message(&m),
+        Err(WireError::Truncated {
+            what: "account key",
+            offset: 6
+        })
+    );
+    // A message claiming 65535 instructions.
+    let mut m = vec![1, 0, 0, 1];
+    m.extend_from_slice(&[9; 32]);
+    m.extend_from_slice(&[0; 32]);
+    m.extend_from_slice(&[0xff, 0xff, 0x03]);
+    assert!(matches!(
+        decode_message(&m),
+        Err(WireError::Truncated {
+            what: "instruction",
+            ..
+        })
+    ));
+    // An instruction claiming 65535 data bytes.
+    let tx = sample_tx();
+    let mut m = tx.message.serialize();
+    let data_len_at = m.len() - 200 - 2;
+    m[data_len_at] = 0xff;
+    m[data_len_at + 1] = 0xff;
+    m.insert(data_len_at + 2, 0x03);
+    assert!(matches!(
+        decode_message(&m),
+        Err(WireError::Truncated {
+            what: "instruction data",
+            ..
+        })
+    ));
+}
+
+#[test]
+fn indices_past_the_keys_are_rejected() {
+    let mut tx = sample_tx();
+    let n = tx.message.account_keys.len();
+    tx.message.instructions[1].accounts[1] = n as u8;
+    let bytes = encode_transaction(&tx);
+    assert_eq!(
+        decode_transaction(&bytes),
+        Err(WireError::InstructionIndexOutOfRange {
+            instruction: 1,
+            index: n as u8,
+            num_keys: n
+        })
+    );
+    let mut tx = sample_tx();
+    tx.message.instructions[0].program_id_index = 200;
+    assert_eq!(
+        decode_transaction(&encode_transaction(&tx)),
+        Err(WireError::InstructionIndexOutOfRange {
+            instruction: 0,
+            index: 200,
+            num_keys: n
+        })
+    );
+    let mut tx = sample_tx();
+    tx.message.instructions[1].program_id_index = 0;
+    assert_eq!(
+        decode_transaction(&encode_transaction(&tx)),
+        Err(WireError::FeePayerAsProgram { instruction: 1 })
+    );
+}
+
+#[test]
+fn header_and_signature_count_checks() {
+    let tx = sample_tx();
+    let mut t = tx.clone();
+    t.signatures.pop();
+    assert_eq!(
+        decode_transaction(&encode_transaction(&t)),
+        Err(WireError::SignatureCountMismatch {
+            signatures: 1,
+            required: 2
+        })
+    );
+    let mut t = tx.clone();
+    t.message.header.num_readonly_signed_accounts = 2;
+    assert_eq!(sanitize_message(&t.message), Err(WireError::InvalidHeader));
+    let mut t = tx.clone();
+    t.message.header.num_readonly_unsigned_accounts = 200;
+    assert_eq!(sanitize_message(&t.message), Err(WireError::InvalidHeader));
+    let empty = Message::default();
+    assert_eq!(sanitize_message(&empty), Err(WireError::InvalidHeader));
+    assert_eq!(
+        decode_message(&encode_message(&empty)),
+        Err(WireError::InvalidHeader)
+    );
+    let mut t = tx;
+    t.message.header.num_required_signatures = 0x85;
+    assert_eq!(
+        decode_transaction(&encode_transaction(&t)),
+        Err(WireError::UnsupportedVersion)
+    );
+    assert_eq!(
+        decode_message(&[0x80, 1, 2]),
+        Err(WireError::UnsupportedVersion)
+    );
+    assert_eq!(
+        TransactionError::from(WireError::UnsupportedVersion),
+        TransactionError::UnsupportedVersion
+    );
+    assert_eq!(
+        TransactionError::from(WireError::InvalidHeader),
+        TransactionError::SanitizeFailure
+    );
+}
+
+#[test]
+fn oversized_lists_are_length_overflow() {
+    let mut tx = sample_tx();
+    tx.message.instructions[0].data = vec![0; 70_000];
+    let e = WireError::LengthOverflow {
+        what: "instruction data",
+        len: 70_000,
+    };
+    assert_eq!(sanitize_message(&tx.message), Err(e));
+    assert_eq!(try_encode_transaction(&tx), Err(e));
+    assert_eq!(try_encode_message(&tx.message), Err(e));
+    // The infallible encoder does not panic.
+    assert!(!encode_transaction(&tx).is_empty());
+}
+
+fn arb_message() -> impl Strategy<Value = Message> {
+    (1usize..40, any::<[u8; 32]>(), any::<u64>()).prop_flat_map(|(num_keys, hash, seed)| {
+        let signers = 1..=num_keys.min(127);
+        (Just(num_keys), signers, Just(hash), Just(seed)).prop_flat_map(
+            |(num_keys, num_signers, hash, seed)| {
+                let ro_signed = 0..num_signers;
+                let ro_unsigned = 0..=(num_keys - num_signers);
+                let ixs = prop::collection::vec(
+                    (
+                        1..num_keys.max(2),
+                        prop::collection::vec(0..num_keys, 0..10),
+                        prop::collection::vec(any::<u8>(), 0..300),
+                    ),
+                    0..8,
+                );
+                (ro_signed, ro_unsigned, ixs).prop_map(move |(ros, rou, ixs)| {
+                    let account_keys = (0..num_keys as u64).map(|i| key(seed ^ i)).collect();
+                    let instructions = ixs
+                        .into_iter()
+                        .map(|(p, accs, data)| CompiledInstruction {
+                            program_id_index: p.min(num_keys - 1) as u8,
+                            accounts: accs.into_iter().map(|a| a as u8).collect(),
+                            data,
+                        })
+                        .collect();
+                    Message {
+                        header: MessageHeader {
+                            num_required_signatures: num_signers as u8,
+                            num_readonly_signed_accounts: ros as u8,
+                            num_readonly_unsigned_accounts: rou as u8,
+                        },
+                        account_keys,
+                        recent_blockhash: Hash(hash),
+                        instructions,
+                    }
+                })
+            },
+        )
+    })
+}
+
+fn config() -> ProptestConfig {
+    ProptestConfig {
+        cases: 256,
+        failure_persistence: None,
+        rng_algorithm: proptest::test_runner::RngAlgorithm::ChaCha,
+        ..ProptestConfig::default()
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn valid_messages_round_trip(m in arb_message(), sig in any::<u8>()) {
+        // Instructions whose program is key 0 are invalid; skip those.
+        prop_assume!(m.instructions.iter().all(|ix| ix.program_id_index != 0));
+        prop_assert_eq!(sanitize_message(&m), Ok(()));
+        let bytes = encode_message(&m);
+        prop_assert_eq!(decode_message(&bytes), Ok(m.clone()));
+        let mut tx = Transaction::new_unsigned(m);
+        for s in &mut tx.signatures {
+            s.0 = [sig; 64];
+        }
+        let tbytes = encode_transaction(&tx);
+        prop_assert_eq!(decode_transaction(&tbytes), Ok(tx));
+    }
+
+    #[test]
+    fn random_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..600)) {
+        let _ = decode_transaction(&bytes);
+        let _ = decode_message(&bytes);
+        let _ = decode_compact_u16(&bytes);
+    }
+
+    #[test]
+    fn mutated_transactions_never_panic(
+        m in arb_message(),
+        flips in prop::collection::vec((any::<usize>(), any::<u8>()), 1..6),
+        cut in any::<usize>(),
+    ) {
+        let mut bytes = encode_transaction(&Transaction::new_unsigned(m));
+        for (at, v) in flips {
+            let n = bytes.len();
+            bytes[at % n] = v;
+        }
+        let cut = cut % (bytes.len() + 1);
+        let _ = decode_transaction(&bytes[..cut]);
+        let _ = decode_transaction(&bytes);
+        if let Ok(tx) = decode_transaction(&bytes) {
+            // Whatever decodes re-encodes to the same bytes.
+            prop_assert_eq!(encode_transaction(&tx), bytes);
+        }
+    }
+}
