@@ -41,8 +41,9 @@ pub use invoke_auth::{
     AuthDescriptor, ExitCode, Flavour, InvokeError, MAX_AUTH_CALL_DEPTH, MAX_AUTH_ENTRIES,
 };
 pub use invoke_context::{
-    Environment, InstructionAccount, InvokeContext, ACCOUNT_META_SIZE, CPI_BYTES_PER_UNIT,
-    INVOKE_UNITS, MAX_CPI_ACCOUNT_METAS, MAX_CPI_INSTRUCTION_DATA_LEN, MAX_SIGNERS,
+    Environment, InstructionAccount, InvokeContext, ProcessedSibling, ACCOUNT_META_SIZE,
+    CPI_BYTES_PER_UNIT, INVOKE_UNITS, MAX_CPI_ACCOUNT_METAS, MAX_CPI_INSTRUCTION_DATA_LEN,
+    MAX_SIGNERS,
 };
 pub use processor::{
     fee_for, process_instruction, process_message, InstructionOutcome, TransactionOutcome,
