@@ -536,16 +536,75 @@ fn alloc_free(
 
 fn get_processed_sibling_instruction(
     ctx: &mut SbpfCtx,
-    _: u64,
-    _: u64,
-    _: u64,
-    _: u64,
-    _: u64,
+    index: u64,
+    meta: u64,
+    program_id: u64,
+    data_addr: u64,
+    accounts_addr: u64,
 ) -> SyscallResult {
-    // Baton keeps no instruction trace yet: there is never a processed
-    // sibling, which only token-2022's memo-transfer extension observes.
     charge(ctx, COSTS.syscall_base_cost)?;
-    Ok(0)
+    let index = usize::try_from(index).unwrap_or(usize::MAX);
+    let Some(sibling) = ctx.ic().processed_sibling(index) else {
+        return Ok(0);
+    };
+    // `ProcessedSiblingInstruction { data_len: u64, accounts_len: u64 }`.
+    check_aligned(meta, 8)?;
+    let header = ctx.write(meta, 16)?;
+    let mut word = [0u8; 8];
+    word.copy_from_slice(&header[..8]);
+    let data_len = u64::from_le_bytes(word);
+    word.copy_from_slice(&header[8..]);
+    let accounts_len = u64::from_le_bytes(word);
+    let n_accounts = sibling.accounts.len() as u64;
+    if data_len == sibling.data.len() as u64 && accounts_len == n_accounts {
+        // `AccountMeta { pubkey, is_signer: bool, is_writable: bool }`: 34 bytes.
+        let metas_len = accounts_len
+            .checked_mul(ACCOUNT_META_LEN)
+            .ok_or(SyscallError::InvalidLength)?;
+        let ranges = [
+            (program_id, 32),
+            (data_addr, data_len),
+            (accounts_addr, metas_len),
+            (meta, 16),
+        ];
+        for &(addr, len) in &ranges {
+            ctx.write(addr, len)?;
+        }
+        for (i, a) in ranges.iter().enumerate() {
+            for b in &ranges[i + 1..] {
+                if !disjoint(*a, *b) {
+                    return Err(SyscallError::CopyOverlapping);
+                }
+            }
+        }
+        write_bytes(ctx, program_id, sibling.program_id.as_array())?;
+        write_bytes(ctx, data_addr, &sibling.data)?;
+        let mut metas = Vec::with_capacity(metas_len as usize);
+        for (key, signer, writable) in &sibling.accounts {
+            metas.extend_from_slice(key.as_array());
+            metas.push(*signer as u8);
+            metas.push(*writable as u8);
+        }
+        write_bytes(ctx, accounts_addr, &metas)?;
+    } else {
+        let mut h = [0u8; 16];
+        h[..8].copy_from_slice(&(sibling.data.len() as u64).to_le_bytes());
+        h[8..].copy_from_slice(&n_accounts.to_le_bytes());
+        write_bytes(ctx, meta, &h)?;
+    }
+    Ok(1)
+}
+
+/// Bytes of an `AccountMeta` in VM memory.
+const ACCOUNT_META_LEN: u64 = 34;
+
+/// Whether two `(address, length)` ranges do not overlap.
+fn disjoint(a: (u64, u64), b: (u64, u64)) -> bool {
+    if a.0 > b.0 {
+        a.0 - b.0 >= b.1
+    } else {
+        b.0 - a.0 >= a.1
+    }
 }
 
 fn invoke_signed_rust(_: &mut SbpfCtx, _: u64, _: u64, _: u64, _: u64, _: u64) -> SyscallResult {

@@ -96,6 +96,9 @@ pub struct InvokeContext<'a> {
     pub(crate) stack: RefCell<SmallVec<[Frame; 5]>>,
     pub(crate) accounts: RefCell<SmallVec<[InstructionAccount; 16]>>,
     trace_len: Cell<usize>,
+    /// Every instruction the transaction started, in order (Agave's
+    /// instruction trace), for [`Self::processed_sibling`].
+    trace: RefCell<InstructionTrace>,
     logs: RefCell<Vec<String>>,
     /// The first error of a failed (uncatchable) CPI. A failing callee
     /// cannot be caught [4.10]: even if its caller ignores the error, every
@@ -125,6 +128,7 @@ impl<'a> InvokeContext<'a> {
             stack: RefCell::new(SmallVec::new()),
             accounts: RefCell::new(SmallVec::new()),
             trace_len: Cell::new(0),
+            trace: RefCell::new(InstructionTrace::default()),
             logs: RefCell::new(Vec::new()),
             cpi_failure: Cell::new(None),
             reverted: Cell::new(None),
@@ -162,6 +166,44 @@ impl<'a> InvokeContext<'a> {
     /// Height of the instruction stack: 1 for a top-level instruction.
     pub fn stack_height(&self) -> usize {
         self.stack.borrow().len()
+    }
+
+    /// A processed sibling of the running instruction, as Agave's
+    /// `sol_get_processed_sibling_instruction` finds it: walking the
+    /// instruction trace back from the running instruction, past deeper
+    /// ones and stopping at its parent, the `index`-th earlier instruction
+    /// at the running stack height (0: the latest). Gives its program id,
+    /// accounts (key, signer, writable; duplicates included) and data.
+    pub fn processed_sibling(&self, index: usize) -> Option<ProcessedSibling> {
+        let height = self.stack_height();
+        let trace = self.trace.borrow();
+        let mut at_height = 0usize;
+        for e in trace.entries.iter().rev() {
+            if e.stack_height < height {
+                return None;
+            }
+            if e.stack_height == height {
+                if index.checked_add(1) == Some(at_height) {
+                    let accounts = trace
+                        .accounts
+                        .get(e.accounts.0..e.accounts.1)?
+                        .iter()
+                        .map(|a| {
+                            let key = self.tx.key(a.index_in_transaction as usize).copied();
+                            key.map(|k| (k, a.is_signer, a.is_writable))
+                        })
+                        .collect::<Option<Vec<_>>>()?;
+                    let data = trace.data.get(e.data.0..e.data.1)?.to_vec();
+                    return Some(ProcessedSibling {
+                        program_id: e.program_id,
+                        accounts,
+                        data,
+                    });
+                }
+                at_height += 1;
+            }
+        }
+        None
     }
 
     /// The program ids on the instruction stack, outermost first.
@@ -361,6 +403,9 @@ impl<'a> InvokeContext<'a> {
             return Err(InstructionError::MaxInstructionTraceLengthExceeded);
         }
         self.trace_len.set(self.trace_len.get() + 1);
+        self.trace
+            .borrow_mut()
+            .push(depth, program_id, accounts, data);
         let max_depth = match flavour {
             Flavour::Solana => self.env.config.max_call_depth,
             Flavour::Auth => MAX_AUTH_CALL_DEPTH,
@@ -530,6 +575,55 @@ impl<'a> InvokeContext<'a> {
     /// Units used so far.
     pub fn units_consumed(&self) -> u64 {
         self.meter.consumed()
+    }
+}
+
+/// An instruction of the trace, as [`InvokeContext::processed_sibling`]
+/// returns it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProcessedSibling {
+    /// The program it called.
+    pub program_id: Pubkey,
+    /// Its accounts: key, signer, writable.
+    pub accounts: Vec<(Pubkey, bool, bool)>,
+    /// Its data.
+    pub data: Vec<u8>,
+}
+
+/// Agave's instruction trace, flat: one entry per instruction started, its
+/// accounts and data in shared arrays.
+#[derive(Default)]
+struct InstructionTrace {
+    entries: Vec<TraceEntry>,
+    accounts: Vec<InstructionAccount>,
+    data: Vec<u8>,
+}
+
+struct TraceEntry {
+    stack_height: usize,
+    program_id: Pubkey,
+    accounts: (usize, usize),
+    data: (usize, usize),
+}
+
+impl InstructionTrace {
+    fn push(
+        &mut self,
+        stack_height: usize,
+        program_id: Pubkey,
+        accounts: &[InstructionAccount],
+        data: &[u8],
+    ) {
+        let a = self.accounts.len();
+        self.accounts.extend_from_slice(accounts);
+        let d = self.data.len();
+        self.data.extend_from_slice(data);
+        self.entries.push(TraceEntry {
+            stack_height,
+            program_id,
+            accounts: (a, self.accounts.len()),
+            data: (d, self.data.len()),
+        });
     }
 }
 
