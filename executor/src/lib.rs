@@ -52,8 +52,8 @@ pub use config::ExecutionConfig;
 pub use invoke_context::program::{Program, ProgramRegistry};
 pub use invoke_context::{
     Environment, InstructionAccount, InvokeContext, ProcessedSibling, ACCOUNT_META_SIZE,
-    CPI_BYTES_PER_UNIT, INVOKE_UNITS, MAX_CPI_ACCOUNT_METAS, MAX_CPI_INSTRUCTION_DATA_LEN,
-    MAX_SIGNERS,
+    CPI_BYTES_PER_UNIT, INVOKE_UNITS, LOG_MESSAGES_BYTES_LIMIT, MAX_CPI_ACCOUNT_METAS,
+    MAX_CPI_INSTRUCTION_DATA_LEN, MAX_SIGNERS,
 };
 pub use processor::{
     fee_for, process_instruction, process_message, InstructionOutcome, TransactionOutcome,

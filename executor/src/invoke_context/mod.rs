@@ -99,7 +99,7 @@ pub struct InvokeContext<'a> {
     /// Every instruction the transaction started, in order (Agave's
     /// instruction trace), for [`Self::processed_sibling`].
     trace: RefCell<InstructionTrace>,
-    logs: RefCell<Vec<String>>,
+    logs: RefCell<LogCollector>,
     /// The first error of a failed (uncatchable) CPI. A failing callee
     /// cannot be caught [4.10]: even if its caller ignores the error, every
     /// frame above it fails with it.
@@ -129,7 +129,7 @@ impl<'a> InvokeContext<'a> {
             accounts: RefCell::new(SmallVec::new()),
             trace_len: Cell::new(0),
             trace: RefCell::new(InstructionTrace::default()),
-            logs: RefCell::new(Vec::new()),
+            logs: RefCell::new(LogCollector::default()),
             cpi_failure: Cell::new(None),
             reverted: Cell::new(None),
             last_exit_code: Cell::new(0),
@@ -569,7 +569,7 @@ impl<'a> InvokeContext<'a> {
 
     /// Take the collected log lines.
     pub fn take_logs(&mut self) -> Vec<String> {
-        std::mem::take(self.logs.get_mut())
+        std::mem::take(&mut self.logs.get_mut().lines)
     }
 
     /// Units used so far.
@@ -627,6 +627,36 @@ impl InstructionTrace {
     }
 }
 
+/// Most bytes of log lines a transaction keeps, as Agave's log collector
+/// (`LOG_MESSAGES_BYTES_LIMIT`).
+pub const LOG_MESSAGES_BYTES_LIMIT: usize = 10 * 1000;
+
+/// The log lines of a transaction, capped as Agave's log collector caps
+/// them: a line that would bring the bytes kept to
+/// [`LOG_MESSAGES_BYTES_LIMIT`] or more is dropped, the first time with a
+/// `Log truncated` line in its place, and so is every later line.
+#[derive(Default)]
+struct LogCollector {
+    lines: Vec<String>,
+    bytes: usize,
+    truncated: bool,
+}
+
+impl LogCollector {
+    fn push(&mut self, line: String) {
+        let bytes = self.bytes.saturating_add(line.len());
+        if bytes >= LOG_MESSAGES_BYTES_LIMIT {
+            if !self.truncated {
+                self.truncated = true;
+                self.lines.push("Log truncated".to_string());
+            }
+        } else {
+            self.bytes = bytes;
+            self.lines.push(line);
+        }
+    }
+}
+
 /// Call the program, turning a panic into `ProgramFailedToComplete`.
 fn run_program(
     program: &dyn Program,
@@ -638,5 +668,23 @@ fn run_program(
     match catch_unwind(AssertUnwindSafe(|| program.process(ctx, data))) {
         Ok(r) => r,
         Err(_) => Err(InstructionError::ProgramFailedToComplete),
+    }
+}
+
+#[cfg(test)]
+mod log_collector_tests {
+    use super::{LogCollector, LOG_MESSAGES_BYTES_LIMIT};
+
+    #[test]
+    fn lines_stop_short_of_the_limit_and_truncation_is_said_once() {
+        let mut c = LogCollector::default();
+        c.push("a".repeat(LOG_MESSAGES_BYTES_LIMIT - 2));
+        c.push("b".to_string()); // 9,999 bytes: kept
+        c.push("c".to_string()); // would reach 10,000: dropped
+        c.push("dd".to_string()); // dropped, no second warning
+        assert_eq!(c.lines.len(), 3);
+        assert_eq!(c.lines[1], "b");
+        assert_eq!(c.lines[2], "Log truncated");
+        assert_eq!(c.bytes, LOG_MESSAGES_BYTES_LIMIT - 1);
     }
 }
