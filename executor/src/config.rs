@@ -15,7 +15,7 @@ pub const MAX_INSTRUCTION_TRACE_LENGTH: usize = 64;
 pub const MAX_PERMITTED_DATA_INCREASE: usize = 10 * 1024;
 /// Most bytes of account growth in one transaction [2.3].
 pub const MAX_PERMITTED_ACCOUNTS_DATA_ALLOCATIONS_PER_TRANSACTION: i64 = 20 * 1024 * 1024;
-/// Most bytes of return data [6].
+/// Most bytes of return data (§6).
 pub const MAX_RETURN_DATA: usize = 1024;
 
 /// Limits and switches of one execution.

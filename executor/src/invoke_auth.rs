@@ -80,7 +80,7 @@ use crate::invoke_context::{InstructionAccount, InvokeContext, CPI_BYTES_PER_UNI
 
 impl InvokeContext<'_> {
     /// Call the program at transaction index `program_index` with `data`,
-    /// authorizing and deauthorizing accounts with `auth` [8]: `Ok(code)`
+    /// authorizing and deauthorizing accounts with `auth` (§8): `Ok(code)`
     /// after a normal exit; `Err` when the call could not be made (checks,
     /// in order: descriptor, index range, ownership of authorized accounts,
     /// callee a program, depth) or the callee failed, which fails the
@@ -114,7 +114,7 @@ impl InvokeContext<'_> {
         self.invoke_auth(program_index, data, auth.as_ref())
     }
 
-    /// [`Self::invoke_auth`], catchable [9]: on any failure the callee's
+    /// [`Self::invoke_auth`], catchable (§9): on any failure the callee's
     /// changes and those of its callees are undone and the error is returned
     /// to the caller, which goes on.
     pub fn try_invoke_auth(
@@ -126,12 +126,12 @@ impl InvokeContext<'_> {
         self.catching(|| self.call_auth(program_index, data, auth))
     }
 
-    /// [`Self::invoke`], catchable [9].
+    /// [`Self::invoke`], catchable (§9).
     pub fn try_invoke(&self, instruction: &Instruction) -> Result<(), InstructionError> {
         self.try_invoke_signed(instruction, &[])
     }
 
-    /// [`Self::invoke_signed`], catchable [9]: on any failure (the checks of
+    /// [`Self::invoke_signed`], catchable (§9): on any failure (the checks of
     /// §4 included) the callee's changes and those of its callees are undone
     /// and the error is returned to the caller, which goes on.
     pub fn try_invoke_signed(
@@ -143,7 +143,7 @@ impl InvokeContext<'_> {
     }
 
     /// Whether the account at transaction index `index` is authorized in
-    /// the running frame [8]: the fee payer and the running program always;
+    /// the running frame (§8): the fee payer and the running program always;
     /// at depth 1 nothing else; deeper, what the callers' walk decides (see
     /// `authorized_by_callers`). Ownership is read as it is now; an index
     /// past the transaction's accounts is not authorized.
@@ -179,7 +179,7 @@ impl InvokeContext<'_> {
 
     /// Revert: fail the running frame and every frame above it, up to the
     /// nearest `try_invoke`, with `Custom(code)`, naming the running program
-    /// as the one that reverted [8]. Return the error it gives:
+    /// as the one that reverted (§8). Return the error it gives:
     /// `return Err(ctx.revert(code))`.
     pub fn revert(&self, code: u32) -> InstructionError {
         if self.reverted.get().is_none() {

@@ -18,7 +18,7 @@
 //!
 //! - a [`DataMut`] (mutable borrow) of any account of the caller's
 //!   instruction → `AccountBorrowOutstanding`, at the CPI's entry, where the
-//!   executor sums the caller's lamports [3];
+//!   executor sums the caller's lamports (§3);
 //! - a shared [`Ref`] of an account the callee writes → the callee's own
 //!   borrow fails with `AccountBorrowFailed`.
 //!
@@ -240,7 +240,7 @@ impl<'a> AccountHandle<'a> {
         self.ctx.is_authorized(self.index_in_transaction)
     }
 
-    /// The handle if the account is authorized in the running frame [8];
+    /// The handle if the account is authorized in the running frame (§8);
     /// else `MissingRequiredSignature`, the error of a missing consent.
     pub fn expect_authorized(self) -> Result<Self, InstructionError> {
         if self.is_authorized() {

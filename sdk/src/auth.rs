@@ -95,7 +95,7 @@ impl<'a> AuthCall<'a> {
         )
     }
 
-    /// Call with `data`, catchably [9]: a failure is undone and returned.
+    /// Call with `data`, catchably (§9): a failure is undone and returned.
     pub fn try_invoke(&self, data: &[u8]) -> Result<ExitCode, InvokeError> {
         self.program.ctx().try_invoke_auth(
             self.program.index_in_transaction() as u16,
@@ -106,7 +106,7 @@ impl<'a> AuthCall<'a> {
 }
 
 /// Call the program at transaction index `program_index` with `data` and
-/// the descriptor `auth` [8].
+/// the descriptor `auth` (§8).
 pub fn invoke_auth(
     ctx: &InvokeContext<'_>,
     program_index: u16,
@@ -116,7 +116,7 @@ pub fn invoke_auth(
     ctx.invoke_auth(program_index, data, auth)
 }
 
-/// [`invoke_auth`], catchable [9].
+/// [`invoke_auth`], catchable (§9).
 pub fn try_invoke_auth(
     ctx: &InvokeContext<'_>,
     program_index: u16,
@@ -126,7 +126,7 @@ pub fn try_invoke_auth(
     ctx.try_invoke_auth(program_index, data, auth)
 }
 
-/// Call `program_id` with hand-made metas, catchably [9]: on failure its
+/// Call `program_id` with hand-made metas, catchably (§9): on failure its
 /// changes are undone and the error returned; the caller goes on.
 pub fn try_invoke(
     ctx: &InvokeContext<'_>,
@@ -165,7 +165,7 @@ pub fn revert(ctx: &InvokeContext<'_>, code: u32) -> InstructionError {
 }
 
 /// Whether the account at transaction index `index` is authorized in the
-/// running frame [8].
+/// running frame (§8).
 pub fn is_authorized(ctx: &InvokeContext<'_>, index: u16) -> bool {
     ctx.is_authorized(index)
 }

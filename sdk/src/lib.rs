@@ -47,10 +47,17 @@
 //! `baton` (which re-exports it as `baton::sdk`) and the benches' programs;
 //! nothing below it (types, executor, the builtins) depends on it.
 //!
+//! A program written against the facade crate `baton` alone (which
+//! re-exports this crate as `baton::sdk`, its prelude within
+//! `baton::prelude`, and [`msg!`](crate::msg)):
+//!
 //! ```
-//! use baton_sdk::msg;
-//! use baton_sdk::prelude::*;
-//! use baton_sdk::system;
+//! # mod baton { // what the facade re-exports, for this crate's own test
+//! #     pub mod sdk { pub use baton_sdk::*; }
+//! #     pub mod prelude { pub use baton_sdk::{msg, prelude::*}; }
+//! # }
+//! use baton::prelude::*;
+//! use baton::sdk::system;
 //!
 //! /// Pays `lamports` (8 bytes of data) from a PDA of this program,
 //! /// seeds `[b"treasury", bump]`, to the recipient.

@@ -107,10 +107,10 @@ pub enum InstructionError {
     /// A→B→A reentrancy [4.7].
     #[error("Cross-program invocation reentrancy not allowed for this instruction")]
     ReentrancyNotAllowed,
-    /// Too many seeds or a seed too long [5].
+    /// Too many seeds or a seed too long (§5).
     #[error("Length of the seed is too long for address generation")]
     MaxSeedLengthExceeded,
-    /// The seeds give an on-curve address [5].
+    /// The seeds give an on-curve address (§5).
     #[error("Provided seeds do not result in a valid address")]
     InvalidSeeds,
     /// A resize against the limits [2.3].
@@ -152,7 +152,7 @@ pub enum InstructionError {
     /// The sysvar is not supported.
     #[error("Unsupported sysvar")]
     UnsupportedSysvar,
-    /// The owner is illegal (a PDA marker) [5].
+    /// The owner is illegal (a PDA marker) (§5).
     #[error("Provided owner is not allowed")]
     IllegalOwner,
     /// More than 20 MiB of growth in one transaction [2.3].
@@ -288,7 +288,7 @@ pub enum TransactionError {
         /// The account's index in the message.
         account_index: u8,
     },
-    /// The lamport sum changed across the transaction [3].
+    /// The lamport sum changed across the transaction (§3).
     #[error("Sum of account balances before and after transaction do not match")]
     UnbalancedTransaction,
     /// Program cache limit.

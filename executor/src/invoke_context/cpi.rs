@@ -10,13 +10,13 @@ use super::*;
 impl InvokeContext<'_> {
     // ----- cross-program invocation -----
 
-    /// Call another program with the running program's authority [4].
+    /// Call another program with the running program's authority (§4).
     pub fn invoke(&self, instruction: &Instruction) -> Result<(), InstructionError> {
         self.invoke_signed(instruction, &[])
     }
 
     /// Call another program, also signing for the PDAs of the running program
-    /// that `signers_seeds` derive [4.3], [5].
+    /// that `signers_seeds` derive (§4.3, §5).
     pub fn invoke_signed(
         &self,
         instruction: &Instruction,

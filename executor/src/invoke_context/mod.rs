@@ -89,6 +89,11 @@ pub(crate) struct Frame {
 
 /// The state a program sees while it runs: its instruction's accounts, the
 /// compute meter, sysvars, logs, return data, and `invoke`.
+///
+/// The engine creates it and runs frames on it (`new`, `set_message`,
+/// `process_instruction`, `take_logs`); those methods are hidden from these
+/// docs, since a program calls other programs with [`Self::invoke`] and its
+/// siblings instead.
 pub struct InvokeContext<'a> {
     pub(crate) tx: &'a TransactionContext,
     pub(crate) env: Environment<'a>,
@@ -111,6 +116,7 @@ pub struct InvokeContext<'a> {
 
 impl<'a> InvokeContext<'a> {
     /// A context over `tx` with a meter of `compute_limit` units.
+    #[doc(hidden)] // engine only: the processor drives the context
     pub fn new(tx: &'a TransactionContext, env: Environment<'a>, compute_limit: u64) -> Self {
         Self {
             tx,
@@ -131,6 +137,7 @@ impl<'a> InvokeContext<'a> {
     /// privileges [1.1] the callee of `invoke_auth` gets for every account.
     /// Without one (a single instruction, as `process_instruction` runs it),
     /// those privileges are the outermost instruction's.
+    #[doc(hidden)] // engine only: the processor drives the context
     pub fn set_message(&mut self, message: &'a Message) {
         self.message = Some(message);
     }
@@ -289,7 +296,7 @@ impl<'a> InvokeContext<'a> {
         }
     }
 
-    /// Set the transaction's return data for the running program [6].
+    /// Set the transaction's return data for the running program (§6).
     pub fn set_return_data(&self, data: &[u8]) -> Result<(), InstructionError> {
         if data.len() > MAX_RETURN_DATA {
             return Err(InstructionError::ProgramFailedToComplete);
@@ -306,9 +313,10 @@ impl<'a> InvokeContext<'a> {
     // ----- the instruction stack -----
 
     /// Run `program_id` as a new frame over `accounts` with input `data`:
-    /// push (reentrancy [4.7], the caller's balance [3], trace length and
-    /// depth [4.6]), run the program catching panics, check the frame's
+    /// push (reentrancy §4.7, the caller's balance §3, trace length and
+    /// depth §4.6), run the program catching panics, check the frame's
     /// balance, pop. Shared by top-level instructions and CPIs.
+    #[doc(hidden)] // engine only: the processor drives the context
     pub fn process_instruction(
         &self,
         program_id: Pubkey,
@@ -448,7 +456,7 @@ impl<'a> InvokeContext<'a> {
     }
 
     /// Set the running frame's exit code: the code its `invoke_auth` caller
-    /// receives when the program then returns `Ok` [8].
+    /// receives when the program then returns `Ok` (§8).
     pub fn set_exit_code(&self, code: ExitCode) {
         if let Some(f) = self.stack.borrow_mut().last_mut() {
             f.exit_code = code;
@@ -478,6 +486,7 @@ impl<'a> InvokeContext<'a> {
     }
 
     /// Take the collected log lines.
+    #[doc(hidden)] // engine only: the processor drives the context
     pub fn take_logs(&mut self) -> Vec<String> {
         std::mem::take(self.logs.get_mut())
     }
