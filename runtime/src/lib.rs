@@ -124,3 +124,9 @@ pub mod prelude {
     pub use baton_sdk::prelude::*;
     pub use baton_types::{signing::Keypair, Account, AccountMeta, Instruction, Transaction};
 }
+
+// The README's Rust blocks run as this crate's doc tests, so the first
+// program it shows keeps compiling (and passing) with the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
