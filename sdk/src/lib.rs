@@ -41,6 +41,10 @@
 //! - [`msg!`](crate::msg), [`log`], [`set_return_data`], [`get_return_data`],
 //!   and the PDA functions of [`baton_types::pda`].
 //!
+//! A section sign (§4, §8.2) cites a section of the rule book,
+//! `docs/semantics.md` in the repository (Solana's rules as Agave 4.2.2
+//! applies them, and the engine's own invoke flavours).
+//!
 //! Depends on `baton-types`, `baton-executor` and `baton-programs` (the
 //! typed wrappers build the builtins' instructions with their own builders
 //! and read their state layouts). Depended on by `baton-examples`, the facade
