@@ -124,7 +124,9 @@ pub fn next_account<'a>(
     iter.next().ok_or(InstructionError::NotEnoughAccountKeys)
 }
 
-/// What a program module usually imports: `use baton_sdk::prelude::*;`.
+/// What a program module usually imports: `use baton_sdk::prelude::*;`
+/// (a crate depending on the facade writes `use baton::prelude::*;`, which
+/// holds all of this and more).
 pub mod prelude {
     pub use super::{
         find_program_address, next_account, AccountHandle, CpiContext, InstructionError,
