@@ -2,7 +2,7 @@
 //! (which keeps each frame's [`Flavour`] and the descriptor its caller
 //! passed) and the calls themselves (`invoke_auth.rs`): the depth and size
 //! limits, [`ExitCode`], [`AuthDescriptor`] and its encoding, [`InvokeError`]
-//! and its Agave mapping, and the frame walk of `is_authorized` [8]. It
+//! and its Agave mapping, and the frame walk of `is_authorized` (§8). It
 //! imports neither of those modules, so they depend on it and not on each
 //! other: `auth ← invoke_context ← invoke_auth`. The rules are in
 //! `invoke_auth.rs`'s opening comment and docs/invoke-flavours.md.
@@ -175,7 +175,7 @@ impl From<InvokeError> for InstructionError {
     }
 }
 
-/// The frame walk of `is_authorized` [8] over the callers of the running
+/// The frame walk of `is_authorized` (§8) over the callers of the running
 /// frame, nearest first: each caller's program and the descriptor it passed
 /// to the frame above it. The first caller that mentions the account
 /// decides: its deauthorization denies; its authorization grants if the

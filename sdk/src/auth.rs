@@ -86,7 +86,7 @@ impl<'a> AuthCall<'a> {
     }
 
     /// Call with `data`: the callee's exit code, or why there is none. A
-    /// failed callee fails the caller's instruction too [4.10].
+    /// failed callee fails the caller's instruction too (§4.10).
     pub fn invoke(&self, data: &[u8]) -> Result<ExitCode, InvokeError> {
         self.program.ctx().invoke_auth(
             self.program.index_in_transaction() as u16,
@@ -137,7 +137,7 @@ pub fn try_invoke(
     try_invoke_signed(ctx, program_id, accounts, data, &[])
 }
 
-/// [`try_invoke`] with the running program's PDAs signing [4.3].
+/// [`try_invoke`] with the running program's PDAs signing (§4.3).
 pub fn try_invoke_signed(
     ctx: &InvokeContext<'_>,
     program_id: &Pubkey,

@@ -9,7 +9,7 @@ use crate::AccountHandle;
 
 /// A call about to be made: the callee's program account, its accounts (a
 /// struct of [`AccountHandle`]s, one per wrapper) and the seed sets of the
-/// PDAs of the **calling** program that sign it [4.3].
+/// PDAs of the **calling** program that sign it (§4.3).
 ///
 /// ```
 /// # use baton_sdk as sdk;

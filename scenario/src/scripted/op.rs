@@ -54,7 +54,7 @@ impl Payload {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Invoke {
     /// The callee program: usually an index among the running
-    /// instruction's accounts (the callee must be one of them [4.4]).
+    /// instruction's accounts (the callee must be one of them §4.4).
     pub program: AccountRef,
     /// The callee's account metas, in order.
     pub accounts: Vec<Meta>,
@@ -186,11 +186,11 @@ pub enum Op {
     Log(String),
     /// Do nothing: bytes that make the instruction data longer.
     Noop(Vec<u8>),
-    /// Invoke another program; its failure fails this instruction [4.10].
+    /// Invoke another program; its failure fails this instruction (§4.10).
     Invoke(Invoke),
     /// Invoke another program and ignore the result, going on with the
     /// script. The engine still fails the transaction with the callee's
-    /// error [4.10]: a failed CPI cannot be caught.
+    /// error (§4.10): a failed CPI cannot be caught.
     InvokeIgnoreError(Invoke),
     /// Check that the account's data holds `bytes` at `offset`; fails with
     /// `Custom(`[`ERR_DATA_MISMATCH`]`)` otherwise.
