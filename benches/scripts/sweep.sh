@@ -1,29 +1,32 @@
 #!/usr/bin/env bash
 # Thread sweep for a machine with more cores: `baton bench` at 1, 2, 4, 8
 # and 16 threads on `uniform-transfers` and `zipf-transfers`. Builds
-# nothing: give it the path of a release `baton` binary. About 1–2 minutes
-# on a 16-core machine (each workload is cut off after 110 s); prints the
-# machine, one line per workload and thread count, and leaves the raw JSON
-# in OUT_DIR.
+# nothing: give it the path of a release `baton` binary. With the defaults
+# it took 10–15 s on the project's 2-core VM, so well under a minute on a
+# 16-core machine (each workload is cut off after 110 s, so 4 minutes at
+# most whatever the arguments); prints the machine, one line per workload
+# and thread count, and leaves the raw JSON in OUT_DIR.
 #
-# Usage: benches/scripts/sweep.sh BATON_BINARY [REPEAT] [OUT_DIR]
-#   REPEAT   timed runs per thread count, median reported (default 5)
-#   OUT_DIR  where the JSON goes (default: a fresh temporary directory)
+# Usage: benches/scripts/sweep.sh BATON_BINARY [REPEAT] [OUT_DIR] [BENCH_ARGS...]
+#   REPEAT      timed runs per thread count, median reported (default 9)
+#   OUT_DIR     where the JSON goes (default: a fresh temporary directory)
+#   BENCH_ARGS  more `baton bench` options, e.g. --txs 1000000 for longer runs
 # Columns: workload threads tx_per_sec speedup batch_speedup serial_equivalent
 # Needs python3.
 set -euo pipefail
-baton=${1:?usage: sweep.sh BATON_BINARY [REPEAT] [OUT_DIR]}
-repeat=${2:-5}
+baton=${1:?usage: sweep.sh BATON_BINARY [REPEAT] [OUT_DIR] [BENCH_ARGS...]}
+repeat=${2:-9}
 out=${3:-$(mktemp -d)}
+shift $(( $# > 3 ? 3 : $# ))
 mkdir -p "$out"
 threads=1,2,4,8,16
 
 echo "# machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//'), $(uname -sr)"
-echo "# $baton bench --threads $threads --repeat $repeat; JSON in $out"
+echo "# $baton bench --threads $threads --repeat $repeat $*; JSON in $out"
 echo "# workload threads tx_per_sec speedup batch_speedup serial_equivalent"
 for w in uniform-transfers zipf-transfers; do
   if ! timeout 110 "$baton" bench --workload "$w" --threads "$threads" --repeat "$repeat" \
-      --json >"$out/$w.json" 2>"$out/$w.err"; then
+      "$@" --json >"$out/$w.json" 2>"$out/$w.err"; then
     echo "$w: bench failed or timed out (see $out/$w.err)"
     continue
   fi

@@ -2,7 +2,7 @@
 //! (which keeps each frame's [`Flavour`] and the descriptor its caller
 //! passed) and the calls themselves (`invoke_auth.rs`): the depth and size
 //! limits, [`ExitCode`], [`AuthDescriptor`] and its encoding, [`InvokeError`]
-//! and its Agave mapping, and the frame walk of `is_authorized` [8]. It
+//! and its Agave mapping, and the frame walk of `is_authorized` (§8). It
 //! imports neither of those modules, so they depend on it and not on each
 //! other: `auth ← invoke_context ← invoke_auth`. The rules are in
 //! `invoke_auth.rs`'s opening comment and docs/invoke-flavours.md.
@@ -10,7 +10,7 @@
 use baton_types::{InstructionError, Pubkey};
 
 /// Most frames on the instruction stack (top level included) when the
-/// frame pushed is an `invoke_auth` callee [8].
+/// frame pushed is an `invoke_auth` callee (§8).
 pub const MAX_AUTH_CALL_DEPTH: usize = 16;
 /// Most entries (authorized and deauthorized together) in one descriptor.
 pub const MAX_AUTH_ENTRIES: usize = 256;
@@ -22,14 +22,14 @@ pub type ExitCode = u64;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Flavour {
     /// A top-level instruction, or a callee of `invoke` / `invoke_signed`
-    /// [4]: its accounts are its instruction's metas.
+    /// (§4): its accounts are its instruction's metas.
     Solana,
-    /// A callee of `invoke_auth` [8]: its accounts are the transaction's.
+    /// A callee of `invoke_auth` (§8): its accounts are the transaction's.
     Auth,
 }
 
 /// What a caller of `invoke_auth` authorizes and deauthorizes for its
-/// callee and the callee's callees: transaction account indices [8].
+/// callee and the callee's callees: transaction account indices (§8).
 ///
 /// Either list may be empty, and the descriptor may be absent. An index may
 /// be in both lists: deauthorization wins. Authorizing an account needs the
@@ -175,7 +175,7 @@ impl From<InvokeError> for InstructionError {
     }
 }
 
-/// The frame walk of `is_authorized` [8] over the callers of the running
+/// The frame walk of `is_authorized` (§8) over the callers of the running
 /// frame, nearest first: each caller's program and the descriptor it passed
 /// to the frame above it. The first caller that mentions the account
 /// decides: its deauthorization denies; its authorization grants if the

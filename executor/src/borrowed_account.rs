@@ -24,7 +24,7 @@ pub struct BorrowedAccount<'a> {
     pub(crate) is_signer: bool,
     pub(crate) is_writable: bool,
     pub(crate) program_id: Pubkey,
-    /// Largest data length this instruction may resize to [2.3].
+    /// Largest data length this instruction may resize to (§2.3).
     pub(crate) max_data_len: usize,
     pub(crate) rent: &'a Rent,
 }
@@ -94,7 +94,7 @@ impl BorrowedAccount<'_> {
             .is_exempt(self.account.lamports, self.account.data.len())
     }
 
-    /// Set the balance [2.1]: only the owner may debit; a read-only account's
+    /// Set the balance (§2.1): only the owner may debit; a read-only account's
     /// balance may not change; an unchanged balance is not written.
     pub fn set_lamports(&mut self, lamports: u64) -> Result<(), InstructionError> {
         if !self.is_owned_by_current_program() && lamports < self.account.lamports {
@@ -135,7 +135,7 @@ impl BorrowedAccount<'_> {
         self.set_lamports(v)
     }
 
-    /// Whether the data may be written [2.2].
+    /// Whether the data may be written (§2.2).
     pub fn can_data_be_changed(&self) -> Result<(), InstructionError> {
         if self.account.executable {
             return Err(InstructionError::ExecutableDataModified);
@@ -149,7 +149,7 @@ impl BorrowedAccount<'_> {
         Ok(())
     }
 
-    /// Whether the data may be resized to `new_len` [2.3].
+    /// Whether the data may be resized to `new_len` (§2.3).
     pub fn can_data_be_resized(&self, new_len: usize) -> Result<(), InstructionError> {
         let old_len = self.account.data.len();
         if old_len != new_len && !self.is_owned_by_current_program() {
@@ -169,7 +169,7 @@ impl BorrowedAccount<'_> {
         Ok(())
     }
 
-    /// The data for writing in place, after the checks of [2.2].
+    /// The data for writing in place, after the checks of §2.2.
     pub fn data_mut(&mut self) -> Result<&mut [u8], InstructionError> {
         self.can_data_be_changed()?;
         self.journal_data();
@@ -188,7 +188,7 @@ impl BorrowedAccount<'_> {
     }
 
     /// Resize the data to `new_len`, zero-filling growth. As in Agave, the
-    /// data-change checks [2.2] apply even when the length stays the same
+    /// data-change checks (§2.2) apply even when the length stays the same
     /// (Agave's `can_data_be_resized` ends with `can_data_be_changed`).
     pub fn set_data_length(&mut self, new_len: usize) -> Result<(), InstructionError> {
         self.can_data_be_resized(new_len)?;
@@ -202,7 +202,7 @@ impl BorrowedAccount<'_> {
         Ok(())
     }
 
-    /// Assign a new owner [2.4]: only the owner, on a writable, non-executable
+    /// Assign a new owner (§2.4): only the owner, on a writable, non-executable
     /// account whose data is all zeroes.
     pub fn set_owner(&mut self, owner: &Pubkey) -> Result<(), InstructionError> {
         if !self.is_owned_by_current_program()
@@ -224,7 +224,7 @@ impl BorrowedAccount<'_> {
         Ok(())
     }
 
-    /// Set the executable flag [2.5]: only the owner, on a writable,
+    /// Set the executable flag (§2.5): only the owner, on a writable,
     /// rent-exempt account; the flag is never cleared.
     pub fn set_executable(&mut self, executable: bool) -> Result<(), InstructionError> {
         if !self

@@ -6,16 +6,16 @@ pub const DEFAULT_LAMPORTS_PER_SIGNATURE: u64 = 5_000;
 pub const DEFAULT_UNITS_PER_INSTRUCTION: u64 = 200_000;
 /// Most compute units a transaction may have.
 pub const MAX_COMPUTE_UNIT_LIMIT: u64 = 1_400_000;
-/// Instruction stack height: the top level plus four nested CPIs [4.6].
+/// Instruction stack height: the top level plus four nested CPIs (§4.6).
 pub const DEFAULT_MAX_CALL_DEPTH: usize = 5;
-/// Most instructions (top level and CPIs) one transaction may run [4.6].
+/// Most instructions (top level and CPIs) one transaction may run (§4.6).
 pub const MAX_INSTRUCTION_TRACE_LENGTH: usize = 64;
 /// Most bytes one instruction may grow an account by, over its length at the
-/// instruction's start, for non-builtin programs [2.3].
+/// instruction's start, for non-builtin programs (§2.3).
 pub const MAX_PERMITTED_DATA_INCREASE: usize = 10 * 1024;
-/// Most bytes of account growth in one transaction [2.3].
+/// Most bytes of account growth in one transaction (§2.3).
 pub const MAX_PERMITTED_ACCOUNTS_DATA_ALLOCATIONS_PER_TRANSACTION: i64 = 20 * 1024 * 1024;
-/// Most bytes of return data [6].
+/// Most bytes of return data (§6).
 pub const MAX_RETURN_DATA: usize = 1024;
 
 /// Limits and switches of one execution.

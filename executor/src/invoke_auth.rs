@@ -7,7 +7,7 @@
 //! [`InvokeContext::invoke_auth`] calls the program at a **transaction**
 //! index with some data and an optional [`AuthDescriptor`]. The callee sees
 //! every account of the transaction at its transaction index, with its
-//! top-level privileges [1.1] (writable and signer as the message makes
+//! top-level privileges §1.1 (writable and signer as the message makes
 //! them). What it may change is what §2 allows (writable in the transaction,
 //! owned by the running program); what it may *act for* is what
 //! [`InvokeContext::is_authorized`] answers, the consent check a program
@@ -29,11 +29,11 @@
 //! ([`InvokeError::NotOwner`]); a callee that is not a registered program
 //! ([`InvokeError::NotAProgram`]); a stack over [`MAX_AUTH_CALL_DEPTH`]
 //! frames ([`InvokeError::CallDepth`]). The call is charged like a CPI
-//! [4.8] before the checks: [`INVOKE_UNITS`] plus a unit per
+//! (§4.8) before the checks: [`INVOKE_UNITS`] plus a unit per
 //! [`CPI_BYTES_PER_UNIT`] bytes of data and descriptor.
 //!
 //! A callee that fails (an error, a panic, compute exhaustion, a revert)
-//! gives [`InvokeError::Failed`]; as with `invoke` [4.10] that cannot be
+//! gives [`InvokeError::Failed`]; as with `invoke` (§4.10) that cannot be
 //! caught: the caller's instruction fails with the callee's error even if
 //! the caller ignores it.
 //!
@@ -55,7 +55,7 @@
 //! at any depth fails the transaction with `InstructionError(i,
 //! Custom(code))`, and [`InvokeContext::reverted_by`] names the program (the
 //! transaction outcome carries it as `reverted_by`). A `try_invoke` on the
-//! way up catches it like any other failure [9].
+//! way up catches it like any other failure (§9).
 //!
 //! # `try_invoke`
 //!
@@ -66,8 +66,8 @@
 //! executable, the transaction's resize delta and the return-data slot, of
 //! the callee and everything it called), the units stay spent, and the
 //! caller gets the error and goes on: the failure does not fail the caller
-//! [4.10], nor does a revert inside it. On success the checkpoint merges
-//! into the caller's. The balance of the caller's accounts [3] is that of
+//! (§4.10), nor does a revert inside it. On success the checkpoint merges
+//! into the caller's. The balance of the caller's accounts (§3) is that of
 //! the checkpoint after a failure, so it still holds. After compute
 //! exhaustion the meter stays empty and the caller's next charge fails.
 
@@ -80,11 +80,11 @@ use crate::invoke_context::{InstructionAccount, InvokeContext, CPI_BYTES_PER_UNI
 
 impl InvokeContext<'_> {
     /// Call the program at transaction index `program_index` with `data`,
-    /// authorizing and deauthorizing accounts with `auth` [8]: `Ok(code)`
+    /// authorizing and deauthorizing accounts with `auth` (§8): `Ok(code)`
     /// after a normal exit; `Err` when the call could not be made (checks,
     /// in order: descriptor, index range, ownership of authorized accounts,
     /// callee a program, depth) or the callee failed, which fails the
-    /// caller's instruction as [4.10] does. The callee sees every
+    /// caller's instruction as §4.10 does. The callee sees every
     /// transaction account at its transaction index with its top-level
     /// privileges. `docs/invoke-flavours.md` has the rules and examples.
     pub fn invoke_auth(
@@ -114,7 +114,7 @@ impl InvokeContext<'_> {
         self.invoke_auth(program_index, data, auth.as_ref())
     }
 
-    /// [`Self::invoke_auth`], catchable [9]: on any failure the callee's
+    /// [`Self::invoke_auth`], catchable (§9): on any failure the callee's
     /// changes and those of its callees are undone and the error is returned
     /// to the caller, which goes on.
     pub fn try_invoke_auth(
@@ -126,12 +126,12 @@ impl InvokeContext<'_> {
         self.catching(|| self.call_auth(program_index, data, auth))
     }
 
-    /// [`Self::invoke`], catchable [9].
+    /// [`Self::invoke`], catchable (§9).
     pub fn try_invoke(&self, instruction: &Instruction) -> Result<(), InstructionError> {
         self.try_invoke_signed(instruction, &[])
     }
 
-    /// [`Self::invoke_signed`], catchable [9]: on any failure (the checks of
+    /// [`Self::invoke_signed`], catchable (§9): on any failure (the checks of
     /// §4 included) the callee's changes and those of its callees are undone
     /// and the error is returned to the caller, which goes on.
     pub fn try_invoke_signed(
@@ -143,7 +143,7 @@ impl InvokeContext<'_> {
     }
 
     /// Whether the account at transaction index `index` is authorized in
-    /// the running frame [8]: the fee payer and the running program always;
+    /// the running frame (§8): the fee payer and the running program always;
     /// at depth 1 nothing else; deeper, what the callers' walk decides (see
     /// `authorized_by_callers`). Ownership is read as it is now; an index
     /// past the transaction's accounts is not authorized.
@@ -179,7 +179,7 @@ impl InvokeContext<'_> {
 
     /// Revert: fail the running frame and every frame above it, up to the
     /// nearest `try_invoke`, with `Custom(code)`, naming the running program
-    /// as the one that reverted [8]. Return the error it gives:
+    /// as the one that reverted (§8). Return the error it gives:
     /// `return Err(ctx.revert(code))`.
     pub fn revert(&self, code: u32) -> InstructionError {
         if self.reverted.get().is_none() {
@@ -194,7 +194,7 @@ impl InvokeContext<'_> {
         self.reverted.get()
     }
 
-    /// The checks, charge and call of `invoke_auth`, without the [4.10]
+    /// The checks, charge and call of `invoke_auth`, without the §4.10
     /// bookkeeping.
     fn call_auth(
         &self,
@@ -303,7 +303,7 @@ impl InvokeContext<'_> {
     }
 
     /// Run `call` under a journal checkpoint; on failure revert it and
-    /// forget the failure and any revert inside it [9].
+    /// forget the failure and any revert inside it (§9).
     fn catching<T, E>(&self, call: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
         let failure = self.cpi_failure.take();
         let reverted = self.reverted.take();

@@ -22,6 +22,10 @@
 //! accounts to commit; the store and the scheduler are the caller's.
 //! [`process_instruction`] runs one instruction the way Mollusk does.
 //!
+//! A section sign (§4, §8.2) cites a section of the rule book,
+//! `docs/semantics.md` in the repository (Solana's rules as Agave 4.2.2
+//! applies them, and the engine's own invoke flavours).
+//!
 //! Depends on `baton-types` only (no store, no scheduler, no threads).
 //! Depended on by `baton-programs`, `baton-sdk`, the facade `baton` (which
 //! gives it the accounts to load and commits what it returns), and the

@@ -24,7 +24,7 @@ pub struct TransactionOutcome {
     /// Accounts to write back: every written writable account on success,
     /// only the fee payer (less the fee) on failure.
     pub changes: Vec<(Pubkey, Account)>,
-    /// The program whose revert failed the transaction [8], if one did.
+    /// The program whose revert failed the transaction (§8), if one did.
     pub reverted_by: Option<Pubkey>,
 }
 

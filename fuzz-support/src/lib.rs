@@ -31,7 +31,7 @@ use baton::{wire, Runtime};
 use baton_scenario::scripted;
 
 /// Silence the panics that the scripted program raises on purpose
-/// ([`Op::Panic`]): the executor catches them and fails the transaction
+/// ([`Op::Panic`](scripted::Op::Panic)): the executor catches them and fails the transaction
 /// with `ProgramFailedToComplete`. Every other panic still reaches the hook
 /// that was installed before (libFuzzer's aborts the process). Installing
 /// twice is harmless.

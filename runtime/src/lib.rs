@@ -56,19 +56,80 @@ pub use baton_sbpf as sbpf;
 pub use deploy::{DeployError, ProgramLoader};
 pub use runtime::{genesis_blockhash, Runtime, RuntimeError};
 
+// Every type an embedder or a program author meets in a public signature
+// is re-exported here, so that it has a page in this crate's docs; the
+// crates themselves are inlined as modules for everything else.
 pub use baton_accounts_db::{
-    AccountsCommit, AccountsRead, AccountsStore, DurableAccounts, DurableOptions, InMemoryAccounts,
-    StateHash, StoreError, StoreFileProblem,
+    AccountsCommit, AccountsRead, AccountsStore, CorruptReason, DurableAccounts, DurableOptions,
+    InMemoryAccounts, SnapshotReader, StateHash, StoreError, StoreFileProblem,
 };
 pub use baton_executor::{
-    self as executor, sysvar, BorrowedAccount, Clock, ExecutionConfig, InstructionOutcome,
-    InvokeContext, Program, ProgramRegistry, Rent,
+    sysvar, AuthDescriptor, BorrowedAccount, Clock, ComputeMeter, Environment, ExecutionConfig,
+    ExitCode, Flavour, InstructionAccount, InstructionOutcome, InvokeContext, InvokeError, Program,
+    ProgramRegistry, Rent, SysvarCache, TransactionContext,
 };
 pub use baton_programs::{system, token};
-pub use baton_scheduler::{self as scheduler, LockSet, Scheduler};
-pub use baton_sdk::{self as sdk, msg};
+pub use baton_scheduler::{LockSet, Scheduler, SchedulerError};
+pub use baton_sdk::msg;
 pub use baton_types::{
-    self as types, ids, pda, signing::Keypair, wire, Account, AccountMeta, CompiledInstruction,
-    Hash, Instruction, InstructionError, Message, MessageHeader, Pubkey, Signature, Transaction,
-    TransactionError,
+    ids, pda, signing::Keypair, wire, Account, AccountMeta, CompiledInstruction, Hash, Instruction,
+    InstructionError, Message, MessageHeader, ParsePubkeyError, PdaError, Pubkey, SignError,
+    Signature, Transaction, TransactionError, WireError,
 };
+
+/// The account store crate, `baton-accounts-db`: the store traits, the
+/// in-memory and durable stores, the state hash and snapshots.
+#[doc(inline)]
+pub use baton_accounts_db as accounts_db;
+/// The executor crate, `baton-executor`: transaction and invoke contexts,
+/// the journal, CPI, the compute meter and the `Program` trait.
+#[doc(inline)]
+pub use baton_executor as executor;
+/// The scheduler crate, `baton-scheduler`: lock sets and the dependency
+/// graph the batch pipeline runs on.
+#[doc(inline)]
+pub use baton_scheduler as scheduler;
+/// The program SDK, `baton-sdk`: account handles, `CpiContext` and typed
+/// calls to the builtins, logs, return data and PDAs.
+#[doc(inline)]
+pub use baton_sdk as sdk;
+/// The types crate, `baton-types`: keys, accounts, instructions, messages,
+/// transactions, the wire format, signing and Agave's error enums.
+#[doc(inline)]
+pub use baton_types as types;
+
+/// What a program module or a test usually imports: `use baton::prelude::*;`.
+///
+/// The SDK's prelude (the `Program` trait, `InvokeContext` and the account
+/// handles, `CpiContext`, `InstructionError`, `Pubkey`, `find_program_address`)
+/// plus what builds and sends instructions: `Instruction`, `AccountMeta`,
+/// `Account`, `Keypair`, `Transaction`, `Runtime` and the [`msg!`] macro.
+///
+/// ```
+/// use baton::prelude::*;
+///
+/// struct Hello;
+///
+/// impl Program for Hello {
+///     fn process(&self, ctx: &InvokeContext<'_>, _data: &[u8]) -> Result<(), InstructionError> {
+///         msg!(ctx, "hello from {}", ctx.program_id());
+///         Ok(())
+///     }
+/// }
+///
+/// let id = Pubkey::new_from_array([7; 32]);
+/// let rt = Runtime::new().with_program(id, std::sync::Arc::new(Hello));
+/// let out = rt.process_instruction(&Instruction::new_with_bytes(id, &[], vec![]), &[]);
+/// assert!(out.result.is_ok());
+/// ```
+pub mod prelude {
+    pub use crate::{msg, Runtime, TransactionResult};
+    pub use baton_sdk::prelude::*;
+    pub use baton_types::{signing::Keypair, Account, AccountMeta, Instruction, Transaction};
+}
+
+// The README's Rust blocks run as this crate's doc tests, so the first
+// program it shows keeps compiling (and passing) with the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

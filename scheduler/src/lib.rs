@@ -97,7 +97,8 @@
 //! once. Lost wake-ups are excluded the usual way (the waiter checks and
 //! registers under the lock the waker takes), and loom checks both parks.
 //! [`Scheduler::linger`], the one deliberate spin, is bounded by its
-//! deadline and skipped while the fallback below is on.
+//! deadline, yields the core every few microseconds, and is skipped while
+//! the fallback below is on.
 //!
 //! **Serial fallback.** The calling thread measures every parallel run it
 //! takes part in (and a chain it runs while a pool thread does its side

@@ -7,6 +7,10 @@ use crate::contention::{self, ParallelRun};
 use crate::sync::{StdAtomicU64, StdMutex, StdOrdering, TryLockError};
 use crate::{Crew, DependencyGraph, Dispatch, GraphBuilder, LockSet};
 
+/// A lingering thread yields once every this many rounds of 64 spin hints
+/// (a few microseconds).
+const LINGER_YIELD_EVERY: u32 = 16;
+
 /// Why a scheduler could not be built or a graph not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum SchedulerError {
@@ -126,9 +130,11 @@ impl Scheduler {
     /// The price is up to `max` of spinning on each pool thread when no
     /// batch follows. A new linger replaces the one running.
     ///
-    /// While batches run serially because the host's cores are contended
-    /// ([`serial_for_now`](Self::serial_for_now)), this does nothing: a
-    /// spinning thread would take a core from the thread that has work.
+    /// The spin yields the core every few microseconds, so a thread that
+    /// has work (the caller's, another process's) waits for a lingering
+    /// thread that long at most, never a time slice; and while batches run
+    /// serially because the host's cores are contended
+    /// ([`serial_for_now`](Self::serial_for_now)), this does nothing.
     pub fn linger(&self, max: Duration) {
         if self.threads <= 1 || max.is_zero() || self.serial_for_now() {
             return;
@@ -138,9 +144,16 @@ impl Scheduler {
         for _ in 1..self.threads {
             let flag = Arc::clone(&self.linger);
             self.pool.spawn(move || {
+                let mut round = 0u32;
                 while flag.load(StdOrdering::Relaxed) == id && start.elapsed() < max {
                     for _ in 0..64 {
                         std::hint::spin_loop();
+                    }
+                    round = round.wrapping_add(1);
+                    if round.is_multiple_of(LINGER_YIELD_EVERY) {
+                        // Give the core away if anything else wants it:
+                        // free when nothing does.
+                        std::thread::yield_now();
                     }
                 }
             });

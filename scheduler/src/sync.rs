@@ -77,9 +77,9 @@ const SPIN_ONLY_ROUNDS: u32 = 6;
 /// whether the caller may keep polling; once it says no, the caller must
 /// block (on a condvar) instead.
 ///
-/// The first rounds spin with a doubling count of CPU hints; then each
-/// round yields the core, until [`SPIN_BUDGET`] has passed since the first
-/// round. The budget is wall-clock time, not rounds, so a waiter that is
+/// The first rounds spin with a doubling count of CPU hints (well under a
+/// microsecond in all); then each round yields the core, until
+/// [`SPIN_BUDGET`] has passed since the first yield. The budget is wall-clock time, not rounds, so a waiter that is
 /// not getting its core — a yield that hands the core to another process
 /// for a whole time slice, or a preemption between two polls — spends its
 /// budget at once and parks, instead of competing with the very thread it

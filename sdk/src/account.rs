@@ -18,11 +18,11 @@
 //!
 //! - a [`DataMut`] (mutable borrow) of any account of the caller's
 //!   instruction → `AccountBorrowOutstanding`, at the CPI's entry, where the
-//!   executor sums the caller's lamports [3];
+//!   executor sums the caller's lamports (§3);
 //! - a shared [`Ref`] of an account the callee writes → the callee's own
 //!   borrow fails with `AccountBorrowFailed`.
 //!
-//! In both cases the whole instruction fails [4.10]. Drop guards first.
+//! In both cases the whole instruction fails (§4.10). Drop guards first.
 
 use std::cell::Ref;
 use std::fmt;
@@ -180,7 +180,7 @@ impl<'a> AccountHandle<'a> {
     }
 
     /// The data for writing, as a guard held until dropped. Fails at once
-    /// with the data rules [2.2] (`ReadonlyDataModified`,
+    /// with the data rules §2.2 (`ReadonlyDataModified`,
     /// `ExternalAccountDataModified`, `ExecutableDataModified`) when the
     /// running program may not write it.
     pub fn try_borrow_mut_data(&self) -> Result<DataMut<'a>, InstructionError> {
@@ -189,33 +189,33 @@ impl<'a> AccountHandle<'a> {
         Ok(DataMut { account })
     }
 
-    /// Replace the data with `data`, resizing as needed [2.2, 2.3].
+    /// Replace the data with `data`, resizing as needed (§2.2, §2.3).
     pub fn set_data(&self, data: &[u8]) -> Result<(), InstructionError> {
         self.try_borrow_mut()?.set_data_from_slice(data)
     }
 
-    /// Resize the data to `new_len`, zero-filling growth [2.3].
+    /// Resize the data to `new_len`, zero-filling growth (§2.3).
     pub fn realloc(&self, new_len: usize) -> Result<(), InstructionError> {
         self.try_borrow_mut()?.set_data_length(new_len)
     }
 
-    /// Give the account to `owner` [2.4]: the running program must own it,
+    /// Give the account to `owner` (§2.4): the running program must own it,
     /// it must be writable and its data all zeroes (`ModifiedProgramId`).
     pub fn assign(&self, owner: &Pubkey) -> Result<(), InstructionError> {
         self.try_borrow_mut()?.set_owner(owner)
     }
 
-    /// Set the balance [2.1].
+    /// Set the balance (§2.1).
     pub fn set_lamports(&self, lamports: u64) -> Result<(), InstructionError> {
         self.try_borrow_mut()?.set_lamports(lamports)
     }
 
-    /// Credit `lamports` [2.1]; `ArithmeticOverflow` on overflow.
+    /// Credit `lamports` (§2.1); `ArithmeticOverflow` on overflow.
     pub fn add_lamports(&self, lamports: u64) -> Result<(), InstructionError> {
         self.try_borrow_mut()?.checked_add_lamports(lamports)
     }
 
-    /// Debit `lamports` [2.1]; only the owner may; `ArithmeticOverflow`
+    /// Debit `lamports` (§2.1); only the owner may; `ArithmeticOverflow`
     /// below zero.
     pub fn sub_lamports(&self, lamports: u64) -> Result<(), InstructionError> {
         self.try_borrow_mut()?.checked_sub_lamports(lamports)
@@ -240,7 +240,7 @@ impl<'a> AccountHandle<'a> {
         self.ctx.is_authorized(self.index_in_transaction)
     }
 
-    /// The handle if the account is authorized in the running frame [8];
+    /// The handle if the account is authorized in the running frame (§8);
     /// else `MissingRequiredSignature`, the error of a missing consent.
     pub fn expect_authorized(self) -> Result<Self, InstructionError> {
         if self.is_authorized() {
@@ -313,7 +313,7 @@ impl<'a> AccountHandle<'a> {
 /// `[u8]` for reading and writing in place.
 ///
 /// Made by [`AccountHandle::try_borrow_mut_data`], which has already
-/// checked the data rules [2.2] and journaled the old data, so writes
+/// checked the data rules (§2.2) and journaled the old data, so writes
 /// through it cannot fail. Growing or shrinking goes through
 /// [`DataMut::resize`].
 pub struct DataMut<'a> {
@@ -321,7 +321,7 @@ pub struct DataMut<'a> {
 }
 
 impl DataMut<'_> {
-    /// Resize to `new_len`, zero-filling growth [2.3].
+    /// Resize to `new_len`, zero-filling growth (§2.3).
     pub fn resize(&mut self, new_len: usize) -> Result<(), InstructionError> {
         self.account.set_data_length(new_len)
     }

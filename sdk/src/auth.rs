@@ -86,7 +86,7 @@ impl<'a> AuthCall<'a> {
     }
 
     /// Call with `data`: the callee's exit code, or why there is none. A
-    /// failed callee fails the caller's instruction too [4.10].
+    /// failed callee fails the caller's instruction too (§4.10).
     pub fn invoke(&self, data: &[u8]) -> Result<ExitCode, InvokeError> {
         self.program.ctx().invoke_auth(
             self.program.index_in_transaction() as u16,
@@ -95,7 +95,7 @@ impl<'a> AuthCall<'a> {
         )
     }
 
-    /// Call with `data`, catchably [9]: a failure is undone and returned.
+    /// Call with `data`, catchably (§9): a failure is undone and returned.
     pub fn try_invoke(&self, data: &[u8]) -> Result<ExitCode, InvokeError> {
         self.program.ctx().try_invoke_auth(
             self.program.index_in_transaction() as u16,
@@ -106,7 +106,7 @@ impl<'a> AuthCall<'a> {
 }
 
 /// Call the program at transaction index `program_index` with `data` and
-/// the descriptor `auth` [8].
+/// the descriptor `auth` (§8).
 pub fn invoke_auth(
     ctx: &InvokeContext<'_>,
     program_index: u16,
@@ -116,7 +116,7 @@ pub fn invoke_auth(
     ctx.invoke_auth(program_index, data, auth)
 }
 
-/// [`invoke_auth`], catchable [9].
+/// [`invoke_auth`], catchable (§9).
 pub fn try_invoke_auth(
     ctx: &InvokeContext<'_>,
     program_index: u16,
@@ -126,7 +126,7 @@ pub fn try_invoke_auth(
     ctx.try_invoke_auth(program_index, data, auth)
 }
 
-/// Call `program_id` with hand-made metas, catchably [9]: on failure its
+/// Call `program_id` with hand-made metas, catchably (§9): on failure its
 /// changes are undone and the error returned; the caller goes on.
 pub fn try_invoke(
     ctx: &InvokeContext<'_>,
@@ -137,7 +137,7 @@ pub fn try_invoke(
     try_invoke_signed(ctx, program_id, accounts, data, &[])
 }
 
-/// [`try_invoke`] with the running program's PDAs signing [4.3].
+/// [`try_invoke`] with the running program's PDAs signing (§4.3).
 pub fn try_invoke_signed(
     ctx: &InvokeContext<'_>,
     program_id: &Pubkey,
@@ -165,7 +165,7 @@ pub fn revert(ctx: &InvokeContext<'_>, code: u32) -> InstructionError {
 }
 
 /// Whether the account at transaction index `index` is authorized in the
-/// running frame [8].
+/// running frame (§8).
 pub fn is_authorized(ctx: &InvokeContext<'_>, index: u16) -> bool {
     ctx.is_authorized(index)
 }

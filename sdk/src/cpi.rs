@@ -9,14 +9,23 @@ use crate::AccountHandle;
 
 /// A call about to be made: the callee's program account, its accounts (a
 /// struct of [`AccountHandle`]s, one per wrapper) and the seed sets of the
-/// PDAs of the **calling** program that sign it [4.3].
+/// PDAs of the **calling** program that sign it (§4.3).
 ///
-/// ```ignore
+/// ```
+/// # use baton_sdk as sdk;
+/// # use baton_sdk::prelude::*;
+/// # fn pay<'a>(
+/// #     [token_program, from, to, authority, mint]: [AccountHandle<'a>; 5],
+/// #     bump: u8,
+/// #     amount: u64,
+/// # ) -> Result<(), InstructionError> {
 /// sdk::token::transfer(
 ///     CpiContext::new(token_program, sdk::token::Transfer { from, to, authority })
 ///         .with_signer(&[&[b"vault", mint.key().as_ref(), &[bump]]]),
 ///     amount,
 /// )?;
+/// # Ok(())
+/// # }
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct CpiContext<'a, 's, T> {
@@ -64,7 +73,7 @@ impl<'a, 's, T> CpiContext<'a, 's, T> {
         self
     }
 
-    /// The same call, catchable [9]: every typed wrapper then calls
+    /// The same call, catchable (§9): every typed wrapper then calls
     /// `try_invoke_signed`, so a failing callee's changes are undone and its
     /// error comes back without failing the caller.
     pub fn catching(mut self) -> Self {
@@ -79,7 +88,7 @@ impl<'a, 's, T> CpiContext<'a, 's, T> {
 
     /// Invoke `instruction` with this context's signer seeds.
     /// `IncorrectProgramId` unless the instruction goes to [`Self::program`];
-    /// then the executor's CPI checks and the callee's result [4].
+    /// then the executor's CPI checks and the callee's result (§4).
     pub fn invoke_instruction(&self, instruction: &Instruction) -> Result<(), InstructionError> {
         if instruction.program_id != *self.program.key() {
             return Err(InstructionError::IncorrectProgramId);
@@ -91,7 +100,7 @@ impl<'a, 's, T> CpiContext<'a, 's, T> {
         }
     }
 
-    /// [`Self::invoke_instruction`], catchable whatever [`Self::catch`] says [9].
+    /// [`Self::invoke_instruction`], catchable whatever [`Self::catch`] says (§9).
     pub fn try_invoke_instruction(
         &self,
         instruction: &Instruction,
@@ -104,7 +113,7 @@ impl<'a, 's, T> CpiContext<'a, 's, T> {
 }
 
 /// Call `program_id` with hand-made `accounts` and `data`, with the caller's
-/// privileges only [4].
+/// privileges only (§4).
 pub fn invoke(
     ctx: &InvokeContext<'_>,
     program_id: &Pubkey,
@@ -115,7 +124,7 @@ pub fn invoke(
 }
 
 /// Call `program_id` with hand-made `accounts` and `data`, the PDAs of the
-/// running program that `signer_seeds` derive signing [4.3], [5].
+/// running program that `signer_seeds` derive signing (§4.3, §5).
 pub fn invoke_signed(
     ctx: &InvokeContext<'_>,
     program_id: &Pubkey,

@@ -41,16 +41,27 @@
 //! - [`msg!`](crate::msg), [`log`], [`set_return_data`], [`get_return_data`],
 //!   and the PDA functions of [`baton_types::pda`].
 //!
+//! A section sign (§4, §8.2) cites a section of the rule book,
+//! `docs/semantics.md` in the repository (Solana's rules as Agave 4.2.2
+//! applies them, and the engine's own invoke flavours).
+//!
 //! Depends on `baton-types`, `baton-executor` and `baton-programs` (the
 //! typed wrappers build the builtins' instructions with their own builders
 //! and read their state layouts). Depended on by `baton-examples`, the facade
 //! `baton` (which re-exports it as `baton::sdk`) and the benches' programs;
 //! nothing below it (types, executor, the builtins) depends on it.
 //!
+//! A program written against the facade crate `baton` alone (which
+//! re-exports this crate as `baton::sdk`, its prelude within
+//! `baton::prelude`, and [`msg!`](crate::msg)):
+//!
 //! ```
-//! use baton_sdk::msg;
-//! use baton_sdk::prelude::*;
-//! use baton_sdk::system;
+//! # mod baton { // what the facade re-exports, for this crate's own test
+//! #     pub mod sdk { pub use baton_sdk::*; }
+//! #     pub mod prelude { pub use baton_sdk::{msg, prelude::*}; }
+//! # }
+//! use baton::prelude::*;
+//! use baton::sdk::system;
 //!
 //! /// Pays `lamports` (8 bytes of data) from a PDA of this program,
 //! /// seeds `[b"treasury", bump]`, to the recipient.
@@ -113,7 +124,9 @@ pub fn next_account<'a>(
     iter.next().ok_or(InstructionError::NotEnoughAccountKeys)
 }
 
-/// What a program module usually imports: `use baton_sdk::prelude::*;`.
+/// What a program module usually imports: `use baton_sdk::prelude::*;`
+/// (a crate depending on the facade writes `use baton::prelude::*;`, which
+/// holds all of this and more).
 pub mod prelude {
     pub use super::{
         find_program_address, next_account, AccountHandle, CpiContext, InstructionError,

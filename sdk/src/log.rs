@@ -21,14 +21,14 @@ macro_rules! msg {
 }
 
 /// Set the transaction's return data to `data` for the running program
-/// [6]; over 1,024 bytes → `ProgramFailedToComplete`.
+/// (§6); over 1,024 bytes → `ProgramFailedToComplete`.
 pub fn set_return_data(ctx: &InvokeContext<'_>, data: &[u8]) -> Result<(), InstructionError> {
     ctx.set_return_data(data)
 }
 
 /// The return data and the program that set it, or `None` when it is empty
 /// (as Solana's `get_return_data`). After a CPI this is what the callee
-/// left; every instruction starts with it reset [6].
+/// left; every instruction starts with it reset (§6).
 pub fn get_return_data(ctx: &InvokeContext<'_>) -> Option<(Pubkey, Vec<u8>)> {
     let (program, data) = ctx.return_data();
     (!data.is_empty()).then_some((program, data))

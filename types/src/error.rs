@@ -38,25 +38,25 @@ pub enum InstructionError {
     /// The lamport sum changed across an instruction.
     #[error("sum of account balances before and after instruction do not match")]
     UnbalancedInstruction,
-    /// An owner change that the rules forbid [2.4].
+    /// An owner change that the rules forbid (§2.4).
     #[error("instruction illegally modified the program id of an account")]
     ModifiedProgramId,
-    /// A debit of an account the program does not own [2.1].
+    /// A debit of an account the program does not own (§2.1).
     #[error("instruction spent from the balance of an account it does not own")]
     ExternalAccountLamportSpend,
-    /// A data write to an account the program does not own [2.2].
+    /// A data write to an account the program does not own (§2.2).
     #[error("instruction modified data of an account it does not own")]
     ExternalAccountDataModified,
-    /// A lamport change on a read-only account [2.1].
+    /// A lamport change on a read-only account (§2.1).
     #[error("instruction changed the balance of a read-only account")]
     ReadonlyLamportChange,
-    /// A data write to a read-only account [2.2].
+    /// A data write to a read-only account (§2.2).
     #[error("instruction modified data of a read-only account")]
     ReadonlyDataModified,
     /// An account index appears twice where that is not allowed.
     #[error("instruction contains duplicate accounts")]
     DuplicateAccountIndex,
-    /// The executable flag changed against the rules [2.5].
+    /// The executable flag changed against the rules (§2.5).
     #[error("instruction changed executable bit of an account")]
     ExecutableModified,
     /// The rent epoch changed.
@@ -65,7 +65,7 @@ pub enum InstructionError {
     /// Fewer accounts than the instruction needs.
     #[error("insufficient account keys for instruction")]
     NotEnoughAccountKeys,
-    /// A length change by a non-owner [2.3].
+    /// A length change by a non-owner (§2.3).
     #[error("program other than the account's owner changed the size of the account data")]
     AccountDataSizeChanged,
     /// The account is not executable.
@@ -92,34 +92,34 @@ pub enum InstructionError {
     /// Lamports of an executable account changed.
     #[error("instruction changed the balance of an executable account")]
     ExecutableLamportChange,
-    /// An account was marked executable without being rent exempt [2.5].
+    /// An account was marked executable without being rent exempt (§2.5).
     #[error("executable accounts must be rent exempt")]
     ExecutableAccountNotRentExempt,
     /// No program is registered at that id.
     #[error("Unsupported program id")]
     UnsupportedProgramId,
-    /// The instruction stack is full [4.6].
+    /// The instruction stack is full (§4.6).
     #[error("Cross-program invocation call depth too deep")]
     CallDepth,
-    /// An account the instruction names is not available [4.1].
+    /// An account the instruction names is not available (§4.1).
     #[error("An account required by the instruction is missing")]
     MissingAccount,
-    /// A→B→A reentrancy [4.7].
+    /// A→B→A reentrancy (§4.7).
     #[error("Cross-program invocation reentrancy not allowed for this instruction")]
     ReentrancyNotAllowed,
-    /// Too many seeds or a seed too long [5].
+    /// Too many seeds or a seed too long (§5).
     #[error("Length of the seed is too long for address generation")]
     MaxSeedLengthExceeded,
-    /// The seeds give an on-curve address [5].
+    /// The seeds give an on-curve address (§5).
     #[error("Provided seeds do not result in a valid address")]
     InvalidSeeds,
-    /// A resize against the limits [2.3].
+    /// A resize against the limits (§2.3).
     #[error("Failed to reallocate account data")]
     InvalidRealloc,
     /// The compute meter ran out.
     #[error("Computational budget exceeded")]
     ComputationalBudgetExceeded,
-    /// A callee asked for a privilege its caller does not hold [4.3].
+    /// A callee asked for a privilege its caller does not hold (§4.3).
     #[error("Cross-program invocation with unauthorized signer or writable account")]
     PrivilegeEscalation,
     /// The program environment could not be set up.
@@ -152,16 +152,16 @@ pub enum InstructionError {
     /// The sysvar is not supported.
     #[error("Unsupported sysvar")]
     UnsupportedSysvar,
-    /// The owner is illegal (a PDA marker) [5].
+    /// The owner is illegal (a PDA marker) (§5).
     #[error("Provided owner is not allowed")]
     IllegalOwner,
-    /// More than 20 MiB of growth in one transaction [2.3].
+    /// More than 20 MiB of growth in one transaction (§2.3).
     #[error("Accounts data allocations exceeded the maximum allowed per transaction")]
     MaxAccountsDataAllocationsExceeded,
     /// Too many accounts.
     #[error("Max accounts exceeded")]
     MaxAccountsExceeded,
-    /// More than 64 instructions in the trace [4.6].
+    /// More than 64 instructions in the trace (§4.6).
     #[error("Max instruction trace length exceeded")]
     MaxInstructionTraceLengthExceeded,
     /// A builtin consumed no compute units.
@@ -288,7 +288,7 @@ pub enum TransactionError {
         /// The account's index in the message.
         account_index: u8,
     },
-    /// The lamport sum changed across the transaction [3].
+    /// The lamport sum changed across the transaction (§3).
     #[error("Sum of account balances before and after transaction do not match")]
     UnbalancedTransaction,
     /// Program cache limit.

@@ -7,6 +7,10 @@
 //! after Agave's `InstructionError` and `TransactionError` so that results
 //! compare one to one with Agave, LiteSVM and Mollusk.
 //!
+//! A section sign (§4, §8.2) cites a section of the rule book,
+//! `docs/semantics.md` in the repository (Solana's rules as Agave 4.2.2
+//! applies them, and the engine's own invoke flavours).
+//!
 //! Depends on no crate of the workspace (only hashing, ed25519 and bs58).
 //! Every other crate depends on it: the store, the scheduler and the
 //! executor directly, the rest through them or the facade `baton`.

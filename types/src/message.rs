@@ -134,7 +134,7 @@ impl Message {
             .any(|ix| ix.program_id_index as usize == i)
     }
 
-    /// Top-level writability [1.1]: writable by header position, but never a
+    /// Top-level writability (§1.1): writable by header position, but never a
     /// program id that an instruction invokes nor a reserved id.
     pub fn is_writable(&self, i: usize) -> bool {
         self.is_writable_index(i)

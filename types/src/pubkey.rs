@@ -1,5 +1,9 @@
 use std::fmt;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// The counter behind [`Pubkey::new_unique`].
+static UNIQUE: AtomicU64 = AtomicU64::new(1);
 
 /// A 32-byte account address: an ed25519 public key or a program-derived address.
 #[derive(Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -49,6 +53,21 @@ impl Pubkey {
         let mut b = [0u8; 32];
         b[..8].copy_from_slice(&n.to_le_bytes());
         b[31] = 0xB7;
+        Self(b)
+    }
+
+    /// A key no other call in this process returns, for tests: a
+    /// process-wide atomic counter (from 1), big-endian in the first 8
+    /// bytes, the rest zero, as `solana_pubkey::Pubkey::new_unique` makes
+    /// them. Later keys compare greater. It never returns the system
+    /// program's all-zero id, a builtin or sysvar id, or a key of
+    /// [`Pubkey::new_from_u64`] (whose last byte is set). Not a public key
+    /// with a secret: use [`Keypair::new`](crate::signing::Keypair::new)
+    /// for a signer.
+    pub fn new_unique() -> Self {
+        let n = UNIQUE.fetch_add(1, Ordering::Relaxed);
+        let mut b = [0u8; 32];
+        b[..8].copy_from_slice(&n.to_be_bytes());
         Self(b)
     }
 }
@@ -103,6 +122,27 @@ impl FromStr for Pubkey {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn new_unique_keys_are_distinct_and_increasing() {
+        let keys: Vec<Pubkey> = (0..1_000).map(|_| Pubkey::new_unique()).collect();
+        for w in keys.windows(2) {
+            assert!(w[0] < w[1], "{} then {}", w[0], w[1]);
+        }
+        let from_threads: Vec<Pubkey> = std::thread::scope(|s| {
+            let hs: Vec<_> = (0..4)
+                .map(|_| s.spawn(|| (0..250).map(|_| Pubkey::new_unique()).collect::<Vec<_>>()))
+                .collect();
+            hs.into_iter().flat_map(|h| h.join().unwrap()).collect()
+        });
+        let mut all: Vec<Pubkey> = keys.into_iter().chain(from_threads).collect();
+        all.sort();
+        all.dedup();
+        assert_eq!(all.len(), 2_000);
+        assert!(!all.contains(&Pubkey::default()));
+        assert!(crate::ids::RESERVED.iter().all(|r| !all.contains(r)));
+        assert!(all.iter().all(|k| k.0[31] != 0xB7));
+    }
 
     #[test]
     fn base58_round_trip() {

@@ -64,8 +64,25 @@ pub enum SignError {
 }
 
 impl Keypair {
-    /// A fresh random keypair from a cryptographic RNG.
-    pub fn new<R: CryptoRng + RngCore>(rng: &mut R) -> Self {
+    /// A fresh random keypair, its secret drawn from the operating system's
+    /// random number generator (`getrandom`), as `solana_keypair::Keypair::new`
+    /// does. No RNG crate is needed on the caller's side.
+    ///
+    /// For reproducible keys (tests, generated workloads) use
+    /// [`Keypair::from_seed`], or [`Keypair::generate`] with a seeded RNG.
+    ///
+    /// # Panics
+    ///
+    /// If the operating system cannot supply random bytes (as `getrandom`
+    /// fails only on a broken or sandboxed system without an entropy source).
+    pub fn new() -> Self {
+        Self(SigningKey::generate(&mut rand_core::OsRng))
+    }
+
+    /// A fresh random keypair from the cryptographic RNG `rng` (a
+    /// `rand_core` 0.6 RNG, such as `rand` 0.8's or `rand_chacha` 0.3's):
+    /// seeded, it gives the same keypairs on every run.
+    pub fn generate<R: CryptoRng + RngCore>(rng: &mut R) -> Self {
         Self(SigningKey::generate(rng))
     }
 
@@ -93,6 +110,13 @@ impl Keypair {
     /// Sign `message`.
     pub fn sign(&self, message: &[u8]) -> Signature {
         Signature(self.0.sign(message).to_bytes())
+    }
+}
+
+impl Default for Keypair {
+    /// [`Keypair::new`]: a random keypair from the OS RNG.
+    fn default() -> Self {
+        Self::new()
     }
 }
 
@@ -333,8 +357,8 @@ mod tests {
     #[test]
     fn sign_and_verify() {
         let mut rng = ChaCha20Rng::seed_from_u64(1);
-        let a = Keypair::new(&mut rng);
-        let b = Keypair::new(&mut rng);
+        let a = Keypair::generate(&mut rng);
+        let b = Keypair::generate(&mut rng);
         let tx = transfer(&a, Pubkey::new_from_u64(5), Some(&b));
         assert_eq!(tx.signatures.len(), 2);
         assert_eq!(tx.message.recent_blockhash, Hash([3; 32]));
@@ -412,7 +436,7 @@ mod tests {
     #[test]
     fn batch_gives_each_transaction_its_own_verdict() {
         let mut rng = ChaCha20Rng::seed_from_u64(2);
-        let kps: Vec<Keypair> = (0..12).map(|_| Keypair::new(&mut rng)).collect();
+        let kps: Vec<Keypair> = (0..12).map(|_| Keypair::generate(&mut rng)).collect();
         let mut txs: Vec<Transaction> = kps
             .chunks(2)
             .flat_map(|p| {
@@ -534,5 +558,24 @@ mod tests {
             verify_batch(&[tx]),
             vec![Err(TransactionError::SignatureFailure)]
         );
+    }
+
+    #[test]
+    fn os_rng_keypairs_differ_and_sign() {
+        let a = Keypair::new();
+        let b = Keypair::default();
+        assert_ne!(a.pubkey(), b.pubkey());
+        assert_ne!(a.secret_bytes(), [0; 32]);
+        // The secret round-trips through the seeded constructor.
+        assert_eq!(Keypair::from_seed(&a.secret_bytes()).pubkey(), a.pubkey());
+        let tx = transfer(&a, Pubkey::new_unique(), Some(&b));
+        assert_eq!(verify_transaction(&tx), Ok(()));
+    }
+
+    #[test]
+    fn seeded_generate_is_reproducible() {
+        let one = Keypair::generate(&mut ChaCha20Rng::seed_from_u64(7));
+        let two = Keypair::generate(&mut ChaCha20Rng::seed_from_u64(7));
+        assert_eq!(one.to_bytes(), two.to_bytes());
     }
 }

@@ -20,7 +20,7 @@
 //! the program signs the token transfer with the seeds
 //! `[b"vault", mint, bump]` of the mint the user's receipt is for, and the
 //! executor lends a signature only to the PDA those seeds derive from this
-//! program's id [4.3]; the token program then pays only from an account
+//! program's id (§4.3); the token program then pays only from an account
 //! whose owner is that signer. Seeds of another mint, or a wrong bump, sign
 //! for another address, and the call fails with `PrivilegeEscalation` (or
 //! `ProgramFailedToComplete` when the seeds give no valid PDA); an

@@ -1,7 +1,7 @@
-//! The Solana-flavour cross-program invocation [4]: `invoke`,
+//! The Solana-flavour cross-program invocation (§4): `invoke`,
 //! `invoke_signed`, and the checks and charges before the callee's frame is
-//! pushed (limits [4.5], compute [4.8], signer seeds [5], account resolution
-//! and de-duplication [4.1, 4.2], privileges [4.3], the program id [4.4]).
+//! pushed (limits §4.5, compute §4.8, signer seeds §5, account resolution
+//! and de-duplication §4.1, §4.2, privileges §4.3, the program id §4.4).
 
 use baton_types::{pda, Instruction, InstructionError, Pubkey};
 
@@ -10,13 +10,13 @@ use super::*;
 impl InvokeContext<'_> {
     // ----- cross-program invocation -----
 
-    /// Call another program with the running program's authority [4].
+    /// Call another program with the running program's authority (§4).
     pub fn invoke(&self, instruction: &Instruction) -> Result<(), InstructionError> {
         self.invoke_signed(instruction, &[])
     }
 
     /// Call another program, also signing for the PDAs of the running program
-    /// that `signers_seeds` derive [4.3], [5].
+    /// that `signers_seeds` derive (§4.3, §5).
     pub fn invoke_signed(
         &self,
         instruction: &Instruction,
@@ -31,7 +31,7 @@ impl InvokeContext<'_> {
         result
     }
 
-    /// A Solana-flavour CPI without the [4.10] bookkeeping: checks, then the
+    /// A Solana-flavour CPI without the §4.10 bookkeeping: checks, then the
     /// callee under a checkpoint that its failure reverts.
     pub(crate) fn call_signed(
         &self,
@@ -50,8 +50,8 @@ impl InvokeContext<'_> {
     }
 
     /// The checks and charges of a CPI before the callee's frame is pushed:
-    /// limits [4.5], compute [4.8], signer seeds [5], account resolution and
-    /// de-duplication [4.1, 4.2], privileges [4.3] and the program id [4.4].
+    /// limits (§4.5), compute (§4.8), signer seeds (§5), account resolution and
+    /// de-duplication (§4.1, §4.2), privileges (§4.3) and the program id (§4.4).
     fn prepare_cpi(
         &self,
         ix: &Instruction,

@@ -1,8 +1,8 @@
 //! The invoke context: the instruction stack of one transaction, its compute
 //! meter and logs, and cross-program invocation.
 //!
-//! The Solana-flavour CPI (`invoke`, `invoke_signed` [4]) is in `cpi.rs`;
-//! the explicit-authorization flavour [8] in `../invoke_auth.rs`, which
+//! The Solana-flavour CPI (`invoke`, `invoke_signed` §4) is in `cpi.rs`;
+//! the explicit-authorization flavour (§8) in `../invoke_auth.rs`, which
 //! builds on this module; the data both flavours share (frame flavours,
 //! descriptors, limits) in `../auth.rs`. The [`Program`] trait and the
 //! [`ProgramRegistry`] are in `program.rs`, a child of this module: a
@@ -28,17 +28,17 @@ use crate::sysvar::{Clock, RecentBlockhashes, Rent, SysvarCache};
 use crate::TransactionContext;
 use program::{Program, ProgramRegistry};
 
-/// Base compute cost of a CPI [4.8].
+/// Base compute cost of a CPI (§4.8).
 pub const INVOKE_UNITS: u64 = 946;
-/// Bytes of instruction data and metas charged one unit in a CPI [4.8].
+/// Bytes of instruction data and metas charged one unit in a CPI (§4.8).
 pub const CPI_BYTES_PER_UNIT: u64 = 250;
 /// Bytes an account meta counts for in the CPI charge.
 pub const ACCOUNT_META_SIZE: u64 = 34;
-/// Most account metas in a CPI [4.5].
+/// Most account metas in a CPI (§4.5).
 pub const MAX_CPI_ACCOUNT_METAS: usize = 255;
-/// Most instruction data bytes in a CPI [4.5].
+/// Most instruction data bytes in a CPI (§4.5).
 pub const MAX_CPI_INSTRUCTION_DATA_LEN: usize = 10 * 1024;
-/// Most signer seed sets in a CPI [4.5].
+/// Most signer seed sets in a CPI (§4.5).
 pub const MAX_SIGNERS: usize = 16;
 
 /// What the engine lends every transaction: programs, sysvars and limits.
@@ -73,22 +73,27 @@ pub(crate) struct Frame {
     /// Range of this frame's accounts in `InvokeContext::accounts`.
     pub(crate) accounts_start: usize,
     pub(crate) accounts_end: usize,
-    /// Lamports over the frame's unique accounts when it was pushed [3].
+    /// Lamports over the frame's unique accounts when it was pushed (§3).
     lamport_sum: u128,
     /// Data length of each account when the frame was pushed, for the
-    /// per-instruction growth limit of user programs [2.3]; empty for builtins.
+    /// per-instruction growth limit of user programs (§2.3); empty for builtins.
     start_lens: Vec<usize>,
     /// How the frame was called: a top-level instruction or `invoke` (Solana
-    /// flavour) or `invoke_auth` [8].
+    /// flavour) or `invoke_auth` (§8).
     pub(crate) flavour: Flavour,
-    /// The authorization descriptor its caller passed to `invoke_auth` [8].
+    /// The authorization descriptor its caller passed to `invoke_auth` (§8).
     pub(crate) auth: Option<Box<AuthDescriptor>>,
-    /// The code the program exits with when it returns `Ok` [8].
+    /// The code the program exits with when it returns `Ok` (§8).
     exit_code: ExitCode,
 }
 
 /// The state a program sees while it runs: its instruction's accounts, the
 /// compute meter, sysvars, logs, return data, and `invoke`.
+///
+/// The engine creates it and runs frames on it (`new`, `set_message`,
+/// `process_instruction`, `take_logs`); those methods are hidden from these
+/// docs, since a program calls other programs with [`Self::invoke`] and its
+/// siblings instead.
 pub struct InvokeContext<'a> {
     pub(crate) tx: &'a TransactionContext,
     pub(crate) env: Environment<'a>,
@@ -101,14 +106,14 @@ pub struct InvokeContext<'a> {
     trace: RefCell<InstructionTrace>,
     logs: RefCell<LogCollector>,
     /// The first error of a failed (uncatchable) CPI. A failing callee
-    /// cannot be caught [4.10]: even if its caller ignores the error, every
+    /// cannot be caught (§4.10): even if its caller ignores the error, every
     /// frame above it fails with it.
     pub(crate) cpi_failure: Cell<Option<InstructionError>>,
-    /// The program that reverted and its code, while the revert unwinds [8].
+    /// The program that reverted and its code, while the revert unwinds (§8).
     pub(crate) reverted: Cell<Option<(Pubkey, u32)>>,
-    /// The exit code of the frame popped last [8].
+    /// The exit code of the frame popped last (§8).
     pub(crate) last_exit_code: Cell<ExitCode>,
-    /// The message, for the top-level privileges `invoke_auth` grants [8].
+    /// The message, for the top-level privileges `invoke_auth` grants (§8).
     pub(crate) message: Option<&'a Message>,
     /// A failing program's own account of its failure, logged in its
     /// `failed:` line instead of the error (see [`Self::set_failure_log`]).
@@ -120,6 +125,7 @@ pub struct InvokeContext<'a> {
 
 impl<'a> InvokeContext<'a> {
     /// A context over `tx` with a meter of `compute_limit` units.
+    #[doc(hidden)] // engine only: the processor drives the context
     pub fn new(tx: &'a TransactionContext, env: Environment<'a>, compute_limit: u64) -> Self {
         Self {
             tx,
@@ -140,9 +146,10 @@ impl<'a> InvokeContext<'a> {
     }
 
     /// Give the context the transaction's message, whose top-level
-    /// privileges [1.1] the callee of `invoke_auth` gets for every account.
+    /// privileges (§1.1) the callee of `invoke_auth` gets for every account.
     /// Without one (a single instruction, as `process_instruction` runs it),
     /// those privileges are the outermost instruction's.
+    #[doc(hidden)] // engine only: the processor drives the context
     pub fn set_message(&mut self, message: &'a Message) {
         self.message = Some(message);
     }
@@ -339,7 +346,7 @@ impl<'a> InvokeContext<'a> {
         }
     }
 
-    /// Set the transaction's return data for the running program [6].
+    /// Set the transaction's return data for the running program (§6).
     pub fn set_return_data(&self, data: &[u8]) -> Result<(), InstructionError> {
         if data.len() > MAX_RETURN_DATA {
             return Err(InstructionError::ProgramFailedToComplete);
@@ -356,9 +363,10 @@ impl<'a> InvokeContext<'a> {
     // ----- the instruction stack -----
 
     /// Run `program_id` as a new frame over `accounts` with input `data`:
-    /// push (reentrancy [4.7], the caller's balance [3], trace length and
-    /// depth [4.6]), run the program catching panics, check the frame's
+    /// push (reentrancy §4.7, the caller's balance §3, trace length and
+    /// depth §4.6), run the program catching panics, check the frame's
     /// balance, pop. Shared by top-level instructions and CPIs.
+    #[doc(hidden)] // engine only: the processor drives the context
     pub fn process_instruction(
         &self,
         program_id: Pubkey,
@@ -371,7 +379,7 @@ impl<'a> InvokeContext<'a> {
     /// [`Self::process_instruction`] for a frame of either flavour: the depth
     /// limit is the flavour's (the stack height against `max_call_depth` for
     /// Solana-flavour frames, against [`MAX_AUTH_CALL_DEPTH`] for
-    /// `invoke_auth` frames), and `auth` is what the caller authorized [8].
+    /// `invoke_auth` frames), and `auth` is what the caller authorized (§8).
     pub(crate) fn run_frame(
         &self,
         program_id: Pubkey,
@@ -538,7 +546,7 @@ impl<'a> InvokeContext<'a> {
     }
 
     /// Set the running frame's exit code: the code its `invoke_auth` caller
-    /// receives when the program then returns `Ok` [8].
+    /// receives when the program then returns `Ok` (§8).
     pub fn set_exit_code(&self, code: ExitCode) {
         if let Some(f) = self.stack.borrow_mut().last_mut() {
             f.exit_code = code;
@@ -568,6 +576,7 @@ impl<'a> InvokeContext<'a> {
     }
 
     /// Take the collected log lines.
+    #[doc(hidden)] // engine only: the processor drives the context
     pub fn take_logs(&mut self) -> Vec<String> {
         std::mem::take(&mut self.logs.get_mut().lines)
     }

@@ -23,7 +23,7 @@
 //! [`BASE_UNITS`] for the instruction (charged before decoding), then
 //! [`OP_UNITS`] for each operation as it starts, plus whatever the
 //! operation itself costs: [`Op::ConsumeUnits`] its argument, an invoke the
-//! CPI charge of [4.8] and everything its callee uses.
+//! CPI charge of §4.8 and everything its callee uses.
 //!
 //! # Errors
 //!

@@ -54,7 +54,7 @@ impl Payload {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Invoke {
     /// The callee program: usually an index among the running
-    /// instruction's accounts (the callee must be one of them [4.4]).
+    /// instruction's accounts (the callee must be one of them §4.4).
     pub program: AccountRef,
     /// The callee's account metas, in order.
     pub accounts: Vec<Meta>,
@@ -65,7 +65,7 @@ pub struct Invoke {
     pub payload: Payload,
 }
 
-/// The authorization descriptor of an [`InvokeAuth`] [8].
+/// The authorization descriptor of an [`InvokeAuth`] (§8).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AuthArg {
     /// No descriptor.
@@ -82,7 +82,7 @@ pub enum AuthArg {
     Encoded(Vec<u8>),
 }
 
-/// An explicit-authorization invoke made by a script [8].
+/// An explicit-authorization invoke made by a script (§8).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvokeAuth {
     /// The callee program's transaction index.
@@ -186,11 +186,11 @@ pub enum Op {
     Log(String),
     /// Do nothing: bytes that make the instruction data longer.
     Noop(Vec<u8>),
-    /// Invoke another program; its failure fails this instruction [4.10].
+    /// Invoke another program; its failure fails this instruction (§4.10).
     Invoke(Invoke),
     /// Invoke another program and ignore the result, going on with the
     /// script. The engine still fails the transaction with the callee's
-    /// error [4.10]: a failed CPI cannot be caught.
+    /// error (§4.10): a failed CPI cannot be caught.
     InvokeIgnoreError(Invoke),
     /// Check that the account's data holds `bytes` at `offset`; fails with
     /// `Custom(`[`ERR_DATA_MISMATCH`]`)` otherwise.
@@ -210,11 +210,11 @@ pub enum Op {
         /// The balance expected.
         lamports: u64,
     },
-    /// `invoke_auth` [8]; logs `invoke_auth -> <outcome>`.
+    /// `invoke_auth` (§8); logs `invoke_auth -> <outcome>`.
     InvokeAuth(InvokeAuth),
-    /// `try_invoke_auth` [9]; logs `try_invoke_auth -> <outcome>`.
+    /// `try_invoke_auth` (§9); logs `try_invoke_auth -> <outcome>`.
     TryInvokeAuth(InvokeAuth),
-    /// `try_invoke` / `try_invoke_signed` [9]; logs `try_invoke -> <outcome>`,
+    /// `try_invoke` / `try_invoke_signed` (§9); logs `try_invoke -> <outcome>`,
     /// the outcome being `Ok` or the `InstructionError` Debug form.
     TryInvoke {
         /// The call.
@@ -224,11 +224,11 @@ pub enum Op {
         /// whatever happens, go on.
         expect: Option<String>,
     },
-    /// End the script normally with this exit code [8].
+    /// End the script normally with this exit code (§8).
     ExitWithCode(u64),
-    /// Revert with this code [8]: `Custom(code)` up to the nearest try_invoke.
+    /// Revert with this code (§8): `Custom(code)` up to the nearest try_invoke.
     Revert(u32),
-    /// Check `is_authorized` of a transaction index [8]; fails with
+    /// Check `is_authorized` of a transaction index (§8); fails with
     /// `Custom(`[`ERR_AUTHORIZED_MISMATCH`]`)` when it is not `expected`.
     ExpectAuthorized {
         /// The account's transaction index.
