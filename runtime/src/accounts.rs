@@ -11,7 +11,9 @@ use baton_executor::{
     process_instruction, Environment, ExecutionConfig, InstructionOutcome, ProgramRegistry,
     SysvarCache,
 };
-use baton_types::{ids, Account, Hash, Instruction, Pubkey, Transaction, TransactionError};
+use baton_types::{
+    ids, Account, Hash, Instruction, InstructionError, Pubkey, Transaction, TransactionError,
+};
 
 use crate::{Runtime, RuntimeError, TransactionResult};
 
@@ -152,29 +154,51 @@ impl Runtime {
                 fee_calculator,
             })
             .collect();
-        let accounts = self.sysvars.to_accounts();
-        self.record_store_result(self.store.commit(&accounts));
-        self.record_store_result(self.store.end_batch());
-        for (key, _) in &accounts {
-            self.refresh_reserved(key);
-        }
+        self.write_sysvar_accounts();
     }
 
     // ----- execution -----
 
     /// Run one instruction against `accounts` without a transaction, fee or
     /// store, the way Mollusk tests an instruction; the store is untouched.
+    /// The outcome lists the given accounts, in their order, as the
+    /// instruction left them (find one with
+    /// [`InstructionOutcomeExt::account`](crate::InstructionOutcomeExt::account);
+    /// check them with [`Runtime::process_and_validate_instruction`]).
+    ///
+    /// Every account the instruction names must be given, except the
+    /// runtime's own: a builtin or registered program, or a sysvar, named
+    /// but not given is read from the runtime (and not listed in the
+    /// outcome). Any other account named but not given fails the
+    /// instruction with `MissingAccount` before it runs — Agave's error for
+    /// an instruction account that is not there — with a log line naming
+    /// the key (written even when log collection is off), and the
+    /// accounts come back unchanged. The program itself need not be given.
     pub fn process_instruction(
         &self,
         instruction: &Instruction,
         accounts: &[(Pubkey, Account)],
     ) -> InstructionOutcome {
-        process_instruction(
-            accounts,
+        let mut given = std::borrow::Cow::Borrowed(accounts);
+        for (index, meta) in instruction.accounts.iter().enumerate() {
+            let key = &meta.pubkey;
+            if given.iter().any(|(k, _)| k == key) {
+                continue;
+            }
+            let own = ids::is_reserved(key) || self.programs.contains(key);
+            match own.then(|| self.account(key)).flatten() {
+                Some(account) => given.to_mut().push((*key, account)),
+                None => return missing_account(accounts, key, index),
+            }
+        }
+        let mut outcome = process_instruction(
+            &given,
             instruction,
             self.config.units_per_instruction,
             self.env(),
-        )
+        );
+        outcome.accounts.truncate(accounts.len());
+        outcome
     }
 
     /// Execute one transaction.
@@ -190,5 +214,25 @@ impl Runtime {
             sysvars: &self.sysvars,
             config: &self.config,
         }
+    }
+}
+
+/// The outcome of an instruction naming `key` (its account `index`) that
+/// the caller did not give: `MissingAccount`, the accounts unchanged, and
+/// a log line naming the key.
+fn missing_account(
+    accounts: &[(Pubkey, Account)],
+    key: &Pubkey,
+    index: usize,
+) -> InstructionOutcome {
+    InstructionOutcome {
+        result: Err(InstructionError::MissingAccount),
+        accounts: accounts.to_vec(),
+        compute_units_consumed: 0,
+        return_data: None,
+        logs: vec![format!(
+            "Instruction account {index} ({key}) is missing from the given accounts: \
+             process_instruction needs every account the instruction names"
+        )],
     }
 }

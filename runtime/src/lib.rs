@@ -14,8 +14,11 @@
 //! that wires the store, the scheduler and the executor together. Depended
 //! on by `baton-scenario`, the CLI, the benches, fuzz-support and the
 //! examples' tests. Inside: `runtime.rs` (the state and the builder),
-//! `accounts.rs` (the accounts API), `batch/` (the pipeline, one file per
-//! stage) and `history.rs` (the signature history).
+//! `accounts.rs` (the accounts API), `sysvars.rs` (reading and setting
+//! sysvars, the clock, rent), `simulate.rs` (running a transaction without
+//! keeping it), `check.rs` (Mollusk-style checks on one instruction),
+//! `batch/` (the pipeline, one file per stage) and `history.rs` (the
+//! signature history).
 //!
 //! ```
 //! use baton::{Runtime, Keypair, system, Transaction};
@@ -47,14 +50,20 @@
 
 mod accounts;
 mod batch;
+mod check;
 mod deploy;
 mod history;
 mod runtime;
+mod simulate;
+mod sysvars;
 
 pub use batch::collect::TransactionResult;
 pub use baton_sbpf as sbpf;
+pub use check::{AccountCheck, Check, CheckFailure, InstructionOutcomeExt};
 pub use deploy::{DeployError, ProgramLoader};
 pub use runtime::{genesis_blockhash, Runtime, RuntimeError};
+pub use simulate::SimulatedTransaction;
+pub use sysvars::Sysvar;
 
 // Every type an embedder or a program author meets in a public signature
 // is re-exported here, so that it has a page in this crate's docs; the
@@ -103,7 +112,9 @@ pub use baton_types as types;
 /// The SDK's prelude (the `Program` trait, `InvokeContext` and the account
 /// handles, `CpiContext`, `InstructionError`, `Pubkey`, `find_program_address`)
 /// plus what builds and sends instructions: `Instruction`, `AccountMeta`,
-/// `Account`, `Keypair`, `Transaction`, `Runtime` and the [`msg!`] macro.
+/// `Account`, `Keypair`, `Transaction`, `Runtime` and the [`msg!`] macro,
+/// and what tests one instruction: [`Check`] and
+/// [`InstructionOutcomeExt`] (`outcome.account(&key)`).
 ///
 /// ```
 /// use baton::prelude::*;
@@ -123,7 +134,7 @@ pub use baton_types as types;
 /// assert!(out.result.is_ok());
 /// ```
 pub mod prelude {
-    pub use crate::{msg, Runtime, TransactionResult};
+    pub use crate::{msg, Check, InstructionOutcomeExt, Runtime, TransactionResult};
     pub use baton_sdk::prelude::*;
     pub use baton_types::{signing::Keypair, Account, AccountMeta, Instruction, Transaction};
 }

@@ -496,7 +496,7 @@ fn program_addresses_match_solana() {
         let k = if i % 2 == 0 {
             Pubkey(rng.gen())
         } else {
-            Keypair::new(&mut rng).pubkey()
+            Keypair::generate(&mut rng).pubkey()
         };
         assert_eq!(pda::is_on_curve(&k), sol_pk(&k).is_on_curve());
     }

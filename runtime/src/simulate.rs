@@ -1,0 +1,113 @@
+//! [`Runtime::simulate_transaction`]: run a transaction through every check
+//! and the executor, and keep nothing.
+
+use baton_executor::process_message;
+use baton_scheduler::validate_account_locks;
+use baton_types::{signing, wire, Account, Pubkey, Transaction, TransactionError};
+
+use crate::{Runtime, TransactionResult};
+
+/// What [`Runtime::simulate_transaction`] found: the result the transaction
+/// would get, and its accounts as they would be after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimulatedTransaction {
+    /// The result [`Runtime::send_transaction`] would give now: status,
+    /// logs, compute units, fee, return data. A rejected transaction has
+    /// its error, no logs and a zero fee, as in a batch.
+    pub result: TransactionResult,
+    /// Every account the transaction names, in its message's order, as it
+    /// would be after the transaction: written accounts changed, the fee
+    /// payer charged (also when the transaction fails, when it is the only
+    /// change), the others as they are. An account that does not exist is
+    /// the default (empty) account. Empty when the transaction was rejected
+    /// before execution.
+    pub post_accounts: Vec<(Pubkey, Account)>,
+}
+
+impl Runtime {
+    /// Run `tx` as [`Runtime::send_transaction`] would — sanitize, verify
+    /// its signatures (when on), account locks, blockhash, signature
+    /// history, fee payer, execution — and change nothing: no account, no
+    /// state hash, no history entry (the same transaction may be sent
+    /// afterwards), no fee. LiteSVM's `simulate_transaction`, with the
+    /// result in a [`TransactionResult`] (its `status` says whether it
+    /// would succeed) rather than a `Result`.
+    ///
+    /// ```
+    /// use baton::{system, Keypair, Pubkey, Runtime, Transaction};
+    ///
+    /// let mut rt = Runtime::new();
+    /// let alice = Keypair::from_seed(&[1; 32]);
+    /// let bob = Pubkey::new_unique();
+    /// rt.airdrop(&alice.pubkey(), 10_000_000).unwrap();
+    /// let ix = system::instruction::transfer(&alice.pubkey(), &bob, 1_000_000);
+    /// let tx = Transaction::new_signed_with_payer(&[ix], Some(&alice.pubkey()), &[&alice], rt.latest_blockhash()).unwrap();
+    ///
+    /// let sim = rt.simulate_transaction(&tx);
+    /// assert!(sim.result.status.is_ok());
+    /// assert_eq!(sim.post_accounts[1].0, bob);
+    /// assert_eq!(sim.post_accounts[1].1.lamports, 1_000_000);
+    /// assert_eq!(rt.balance(&bob), 0); // nothing was stored
+    /// ```
+    pub fn simulate_transaction(&self, tx: &Transaction) -> SimulatedTransaction {
+        let rejected = |e: TransactionError| SimulatedTransaction {
+            result: TransactionResult::rejected(tx, e),
+            post_accounts: Vec::new(),
+        };
+        if let Err(e) = self.admit_read_only(tx) {
+            return rejected(e);
+        }
+        let load = |k: &Pubkey| match self.reserved.get(k) {
+            Some(a) => Some(a.clone()),
+            None => self.store.load(k),
+        };
+        let outcome = match process_message(&tx.message, &load, self.env()) {
+            Ok(outcome) => outcome,
+            Err(e) => return rejected(e),
+        };
+        let post_accounts = tx
+            .message
+            .account_keys
+            .iter()
+            .map(|key| {
+                let account = outcome
+                    .changes
+                    .iter()
+                    .find(|(k, _)| k == key)
+                    .map(|(_, a)| a.clone())
+                    .or_else(|| load(key))
+                    .unwrap_or_default();
+                (*key, account)
+            })
+            .collect();
+        SimulatedTransaction {
+            result: TransactionResult {
+                signature: tx.signature().copied().unwrap_or_default(),
+                status: outcome.status,
+                logs: outcome.logs,
+                compute_units_consumed: outcome.compute_units_consumed,
+                fee: outcome.fee,
+                return_data: outcome.return_data,
+                reverted_by: outcome.reverted_by,
+            },
+            post_accounts,
+        }
+    }
+
+    /// The checks a batch makes before execution, in its order, without
+    /// recording the signature.
+    fn admit_read_only(&self, tx: &Transaction) -> Result<(), TransactionError> {
+        wire::sanitize_transaction(tx).map_err(TransactionError::from)?;
+        if self.sigverify {
+            signing::verify_transaction(tx)?;
+        }
+        validate_account_locks(&tx.message.account_keys, self.lock_limit)?;
+        if self.blockhash_check && !self.blockhashes.contains(&tx.message.recent_blockhash) {
+            return Err(TransactionError::BlockhashNotFound);
+        }
+        if self.history.as_ref().is_some_and(|h| h.contains(tx)) {
+            return Err(TransactionError::AlreadyProcessed);
+        }
+        Ok(())
+    }
+}
