@@ -185,8 +185,9 @@ pub(crate) fn compile(
         config,
     };
 
-    // Programs: builtin aliases, or a kind of the catalog.
+    // Programs: builtin aliases, sBPF ELFs, or a kind of the catalog.
     let mut programs = Vec::new();
+    let mut program_accounts = Vec::new();
     for (name, spec) in &file.programs {
         r.at(spec.span());
         let (kind, id) = match spec.get_ref() {
@@ -202,6 +203,28 @@ pub(crate) fn compile(
         if let Some(key) = builtin {
             if name != kind {
                 declare(&mut r, name, key)?;
+            }
+            continue;
+        }
+        if kind == "sbpf" {
+            let (elf, loader) = match spec.get_ref() {
+                ProgramSpec::Full(t) => (t.elf.as_deref(), t.loader.as_deref()),
+                ProgramSpec::Kind(_) => (None, None),
+            };
+            let key = match id {
+                Some(id) => r.key(id, &ctx)?,
+                None => key_for_name(name),
+            };
+            let (program, accounts) = load_elf(&r, origin, &ctx, key, elf, loader)?;
+            declare(&mut r, name, key)?;
+            programs.push((name.clone(), key, program));
+            for (i, (k, a)) in accounts.into_iter().enumerate() {
+                let label = if i == 0 {
+                    name.clone()
+                } else {
+                    format!("{name}.programdata")
+                };
+                program_accounts.push((label, k, a));
             }
             continue;
         }
@@ -296,8 +319,8 @@ pub(crate) fn compile(
         pending = still;
     }
 
-    // Account states.
-    let mut accounts = Vec::new();
+    // Account states: the deployed programs' accounts, then the file's.
+    let mut accounts = program_accounts;
     for (name, spec) in &file.accounts {
         r.at(spec.span());
         let spec = spec.get_ref();
@@ -386,4 +409,52 @@ pub(crate) fn compile(
         transactions,
         final_expect,
     })
+}
+
+/// A compiled sBPF program and the accounts its deployment writes.
+type LoadedElf = (Arc<dyn Program>, Vec<(Pubkey, Account)>);
+
+/// A `kind = "sbpf"` program: the ELF at `elf` (relative to the scenario
+/// file), checked and compiled as `Runtime::deploy_program` does, and the
+/// program accounts its `loader` lays out at `key`.
+fn load_elf(
+    r: &Resolver<'_>,
+    origin: &str,
+    ctx: &str,
+    key: Pubkey,
+    elf: Option<&str>,
+    loader: Option<&str>,
+) -> Result<LoadedElf, ScenarioError> {
+    use baton::sbpf::deploy::{program_accounts, ProgramLoader};
+    let elf =
+        elf.ok_or_else(|| r.invalid(format!("{ctx}: kind \"sbpf\" needs elf = \"FILE.so\"")))?;
+    let loader = match loader.unwrap_or("v2") {
+        "v2" => ProgramLoader::V2,
+        "v3" => ProgramLoader::V3 { authority: None },
+        "v4" => ProgramLoader::V4 { authority: key },
+        other => return Err(r.invalid(format!("{ctx}: loader '{other}': expected v2, v3 or v4"))),
+    };
+    let path = std::path::Path::new(origin)
+        .parent()
+        .unwrap_or_else(|| std::path::Path::new(""))
+        .join(elf);
+    // Only a regular file of at most 64 MiB (the file-size bound of the
+    // scenario limits): not a device that never ends.
+    const MAX_ELF: u64 = 64 << 20;
+    match std::fs::metadata(&path) {
+        Ok(m) if m.is_file() && m.len() <= MAX_ELF => {}
+        Ok(_) => {
+            return Err(r.invalid(format!(
+                "{ctx}: {}: not a regular file of at most 64 MiB",
+                path.display()
+            )))
+        }
+        Err(e) => return Err(r.invalid(format!("{ctx}: cannot read {}: {e}", path.display()))),
+    }
+    let bytes = std::fs::read(&path)
+        .map_err(|e| r.invalid(format!("{ctx}: cannot read {}: {e}", path.display())))?;
+    let program = baton::sbpf::SbpfProgram::load(&bytes)
+        .map_err(|e| r.invalid(format!("{ctx}: {}: {e}", path.display())))?;
+    let accounts = program_accounts(loader, &key, &bytes, &baton::Rent::default(), 0);
+    Ok((Arc::new(program), accounts))
 }

@@ -81,6 +81,10 @@ pub(crate) enum ProgramSpec {
 pub(crate) struct ProgramTable {
     pub kind: String,
     pub id: Option<String>,
+    /// `kind = "sbpf"`: the ELF file, relative to the scenario file.
+    pub elf: Option<String>,
+    /// `kind = "sbpf"`: `v2` (default), `v3` or `v4`.
+    pub loader: Option<String>,
 }
 
 /// `[accounts.NAME]`.
