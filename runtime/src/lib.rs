@@ -34,6 +34,33 @@
 //! assert_eq!(rt.account(&bob).unwrap().lamports, 1_000_000);
 //! ```
 //!
+//! # Debug builds of an embedding crate
+//!
+//! Cargo builds dependencies unoptimized in the `dev` profile, and ed25519
+//! verification then costs 2–4 ms per signed transaction (1,000 of them:
+//! 2.1–3.8 s in `execute_batch`, measured on 2 cores; 0.009 s with
+//! signature checks off). Cargo ignores this workspace's profiles when
+//! `baton` is a dependency, so put these lines in the root `Cargo.toml` of
+//! yours (0.06–0.09 s for the same batch, about 7 s more for a cold
+//! build):
+//!
+//! ```toml
+//! [profile.dev.package.curve25519-dalek]
+//! opt-level = 3
+//!
+//! [profile.dev.package.ed25519-dalek]
+//! opt-level = 3
+//!
+//! [profile.dev.package.sha2]
+//! opt-level = 3
+//! ```
+//!
+//! Or turn signature checks off in tests that do not need them
+//! ([`Runtime::with_sigverify`]). `docs/embedding.md` in the repository
+//! has the measurements, crate by crate.
+//!
+//! # Semantics
+//!
 //! A batch executes as if its transactions ran one at a time in batch
 //! order: same states, results, logs and compute units, whatever the thread
 //! count. Stateless checks (sanitizing, signature verification) run in

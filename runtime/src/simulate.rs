@@ -31,7 +31,10 @@ impl Runtime {
     /// state hash, no history entry (the same transaction may be sent
     /// afterwards), no fee. LiteSVM's `simulate_transaction`, with the
     /// result in a [`TransactionResult`] (its `status` says whether it
-    /// would succeed) rather than a `Result`.
+    /// would succeed) rather than a `Result`. Signatures are checked one by
+    /// one with the strict rule ([`signing::verify_transaction`]), whose
+    /// verdict a batch's shares for every honest signer (see
+    /// [`signing`](baton_types::signing)).
     ///
     /// ```
     /// use baton::{system, Keypair, Pubkey, Runtime, Transaction};
