@@ -242,17 +242,18 @@ impl<'a> InvokeContext<'a> {
         end - start
     }
 
-    /// Account `i` of the running instruction; `NotEnoughAccountKeys` past the end.
+    /// Account `i` of the running instruction; `MissingAccount` past the
+    /// end, as Agave 4.x (semantics.md §0).
     pub fn instruction_account(&self, i: usize) -> Result<InstructionAccount, InstructionError> {
         let (start, end) = self.frame_range();
         if i >= end - start {
-            return Err(InstructionError::NotEnoughAccountKeys);
+            return Err(InstructionError::MissingAccount);
         }
         self.accounts
             .borrow()
             .get(start + i)
             .copied()
-            .ok_or(InstructionError::NotEnoughAccountKeys)
+            .ok_or(InstructionError::MissingAccount)
     }
 
     /// The key of account `i` of the running instruction.

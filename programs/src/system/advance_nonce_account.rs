@@ -16,7 +16,7 @@ use super::shared;
 ///   1. `[]` RecentBlockhashes sysvar
 ///   2. `[SIGNER]` Nonce authority
 ///
-/// Errors: `NotEnoughAccountKeys` (for account 0 or the sysvar); account 1
+/// Errors: `MissingAccount` (for account 0 or the sysvar); account 1
 /// is not the RecentBlockhashes sysvar → `InvalidArgument`; the sysvar is
 /// empty → `Custom(NonceNoRecentBlockhashes)`; the nonce account is
 /// read-only → `InvalidArgument`; its data is no nonce state, or it is

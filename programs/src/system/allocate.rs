@@ -11,7 +11,7 @@ use super::shared::{self, Address};
 /// Accounts:
 ///   0. `[WRITE, SIGNER]` New account
 ///
-/// Errors: `NotEnoughAccountKeys`; the account did not sign →
+/// Errors: `MissingAccount`; the account did not sign →
 /// `MissingRequiredSignature`; it has data or a non-system owner →
 /// `Custom(AccountAlreadyInUse)`; `space` over 10 MiB →
 /// `Custom(InvalidAccountDataLength)`; then the executor's resize and data

@@ -14,7 +14,7 @@ use super::shared::{self, Address};
 ///   0. `[WRITE]` Allocated account
 ///   1. `[SIGNER]` Base account
 ///
-/// Errors: `NotEnoughAccountKeys`; `MaxSeedLengthExceeded`, `IllegalOwner`,
+/// Errors: `MissingAccount`; `MaxSeedLengthExceeded`, `IllegalOwner`,
 /// `Custom(AddressWithSeedMismatch)` from the derivation; the base did not
 /// sign → `MissingRequiredSignature`; the account is in use →
 /// `Custom(AccountAlreadyInUse)`; `space` over 10 MiB →

@@ -12,7 +12,7 @@ use super::shared::{self, Address};
 /// Accounts:
 ///   0. `[WRITE, SIGNER]` Assigned account
 ///
-/// Errors: `NotEnoughAccountKeys`; an account already owned by `owner`
+/// Errors: `MissingAccount`; an account already owned by `owner`
 /// succeeds without a signature; otherwise the account did not sign →
 /// `MissingRequiredSignature`; not owned by the system program, read-only,
 /// executable or with non-zero data → `ModifiedProgramId` (the executor's

@@ -14,7 +14,7 @@ use super::shared::{self, Address};
 ///   0. `[WRITE]` Assigned account
 ///   1. `[SIGNER]` Base account
 ///
-/// Errors: `NotEnoughAccountKeys`; `MaxSeedLengthExceeded`, `IllegalOwner`,
+/// Errors: `MissingAccount`; `MaxSeedLengthExceeded`, `IllegalOwner`,
 /// `Custom(AddressWithSeedMismatch)` from the derivation; an account already
 /// owned by `owner` succeeds without a signature; otherwise the base did not
 /// sign → `MissingRequiredSignature`; the executor's owner rule →

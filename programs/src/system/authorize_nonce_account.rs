@@ -15,7 +15,7 @@ use super::shared;
 ///   0. `[WRITE]` Nonce account
 ///   1. `[SIGNER]` Nonce authority
 ///
-/// Errors: `NotEnoughAccountKeys`; the nonce account is read-only →
+/// Errors: `MissingAccount`; the nonce account is read-only →
 /// `InvalidArgument`; malformed data or uninitialized →
 /// `InvalidAccountData`; the current authority did not sign →
 /// `MissingRequiredSignature`; then the executor's data rules.

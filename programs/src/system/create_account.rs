@@ -14,7 +14,7 @@ use super::shared::{self, Address};
 ///   0. `[WRITE, SIGNER]` Funding account
 ///   1. `[WRITE, SIGNER]` New account
 ///
-/// Errors, in Agave's order: `NotEnoughAccountKeys`; the new account holds
+/// Errors, in Agave's order: `MissingAccount`; the new account holds
 /// lamports → `Custom(AccountAlreadyInUse)`; the new account did not sign →
 /// `MissingRequiredSignature`; it has data or a non-system owner →
 /// `Custom(AccountAlreadyInUse)`; `space` over 10 MiB →

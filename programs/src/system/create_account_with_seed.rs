@@ -16,7 +16,7 @@ use super::shared::{self, Address};
 ///   2. `[SIGNER]` (optional) Base account; the account matching `base`
 ///      must sign, and may be the funding account given as account 0
 ///
-/// Errors: `NotEnoughAccountKeys`; a seed over 32 bytes →
+/// Errors: `MissingAccount`; a seed over 32 bytes →
 /// `MaxSeedLengthExceeded`; an owner ending in the PDA marker →
 /// `IllegalOwner`; account 1 is not the derived address →
 /// `Custom(AddressWithSeedMismatch)`; then `CreateAccount`'s errors, with

@@ -18,7 +18,7 @@ use super::shared;
 ///   1. `[]` RecentBlockhashes sysvar
 ///   2. `[]` Rent sysvar
 ///
-/// Errors: `NotEnoughAccountKeys` (for account 0 or a sysvar); account 1 is
+/// Errors: `MissingAccount` (for account 0 or a sysvar); account 1 is
 /// not the RecentBlockhashes sysvar → `InvalidArgument`; the sysvar is empty
 /// → `Custom(NonceNoRecentBlockhashes)`; account 2 is not the Rent sysvar →
 /// `InvalidArgument`; the nonce account is read-only → `InvalidArgument`;

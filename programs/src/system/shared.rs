@@ -67,19 +67,20 @@ pub(crate) fn is_signer_key(
     Ok(false)
 }
 
-/// `NotEnoughAccountKeys` unless the instruction has at least `n` accounts.
+/// `MissingAccount` unless the instruction has at least `n` accounts
+/// (Agave 4.x; semantics.md §0).
 pub(crate) fn check_number_of_instruction_accounts(
     ctx: &InvokeContext<'_>,
     n: usize,
 ) -> Result<(), InstructionError> {
     if ctx.instruction_account_count() < n {
-        return Err(InstructionError::NotEnoughAccountKeys);
+        return Err(InstructionError::MissingAccount);
     }
     Ok(())
 }
 
 /// Agave's `get_sysvar_with_account_check`: account `index` must exist
-/// (`NotEnoughAccountKeys`) and be the sysvar `id` (`InvalidArgument`).
+/// (`MissingAccount`) and be the sysvar `id` (`InvalidArgument`).
 pub(crate) fn check_sysvar_account(
     ctx: &InvokeContext<'_>,
     index: usize,

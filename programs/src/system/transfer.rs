@@ -12,7 +12,7 @@ use super::shared;
 ///   0. `[WRITE, SIGNER]` Funding account
 ///   1. `[WRITE]` Recipient account
 ///
-/// Errors: `NotEnoughAccountKeys`; the funding account did not sign →
+/// Errors: `MissingAccount`; the funding account did not sign →
 /// `MissingRequiredSignature`; it carries data → `InvalidArgument`; it
 /// holds less than `lamports` → `Custom(ResultWithNegativeLamports)`; then
 /// the executor's lamport rules (`ExternalAccountLamportSpend` when the

@@ -16,7 +16,7 @@ use super::shared;
 ///   1. `[SIGNER]` Base for funding account
 ///   2. `[WRITE]` Recipient account
 ///
-/// Errors: `NotEnoughAccountKeys`; the base did not sign →
+/// Errors: `MissingAccount`; the base did not sign →
 /// `MissingRequiredSignature`; `MaxSeedLengthExceeded`, `IllegalOwner` from
 /// the derivation; account 0 is not the derived address →
 /// `Custom(AddressWithSeedMismatch)`; then `Transfer`'s errors after the

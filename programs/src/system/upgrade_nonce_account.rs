@@ -13,7 +13,7 @@ use super::shared;
 /// Accounts:
 ///   0. `[WRITE]` Nonce account
 ///
-/// Errors: `NotEnoughAccountKeys`; not owned by the system program →
+/// Errors: `MissingAccount`; not owned by the system program →
 /// `InvalidAccountOwner`; read-only → `InvalidArgument`; malformed data →
 /// `InvalidAccountData`; nothing to upgrade (already current, or legacy
 /// uninitialized) → `InvalidArgument`.

@@ -19,7 +19,7 @@ use super::shared;
 ///   3. `[]` Rent sysvar
 ///   4. `[SIGNER]` Nonce authority
 ///
-/// Errors: `NotEnoughAccountKeys` (fewer than 2 accounts, or a missing
+/// Errors: `MissingAccount` (fewer than 2 accounts, or a missing
 /// sysvar); account 2 or 3 is not the expected sysvar → `InvalidArgument`;
 /// the nonce account is read-only → `InvalidArgument`; malformed data →
 /// `InvalidAccountData`. Uninitialized: more than the balance →

@@ -36,7 +36,7 @@ fn assign_errors() {
         &env,
         &accounts,
         &truncated(ix.clone(), 0),
-        InstructionError::NotEnoughAccountKeys,
+        InstructionError::MissingAccount,
     );
     let logs = expect_err(
         &env,
@@ -86,7 +86,7 @@ fn allocate_errors() {
         &env,
         &accounts,
         &truncated(ix.clone(), 0),
-        InstructionError::NotEnoughAccountKeys,
+        InstructionError::MissingAccount,
     );
     expect_err(
         &env,

@@ -67,7 +67,7 @@ fn create_account_errors() {
         &env,
         &accounts,
         &truncated(ix.clone(), 1),
-        InstructionError::NotEnoughAccountKeys,
+        InstructionError::MissingAccount,
     );
     // The new account already holds lamports.
     let funded = vec![(key(1), sys(1_000)), (key(2), sys(1))];

@@ -50,13 +50,13 @@ fn initialize_nonce_account_errors() {
         &env,
         &accounts,
         &truncated(ix.clone(), 0),
-        InstructionError::NotEnoughAccountKeys,
+        InstructionError::MissingAccount,
     );
     expect_err(
         &env,
         &accounts,
         &truncated(ix.clone(), 1),
-        InstructionError::NotEnoughAccountKeys,
+        InstructionError::MissingAccount,
     );
     expect_err(
         &env,
@@ -80,7 +80,7 @@ fn initialize_nonce_account_errors() {
         &env,
         &accounts,
         &truncated(ix.clone(), 2),
-        InstructionError::NotEnoughAccountKeys,
+        InstructionError::MissingAccount,
     );
     expect_err(
         &env,
@@ -166,13 +166,13 @@ fn advance_nonce_account_errors() {
         &env,
         &accounts,
         &truncated(ix.clone(), 0),
-        InstructionError::NotEnoughAccountKeys,
+        InstructionError::MissingAccount,
     );
     expect_err(
         &env,
         &accounts,
         &truncated(ix.clone(), 1),
-        InstructionError::NotEnoughAccountKeys,
+        InstructionError::MissingAccount,
     );
     expect_err(
         &env,
@@ -309,19 +309,19 @@ fn withdraw_nonce_account_errors() {
         &env,
         &accounts,
         &truncated(ix.clone(), 1),
-        InstructionError::NotEnoughAccountKeys,
+        InstructionError::MissingAccount,
     );
     expect_err(
         &env,
         &accounts,
         &truncated(ix.clone(), 2),
-        InstructionError::NotEnoughAccountKeys,
+        InstructionError::MissingAccount,
     );
     expect_err(
         &env,
         &accounts,
         &truncated(ix.clone(), 3),
-        InstructionError::NotEnoughAccountKeys,
+        InstructionError::MissingAccount,
     );
     expect_err(
         &env,
@@ -458,7 +458,7 @@ fn authorize_nonce_account_errors() {
         &env,
         &accounts,
         &truncated(ix.clone(), 0),
-        InstructionError::NotEnoughAccountKeys,
+        InstructionError::MissingAccount,
     );
     expect_err(
         &env,
@@ -524,7 +524,7 @@ fn upgrade_nonce_account_errors() {
         &env,
         &accounts,
         &truncated(ix.clone(), 0),
-        InstructionError::NotEnoughAccountKeys,
+        InstructionError::MissingAccount,
     );
     let mut foreign_acc = legacy.clone();
     foreign_acc.owner = key(5);

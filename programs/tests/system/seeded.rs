@@ -52,7 +52,7 @@ fn create_account_with_seed_errors() {
         &env,
         &accounts,
         &truncated(ix.clone(), 1),
-        InstructionError::NotEnoughAccountKeys,
+        InstructionError::MissingAccount,
     );
     // Wrong address.
     let wrong = vec![
@@ -159,7 +159,7 @@ fn allocate_with_seed_errors() {
         &env,
         &accounts,
         &truncated(ix.clone(), 0),
-        InstructionError::NotEnoughAccountKeys,
+        InstructionError::MissingAccount,
     );
     expect_err(
         &env,
@@ -250,7 +250,7 @@ fn assign_with_seed_errors() {
         &env,
         &accounts,
         &truncated(ix.clone(), 0),
-        InstructionError::NotEnoughAccountKeys,
+        InstructionError::MissingAccount,
     );
     expect_err(
         &env,
@@ -324,7 +324,7 @@ fn transfer_with_seed_errors() {
         &env,
         &accounts,
         &truncated(ix.clone(), 2),
-        InstructionError::NotEnoughAccountKeys,
+        InstructionError::MissingAccount,
     );
     let logs = expect_err(
         &env,

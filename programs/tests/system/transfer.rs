@@ -53,7 +53,7 @@ fn transfer_errors() {
         &env,
         &accounts,
         &truncated(ix.clone(), 1),
-        InstructionError::NotEnoughAccountKeys,
+        InstructionError::MissingAccount,
     );
     // `from` did not sign.
     let logs = expect_err(
