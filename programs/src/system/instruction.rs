@@ -4,10 +4,12 @@
 //! 1.x with fixed-width integers): a little-endian `u32` tag (the variant's
 //! `DISCRIMINATOR`), then the fields in order — integers little-endian, keys
 //! as 32 raw bytes, `String` seeds as a `u64` length and the UTF-8 bytes.
-//! Decoding follows Agave's `limited_deserialize`: at most
-//! [`MAX_INSTRUCTION_DATA_READ`] bytes are read, trailing bytes are ignored,
-//! anything malformed (unknown tag, short data, non-UTF-8 seed) is
-//! `InvalidInstructionData`.
+//! Decoding follows Agave's `limited_deserialize` (semantics.md §0): at
+//! most [`MAX_INSTRUCTION_DATA_READ`] bytes are read — enforced, by
+//! decoding through a reader, since bincode 1.x drops the limit when it
+//! decodes from a slice — trailing bytes are ignored, and anything
+//! malformed (unknown tag, short data, non-UTF-8 seed, a field that would
+//! read past the limit) is `InvalidInstructionData`.
 //!
 //! Tag 13 (`CreateAccountAllowPrefund`, SIMD-0312) is feature-gated in Agave
 //! and not supported here: it decodes as `InvalidInstructionData`, as on a
@@ -75,9 +77,11 @@ impl SystemInstruction {
     /// Decode instruction data as Agave does; `InvalidInstructionData` when
     /// malformed.
     pub fn decode(data: &[u8]) -> Result<Self, InstructionError> {
+        // Through a reader: bincode 1.x checks the limit on every read there,
+        // but not when it borrows from a slice.
         wire_options()
             .with_limit(MAX_INSTRUCTION_DATA_READ)
-            .deserialize(data)
+            .deserialize_from(data)
             .map_err(|_| InstructionError::InvalidInstructionData)
     }
 

@@ -54,3 +54,32 @@ fn builtin_logs_no_consumed_line() {
         ]
     );
 }
+
+/// The 1,232-byte decoding limit is enforced (semantics.md §0): a seed that
+/// would make decoding read past it is `InvalidInstructionData`, even with
+/// every byte present; one byte less decodes. Trailing bytes past the limit
+/// that decoding never reads are ignored.
+#[test]
+fn decoding_reads_at_most_1232_bytes() {
+    // AssignWithSeed: tag 4 + base 32 + seed length 8 + seed + owner 32.
+    let encode = |seed_len: usize| {
+        let mut data = 10u32.to_le_bytes().to_vec();
+        data.extend_from_slice(key(1).as_ref());
+        data.extend_from_slice(&(seed_len as u64).to_le_bytes());
+        data.extend(std::iter::repeat_n(b'a', seed_len));
+        data.extend_from_slice(key(9).as_ref());
+        data
+    };
+    let fixed = 4 + 32 + 8 + 32;
+    let at_limit = encode(1232 - fixed);
+    assert_eq!(at_limit.len(), 1232);
+    assert!(SystemInstruction::decode(&at_limit).is_ok());
+    let over = encode(1232 - fixed + 1);
+    assert_eq!(
+        SystemInstruction::decode(&over),
+        Err(InstructionError::InvalidInstructionData)
+    );
+    let mut trailing = sys::transfer(&key(1), &key(2), 1).data;
+    trailing.resize(4000, 7);
+    assert!(SystemInstruction::decode(&trailing).is_ok());
+}
