@@ -14,7 +14,7 @@ use super::shared::{self, Address};
 ///   0. `[WRITE]` Allocated account
 ///   1. `[SIGNER]` Base account
 ///
-/// Errors: `MissingAccount`; `MaxSeedLengthExceeded`, `IllegalOwner`,
+/// Errors: `MissingAccount`; `Custom(0)` (seed over 32 bytes), `Custom(2)` (PDA-marker owner),
 /// `Custom(AddressWithSeedMismatch)` from the derivation; the base did not
 /// sign → `MissingRequiredSignature`; the account is in use →
 /// `Custom(AccountAlreadyInUse)`; `space` over 10 MiB →

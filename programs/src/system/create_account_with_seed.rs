@@ -17,8 +17,8 @@ use super::shared::{self, Address};
 ///      must sign, and may be the funding account given as account 0
 ///
 /// Errors: `MissingAccount`; a seed over 32 bytes →
-/// `MaxSeedLengthExceeded`; an owner ending in the PDA marker →
-/// `IllegalOwner`; account 1 is not the derived address →
+/// `Custom(0)`; an owner ending in the PDA marker →
+/// `Custom(2)`; account 1 is not the derived address →
 /// `Custom(AddressWithSeedMismatch)`; then `CreateAccount`'s errors, with
 /// the base (not the created account) as the required signer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -17,9 +17,9 @@ pub(crate) struct Address {
 }
 
 impl Address {
-    /// The address, re-derived from `(base, seed, owner)` when given: a seed
-    /// over 32 bytes is `MaxSeedLengthExceeded`, a PDA-marker owner
-    /// `IllegalOwner`, a different address `AddressWithSeedMismatch`.
+    /// The address, re-derived from `(base, seed, owner)` when given: a
+    /// failed derivation is a raw custom code ([`derive_with_seed`]), a
+    /// different address `AddressWithSeedMismatch`.
     pub(crate) fn create(
         ctx: &InvokeContext<'_>,
         address: &Pubkey,
@@ -27,7 +27,7 @@ impl Address {
     ) -> Result<Self, InstructionError> {
         let base = match with_seed {
             Some((base, seed, owner)) => {
-                let derived = pda::create_with_seed(base, seed, owner)?;
+                let derived = derive_with_seed(base, seed, owner)?;
                 if *address != derived {
                     ic_msg!(
                         ctx,
@@ -51,6 +51,26 @@ impl Address {
     fn is_signer(&self, ctx: &InvokeContext<'_>) -> Result<bool, InstructionError> {
         is_signer_key(ctx, self.base.as_ref().unwrap_or(&self.address))
     }
+}
+
+/// `create_with_seed` as the system program's `*WithSeed` instructions
+/// report its failure (semantics.md §0, §5): as `Custom(n)` with `n` the
+/// `PubkeyError` discriminant — 0 a seed over 32 bytes, 1 invalid seeds,
+/// 2 an owner ending in the PDA marker — not as the named
+/// `InstructionError`. Agave keeps this (self-described incorrect) mapping at
+/// these call sites only.
+pub(crate) fn derive_with_seed(
+    base: &Pubkey,
+    seed: &str,
+    owner: &Pubkey,
+) -> Result<Pubkey, InstructionError> {
+    pda::create_with_seed(base, seed, owner).map_err(|e| {
+        InstructionError::Custom(match e {
+            pda::PdaError::MaxSeedLengthExceeded => 0,
+            pda::PdaError::InvalidSeeds => 1,
+            pda::PdaError::IllegalOwner => 2,
+        })
+    })
 }
 
 /// Whether `key` is among the signers of the running instruction (Agave's

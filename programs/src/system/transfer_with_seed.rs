@@ -1,7 +1,7 @@
 //! `TransferWithSeed` (11): move lamports out of a seeded address.
 
 use baton_executor::InvokeContext;
-use baton_types::{pda, InstructionError, Pubkey};
+use baton_types::{InstructionError, Pubkey};
 use serde::{Deserialize, Serialize};
 
 use super::error::SystemError;
@@ -17,8 +17,8 @@ use super::shared;
 ///   2. `[WRITE]` Recipient account
 ///
 /// Errors: `MissingAccount`; the base did not sign →
-/// `MissingRequiredSignature`; `MaxSeedLengthExceeded`, `IllegalOwner` from
-/// the derivation; account 0 is not the derived address →
+/// `MissingRequiredSignature`; `Custom(0)` (seed over 32 bytes), `Custom(2)`
+/// (PDA-marker owner) from the derivation; account 0 is not the derived address →
 /// `Custom(AddressWithSeedMismatch)`; then `Transfer`'s errors after the
 /// signature check (data → `InvalidArgument`, short →
 /// `Custom(ResultWithNegativeLamports)`, and `ExternalAccountLamportSpend`
@@ -45,7 +45,7 @@ impl TransferWithSeed {
             ic_msg!(ctx, "Transfer: 'from' account {:?} must sign", base);
             return Err(InstructionError::MissingRequiredSignature);
         }
-        let derived = pda::create_with_seed(base, &self.from_seed, &self.from_owner)?;
+        let derived = shared::derive_with_seed(base, &self.from_seed, &self.from_owner)?;
         let from = ctx.instruction_account_key(0)?;
         if *from != derived {
             ic_msg!(
