@@ -12,8 +12,8 @@
 //! read past the limit) is `InvalidInstructionData`.
 //!
 //! Tag 13 (`CreateAccountAllowPrefund`, SIMD-0312) is feature-gated in Agave
-//! and not supported here: it decodes as `InvalidInstructionData`, as on a
-//! cluster without the feature.
+//! and active in the target's feature set (semantics.md §0), so it decodes
+//! and runs.
 //!
 //! The builders produce the same data and account metas as Solana's
 //! builders of the same name.
@@ -25,8 +25,8 @@ use serde::{Deserialize, Serialize};
 use super::nonce::NONCE_STATE_SIZE;
 use super::{
     AdvanceNonceAccount, Allocate, AllocateWithSeed, Assign, AssignWithSeed, AuthorizeNonceAccount,
-    CreateAccount, CreateAccountWithSeed, InitializeNonceAccount, Transfer, TransferWithSeed,
-    UpgradeNonceAccount, WithdrawNonceAccount,
+    CreateAccount, CreateAccountAllowPrefund, CreateAccountWithSeed, InitializeNonceAccount,
+    Transfer, TransferWithSeed, UpgradeNonceAccount, WithdrawNonceAccount,
 };
 
 /// The most bytes of instruction data decoding reads (Solana's
@@ -64,6 +64,8 @@ pub enum SystemInstruction {
     TransferWithSeed(TransferWithSeed),
     /// See [`UpgradeNonceAccount`].
     UpgradeNonceAccount(UpgradeNonceAccount),
+    /// See [`CreateAccountAllowPrefund`].
+    CreateAccountAllowPrefund(CreateAccountAllowPrefund),
 }
 
 fn wire_options() -> impl Options {
@@ -107,6 +109,7 @@ impl SystemInstruction {
             Self::AssignWithSeed(_) => AssignWithSeed::DISCRIMINATOR,
             Self::TransferWithSeed(_) => TransferWithSeed::DISCRIMINATOR,
             Self::UpgradeNonceAccount(_) => UpgradeNonceAccount::DISCRIMINATOR,
+            Self::CreateAccountAllowPrefund(_) => CreateAccountAllowPrefund::DISCRIMINATOR,
         }
     }
 
@@ -143,7 +146,8 @@ impl_from_variant!(
     AllocateWithSeed,
     AssignWithSeed,
     TransferWithSeed,
-    UpgradeNonceAccount
+    UpgradeNonceAccount,
+    CreateAccountAllowPrefund
 );
 
 fn build(ix: impl Into<SystemInstruction>, accounts: Vec<AccountMeta>) -> Instruction {
@@ -166,6 +170,34 @@ pub fn create_account(
             owner: *owner,
         },
         vec![AccountMeta::new(*from, true), AccountMeta::new(*to, true)],
+    )
+}
+
+/// `CreateAccountAllowPrefund`: allocate `space` bytes at `to` and assign
+/// it to `owner`, whatever lamports it holds; with `payer_and_lamports`,
+/// the payer (a second account) also transfers that many lamports to it.
+/// Both sign.
+pub fn create_account_allow_prefund(
+    to: &Pubkey,
+    payer_and_lamports: Option<(&Pubkey, u64)>,
+    space: u64,
+    owner: &Pubkey,
+) -> Instruction {
+    let mut accounts = vec![AccountMeta::new(*to, true)];
+    let lamports = match payer_and_lamports {
+        Some((payer, lamports)) => {
+            accounts.push(AccountMeta::new(*payer, true));
+            lamports
+        }
+        None => 0,
+    };
+    build(
+        CreateAccountAllowPrefund {
+            lamports,
+            space,
+            owner: *owner,
+        },
+        accounts,
     )
 }
 

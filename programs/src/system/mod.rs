@@ -21,6 +21,7 @@
 //! | 10 | [`AssignWithSeed`] |
 //! | 11 | [`TransferWithSeed`] |
 //! | 12 | [`UpgradeNonceAccount`] |
+//! | 13 | [`CreateAccountAllowPrefund`] (SIMD-0312, active in the target) |
 //!
 //! Checks, their order and their errors are Agave's; program errors are
 //! [`SystemError`] codes in `InstructionError::Custom`. Log lines are
@@ -59,6 +60,7 @@ mod assign;
 mod assign_with_seed;
 mod authorize_nonce_account;
 mod create_account;
+mod create_account_allow_prefund;
 mod create_account_with_seed;
 mod initialize_nonce_account;
 mod transfer;
@@ -73,6 +75,7 @@ pub use assign::Assign;
 pub use assign_with_seed::AssignWithSeed;
 pub use authorize_nonce_account::AuthorizeNonceAccount;
 pub use create_account::CreateAccount;
+pub use create_account_allow_prefund::CreateAccountAllowPrefund;
 pub use create_account_with_seed::CreateAccountWithSeed;
 pub use error::SystemError;
 pub use initialize_nonce_account::InitializeNonceAccount;
@@ -114,6 +117,7 @@ impl Program for SystemProgram {
             SystemInstruction::AssignWithSeed(ix) => ix.process(ctx),
             SystemInstruction::TransferWithSeed(ix) => ix.process(ctx),
             SystemInstruction::UpgradeNonceAccount(ix) => ix.process(ctx),
+            SystemInstruction::CreateAccountAllowPrefund(ix) => ix.process(ctx),
         }
     }
 

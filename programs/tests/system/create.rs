@@ -182,3 +182,148 @@ fn create_account_errors() {
         custom(SystemError::AccountAlreadyInUse),
     );
 }
+
+// ----- CreateAccountAllowPrefund (13, SIMD-0312; active in the target) -----
+
+#[test]
+fn create_account_allow_prefund_accepts_a_funded_account_and_tops_it_up() {
+    let env = Env::new();
+    let owner = key(50);
+    // The new account already holds lamports: CreateAccount refuses it,
+    // CreateAccountAllowPrefund allocates, assigns, then transfers.
+    let accounts = vec![(key(2), sys(7)), (key(1), sys(1_000))];
+    let ix = sys::create_account_allow_prefund(&key(2), Some((&key(1), 400)), 10, &owner);
+    assert_eq!(ix.data[..4], 13u32.to_le_bytes());
+    let out = env.run(&accounts, &ix);
+    assert_ok(&out);
+    assert_eq!(out.compute_units_consumed, DEFAULT_COMPUTE_UNITS);
+    assert_eq!(acc(&out, &key(1)).lamports, 600);
+    let new = acc(&out, &key(2));
+    assert_eq!(
+        (new.lamports, new.data, new.owner),
+        (407, vec![0; 10], owner)
+    );
+    // Without lamports the funding account may be left out.
+    let alone = vec![(key(2), sys(7))];
+    let ix = sys::create_account_allow_prefund(&key(2), None, 3, &owner);
+    assert_eq!(ix.accounts.len(), 1);
+    let out = env.run(&alone, &ix);
+    assert_ok(&out);
+    assert_eq!(acc(&out, &key(2)), Account::new(7, 3, &owner));
+}
+
+#[test]
+fn create_account_allow_prefund_errors() {
+    let env = Env::new();
+    let owner = key(50);
+    let accounts = vec![(key(2), sys(7)), (key(1), sys(1_000))];
+    let ix = sys::create_account_allow_prefund(&key(2), Some((&key(1), 400)), 10, &owner);
+    // lamports > 0 needs the funding account.
+    expect_err(
+        &env,
+        &accounts,
+        &truncated(ix.clone(), 1),
+        InstructionError::MissingAccount,
+    );
+    // No account at all, even without lamports.
+    let none = sys::create_account_allow_prefund(&key(2), None, 10, &owner);
+    expect_err(
+        &env,
+        &accounts,
+        &truncated(none, 0),
+        InstructionError::MissingAccount,
+    );
+    // The new account must sign (allocate), before any transfer.
+    expect_err(
+        &env,
+        &accounts,
+        &with_meta(ix.clone(), 0, false, true),
+        InstructionError::MissingRequiredSignature,
+    );
+    // In use: data, or another owner.
+    let with_data = vec![
+        (key(2), Account::new(7, 1, &ids::SYSTEM_PROGRAM)),
+        (key(1), sys(1_000)),
+    ];
+    expect_err(
+        &env,
+        &with_data,
+        &ix,
+        custom(SystemError::AccountAlreadyInUse),
+    );
+    let foreign = vec![(key(2), Account::new(7, 0, &key(66))), (key(1), sys(1_000))];
+    expect_err(
+        &env,
+        &foreign,
+        &ix,
+        custom(SystemError::AccountAlreadyInUse),
+    );
+    // Too large.
+    let big = sys::create_account_allow_prefund(
+        &key(2),
+        Some((&key(1), 400)),
+        MAX_PERMITTED_DATA_LENGTH as u64 + 1,
+        &owner,
+    );
+    expect_err(
+        &env,
+        &accounts,
+        &big,
+        custom(SystemError::InvalidAccountDataLength),
+    );
+    // The transfer's errors: the payer must sign and hold enough.
+    expect_err(
+        &env,
+        &accounts,
+        &with_meta(ix.clone(), 1, false, true),
+        InstructionError::MissingRequiredSignature,
+    );
+    let short = vec![(key(2), sys(7)), (key(1), sys(399))];
+    expect_err(
+        &env,
+        &short,
+        &ix,
+        custom(SystemError::ResultWithNegativeLamports),
+    );
+}
+
+#[test]
+fn create_account_allow_prefund_matches_solana_system_interface() {
+    use solana_system_interface::instruction as sol;
+    let (to, payer, owner) = (key(2), key(1), key(50));
+    let sp = |k: &baton_types::Pubkey| solana_pubkey::Pubkey::new_from_array(k.to_bytes());
+    for payer_and_lamports in [None, Some((&payer, 400))] {
+        let ours = sys::create_account_allow_prefund(&to, payer_and_lamports, 10, &owner);
+        let theirs = sol::create_account_allow_prefund(
+            &sp(&to),
+            payer_and_lamports
+                .map(|(p, l)| (sp(p), l))
+                .as_ref()
+                .map(|(p, l)| (p, *l)),
+            10,
+            &sp(&owner),
+        );
+        assert_eq!(ours.data, theirs.data);
+        let metas: Vec<_> = theirs
+            .accounts
+            .iter()
+            .map(|m| (m.pubkey.to_bytes(), m.is_signer, m.is_writable))
+            .collect();
+        let ours_metas: Vec<_> = ours
+            .accounts
+            .iter()
+            .map(|m| (m.pubkey.to_bytes(), m.is_signer, m.is_writable))
+            .collect();
+        assert_eq!(ours_metas, metas);
+        assert_eq!(
+            SystemInstruction::decode(&theirs.data),
+            Ok(SystemInstruction::CreateAccountAllowPrefund(
+                system::CreateAccountAllowPrefund {
+                    lamports: payer_and_lamports.map_or(0, |(_, l)| l),
+                    space: 10,
+                    owner,
+                }
+            ))
+        );
+    }
+}
