@@ -104,6 +104,7 @@ impl Runtime {
         if self.sigverify {
             signing::verify_transaction(tx)?;
         }
+        crate::batch::refuse_lookups(tx)?;
         validate_account_locks(&tx.message.account_keys, self.lock_limit)?;
         if self.blockhash_check && !self.blockhashes.contains(&tx.message.recent_blockhash) {
             return Err(TransactionError::BlockhashNotFound);

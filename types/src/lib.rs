@@ -2,7 +2,7 @@
 //!
 //! Everything here is plain data with no threads and no I/O: 32-byte keys
 //! ([`Pubkey`]), [`Account`]s, [`Instruction`]s and their compiled form,
-//! legacy [`Message`]s and [`Transaction`]s with Solana's wire format,
+//! legacy and v0 [`Message`]s and [`Transaction`]s with Solana's wire format,
 //! ed25519 signing, program-derived addresses, and the error enums named
 //! after Agave's `InstructionError` and `TransactionError` so that results
 //! compare one to one with Agave, LiteSVM and Mollusk.
@@ -32,7 +32,7 @@ pub use account::{Account, MAX_PERMITTED_DATA_LENGTH};
 pub use error::{InstructionError, TransactionError};
 pub use hash::{Hash, Signature};
 pub use instruction::{AccountMeta, CompiledInstruction, Instruction};
-pub use message::{Message, MessageHeader};
+pub use message::{Message, MessageAddressTableLookup, MessageHeader, MessageVersion};
 pub use pda::PdaError;
 pub use pubkey::{ParsePubkeyError, Pubkey};
 pub use signing::{Keypair, SignError};

@@ -1,13 +1,19 @@
-//! Solana's legacy wire format for [`Message`]s and [`Transaction`]s.
+//! Solana's wire format for [`Message`]s and [`Transaction`]s, legacy and v0.
 //!
 //! The layout is the one Solana's `bincode`/`wincode` serialization produces
-//! for `solana_message::legacy::Message` and `solana_transaction::Transaction`:
+//! for `solana_message::VersionedMessage` and
+//! `solana_transaction::versioned::VersionedTransaction` (for a legacy
+//! message, also `solana_message::legacy::Message` and
+//! `solana_transaction::Transaction`):
 //!
 //! ```text
-//! message     = header(3 bytes) ‖ shortvec(keys) ‖ key(32)… ‖ blockhash(32)
+//! message     = legacy | 0x80 ‖ legacy ‖ shortvec(lookups) ‖ lookup…   (v0)
+//! legacy      = header(3 bytes) ‖ shortvec(keys) ‖ key(32)… ‖ blockhash(32)
 //!               ‖ shortvec(instructions) ‖ instruction…
 //! instruction = program_id_index(u8) ‖ shortvec(accounts) ‖ u8…
 //!               ‖ shortvec(data) ‖ data…
+//! lookup      = table key(32) ‖ shortvec(writable) ‖ u8…
+//!               ‖ shortvec(readonly) ‖ u8…
 //! transaction = shortvec(signatures) ‖ signature(64)… ‖ message
 //! ```
 //!
@@ -17,8 +23,8 @@
 //! alias of a shorter encoding), a third byte with its continuation bit set
 //! and values above `u16::MAX` are all rejected.
 //!
-//! A message whose first byte has its high bit set is a versioned message;
-//! Baton supports legacy messages only and rejects it with
+//! A message whose first byte has its high bit set is a versioned message,
+//! its version in the low 7 bits: version 0 is decoded, any other is
 //! [`WireError::UnsupportedVersion`].
 //!
 //! Decoding never panics and never allocates more than the input could
@@ -28,7 +34,10 @@
 //! and a decoded transaction must carry exactly one signature per required
 //! signer, as Agave's `VersionedTransaction::sanitize` demands.
 
-use crate::{CompiledInstruction, Hash, Message, MessageHeader, Pubkey, Signature, Transaction};
+use crate::{
+    CompiledInstruction, Hash, Message, MessageAddressTableLookup, MessageHeader, MessageVersion,
+    Pubkey, Signature, Transaction,
+};
 use crate::{InstructionError, TransactionError};
 
 /// Size of a serialized public key.
@@ -42,7 +51,7 @@ const MAX_COMPACT_U16_LEN: usize = 3;
 /// Bit set on the first byte of a versioned (non-legacy) message.
 pub const MESSAGE_VERSION_PREFIX: u8 = 0x80;
 
-/// Why bytes are not a valid legacy message or transaction, or why a message
+/// Why bytes are not a valid message or transaction, or why a message
 /// built in memory cannot be encoded or executed.
 ///
 /// Offsets are byte positions in the input given to the decoder.
@@ -98,9 +107,29 @@ pub enum WireError {
     /// payer, or the signer and read-only counts overlap or exceed the keys.
     #[error("message header is inconsistent with its account keys")]
     InvalidHeader,
-    /// The message is versioned (its first byte has the high bit set).
-    #[error("versioned messages are not supported")]
-    UnsupportedVersion,
+    /// The message is versioned with a version other than 0.
+    #[error("message version {version} is not supported (only legacy and v0)")]
+    UnsupportedVersion {
+        /// The version in the prefix byte's low 7 bits.
+        version: u8,
+    },
+    /// A legacy message (built in memory) carries address table lookups,
+    /// which only a v0 message can encode.
+    #[error("a legacy message cannot carry address table lookups")]
+    LookupsInLegacyMessage,
+    /// A v0 address table lookup loads no key (Solana requires each table
+    /// to load at least one).
+    #[error("address table lookup {lookup} loads no keys")]
+    EmptyLookup {
+        /// The lookup's position in the message.
+        lookup: usize,
+    },
+    /// A v0 message has more static and loaded keys than a u8 index reaches.
+    #[error("message has {total} static and loaded keys; at most 256 are allowed")]
+    TooManyAccountKeys {
+        /// Static keys plus the keys the lookups load.
+        total: usize,
+    },
     /// A list built in memory is longer than a compact-u16 can count.
     #[error("{what} has {len} entries; at most 65535 can be encoded")]
     LengthOverflow {
@@ -117,7 +146,7 @@ impl From<WireError> for TransactionError {
     /// [`TransactionError::SanitizeFailure`].
     fn from(e: WireError) -> Self {
         match e {
-            WireError::UnsupportedVersion => TransactionError::UnsupportedVersion,
+            WireError::UnsupportedVersion { .. } => TransactionError::UnsupportedVersion,
             _ => TransactionError::SanitizeFailure,
         }
     }
@@ -199,10 +228,23 @@ fn encoded_message_len(m: &Message) -> usize {
         .iter()
         .map(|ix| 1 + MAX_COMPACT_U16_LEN * 2 + ix.accounts.len() + ix.data.len())
         .sum();
-    3 + MAX_COMPACT_U16_LEN * 2 + m.account_keys.len() * KEY_LEN + HASH_LEN + ixs
+    let lookups: usize = m
+        .address_table_lookups
+        .iter()
+        .map(|l| {
+            KEY_LEN + MAX_COMPACT_U16_LEN * 2 + l.writable_indexes.len() + l.readonly_indexes.len()
+        })
+        .sum();
+    1 + 3 + MAX_COMPACT_U16_LEN * 3 + m.account_keys.len() * KEY_LEN + HASH_LEN + ixs + lookups
 }
 
+/// Write `m`. A v0 message gets its prefix byte and its lookups; a legacy
+/// one neither (lookups on a legacy message fail [`sanitize_message`] and
+/// are not written).
 fn write_message(m: &Message, out: &mut Vec<u8>) {
+    if m.version == MessageVersion::V0 {
+        out.push(MESSAGE_VERSION_PREFIX);
+    }
     out.push(m.header.num_required_signatures);
     out.push(m.header.num_readonly_signed_accounts);
     out.push(m.header.num_readonly_unsigned_accounts);
@@ -219,9 +261,19 @@ fn write_message(m: &Message, out: &mut Vec<u8>) {
         put_len(ix.data.len(), out);
         out.extend_from_slice(&ix.data);
     }
+    if m.version == MessageVersion::V0 {
+        put_len(m.address_table_lookups.len(), out);
+        for l in &m.address_table_lookups {
+            out.extend_from_slice(l.account_key.as_array());
+            put_len(l.writable_indexes.len(), out);
+            out.extend_from_slice(&l.writable_indexes);
+            put_len(l.readonly_indexes.len(), out);
+            out.extend_from_slice(&l.readonly_indexes);
+        }
+    }
 }
 
-/// The wire encoding of a legacy message: the bytes that signers sign.
+/// The wire encoding of a message (legacy or v0): the bytes that signers sign.
 ///
 /// Infallible for every message that passes [`sanitize_message`]; a list
 /// longer than `u16::MAX` has its length prefix clamped (use
@@ -358,10 +410,17 @@ impl<'a> Reader<'a> {
 }
 
 fn read_message(r: &mut Reader<'_>) -> Result<Message, WireError> {
-    let first = r.u8("message header")?;
-    if first & MESSAGE_VERSION_PREFIX != 0 {
-        return Err(WireError::UnsupportedVersion);
-    }
+    let mut first = r.u8("message header")?;
+    let version = if first & MESSAGE_VERSION_PREFIX != 0 {
+        let version = first & !MESSAGE_VERSION_PREFIX;
+        if version != 0 {
+            return Err(WireError::UnsupportedVersion { version });
+        }
+        first = r.u8("message header")?;
+        MessageVersion::V0
+    } else {
+        MessageVersion::Legacy
+    };
     let header = MessageHeader {
         num_required_signatures: first,
         num_readonly_signed_accounts: r.u8("message header")?,
@@ -388,15 +447,36 @@ fn read_message(r: &mut Reader<'_>) -> Result<Message, WireError> {
             data,
         });
     }
+    let mut address_table_lookups = Vec::new();
+    if version == MessageVersion::V0 {
+        // A lookup takes at least 34 bytes (a key and two empty lengths).
+        let n = r.counted_len("lookups length", "address table lookup", KEY_LEN + 2)?;
+        address_table_lookups.reserve_exact(n);
+        for _ in 0..n {
+            let account_key = Pubkey(r.array::<KEY_LEN>("lookup table key")?);
+            let len = r.len("writable indexes length")?;
+            let writable_indexes = r.take(len, "writable indexes")?.to_vec();
+            let len = r.len("readonly indexes length")?;
+            let readonly_indexes = r.take(len, "readonly indexes")?.to_vec();
+            address_table_lookups.push(MessageAddressTableLookup {
+                account_key,
+                writable_indexes,
+                readonly_indexes,
+            });
+        }
+    }
     Ok(Message {
         header,
         account_keys,
         recent_blockhash,
         instructions,
+        version,
+        address_table_lookups,
     })
 }
 
-/// Decode a legacy message, which must fill `bytes` exactly, and sanitize it.
+/// Decode a message (legacy or v0), which must fill `bytes` exactly, and
+/// sanitize it.
 pub fn decode_message(bytes: &[u8]) -> Result<Message, WireError> {
     let mut r = Reader { bytes, pos: 0 };
     let m = read_message(&mut r)?;
@@ -405,7 +485,7 @@ pub fn decode_message(bytes: &[u8]) -> Result<Message, WireError> {
     Ok(m)
 }
 
-/// Decode a legacy transaction, which must fill `bytes` exactly, and
+/// Decode a transaction (legacy or v0), which must fill `bytes` exactly, and
 /// sanitize it: one signature per required signer, and a sane message.
 /// Signatures are not verified (see [`crate::signing::verify_transaction`]).
 pub fn decode_transaction(bytes: &[u8]) -> Result<Transaction, WireError> {
@@ -443,6 +523,25 @@ fn check_lengths(m: &Message) -> Result<(), WireError> {
             len: m.instructions.len(),
         });
     }
+    if m.address_table_lookups.len() > max {
+        return Err(WireError::LengthOverflow {
+            what: "address table lookups",
+            len: m.address_table_lookups.len(),
+        });
+    }
+    for l in &m.address_table_lookups {
+        for (what, list) in [
+            ("writable indexes", &l.writable_indexes),
+            ("readonly indexes", &l.readonly_indexes),
+        ] {
+            if list.len() > max {
+                return Err(WireError::LengthOverflow {
+                    what,
+                    len: list.len(),
+                });
+            }
+        }
+    }
     for ix in &m.instructions {
         if ix.accounts.len() > max {
             return Err(WireError::LengthOverflow {
@@ -460,35 +559,61 @@ fn check_lengths(m: &Message) -> Result<(), WireError> {
     Ok(())
 }
 
-/// Check a message the way Solana's `Message::sanitize` does, for messages
-/// decoded or built in memory:
+/// Check a message the way Solana's `legacy::Message::sanitize` and
+/// `v0::Message::sanitize` do, for messages decoded or built in memory:
 ///
-/// - the signers and the read-only non-signers fit in the keys without
-///   overlapping, and at least one signer (the fee payer) is writable
-///   ([`WireError::InvalidHeader`]; this also rejects a message without keys);
-/// - every program id and account index is a key
-///   ([`WireError::InstructionIndexOutOfRange`]);
+/// - the signers and the read-only non-signers fit in the static keys
+///   without overlapping, and at least one signer (the fee payer) is
+///   writable ([`WireError::InvalidHeader`]; this also rejects a message
+///   without keys);
+/// - a legacy message has no lookups ([`WireError::LookupsInLegacyMessage`]);
+///   every lookup of a v0 message loads at least one key
+///   ([`WireError::EmptyLookup`]), and static plus loaded keys are at most
+///   256 ([`WireError::TooManyAccountKeys`]);
+/// - every program id is a static key, and every account index a static or
+///   loaded key ([`WireError::InstructionIndexOutOfRange`], whose `num_keys`
+///   is the static keys for a program id, static plus loaded for an account);
 /// - no instruction invokes key 0, the fee payer
 ///   ([`WireError::FeePayerAsProgram`]);
 /// - every list can be encoded ([`WireError::LengthOverflow`]; decoded
 ///   messages always can).
 pub fn sanitize_message(m: &Message) -> Result<(), WireError> {
     let h = &m.header;
-    let num_keys = m.account_keys.len();
+    let num_static = m.account_keys.len();
     if usize::from(h.num_required_signatures) + usize::from(h.num_readonly_unsigned_accounts)
-        > num_keys
+        > num_static
     {
         return Err(WireError::InvalidHeader);
     }
     if h.num_readonly_signed_accounts >= h.num_required_signatures {
         return Err(WireError::InvalidHeader);
     }
+    let num_keys = match m.version {
+        MessageVersion::Legacy if !m.address_table_lookups.is_empty() => {
+            return Err(WireError::LookupsInLegacyMessage);
+        }
+        MessageVersion::Legacy => num_static,
+        MessageVersion::V0 => {
+            if let Some(lookup) = m
+                .address_table_lookups
+                .iter()
+                .position(|l| l.writable_indexes.is_empty() && l.readonly_indexes.is_empty())
+            {
+                return Err(WireError::EmptyLookup { lookup });
+            }
+            let total = num_static + m.num_lookup_keys();
+            if total > 256 {
+                return Err(WireError::TooManyAccountKeys { total });
+            }
+            total
+        }
+    };
     for (i, ix) in m.instructions.iter().enumerate() {
-        if usize::from(ix.program_id_index) >= num_keys {
+        if usize::from(ix.program_id_index) >= num_static {
             return Err(WireError::InstructionIndexOutOfRange {
                 instruction: i,
                 index: ix.program_id_index,
-                num_keys,
+                num_keys: num_static,
             });
         }
         if ix.program_id_index == 0 {
@@ -519,7 +644,7 @@ pub fn sanitize_transaction(tx: &Transaction) -> Result<(), WireError> {
 }
 
 impl Message {
-    /// Decode and sanitize a legacy message; see [`decode_message`].
+    /// Decode and sanitize a message (legacy or v0); see [`decode_message`].
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, WireError> {
         decode_message(bytes)
     }
@@ -536,7 +661,7 @@ impl Transaction {
         encode_transaction(self)
     }
 
-    /// Decode and sanitize a legacy transaction; see [`decode_transaction`].
+    /// Decode and sanitize a transaction (legacy or v0); see [`decode_transaction`].
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, WireError> {
         decode_transaction(bytes)
     }

@@ -401,8 +401,10 @@ fn decoder_accepts_exactly_what_solana_accepts() {
     );
 }
 
+/// A v0 transaction that Solana compiled and signed decodes (the v0 cases
+/// are in `solana_compat_v0.rs`); a version other than 0 is unsupported.
 #[test]
-fn versioned_transactions_are_unsupported() {
+fn v0_transactions_decode_and_other_versions_are_unsupported() {
     // A v0 transaction serialized by Solana.
     let kp = SolKeypair::new_from_array([4; 32]);
     let ix = solana_system_interface::instruction::transfer(
@@ -422,14 +424,19 @@ fn versioned_transactions_are_unsupported() {
         &[&kp],
     )
     .unwrap();
-    let bytes = bincode::serialize(&vtx).unwrap();
+    let mut bytes = bincode::serialize(&vtx).unwrap();
+    let tx = decode_transaction(&bytes).unwrap();
+    assert!(tx.message.is_versioned());
+    assert_eq!(verify_transaction(&tx), Ok(()));
+    assert_eq!(encode_transaction(&tx), bytes);
+    bytes[65] = 0x81;
     assert_eq!(
         decode_transaction(&bytes),
-        Err(WireError::UnsupportedVersion)
+        Err(WireError::UnsupportedVersion { version: 1 })
     );
     assert_eq!(
         decode_message(&bytes[65..]),
-        Err(WireError::UnsupportedVersion)
+        Err(WireError::UnsupportedVersion { version: 1 })
     );
 }
 

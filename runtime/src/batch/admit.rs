@@ -34,6 +34,7 @@ impl Admission<'_> {
         if !self.sanitized {
             wire::sanitize_transaction(tx).map_err(TransactionError::from)?;
         }
+        refuse_lookups(tx)?;
         validate_account_locks(&tx.message.account_keys, self.lock_limit)?;
         if self.blockhash_check && !self.blockhashes.contains(&tx.message.recent_blockhash) {
             return Err(TransactionError::BlockhashNotFound);
@@ -110,6 +111,19 @@ impl Admission<'_> {
                 }
             }
         }
+    }
+}
+
+/// Address table lookups are not resolved yet: a v0 transaction that has
+/// some is refused with [`TransactionError::UnsupportedVersion`], before its
+/// account locks are validated (where Agave resolves them) and without a
+/// charge. A v0 transaction without lookups goes on exactly like a legacy
+/// one, as in Agave.
+pub(crate) fn refuse_lookups(tx: &Transaction) -> Result<(), TransactionError> {
+    if tx.message.address_table_lookups.is_empty() {
+        Ok(())
+    } else {
+        Err(TransactionError::UnsupportedVersion)
     }
 }
 

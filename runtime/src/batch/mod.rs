@@ -31,6 +31,7 @@ use baton_scheduler::Scheduler;
 use baton_types::Transaction;
 
 use crate::Runtime;
+pub(crate) use admit::refuse_lookups;
 use admit::Admission;
 use check::StageOne;
 use collect::TransactionResult;

@@ -274,14 +274,14 @@ fn header_and_signature_count_checks() {
     t.message.header.num_required_signatures = 0x85;
     assert_eq!(
         decode_transaction(&encode_transaction(&t)),
-        Err(WireError::UnsupportedVersion)
+        Err(WireError::UnsupportedVersion { version: 5 })
     );
     assert_eq!(
-        decode_message(&[0x80, 1, 2]),
-        Err(WireError::UnsupportedVersion)
+        decode_message(&[0xff, 1, 2]),
+        Err(WireError::UnsupportedVersion { version: 0x7f })
     );
     assert_eq!(
-        TransactionError::from(WireError::UnsupportedVersion),
+        TransactionError::from(WireError::UnsupportedVersion { version: 1 }),
         TransactionError::UnsupportedVersion
     );
     assert_eq!(
@@ -339,11 +339,218 @@ fn arb_message() -> impl Strategy<Value = Message> {
                         account_keys,
                         recent_blockhash: Hash(hash),
                         instructions,
+                        version: MessageVersion::Legacy,
+                        address_table_lookups: Vec::new(),
                     }
                 })
             },
         )
     })
+}
+
+/// A legacy message, or (half the time) the same message as v0 with a few
+/// lookups whose loaded keys some instruction accounts point into.
+fn arb_versioned_message() -> impl Strategy<Value = Message> {
+    let lookup = (
+        any::<[u8; 32]>(),
+        prop::collection::vec(any::<u8>(), 0..6),
+        prop::collection::vec(any::<u8>(), 0..6),
+    )
+        .prop_filter("a lookup loads a key", |(_, w, r)| {
+            !w.is_empty() || !r.is_empty()
+        });
+    (
+        arb_message(),
+        any::<bool>(),
+        prop::collection::vec(lookup, 0..4),
+        any::<u8>(),
+    )
+        .prop_map(|(m, v0, lookups, pick)| {
+            if !v0 {
+                return m;
+            }
+            let lookups: Vec<MessageAddressTableLookup> = lookups
+                .into_iter()
+                .map(|(k, w, r)| MessageAddressTableLookup {
+                    account_key: Pubkey(k),
+                    writable_indexes: w,
+                    readonly_indexes: r,
+                })
+                .collect();
+            let mut m = m.into_v0(lookups);
+            let total = m.account_keys.len() + m.num_lookup_keys();
+            for ix in &mut m.instructions {
+                ix.accounts.push((usize::from(pick) % total) as u8);
+            }
+            m
+        })
+}
+
+/// A v0 transaction: the sample's message with two lookups, the second
+/// instruction reading a loaded key.
+fn sample_v0_tx() -> Transaction {
+    let tx = sample_tx();
+    let mut m = tx.message.into_v0(vec![
+        MessageAddressTableLookup {
+            account_key: key(500),
+            writable_indexes: vec![0, 3],
+            readonly_indexes: vec![7],
+        },
+        MessageAddressTableLookup {
+            account_key: key(501),
+            writable_indexes: vec![],
+            readonly_indexes: vec![255, 1],
+        },
+    ]);
+    let last = (m.account_keys.len() + m.num_lookup_keys() - 1) as u8;
+    m.instructions[1].accounts.push(last);
+    Transaction {
+        signatures: tx.signatures,
+        message: m,
+    }
+}
+
+#[test]
+fn v0_round_trips_with_its_prefix_and_lookups() {
+    let tx = sample_v0_tx();
+    let bytes = tx.to_bytes();
+    let at = 1 + 64 * tx.signatures.len();
+    assert_eq!(bytes[at], MESSAGE_VERSION_PREFIX);
+    // The legacy bytes follow the prefix, then the lookups.
+    let mut legacy = tx.message.clone();
+    legacy.version = MessageVersion::Legacy;
+    legacy.address_table_lookups.clear();
+    let lbytes = encode_message(&legacy);
+    assert_eq!(&bytes[at + 1..at + 1 + lbytes.len()], &lbytes[..]);
+    let mut tail = vec![2];
+    tail.extend_from_slice(key(500).as_array());
+    tail.extend_from_slice(&[2, 0, 3, 1, 7]);
+    tail.extend_from_slice(key(501).as_array());
+    tail.extend_from_slice(&[0, 2, 255, 1]);
+    assert_eq!(&bytes[at + 1 + lbytes.len()..], &tail[..]);
+    assert_eq!(Transaction::from_bytes(&bytes), Ok(tx.clone()));
+    assert_eq!(
+        Message::from_bytes(&tx.message.serialize()),
+        Ok(tx.message.clone())
+    );
+    assert_eq!(try_encode_transaction(&tx), Ok(bytes));
+    // A v0 message without lookups: the prefix and an empty lookup list.
+    let plain = sample_tx().message.into_v0(Vec::new());
+    let pbytes = encode_message(&plain);
+    assert_eq!(pbytes[0], 0x80);
+    assert_eq!(pbytes.last(), Some(&0));
+    assert_eq!(pbytes.len(), encode_message(&sample_tx().message).len() + 2);
+    assert_eq!(decode_message(&pbytes), Ok(plain));
+}
+
+#[test]
+fn every_v0_truncation_is_a_typed_error() {
+    let bytes = sample_v0_tx().to_bytes();
+    for cut in 0..bytes.len() {
+        match decode_transaction(&bytes[..cut]) {
+            Err(WireError::Truncated { offset, .. }) => assert!(offset <= cut, "cut {cut}"),
+            other => panic!("cut at {cut}: {other:?}"),
+        }
+    }
+    let mbytes = sample_v0_tx().message.serialize();
+    // The prefix alone, then the header cut, then every later cut.
+    assert_eq!(
+        decode_message(&mbytes[..1]),
+        Err(WireError::Truncated {
+            what: "message header",
+            offset: 1
+        })
+    );
+    for cut in 1..mbytes.len() {
+        assert!(
+            matches!(
+                decode_message(&mbytes[..cut]),
+                Err(WireError::Truncated { .. })
+            ),
+            "cut {cut}"
+        );
+    }
+    // The lookup count claims more lookups than the bytes can hold.
+    let mut m = sample_v0_tx().message;
+    m.address_table_lookups.truncate(1);
+    let mut b = encode_message(&m);
+    let count_at = b.len() - (32 + 5) - 1;
+    assert_eq!(b[count_at], 1);
+    b[count_at] = 2;
+    assert_eq!(
+        decode_message(&b),
+        Err(WireError::Truncated {
+            what: "address table lookup",
+            // The second lookup, of at least 34 bytes, would start here.
+            offset: count_at + 1 + 34
+        })
+    );
+    // Trailing bytes after the lookups.
+    let mut b = encode_message(&sample_v0_tx().message);
+    let end = b.len();
+    b.push(0);
+    assert_eq!(
+        decode_message(&b),
+        Err(WireError::TrailingBytes { offset: end })
+    );
+}
+
+#[test]
+fn v0_sanitize_checks() {
+    let tx = sample_v0_tx();
+    assert_eq!(sanitize_transaction(&tx), Ok(()));
+    let num_static = tx.message.account_keys.len();
+    let total = num_static + tx.message.num_lookup_keys();
+    // A lookup that loads nothing.
+    let mut m = tx.message.clone();
+    m.address_table_lookups[1].readonly_indexes.clear();
+    assert_eq!(
+        sanitize_message(&m),
+        Err(WireError::EmptyLookup { lookup: 1 })
+    );
+    assert_eq!(
+        decode_message(&encode_message(&m)),
+        Err(WireError::EmptyLookup { lookup: 1 })
+    );
+    // An account index past the loaded keys.
+    let mut m = tx.message.clone();
+    m.instructions[0].accounts.push(total as u8);
+    assert_eq!(
+        sanitize_message(&m),
+        Err(WireError::InstructionIndexOutOfRange {
+            instruction: 0,
+            index: total as u8,
+            num_keys: total
+        })
+    );
+    // A program id among the loaded keys.
+    let mut m = tx.message.clone();
+    m.instructions[1].program_id_index = num_static as u8;
+    assert_eq!(
+        decode_message(&encode_message(&m)),
+        Err(WireError::InstructionIndexOutOfRange {
+            instruction: 1,
+            index: num_static as u8,
+            num_keys: num_static
+        })
+    );
+    // More than 256 static and loaded keys.
+    let mut m = tx.message.clone();
+    m.address_table_lookups[0].writable_indexes = vec![0; 257 - total + 2];
+    assert_eq!(
+        sanitize_message(&m),
+        Err(WireError::TooManyAccountKeys { total: 257 })
+    );
+    m.address_table_lookups[0].writable_indexes.pop();
+    assert_eq!(sanitize_message(&m), Ok(()));
+    // Lookups on a legacy message cannot be encoded.
+    let mut m = tx.message.clone();
+    m.version = MessageVersion::Legacy;
+    assert_eq!(sanitize_message(&m), Err(WireError::LookupsInLegacyMessage));
+    // The header checks apply to the static keys.
+    let mut m = tx.message;
+    m.header.num_readonly_unsigned_accounts = (num_static + 1) as u8;
+    assert_eq!(sanitize_message(&m), Err(WireError::InvalidHeader));
 }
 
 fn config() -> ProptestConfig {
@@ -359,7 +566,7 @@ proptest! {
     #![proptest_config(config())]
 
     #[test]
-    fn valid_messages_round_trip(m in arb_message(), sig in any::<u8>()) {
+    fn valid_messages_round_trip(m in arb_versioned_message(), sig in any::<u8>()) {
         // Instructions whose program is key 0 are invalid; skip those.
         prop_assume!(m.instructions.iter().all(|ix| ix.program_id_index != 0));
         prop_assert_eq!(sanitize_message(&m), Ok(()));
@@ -382,7 +589,7 @@ proptest! {
 
     #[test]
     fn mutated_transactions_never_panic(
-        m in arb_message(),
+        m in arb_versioned_message(),
         flips in prop::collection::vec((any::<usize>(), any::<u8>()), 1..6),
         cut in any::<usize>(),
     ) {
