@@ -63,5 +63,7 @@ pub use processor::{
     fee_for, process_instruction, process_message, InstructionOutcome, TransactionOutcome,
 };
 pub use rent_state::RentState;
-pub use sysvar::{Clock, Rent, SysvarCache};
+pub use sysvar::{
+    Clock, Rent, SysvarCache, DEFAULT_EXEMPTION_THRESHOLD, DEFAULT_LAMPORTS_PER_BYTE_YEAR,
+};
 pub use transaction_context::TransactionContext;

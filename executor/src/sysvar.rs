@@ -11,7 +11,12 @@ use serde::{Deserialize, Serialize};
 /// Bytes every account is charged rent for beyond its data.
 pub const ACCOUNT_STORAGE_OVERHEAD: u64 = 128;
 
-/// The Rent sysvar (17 bytes on the wire).
+/// The Rent sysvar (17 bytes on the wire: the rate as a little-endian
+/// `u64`, the threshold as a little-endian `f64`, the burn percentage).
+///
+/// The default is the target's (semantics.md §0, SIMD-0194): 6,960
+/// lamports per byte-year with a threshold of 1.0, the same minimum
+/// balances as the former 3,480 × 2.0 but other sysvar bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Rent {
     /// Rental rate in lamports per byte-year.
@@ -22,29 +27,39 @@ pub struct Rent {
     pub burn_percent: u8,
 }
 
+/// The default rent rate, lamports per byte-year (SIMD-0194).
+pub const DEFAULT_LAMPORTS_PER_BYTE_YEAR: u64 = 6_960;
+/// The default exemption threshold, in years (SIMD-0194).
+pub const DEFAULT_EXEMPTION_THRESHOLD: f64 = 1.0;
+
 impl Default for Rent {
     fn default() -> Self {
         Self {
-            lamports_per_byte_year: 3_480,
-            exemption_threshold: 2.0,
+            lamports_per_byte_year: DEFAULT_LAMPORTS_PER_BYTE_YEAR,
+            exemption_threshold: DEFAULT_EXEMPTION_THRESHOLD,
             burn_percent: 50,
         }
     }
 }
 
 impl Rent {
-    /// The smallest balance that makes an account of `data_len` bytes rent exempt.
+    /// The smallest balance that makes an account of `data_len` bytes rent
+    /// exempt, with Agave 4.2's arithmetic (semantics.md §0): a threshold of
+    /// exactly 1.0 (SIMD-0194) or 2.0 is computed in integers,
+    /// `(128 + len) × rate` or twice that; any other threshold as
+    /// `((128 + len) × rate) as f64 × threshold`, truncated. The integer
+    /// products wrap as Agave's unchecked ones do in a release build (only
+    /// an absurd rate can get there).
     pub fn minimum_balance(&self, data_len: usize) -> u64 {
-        let bytes = ACCOUNT_STORAGE_OVERHEAD + data_len as u64;
-        let per_year = bytes * self.lamports_per_byte_year;
-        // The usual threshold of 2 in integers: the same value as the
-        // floating-point formula whenever `per_year` converts to `f64`
-        // exactly (below 2^53), and cheaper, on a path run for every
-        // account of every transaction.
-        if self.exemption_threshold == 2.0 && per_year < 1 << 53 {
-            return per_year * 2;
+        let bytes = ACCOUNT_STORAGE_OVERHEAD.wrapping_add(data_len as u64);
+        let per_year = bytes.wrapping_mul(self.lamports_per_byte_year);
+        if self.exemption_threshold.to_bits() == 1.0f64.to_bits() {
+            per_year
+        } else if self.exemption_threshold.to_bits() == 2.0f64.to_bits() {
+            per_year.wrapping_mul(2)
+        } else {
+            (per_year as f64 * self.exemption_threshold) as u64
         }
-        (per_year as f64 * self.exemption_threshold) as u64
     }
 
     /// Whether `lamports` make an account of `data_len` bytes rent exempt.
@@ -177,7 +192,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn minimum_balance_integer_path_equals_the_float_formula() {
+    fn minimum_balance_uses_integers_for_thresholds_one_and_two() {
         let float = |r: &Rent, len: usize| {
             let bytes = ACCOUNT_STORAGE_OVERHEAD + len as u64;
             ((bytes * r.lamports_per_byte_year) as f64 * r.exemption_threshold) as u64
@@ -186,12 +201,42 @@ mod tests {
         for len in [0, 1, 17, 165, 10 * 1024, 10 * 1024 * 1024] {
             assert_eq!(r.minimum_balance(len), float(&r, len), "len {len}");
         }
-        // Past 2^53 the float formula rounds; the fast path must not apply.
-        r.lamports_per_byte_year = (1 << 53) / 128 + 12_345;
-        assert_eq!(r.minimum_balance(0), float(&r, 0));
+        // Past 2^53 the float formula rounds, Agave's integer paths do not.
+        let rate = (1 << 53) / 128 + 12_345;
+        for threshold in [1.0, 2.0] {
+            r.lamports_per_byte_year = rate;
+            r.exemption_threshold = threshold;
+            let exact = 129 * rate * threshold as u64;
+            assert_eq!(r.minimum_balance(1), exact);
+            assert_ne!(r.minimum_balance(1), float(&r, 1));
+        }
         r.lamports_per_byte_year = 3_480;
         r.exemption_threshold = 1.5;
         assert_eq!(r.minimum_balance(100), float(&r, 100));
+    }
+
+    #[test]
+    fn default_rent_is_simd_0194() {
+        let r = Rent::default();
+        assert_eq!(
+            (r.lamports_per_byte_year, r.exemption_threshold),
+            (6_960, 1.0)
+        );
+        // The sysvar's bytes: rate, threshold, burn percentage.
+        let [(_, rent), _, _] = SysvarCache::default().to_accounts();
+        let mut bytes = 6_960u64.to_le_bytes().to_vec();
+        bytes.extend_from_slice(&1.0f64.to_le_bytes());
+        bytes.push(50);
+        assert_eq!(rent.data, bytes);
+        // The same minimum balances as 3,480 x 2.0.
+        let old = Rent {
+            lamports_per_byte_year: 3_480,
+            exemption_threshold: 2.0,
+            burn_percent: 50,
+        };
+        for len in [0, 165, 10 * 1024 * 1024] {
+            assert_eq!(r.minimum_balance(len), old.minimum_balance(len));
+        }
     }
 
     #[test]

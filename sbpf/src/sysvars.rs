@@ -111,8 +111,8 @@ mod tests {
         // Rent's image starts with its bincode bytes (no padding before the u8).
         let r = Rent::default();
         let img = rent_image(&r);
-        assert_eq!(&img[..8], &3_480u64.to_le_bytes());
-        assert_eq!(&img[8..16], &2.0f64.to_le_bytes());
+        assert_eq!(&img[..8], &6_960u64.to_le_bytes());
+        assert_eq!(&img[8..16], &1.0f64.to_le_bytes());
         assert_eq!(img[16], 50);
         assert!(img[17..].iter().all(|b| *b == 0));
     }

@@ -388,8 +388,8 @@ fn sysvar_getters_and_sol_get_sysvar() {
         exit";
     let out = run(rent, &[], 10_000);
     let rd = out.return_data.unwrap().1;
-    assert_eq!(&rd[..8], &3_480u64.to_le_bytes());
-    assert_eq!(&rd[8..16], &2.0f64.to_le_bytes());
+    assert_eq!(&rd[..8], &6_960u64.to_le_bytes());
+    assert_eq!(&rd[8..16], &1.0f64.to_le_bytes());
     assert_eq!(rd[16], 50);
     assert_eq!(out.compute_units_consumed, 9 + 124 + 100);
 
@@ -422,7 +422,7 @@ fn sysvar_getters_and_sol_get_sysvar() {
     let rent_id = Pubkey::from_str_const("SysvarRent111111111111111111111111111111111");
     let out = run(get, rent_id.as_array(), 10_000);
     assert_eq!(out.result, Ok(()));
-    let mut expected = 2.0f64.to_le_bytes().to_vec();
+    let mut expected = 1.0f64.to_le_bytes().to_vec();
     expected.push(50);
     assert_eq!(out.return_data.unwrap().1, expected);
     assert_eq!(out.compute_units_consumed, 13 + 110 + 100);
