@@ -48,15 +48,28 @@ pub enum SyscallError {
     /// A length whose byte size overflows.
     #[error("InvalidLength")]
     InvalidLength,
-    /// Too many seeds or a seed too long.
-    #[error("Could not create program address with signer seeds: Length of the seed is too long for address generation")]
-    BadSeeds,
+    /// Too many seeds or a seed too long (a PDA syscall), or signer seeds
+    /// that give no program address (CPI), with the reason.
+    #[error("Could not create program address with signer seeds: {0}")]
+    BadSeeds(&'static str),
+    /// More than 16 signer seed sets in a CPI.
+    #[error("Too many signers")]
+    TooManySigners,
+    /// A CPI to a program that inner instructions may not call.
+    #[error("Program {0} not supported by inner instructions")]
+    ProgramNotSupported(baton_types::Pubkey),
+    /// A CPI with more account metas than allowed.
+    #[error("Invoked an instruction with too many accounts ({0} > {1})")]
+    MaxInstructionAccountsExceeded(u64, u64),
+    /// A CPI with more instruction data than allowed.
+    #[error("Invoked an instruction with data that is too large ({0} > {1})")]
+    MaxInstructionDataLenExceeded(u64, u64),
+    /// A CPI with more account infos than allowed.
+    #[error("Invoked an instruction with too many account info's ({0} > {1})")]
+    MaxInstructionAccountInfosExceeded(u64, u64),
     /// An address outside the VM's memory.
     #[error("{0}")]
     Memory(EbpfError),
-    /// A syscall not supported yet (the CPI syscalls, until the CPI bridge).
-    #[error("Unsupported syscall {0}")]
-    Unsupported(&'static str),
     /// Host code panicked inside a syscall; caught before it could unwind
     /// through JIT frames.
     #[error("syscall panicked")]

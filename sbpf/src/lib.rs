@@ -27,6 +27,7 @@ pub mod serialize;
 pub mod syscalls;
 pub mod sysvars;
 
+mod cpi;
 mod program;
 mod vm;
 

@@ -35,7 +35,7 @@ pub struct SyscallCosts {
     pub cpi_bytes_per_unit: u64,
     /// Base charge of the sysvar getters.
     pub sysvar_base_cost: u64,
-    /// Base charge of a CPI (not yet reachable from sBPF).
+    /// Base charge of a CPI from sBPF.
     pub invoke_units: u64,
 }
 

@@ -215,7 +215,14 @@ impl SbpfProgram {
     ) -> Result<(), InstructionError> {
         let mem = &mut frame.mem;
         let data_offset = serialize(ctx, data, &mut mem.input, &mut frame.accounts)?;
-        let result = vm::run(&self.exe, self.mode, ctx, mem, data_offset);
+        let result = vm::run(
+            &self.exe,
+            self.mode,
+            ctx,
+            mem,
+            &mut frame.accounts,
+            data_offset,
+        );
         match result {
             StableResult::Ok(0) => deserialize(ctx, &mem.input, &frame.accounts),
             StableResult::Ok(code) => Err(instruction_error_from_u64(code)),

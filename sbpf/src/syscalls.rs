@@ -22,7 +22,9 @@ type Body = fn(&mut SbpfCtx, u64, u64, u64, u64, u64) -> SyscallResult;
 /// Most bytes of return data.
 pub const MAX_RETURN_DATA: u64 = 1_024;
 /// Most seeds of a program address, the bump included.
-const MAX_SEEDS: u64 = 16;
+pub(crate) const MAX_SEEDS: u64 = 16;
+/// Agave's text of a seed list too long.
+pub(crate) const SEED_TOO_LONG: &str = "Length of the seed is too long for address generation";
 /// Most bytes of one seed.
 const MAX_SEED_LEN: u64 = 32;
 /// Alignment of heap allocations for the aligned loaders (Agave's
@@ -109,11 +111,11 @@ syscalls! {
 
 // ----- helpers -----
 
-fn charge(ctx: &SbpfCtx, units: u64) -> Result<(), SyscallError> {
+pub(crate) fn charge(ctx: &SbpfCtx, units: u64) -> Result<(), SyscallError> {
     ctx.ic().consume_checked(units).map_err(SyscallError::from)
 }
 
-fn check_aligned(addr: u64, align: u64) -> Result<(), SyscallError> {
+pub(crate) fn check_aligned(addr: u64, align: u64) -> Result<(), SyscallError> {
     if !addr.is_multiple_of(align) {
         return Err(SyscallError::UnalignedPointer);
     }
@@ -128,7 +130,11 @@ fn string(ctx: &SbpfCtx, addr: u64, len: u64) -> Result<&str, SyscallError> {
 
 /// An array of `n` `(ptr, len)` pairs (16 bytes each, 8-aligned), as
 /// `&[&[u8]]` is laid out in the VM.
-fn slices(ctx: &SbpfCtx, addr: u64, n: u64) -> Result<SmallVec<[(u64, u64); 8]>, SyscallError> {
+pub(crate) fn slices(
+    ctx: &SbpfCtx,
+    addr: u64,
+    n: u64,
+) -> Result<SmallVec<[(u64, u64); 8]>, SyscallError> {
     if n == 0 {
         return Ok(SmallVec::new());
     }
@@ -155,7 +161,7 @@ fn write_bytes(ctx: &mut SbpfCtx, addr: u64, bytes: &[u8]) -> Result<(), Syscall
     Ok(())
 }
 
-fn read_pubkey(ctx: &SbpfCtx, addr: u64) -> Result<Pubkey, SyscallError> {
+pub(crate) fn read_pubkey(ctx: &SbpfCtx, addr: u64) -> Result<Pubkey, SyscallError> {
     let b = ctx.read(addr, 32)?;
     let mut k = [0u8; 32];
     k.copy_from_slice(b);
@@ -308,12 +314,12 @@ fn pda_inputs(
 ) -> Result<(Vec<Vec<u8>>, Pubkey), SyscallError> {
     let table = slices(ctx, seeds, n)?;
     if n > MAX_SEEDS {
-        return Err(SyscallError::BadSeeds);
+        return Err(SyscallError::BadSeeds(SEED_TOO_LONG));
     }
     let mut out = Vec::with_capacity(n as usize + 1);
     for (p, l) in table {
         if l > MAX_SEED_LEN {
-            return Err(SyscallError::BadSeeds);
+            return Err(SyscallError::BadSeeds(SEED_TOO_LONG));
         }
         out.push(ctx.read(p, l)?.to_vec());
     }
@@ -607,10 +613,10 @@ fn disjoint(a: (u64, u64), b: (u64, u64)) -> bool {
     }
 }
 
-fn invoke_signed_rust(_: &mut SbpfCtx, _: u64, _: u64, _: u64, _: u64, _: u64) -> SyscallResult {
-    Err(SyscallError::Unsupported("sol_invoke_signed_rust"))
+fn invoke_signed_rust(ctx: &mut SbpfCtx, a: u64, b: u64, c: u64, d: u64, e: u64) -> SyscallResult {
+    crate::cpi::invoke_signed(ctx, crate::cpi::Abi::Rust, a, b, c, d, e)
 }
 
-fn invoke_signed_c(_: &mut SbpfCtx, _: u64, _: u64, _: u64, _: u64, _: u64) -> SyscallResult {
-    Err(SyscallError::Unsupported("sol_invoke_signed_c"))
+fn invoke_signed_c(ctx: &mut SbpfCtx, a: u64, b: u64, c: u64, d: u64, e: u64) -> SyscallResult {
+    crate::cpi::invoke_signed(ctx, crate::cpi::Abi::C, a, b, c, d, e)
 }

@@ -27,6 +27,8 @@
 
 use std::ptr::NonNull;
 
+use smallvec::SmallVec;
+
 use baton_executor::InvokeContext;
 use solana_sbpf::ebpf;
 use solana_sbpf::elf::Executable;
@@ -35,6 +37,7 @@ use solana_sbpf::memory_region::{AccessType, AccessViolationHandler, MemoryMappi
 use solana_sbpf::vm::{CallFrame, ContextObject, EbpfVm, ExecutionMode};
 
 use crate::error::SyscallError;
+use crate::serialize::SerializedAccount;
 
 /// What the syscalls of one frame see: the invoke context, the frame's
 /// memory map and the heap's bump pointer.
@@ -55,6 +58,9 @@ pub struct SbpfCtx {
     pub(crate) heap_pos: u64,
     /// Heap size in bytes.
     pub(crate) heap_len: u64,
+    /// Where each account of the instruction sits in the input region
+    /// (CPI checks the account infos' pointers against it).
+    pub(crate) accounts: SmallVec<[SerializedAccount; 8]>,
 }
 
 /// The stack and heap buffers of a frame, as raw parts (captured by the
@@ -305,14 +311,16 @@ pub fn stack_gapped(exe: &Executable<SbpfCtx>) -> bool {
     exe.get_config().enable_stack_frame_gaps && exe.get_sbpf_version().stack_frame_gaps()
 }
 
-/// Run `exe` over `mem` (stack and heap all zero, the input serialized)
-/// with `r2` pointing at `data_offset` in the input; returns the VM's
-/// result, and leaves the stack and heap all zero again.
+/// Run `exe` over `mem` (stack and heap all zero, the input serialized,
+/// its accounts at `accounts`) with `r2` pointing at `data_offset` in the
+/// input; returns the VM's result, and leaves the stack and heap all zero
+/// again.
 pub fn run(
     exe: &Executable<SbpfCtx>,
     mode: Mode,
     ic: &InvokeContext<'_>,
     mem: &mut FrameMemory,
+    accounts: &mut SmallVec<[SerializedAccount; 8]>,
     data_offset: usize,
 ) -> ProgramResult {
     let config = exe.get_config();
@@ -379,6 +387,7 @@ pub fn run(
         heap_written: 0,
         heap_pos: 0,
         heap_len: buffers.heap_len as u64,
+        accounts: std::mem::take(accounts),
     };
     let result = {
         let mut vm = EbpfVm::new(
@@ -397,6 +406,7 @@ pub fn run(
             .1
     };
     let (stack_used, heap_used) = ctx.used();
+    *accounts = std::mem::take(&mut ctx.accounts);
     drop(ctx);
     mem.stack[..stack_used.min(buffers.stack_len)].fill(0);
     mem.heap[..heap_used.min(buffers.heap_len)].fill(0);

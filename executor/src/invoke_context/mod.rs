@@ -23,6 +23,7 @@ use crate::compute::ComputeMeter;
 use crate::config::{ExecutionConfig, MAX_PERMITTED_DATA_INCREASE, MAX_RETURN_DATA};
 mod cpi;
 pub mod program;
+mod resolved;
 
 use crate::sysvar::{Clock, RecentBlockhashes, Rent, SysvarCache};
 use crate::TransactionContext;
