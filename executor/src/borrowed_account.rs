@@ -135,11 +135,12 @@ impl BorrowedAccount<'_> {
         self.set_lamports(v)
     }
 
-    /// Whether the data may be written (§2.2).
+    /// Whether the data may be written (semantics.md §2.2): writable first
+    /// (`ReadonlyDataModified`), then owned by the running program
+    /// (`ExternalAccountDataModified`). No executable check (SIMD-0162): a
+    /// program account is protected by being read-only wherever the message
+    /// invokes it.
     pub fn can_data_be_changed(&self) -> Result<(), InstructionError> {
-        if self.account.executable {
-            return Err(InstructionError::ExecutableDataModified);
-        }
         if !self.is_writable {
             return Err(InstructionError::ReadonlyDataModified);
         }
@@ -202,12 +203,12 @@ impl BorrowedAccount<'_> {
         Ok(())
     }
 
-    /// Assign a new owner (§2.4): only the owner, on a writable, non-executable
-    /// account whose data is all zeroes.
+    /// Assign a new owner (semantics.md §2.4): only the owner, on a writable
+    /// account whose data is all zeroes, else `ModifiedProgramId`. No
+    /// executable check (SIMD-0162).
     pub fn set_owner(&mut self, owner: &Pubkey) -> Result<(), InstructionError> {
         if !self.is_owned_by_current_program()
             || !self.is_writable
-            || self.account.executable
             || self.account.data.iter().any(|b| *b != 0)
         {
             return Err(InstructionError::ModifiedProgramId);

@@ -296,6 +296,95 @@ fn owner_rules() {
     assert_eq!(ok.accounts[0].1.owner, OTHER);
 }
 
+/// SIMD-0162 (semantics.md §2.2, §2.4): no executable checks in the data
+/// write check or in `set_owner`; the data check is writable first, then
+/// owner.
+#[test]
+fn executable_accounts_follow_the_plain_rules() {
+    let exec = |a: Account| Account {
+        executable: true,
+        ..a
+    };
+    let w = |k| vec![AccountMeta::new(k, false)];
+    // Writing an executable account the program owns, on a writable meta.
+    let write = run(
+        vec![(key(1), exec(owned(100, 4)))],
+        w(key(1)),
+        op(1, 0, &[9]),
+    );
+    assert_eq!(write.result, Ok(()));
+    assert_eq!(write.accounts[0].1.data, vec![9, 0, 0, 0]);
+    // Assigning an executable, zeroed account the program owns.
+    let assign = run(
+        vec![(key(1), exec(owned(100, 0)))],
+        w(key(1)),
+        op(3, 0, &[]),
+    );
+    assert_eq!(assign.result, Ok(()));
+    assert_eq!(assign.accounts[0].1.owner, OTHER);
+    // Read-only and foreign at once: the writable check comes first.
+    let both = run(
+        vec![(key(1), exec(Account::new(100, 4, &OTHER)))],
+        vec![AccountMeta::new_readonly(key(1), false)],
+        op(1, 0, &[9]),
+    );
+    assert_eq!(both.result, Err(InstructionError::ReadonlyDataModified));
+    let foreign = run(
+        vec![(key(1), exec(Account::new(100, 4, &OTHER)))],
+        w(key(1)),
+        op(1, 0, &[9]),
+    );
+    assert_eq!(
+        foreign.result,
+        Err(InstructionError::ExternalAccountDataModified)
+    );
+}
+
+/// A program id the message invokes is demoted to read-only (semantics.md
+/// §1.1, §2.2): even listed as writable, writing it is
+/// `ReadonlyDataModified`.
+#[test]
+fn an_invoked_program_id_is_read_only() {
+    let env = Env::new();
+    let payer = key(1);
+    // The program account, owned by PROG itself so that only the writable
+    // check can refuse it; listed as a writable non-signer in the header.
+    let prog_account = Account {
+        executable: true,
+        ..Account::new(1_000_000_000, 4, &PROG)
+    };
+    let accounts = vec![
+        (payer, Account::new(1_000_000_000, 0, &ids::SYSTEM_PROGRAM)),
+        (PROG, prog_account),
+    ];
+    let ix = Instruction {
+        program_id: PROG,
+        accounts: vec![AccountMeta::new(PROG, false)],
+        data: op(1, 0, &[9]),
+    };
+    let message = Message::new(&[ix], Some(&payer));
+    let at = message
+        .account_keys
+        .iter()
+        .position(|k| *k == PROG)
+        .unwrap();
+    assert!(!message.is_writable(at));
+    let load = |k: &Pubkey| {
+        accounts
+            .iter()
+            .find(|(x, _)| x == k)
+            .map(|(_, a)| a.clone())
+    };
+    let out = process_message(&message, &load, env.env()).unwrap();
+    assert_eq!(
+        out.status,
+        Err(TransactionError::InstructionError(
+            0,
+            InstructionError::ReadonlyDataModified
+        ))
+    );
+}
+
 #[test]
 fn executable_rules() {
     let w = |k| vec![AccountMeta::new(k, false)];
