@@ -228,9 +228,10 @@ pub struct InstructionOutcome {
 
 /// Run one instruction against the given accounts with `compute_budget`
 /// units, as Mollusk tests one instruction: privileges come from the
-/// instruction's metas; accounts the instruction names but `accounts` lacks
-/// are empty; the program account is synthesized if absent. No fee, no
-/// rent-state check.
+/// instruction's metas, except that the program id is never writable (it is
+/// invoked, semantics.md §1.1); accounts the instruction names but
+/// `accounts` lacks are empty; the program account is synthesized if
+/// absent. No fee, no rent-state check.
 pub fn process_instruction(
     accounts: &[(Pubkey, Account)],
     instruction: &Instruction,
@@ -258,7 +259,8 @@ pub fn process_instruction(
             index_in_transaction: idx as u16,
             index_in_callee: first as u16,
             is_signer: meta.is_signer,
-            is_writable: meta.is_writable,
+            // The invoked program is demoted to read-only (SIMD-0162).
+            is_writable: meta.is_writable && meta.pubkey != instruction.program_id,
         });
     }
     // Merge duplicate flags onto every occurrence [4.2].

@@ -362,6 +362,9 @@ fn an_invoked_program_id_is_read_only() {
         accounts: vec![AccountMeta::new(PROG, false)],
         data: op(1, 0, &[9]),
     };
+    // The same through process_instruction (Mollusk's single instruction).
+    let single = process_instruction(&accounts, &ix, 200_000, env.env());
+    assert_eq!(single.result, Err(InstructionError::ReadonlyDataModified));
     let message = Message::new(&[ix], Some(&payer));
     let at = message
         .account_keys
