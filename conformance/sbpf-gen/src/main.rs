@@ -10,6 +10,7 @@
 //! The same arguments write the same file, byte for byte. Baton replays it
 //! in `sbpf/tests/differential.rs`, under the JIT and the interpreter.
 
+mod ata;
 #[path = "../../mollusk-gen/src/fixture.rs"]
 mod fixture;
 #[allow(dead_code)]
@@ -28,7 +29,7 @@ use rand_chacha::ChaCha8Rng;
 use fixture::{FixtureFile, Generator, FORMAT};
 
 const USAGE: &str =
-    "usage: sbpf-gen p-token|p-token-ix|token-2022|memo|program-accounts [--seed N] [--per-kind N] [--out PATH] [--check]";
+    "usage: sbpf-gen p-token|p-token-ix|token-2022|memo|ata|program-accounts [--seed N] [--per-kind N] [--out PATH] [--check]";
 
 struct Args {
     suite: String,
@@ -120,6 +121,12 @@ fn main() -> ExitCode {
             let mut g = token_ix::TokenIxGen::new(ChaCha8Rng::seed_from_u64(args.seed), &envs);
             let cases = g.generate(args.per_kind);
             (envs, ptoken::programs(&ptoken::P_TOKEN), cases, g.dropped)
+        }
+        "ata" => {
+            let envs = ata::environments();
+            let mut g = ata::AtaGen::new(ChaCha8Rng::seed_from_u64(args.seed), &envs);
+            let cases = g.generate(args.per_kind);
+            (envs, ata::programs(), cases, g.dropped)
         }
         "memo" => {
             let envs = memo::environments();

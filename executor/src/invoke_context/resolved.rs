@@ -112,8 +112,9 @@ impl InvokeContext<'_> {
 
     /// Run `program_id` over resolved `accounts` (from [`Self::resolve_cpi`])
     /// as a CPI of the running frame: under a journal checkpoint that the
-    /// callee's failure reverts, the failure recorded so that no frame
-    /// above can catch it (§4.10).
+    /// callee's failure reverts (all but the return data, which Agave does
+    /// not roll back), the failure recorded so that no frame above can
+    /// catch it (§4.10).
     pub fn invoke_resolved(
         &self,
         program_id: Pubkey,
@@ -125,7 +126,11 @@ impl InvokeContext<'_> {
         match r {
             Ok(()) => self.tx.checkpoint_commit(cp),
             Err(e) => {
+                // Agave does not roll the return data back with a failed
+                // callee's accounts: the caller sees what was set last.
+                let (id, data) = self.tx.return_data().clone();
                 self.tx.checkpoint_revert(cp);
+                self.tx.set_return_data(id, data);
                 if self.cpi_failure.get().is_none() {
                     self.cpi_failure.set(Some(e));
                 }
