@@ -238,3 +238,114 @@ fn account_info_pointers_must_be_the_serialized_ones() {
     let out = both(|m| transfer_case(m, &[2, 0], true));
     assert_eq!(out.result, Err(InstructionError::AccountDataSizeChanged));
 }
+
+// ----- call chains of forward.s: reentrancy, depth, realloc, return data -----
+
+const FA: Pubkey = Pubkey::from_str_const("FwdA111111111111111111111111111111111111111");
+const FB: Pubkey = Pubkey::from_str_const("FwdB111111111111111111111111111111111111111");
+const RESIZE: Pubkey = Pubkey::from_str_const("Resize1111111111111111111111111111111111111");
+
+fn chain(mode: Mode, keys: &[Pubkey], data: &[u8], extra: Account) -> InstructionOutcome {
+    let setup = Setup::new(
+        mode,
+        &[(FA, "forward"), (FB, "forward"), (RESIZE, "resize")],
+    );
+    let x = Pubkey::new_from_u64(9);
+    let mut accounts: Vec<(Pubkey, Account)> =
+        keys.iter().map(|k| (*k, program_account())).collect();
+    accounts.push((x, extra));
+    let mut metas: Vec<AccountMeta> = keys
+        .iter()
+        .map(|k| AccountMeta::new_readonly(*k, false))
+        .collect();
+    metas.push(AccountMeta::new(x, false));
+    let ix = Instruction::new_with_bytes(keys[0], data, metas);
+    setup.run(&ix, &accounts)
+}
+
+fn plain() -> Account {
+    Account::new(1_000_000, 8, &FA)
+}
+
+/// forward.s data: calls, the argument, the path.
+fn fdata(calls: u8, arg: i32, path: &[u8]) -> Vec<u8> {
+    let mut d = vec![calls];
+    d.extend_from_slice(&arg.to_le_bytes());
+    d.extend_from_slice(path);
+    d
+}
+
+#[test]
+fn a_program_may_call_itself() {
+    let out = both(|m| chain(m, &[FA], &fdata(1, 0, &[0, 255]), plain()));
+    assert_eq!(out.result, Ok(()), "{:#?}", out.logs);
+    assert_eq!(
+        out.logs
+            .iter()
+            .filter(|l| l.ends_with("invoke [2]"))
+            .count(),
+        1
+    );
+    assert_eq!(out.logs[1], format!("Program {FA} invoke [2]"));
+}
+
+#[test]
+fn a_to_b_to_a_is_reentrancy() {
+    let out = both(|m| chain(m, &[FA, FB], &fdata(1, 0, &[1, 0]), plain()));
+    assert_eq!(out.result, Err(InstructionError::ReentrancyNotAllowed));
+    assert!(out.logs.contains(&format!("Program {FB} invoke [2]")));
+}
+
+#[test]
+fn the_fifth_level_cannot_call_deeper() {
+    // Heights 1-4 call themselves; height 5's call is the sixth level.
+    let out = both(|m| chain(m, &[FA], &fdata(1, 0, &[0, 0, 0, 0, 255]), plain()));
+    assert_eq!(out.result, Ok(()), "{:#?}", out.logs);
+    assert!(out.logs.contains(&format!("Program {FA} invoke [5]")));
+    let out = both(|m| chain(m, &[FA], &fdata(1, 0, &[0, 0, 0, 0, 0]), plain()));
+    assert_eq!(out.result, Err(InstructionError::CallDepth));
+}
+
+fn resized(mode: Mode, calls: u8, delta: i32) -> InstructionOutcome {
+    let owned_by_resize = Account::with_data(1_000_000_000, vec![7; 16], &RESIZE);
+    chain(
+        mode,
+        &[FA, RESIZE],
+        &fdata(calls, delta, &[1]),
+        owned_by_resize,
+    )
+}
+
+#[test]
+fn growth_across_calls_is_bounded_by_the_callers_start_length() {
+    // One call growing by 10,240: within both limits.
+    let out = both(|m| resized(m, 1, 10_240));
+    assert_eq!(out.result, Ok(()), "{:#?}", out.logs);
+    assert_eq!(out.accounts[2].1.data.len(), 16 + 10_240);
+    assert_eq!(&out.accounts[2].1.data[..16], &[7; 16]);
+    assert!(out.accounts[2].1.data[16..].iter().all(|b| *b == 0));
+    // Return data across the call: the callee's, set again by the caller.
+    assert_eq!(
+        out.return_data,
+        Some((FA, 10_240i32.to_le_bytes().to_vec()))
+    );
+    // Two calls of 5,120 each: 10,240 in all, fine.
+    let out = both(|m| resized(m, 2, 5_120));
+    assert_eq!(out.result, Ok(()), "{:#?}", out.logs);
+    assert_eq!(out.accounts[2].1.data.len(), 16 + 10_240);
+    // Two calls of 5,121: each within the callee's own limit, together one
+    // byte past the caller's, caught when the second call returns.
+    let out = both(|m| resized(m, 2, 5_121));
+    assert_eq!(out.result, Err(InstructionError::InvalidRealloc));
+    assert!(out
+        .logs
+        .contains(&"Account data size realloc limited to 10240 in inner instructions".to_string()));
+    assert_eq!(out.accounts[2].1.data.len(), 16);
+    // 10,241 in one call: the callee's own read-back refuses it.
+    let out = both(|m| resized(m, 1, 10_241));
+    assert_eq!(out.result, Err(InstructionError::InvalidRealloc));
+    // Shrinking across a call.
+    let out = both(|m| resized(m, 1, -8));
+    assert_eq!(out.result, Ok(()), "{:#?}", out.logs);
+    assert_eq!(out.accounts[2].1.data, vec![7; 8]);
+}
