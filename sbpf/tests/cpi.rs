@@ -349,3 +349,67 @@ fn growth_across_calls_is_bounded_by_the_callers_start_length() {
     assert_eq!(out.result, Ok(()), "{:#?}", out.logs);
     assert_eq!(out.accounts[2].1.data, vec![7; 8]);
 }
+
+/// forward.s calling resize.s (which grows account 2 by 0) with `pad`
+/// extra data bytes and `extra` accounts after the three it needs.
+fn charged(mode: Mode, pad: usize, extra: &[Account]) -> InstructionOutcome {
+    let setup = Setup::new(mode, &[(FA, "forward"), (RESIZE, "resize")]);
+    let mut accounts = vec![
+        (FA, program_account()),
+        (RESIZE, program_account()),
+        (
+            Pubkey::new_from_u64(9),
+            Account::with_data(1_000_000, vec![1; 16], &RESIZE),
+        ),
+    ];
+    for (i, a) in extra.iter().enumerate() {
+        accounts.push((Pubkey::new_from_u64(100 + i as u64), a.clone()));
+    }
+    let metas = accounts
+        .iter()
+        .enumerate()
+        .map(|(i, (k, _))| {
+            if i == 2 {
+                AccountMeta::new(*k, false)
+            } else {
+                AccountMeta::new_readonly(*k, false)
+            }
+        })
+        .collect();
+    let mut data = fdata(1, 0, &[1, 255]);
+    data.resize(data.len() + pad, 0);
+    let ix = Instruction::new_with_bytes(FA, &data, metas);
+    let out = setup.run(&ix, &accounts);
+    assert_eq!(out.result, Ok(()), "{:#?}", out.logs);
+    out
+}
+
+#[test]
+fn the_cpi_charge_term_by_term() {
+    let cu =
+        |pad: usize, extra: &[Account]| both(|m| charged(m, pad, extra)).compute_units_consumed;
+    let base = cu(0, &[]); // 7 data bytes, 3 metas, 3 infos: 946 only
+                           // The data term floors on its own: 200 bytes cost nothing even though
+                           // data + 34 x 3 metas pass 250; 250 bytes cost one unit.
+    assert_eq!(cu(193, &[]), base);
+    assert_eq!(cu(243, &[]), base + 1);
+    // Four more accounts without data: 31 instructions each in the
+    // caller's walk, metas 34 x 7 = 238 bytes (0 units), infos 80 x 7 =
+    // 560 bytes (2 units).
+    let empty = Account::new(1, 0, &FA);
+    let four = [empty.clone(), empty.clone(), empty.clone(), empty.clone()];
+    assert_eq!(cu(0, &four), base + 4 * 31 + 2);
+    // Callee account data: 500 bytes cost 2 units, for an executable
+    // account (charged by its length alone) as for one with an info.
+    let one = cu(0, std::slice::from_ref(&empty));
+    let data = Account::with_data(1, vec![0; 500], &FA);
+    assert_eq!(cu(0, &[data]), one + 2);
+    let program = Account {
+        lamports: 1,
+        data: vec![0; 500],
+        owner: ids::NATIVE_LOADER,
+        executable: true,
+        rent_epoch: 0,
+    };
+    assert_eq!(cu(0, &[program]), one + 2);
+}
