@@ -90,7 +90,16 @@ fn vault() -> (Pubkey, u8) {
 }
 
 fn transfer_case(mode: Mode, extra: &[u8], dest_writable: bool) -> InstructionOutcome {
-    let setup = Setup::new(mode, &[(PROGRAM, "system_transfer_pda")]);
+    transfer_with("system_transfer_pda", mode, extra, dest_writable)
+}
+
+fn transfer_with(
+    program: &str,
+    mode: Mode,
+    extra: &[u8],
+    dest_writable: bool,
+) -> InstructionOutcome {
+    let setup = Setup::new(mode, &[(PROGRAM, program)]);
     let (pda, bump) = vault();
     let dest = Pubkey::new_from_u64(7);
     let accounts = vec![
@@ -412,4 +421,40 @@ fn the_cpi_charge_term_by_term() {
         rent_epoch: 0,
     };
     assert_eq!(cu(0, &[program]), one + 2);
+}
+
+// ----- the Rust layout -----
+
+#[test]
+fn sol_invoke_signed_rust_transfers_from_the_pda() {
+    let out = both(|m| transfer_with("rust_transfer_pda", m, &[], true));
+    assert_eq!(out.result, Ok(()), "{:#?}", out.logs);
+    assert_eq!(out.accounts[0].1.lamports, 1_000_000 - 1_000);
+    assert_eq!(out.accounts[1].1.lamports, 500_000 + 1_000);
+    // The three 32-byte copies cost 10 each; 946 and the system's 150.
+    let instructions = out.compute_units_consumed - 30 - 946 - 150;
+    assert_eq!(instructions, 97); // 85 building, 2 for the case byte, 10 calling
+}
+
+#[test]
+fn rust_account_info_boxes_and_pointers_are_checked() {
+    let failed = |out: &InstructionOutcome, why: &str| {
+        assert_eq!(out.result, Err(InstructionError::ProgramFailedToComplete));
+        assert_eq!(
+            out.logs.last().unwrap(),
+            &format!("Program {PROGRAM} failed: {why}")
+        );
+    };
+    // Boxes in the input region, pointers off the serialized fields.
+    for k in 0..5u8 {
+        let out = both(|m| transfer_with("rust_transfer_pda", m, &[k], true));
+        failed(&out, "Invalid pointer");
+        assert_eq!(out.accounts[0].1.lamports, 1_000_000, "case {k}");
+    }
+    // A meta's signer flag of 2.
+    let out = both(|m| transfer_with("rust_transfer_pda", m, &[5], true));
+    assert_eq!(out.result, Err(InstructionError::InvalidArgument));
+    // A data length past the realloc room.
+    let out = both(|m| transfer_with("rust_transfer_pda", m, &[6], true));
+    assert_eq!(out.result, Err(InstructionError::InvalidRealloc));
 }
