@@ -1,5 +1,5 @@
-//! The builtin programs of the Baton engine: [`system`] and [`token`]
-//! (later the compute-budget and address-lookup-table builtins).
+//! The builtin programs of the Baton engine: [`system`], [`token`] and
+//! [`compute_budget`].
 //!
 //! Native Rust programs that implement [`baton_executor::Program`] and run
 //! under the executor's mutation rules, each instruction in its own file
@@ -8,6 +8,9 @@
 //! - [`system`]: Solana's system program — accounts, transfers, seeds and
 //!   durable nonces — with Agave's checks, errors and wire encoding.
 //! - [`token`]: SPL Token's instructions, state layouts and errors.
+//! - [`compute_budget`]: the compute-budget program, with the
+//!   transaction-level processing of its instructions (limits, price,
+//!   heap, loaded-data size) that the runtime applies before execution.
 //!
 //! Depends on `baton-types` and `baton-executor` only. Depended on by
 //! `baton-sdk` (its typed CPI wrappers build these programs' instructions),
@@ -65,5 +68,6 @@ macro_rules! custom_error_codes {
 }
 pub(crate) use custom_error_codes;
 
+pub mod compute_budget;
 pub mod system;
 pub mod token;

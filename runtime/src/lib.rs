@@ -84,6 +84,7 @@ mod runtime;
 mod simulate;
 mod sysvars;
 
+pub use batch::budget::FeeDetails;
 pub use batch::collect::TransactionResult;
 pub use baton_sbpf as sbpf;
 pub use check::{AccountCheck, Check, CheckFailure, InstructionOutcomeExt};
@@ -104,7 +105,7 @@ pub use baton_executor::{
     ExitCode, Flavour, InstructionAccount, InstructionOutcome, InvokeContext, InvokeError, Program,
     ProgramRegistry, Rent, SysvarCache, TransactionContext,
 };
-pub use baton_programs::{system, token};
+pub use baton_programs::{compute_budget, system, token};
 pub use baton_scheduler::{LockSet, Scheduler, SchedulerError};
 pub use baton_sdk::msg;
 pub use baton_types::{

@@ -176,6 +176,10 @@ impl Runtime {
             Arc::new(baton_programs::system::SystemProgram),
         );
         rt.add_builtin(
+            ids::COMPUTE_BUDGET_PROGRAM,
+            Arc::new(baton_programs::compute_budget::ComputeBudgetProgram),
+        );
+        rt.add_builtin(
             ids::TOKEN_PROGRAM,
             Arc::new(baton_programs::token::TokenProgram),
         );

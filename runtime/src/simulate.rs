@@ -1,7 +1,6 @@
 //! [`Runtime::simulate_transaction`]: run a transaction through every check
 //! and the executor, and keep nothing.
 
-use baton_executor::process_message;
 use baton_scheduler::validate_account_locks;
 use baton_types::{signing, wire, Account, Pubkey, Transaction, TransactionError};
 
@@ -64,10 +63,11 @@ impl Runtime {
             Some(a) => Some(a.clone()),
             None => self.store.load(k),
         };
-        let outcome = match process_message(&tx.message, &load, self.env()) {
-            Ok(outcome) => outcome,
-            Err(e) => return rejected(e),
-        };
+        let (outcome, fee_details) =
+            match crate::batch::execute_with_budget(&tx.message, &load, self.env()) {
+                Ok(done) => done,
+                Err(e) => return rejected(e),
+            };
         let post_accounts = tx
             .message
             .account_keys
@@ -90,6 +90,7 @@ impl Runtime {
                 logs: outcome.logs,
                 compute_units_consumed: outcome.compute_units_consumed,
                 fee: outcome.fee,
+                fee_details,
                 return_data: outcome.return_data,
                 reverted_by: outcome.reverted_by,
             },
@@ -104,6 +105,7 @@ impl Runtime {
         if self.sigverify {
             signing::verify_transaction(tx)?;
         }
+        crate::batch::check_compute_budget(&tx.message)?;
         crate::batch::refuse_lookups(tx)?;
         validate_account_locks(&tx.message.account_keys, self.lock_limit)?;
         if self.blockhash_check && !self.blockhashes.contains(&tx.message.recent_blockhash) {

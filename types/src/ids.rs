@@ -19,6 +19,9 @@ pub const SYSVAR_RENT: Pubkey =
 /// The RecentBlockhashes sysvar.
 pub const SYSVAR_RECENT_BLOCKHASHES: Pubkey =
     Pubkey::from_str_const("SysvarRecentB1ockHashes11111111111111111111");
+/// The compute-budget program.
+pub const COMPUTE_BUDGET_PROGRAM: Pubkey =
+    Pubkey::from_str_const("ComputeBudget111111111111111111111111111111");
 /// The SPL Token program.
 pub const TOKEN_PROGRAM: Pubkey =
     Pubkey::from_str_const("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA");
@@ -32,6 +35,7 @@ pub const RESERVED: &[Pubkey] = &[
     SYSVAR_RENT,
     SYSVAR_RECENT_BLOCKHASHES,
     TOKEN_PROGRAM,
+    COMPUTE_BUDGET_PROGRAM,
 ];
 
 /// Whether some reserved id starts with byte `b`, as a 256-bit set.

@@ -34,6 +34,7 @@ impl Admission<'_> {
         if !self.sanitized {
             wire::sanitize_transaction(tx).map_err(TransactionError::from)?;
         }
+        super::budget::check_compute_budget(&tx.message)?;
         refuse_lookups(tx)?;
         validate_account_locks(&tx.message.account_keys, self.lock_limit)?;
         if self.blockhash_check && !self.blockhashes.contains(&tx.message.recent_blockhash) {

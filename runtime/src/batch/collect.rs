@@ -6,6 +6,7 @@
 use baton_types::{Pubkey, Signature, Transaction, TransactionError};
 
 use super::admit::{Admission, Wave};
+use super::budget::FeeDetails;
 use super::execute::{Executed, Finished};
 
 /// What happened to one transaction of a batch.
@@ -19,9 +20,12 @@ pub struct TransactionResult {
     pub logs: Vec<String>,
     /// Compute units consumed, also for a failed transaction.
     pub compute_units_consumed: u64,
-    /// Lamports charged: the fee for an executed transaction, failed or not;
-    /// zero for a rejected one.
+    /// Lamports charged: the fee for an executed transaction, failed or not
+    /// (5,000 per signature plus the prioritization fee); zero for a
+    /// rejected one.
     pub fee: u64,
+    /// `fee` split into its base and prioritization parts.
+    pub fee_details: FeeDetails,
     /// Return data left by the transaction, if any.
     pub return_data: Option<(Pubkey, Vec<u8>)>,
     /// The program whose revert failed the transaction (cpi-semantics §8),
@@ -37,6 +41,7 @@ impl TransactionResult {
             logs: Vec::new(),
             compute_units_consumed: 0,
             fee: 0,
+            fee_details: FeeDetails::default(),
             return_data: None,
             reverted_by: None,
         }
@@ -56,6 +61,10 @@ impl Executed {
             logs: self.logs,
             compute_units_consumed: self.compute_units_consumed,
             fee: self.fee,
+            fee_details: FeeDetails {
+                base_fee: self.fee.saturating_sub(self.prioritization_fee),
+                prioritization_fee: self.prioritization_fee,
+            },
             return_data,
             reverted_by,
         };

@@ -17,6 +17,7 @@
 //! `end_batch` (durability), and the pool left lingering.
 
 mod admit;
+pub(crate) mod budget;
 mod check;
 pub(crate) mod collect;
 mod execute;
@@ -33,6 +34,7 @@ use baton_types::Transaction;
 use crate::Runtime;
 pub(crate) use admit::refuse_lookups;
 use admit::Admission;
+pub(crate) use budget::{check_compute_budget, execute_with_budget};
 use check::StageOne;
 use collect::TransactionResult;
 use execute::Execution;
