@@ -1,4 +1,4 @@
-//! The explicit-authorization invoke of cpi-semantics §8 (after the Thru C
+//! The explicit-authorization invoke of semantics.md §8 (after the Thru C
 //! SDK's `tsys_invoke`), exit codes and reverts, and the catchable invokes of
 //! §9 for both flavours.
 //!

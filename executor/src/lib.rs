@@ -14,7 +14,7 @@
 //! Each CPI frame opens a checkpoint and commits it on success or reverts it
 //! on failure, so a catchable invoke needs no new mechanism: `try_invoke`
 //! and `try_invoke_auth` (see [`invoke_auth`](InvokeContext::invoke_auth),
-//! the explicit-authorization flavour of cpi-semantics §8, and `docs/invoke-flavours.md`)
+//! the explicit-authorization flavour of semantics.md §8, and `docs/invoke-flavours.md`)
 //! are that checkpoint, reverted without failing the caller.
 //!
 //! [`process_message`] runs a whole transaction (fee payer checks, program

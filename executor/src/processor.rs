@@ -48,7 +48,7 @@ pub fn process_message(
     let rent = &env.sysvars.rent;
     let fee = fee_for(message, env.config.lamports_per_signature);
 
-    // Fee payer [1]: a writable signer, a system account, able to pay and
+    // Fee payer (§1.2): a writable signer, a system account, able to pay and
     // to stay rent exempt (or empty).
     let payer_key = *message
         .fee_payer()
@@ -156,7 +156,7 @@ pub fn process_message(
     };
 
     // Post-execution checks: rent-state transitions of written writable
-    // accounts, then the transaction-wide lamport balance [3].
+    // accounts, then the transaction-wide lamport balance (§3).
     if status.is_ok() {
         for (i, &(writable, pre)) in flags.iter().enumerate() {
             if !(writable && tx.is_touched(i)) {
@@ -263,7 +263,7 @@ pub fn process_instruction(
             is_writable: meta.is_writable && meta.pubkey != instruction.program_id,
         });
     }
-    // Merge duplicate flags onto every occurrence [4.2].
+    // Merge duplicate flags onto every occurrence (§4.2).
     for i in 0..ix_accounts.len() {
         let f = ix_accounts[i].index_in_callee as usize;
         for j in f..ix_accounts.len() {

@@ -1,4 +1,4 @@
-//! try_invoke's journal behaviour (cpi-semantics §9) and the invoke_auth
+//! try_invoke's journal behaviour (semantics.md §9) and the invoke_auth
 //! flavour (§8) through small closure programs: nested catches, callee-of-
 //! callee writes undone, return data and the resize delta restored, reverts
 //! caught or winning, privileges without a message.

@@ -484,7 +484,7 @@ fn cpi_privilege_escalation_and_depth() {
         run(accs.clone(), metas.clone(), nest(5)).result,
         Err(InstructionError::CallDepth)
     );
-    // A frame without the program among its accounts cannot call it [4.4].
+    // A frame without the program among its accounts cannot call it (§4.4).
     let d = vec![10, 1, 0, 0, 0, 10, 1, 0, 0, 0, 11];
     assert_eq!(
         run(accs, metas, d).result,

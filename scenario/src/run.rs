@@ -88,7 +88,7 @@ pub struct TxReport {
     pub logs: Vec<String>,
     /// Return data: the program that set it and the bytes.
     pub return_data: Option<(Pubkey, Vec<u8>)>,
-    /// The program whose revert failed the transaction (cpi-semantics §8).
+    /// The program whose revert failed the transaction (semantics.md §8).
     pub reverted_by: Option<Pubkey>,
 }
 

@@ -235,7 +235,7 @@ impl<'a> AccountHandle<'a> {
     // ----- checks -----
 
     /// Whether the account is authorized in the running frame
-    /// (cpi-semantics §8; see [`InvokeContext::is_authorized`]).
+    /// (semantics.md §8; see [`InvokeContext::is_authorized`]).
     pub fn is_authorized(&self) -> bool {
         self.ctx.is_authorized(self.index_in_transaction)
     }

@@ -1,4 +1,4 @@
-//! The explicit-authorization invoke (cpi-semantics §8), exit codes,
+//! The explicit-authorization invoke (semantics.md §8), exit codes,
 //! reverts and catchable calls (§9), over the executor's
 //! [`InvokeContext::invoke_auth`] family. `docs/invoke-flavours.md` has
 //! worked examples.

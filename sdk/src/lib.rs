@@ -5,7 +5,7 @@
 //! [`InvokeContext::invoke_signed`]) is complete but low level; this crate
 //! puts an Anchor- and pinocchio-like layer over it, with no new rules: every
 //! write still goes through [`baton_executor::BorrowedAccount`] and its
-//! mutation checks (cpi-semantics §2), and every call through the executor's
+//! mutation checks (semantics.md §2), and every call through the executor's
 //! CPI (§4).
 //!
 //! - [`AccountHandle`]: a `Copy` handle on one account of the running
@@ -32,7 +32,7 @@
 //!   `initialize_account3`) that build the instruction with the builtin's
 //!   own builders and call `invoke_signed`. [`invoke`] and [`invoke_signed`]
 //!   call any program with hand-made metas.
-//! - The explicit-authorization flavour of cpi-semantics §8 and the
+//! - The explicit-authorization flavour of semantics.md §8 and the
 //!   catchable calls of §9 ([`auth`]): [`AuthCall`] (typed `invoke_auth` /
 //!   `try_invoke_auth`), [`invoke_auth`], [`try_invoke_auth`],
 //!   [`try_invoke`], [`try_invoke_signed`], [`CpiContext::catching`],

@@ -5,7 +5,7 @@ use std::fmt;
 use baton_executor::InvokeContext;
 use baton_types::{InstructionError, Pubkey};
 
-/// Log `Program log: <message>` (cpi-semantics §6); nothing is formatted
+/// Log `Program log: <message>` (semantics.md §6); nothing is formatted
 /// when log collection is off. [`msg!`](crate::msg) is the formatting form.
 pub fn log(ctx: &InvokeContext<'_>, message: impl fmt::Display) {
     ctx.log(message)

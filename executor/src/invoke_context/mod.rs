@@ -477,7 +477,7 @@ impl<'a> InvokeContext<'a> {
         if let (Ok(()), Some(e)) = (&result, self.cpi_failure.get()) {
             result = Err(e);
         }
-        // A revert fails every frame up to the nearest try_invoke [8], [9].
+        // A revert fails every frame up to the nearest try_invoke (§8, §9).
         if let Some((_, code)) = self.reverted.get() {
             result = Err(InstructionError::Custom(code));
         }

@@ -43,7 +43,7 @@
 //! # Invoke flavours
 //!
 //! [`Op::InvokeAuth`] and [`Op::TryInvokeAuth`] call with `invoke_auth`
-//! (cpi-semantics §8): the callee sees the transaction's accounts, so its
+//! (semantics.md §8): the callee sees the transaction's accounts, so its
 //! script's account indices are **transaction** indices.
 //! [`Op::TryInvoke`] is a catchable [`Op::Invoke`] (§9).
 
