@@ -110,8 +110,9 @@ pub use baton_scheduler::{LockSet, Scheduler, SchedulerError};
 pub use baton_sdk::msg;
 pub use baton_types::{
     ids, pda, signing::Keypair, wire, Account, AccountMeta, CompiledInstruction, Hash, Instruction,
-    InstructionError, Message, MessageHeader, ParsePubkeyError, PdaError, Pubkey, SignError,
-    Signature, Transaction, TransactionError, WireError,
+    InstructionError, Message, MessageAddressTableLookup, MessageHeader, MessageVersion,
+    ParsePubkeyError, PdaError, Pubkey, SignError, Signature, Transaction, TransactionError,
+    WireError,
 };
 
 /// The account store crate, `baton-accounts-db`: the store traits, the

@@ -159,3 +159,75 @@ fn a_version_other_than_0_is_unsupported_on_the_wire() {
         TransactionError::UnsupportedVersion
     );
 }
+
+/// A seeded batch mixing legacy and v0 transactions (some with lookups,
+/// refused), with and without compute-budget instructions and prices, over
+/// a few accounts that conflict: the same results and balances on 1 and 4
+/// threads.
+#[test]
+fn mixed_legacy_and_v0_batches_are_serial_equivalent() {
+    use baton::compute_budget::instruction::{set_compute_unit_limit, set_compute_unit_price};
+    use rand::{Rng, SeedableRng};
+
+    let payers: Vec<Keypair> = (1..=4).map(kp).collect();
+    let sinks: Vec<Pubkey> = (100..104).map(Pubkey::new_from_u64).collect();
+    let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(22);
+    let mut runtimes: Vec<Runtime> = [1, 4]
+        .iter()
+        .map(|&t| Runtime::new().with_threads(t))
+        .collect();
+    for rt in &mut runtimes {
+        for p in &payers {
+            rt.airdrop(&p.pubkey(), 50_000_000).unwrap();
+        }
+    }
+    let bh = runtimes[0].latest_blockhash();
+    let batch: Vec<Transaction> = (0..200)
+        .map(|_| {
+            let payer = &payers[rng.gen_range(0..payers.len())];
+            let to = sinks[rng.gen_range(0..sinks.len())];
+            let mut ixs = Vec::new();
+            if rng.gen_bool(0.5) {
+                ixs.push(set_compute_unit_price(rng.gen_range(0..3_000_000)));
+            }
+            if rng.gen_bool(0.3) {
+                ixs.push(set_compute_unit_limit(rng.gen_range(200..1_000)));
+            }
+            // Sometimes more than the payer holds: a failure, charged.
+            let lamports = if rng.gen_bool(0.1) {
+                1 << 40
+            } else {
+                rng.gen_range(1_000_000..2_000_000)
+            };
+            ixs.push(system::instruction::transfer(
+                &payer.pubkey(),
+                &to,
+                lamports,
+            ));
+            match rng.gen_range(0..5) {
+                0 | 1 => signed_legacy(bh, &ixs, payer),
+                2 | 3 => signed_v0(bh, &ixs, payer, Vec::new()),
+                _ => signed_v0(bh, &ixs, payer, vec![lookup()]),
+            }
+        })
+        .collect();
+    let mut outcomes = Vec::new();
+    for rt in &mut runtimes {
+        let results = rt.execute_batch(&batch);
+        let balances: Vec<u64> = payers
+            .iter()
+            .map(|p| p.pubkey())
+            .chain(sinks.iter().copied())
+            .map(|k| rt.balance(&k))
+            .collect();
+        outcomes.push((results, balances));
+    }
+    let (results, _) = &outcomes[0];
+    let count =
+        |f: &dyn Fn(&baton::TransactionResult) -> bool| results.iter().filter(|r| f(r)).count();
+    assert!(count(&|r| r.status.is_ok()) > 50);
+    assert!(count(&|r| r.status == Err(TransactionError::UnsupportedVersion)) > 20);
+    assert!(count(&|r| r.fee_details.prioritization_fee > 0) > 30);
+    assert!(count(&|r| matches!(r.status, Err(TransactionError::InstructionError(..)))) > 5);
+    assert_eq!(outcomes[0], outcomes[1]);
+}
