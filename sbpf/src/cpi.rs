@@ -1,22 +1,25 @@
 //! `sol_invoke_signed_rust` and `sol_invoke_signed_c`: a CPI from an sBPF
-//! program, in Agave's order (`docs/sbpf.md` §4.1):
+//! program, in Agave's order (the steps of `docs/sbpf.md` §4.1):
 //!
 //! 1. charge the invoke units (946);
 //! 2. translate the instruction (limits: 255 metas, 10,240 data bytes),
 //!    charging `data / 250` and `34 · metas / 250`, each floored;
 //! 3. translate the signer seeds (at most 16 sets of at most 16 seeds) into
 //!    program addresses of the caller;
-//! 4. refuse the programs inner instructions may not call;
-//! 5. resolve the callee's accounts and privileges with the executor's
-//!    resolver (the one the native `invoke` uses);
-//! 6. translate the account infos (every pointer checked against where the
+//! 4. refuse the programs inner instructions may not call, then (5, 6)
+//!    resolve the callee's accounts and privileges, both with the
+//!    executor's functions (`check_authorized_program`, `resolve_callee`),
+//!    the ones the native `invoke` uses, so the two paths cannot drift;
+//! 7. translate the account infos (every pointer checked against where the
 //!    caller's accounts were serialized), charging `80 · infos / 250` and
-//!    `data_len / 250` per callee account, and sync each account from the
-//!    caller's VM memory into the transaction, as the caller;
-//! 7. run the callee (sBPF or native) under a checkpoint;
-//! 8. sync the accounts writable in the callee back into the caller's VM
-//!    memory (lamports, owner, length within the caller's start length +
-//!    10,240, the freed tail zeroed on shrink, data).
+//!    `data_len / 250` per callee account, and
+//! 8. sync each account from the caller's VM memory into the transaction,
+//!    as the caller (lamports, data by the caller's rules, owner last);
+//! 9. run the callee (sBPF or native) under a checkpoint
+//!    (`InvokeContext::invoke_resolved`);
+//! 10. sync the accounts writable in the callee back into the caller's VM
+//!     memory (lamports, owner, length within the caller's start length +
+//!     10,240, the freed tail zeroed on shrink, data).
 //!
 //! Any error fails the syscall, which aborts the caller: a callee's
 //! failure cannot be caught from sBPF.
@@ -25,7 +28,6 @@ use baton_types::{AccountMeta, Instruction, InstructionError, Pubkey};
 use smallvec::SmallVec;
 use solana_sbpf::ebpf::MM_INPUT_START;
 
-use crate::deploy::{BPF_LOADER, BPF_LOADER_DEPRECATED, BPF_LOADER_UPGRADEABLE};
 use crate::error::SyscallError;
 use crate::profile::{SyscallCosts, COPY_PROFILE};
 use crate::serialize::{
@@ -49,13 +51,6 @@ pub const MAX_SIGNERS: u64 = 16;
 pub const ACCOUNT_META_BYTES: u64 = 34;
 /// Bytes an account info counts for in the CPI charge.
 pub const ACCOUNT_INFO_BYTES: u64 = 80;
-
-/// The precompiles, which inner instructions may not call.
-const PRECOMPILES: [Pubkey; 3] = [
-    Pubkey::from_str_const("Ed25519SigVerify111111111111111111111111111"),
-    Pubkey::from_str_const("KeccakSecp256k11111111111111111111111111111"),
-    Pubkey::from_str_const("Secp256r1SigVerify1111111111111111111111111"),
-];
 
 /// Which syscall: the Rust or the C layout of the structures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -226,22 +221,6 @@ fn translate_signers(
         out.push(key);
     }
     Ok(out)
-}
-
-/// Step 4, Agave's `check_authorized_program`: the native loader, loaders
-/// v1 and v2, the precompiles, and the upgradeable loader except its
-/// Upgrade, SetAuthority, Close and SetAuthorityChecked instructions.
-pub fn check_authorized_program(program_id: &Pubkey, data: &[u8]) -> Result<(), SyscallError> {
-    let upgradeable_allowed = matches!(data.first(), Some(3 | 4 | 5 | 7));
-    if *program_id == baton_types::ids::NATIVE_LOADER
-        || *program_id == BPF_LOADER
-        || *program_id == BPF_LOADER_DEPRECATED
-        || (*program_id == BPF_LOADER_UPGRADEABLE && !upgradeable_allowed)
-        || PRECOMPILES.contains(program_id)
-    {
-        return Err(SyscallError::ProgramNotSupported(*program_id));
-    }
-    Ok(())
 }
 
 /// A caller account as its account info describes it, every pointer
@@ -425,8 +404,11 @@ pub fn invoke_signed(
     };
     let caller_id = ctx.ic().program_id();
     let signers = translate_signers(ctx, seeds_addr, seeds_len, &caller_id)?;
-    check_authorized_program(&ix.program_id, &ix.data)?;
-    let callee_accounts = ctx.ic().resolve_cpi(&ix, &signers)?;
+    // Steps 4-6 are the executor's, shared with the native `invoke`.
+    ctx.ic()
+        .check_authorized_program(&ix.program_id, &ix.data)
+        .map_err(|_| SyscallError::ProgramNotSupported(ix.program_id))?;
+    let callee_accounts = ctx.ic().resolve_callee(&ix, &signers)?;
 
     // The account infos: below the input region, at most 255, charged.
     let info_size = abi.info_size();
