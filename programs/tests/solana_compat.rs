@@ -208,14 +208,20 @@ fn solana_ids_match() {
 }
 
 #[test]
-fn unsupported_prefund_variant_is_rejected() {
-    // SIMD-0312's CreateAccountAllowPrefund (tag 13) is feature-gated in
-    // Agave; Baton behaves as a cluster without the feature.
+fn prefund_variant_decodes() {
+    // SIMD-0312's CreateAccountAllowPrefund (tag 13) is active in the
+    // target's feature set (docs/semantics.md §0, §5.1).
     let ix = sol::create_account_allow_prefund(&sp(&pk(1)), Some((&sp(&pk(2)), 5)), 8, &sp(&pk(3)));
     assert_eq!(&ix.data[..4], &13u32.to_le_bytes());
     assert_eq!(
         SystemInstruction::decode(&ix.data),
-        Err(baton_types::InstructionError::InvalidInstructionData)
+        Ok(SystemInstruction::CreateAccountAllowPrefund(
+            system::CreateAccountAllowPrefund {
+                lamports: 5,
+                space: 8,
+                owner: pk(3),
+            }
+        ))
     );
 }
 
