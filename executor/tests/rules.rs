@@ -632,3 +632,30 @@ fn fee_payer_rejections() {
         TransactionError::InsufficientFundsForRent { account_index: 0 }
     );
 }
+
+/// The CPI charge (semantics.md §4.8): the data and the metas are charged
+/// apart, each floored, as Agave 4.2: 249 data bytes and one meta (34
+/// bytes) cost no more than 249 data bytes alone.
+#[test]
+fn cpi_data_and_metas_are_charged_apart() {
+    let units = |metas: u8| {
+        let mut d = vec![10, metas];
+        for _ in 0..metas {
+            d.extend_from_slice(&[0, 0, 0]);
+        }
+        d.push(11);
+        d.extend(std::iter::repeat_n(7u8, 248));
+        let out = run(
+            vec![(key(1), owned(100, 0))],
+            vec![
+                AccountMeta::new_readonly(key(1), false),
+                AccountMeta::new_readonly(PROG, false),
+            ],
+            d,
+        );
+        assert_eq!(out.result, Ok(()));
+        out.compute_units_consumed
+    };
+    assert_eq!(units(1), units(0));
+    assert_eq!(units(0), 10 + 946 + 10);
+}

@@ -119,13 +119,6 @@ impl InvokeContext<'_> {
         signers_seeds: &[&[&[u8]]],
     ) -> Result<Vec<InstructionAccount>, InstructionError> {
         self.consume_checked(INVOKE_UNITS)?;
-        if ix.data.len() > MAX_CPI_INSTRUCTION_DATA_LEN {
-            return Err(self.cpi_syscall_error(format!(
-                "Invoked an instruction with data that is too large ({} > {})",
-                ix.data.len(),
-                MAX_CPI_INSTRUCTION_DATA_LEN
-            )));
-        }
         if ix.accounts.len() > MAX_CPI_ACCOUNT_METAS {
             return Err(self.cpi_syscall_error(format!(
                 "Invoked an instruction with too many accounts ({} > {})",
@@ -133,8 +126,16 @@ impl InvokeContext<'_> {
                 MAX_CPI_ACCOUNT_METAS
             )));
         }
-        let bytes = ix.data.len() as u64 + ACCOUNT_META_SIZE * ix.accounts.len() as u64;
-        self.consume_checked(bytes / CPI_BYTES_PER_UNIT)?;
+        if ix.data.len() > MAX_CPI_INSTRUCTION_DATA_LEN {
+            return Err(self.cpi_syscall_error(format!(
+                "Invoked an instruction with data that is too large ({} > {})",
+                ix.data.len(),
+                MAX_CPI_INSTRUCTION_DATA_LEN
+            )));
+        }
+        // The data and the metas are charged apart, each floored (§4.8).
+        self.consume_checked(ix.data.len() as u64 / CPI_BYTES_PER_UNIT)?;
+        self.consume_checked(ACCOUNT_META_SIZE * ix.accounts.len() as u64 / CPI_BYTES_PER_UNIT)?;
 
         if signers_seeds.len() > MAX_SIGNERS {
             return Err(self.cpi_syscall_error("Too many signers".to_string()));
