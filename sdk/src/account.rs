@@ -180,9 +180,9 @@ impl<'a> AccountHandle<'a> {
     }
 
     /// The data for writing, as a guard held until dropped. Fails at once
-    /// with the data rules §2.2 (`ReadonlyDataModified`,
-    /// `ExternalAccountDataModified`, `ExecutableDataModified`) when the
-    /// running program may not write it.
+    /// with the data rules §2.2 (`ReadonlyDataModified`, then
+    /// `ExternalAccountDataModified`; no executable check, SIMD-0162) when
+    /// the running program may not write it.
     pub fn try_borrow_mut_data(&self) -> Result<DataMut<'a>, InstructionError> {
         let mut account = self.try_borrow_mut()?;
         account.data_mut()?;
