@@ -334,3 +334,123 @@ fn simulation_reports_the_fee_split() {
     assert_eq!(sim.post_accounts[0].1.lamports, START - 1_000_000 - 65_000);
     assert_eq!(rt.balance(&alice.pubkey()), START);
 }
+
+/// SIMD-0186's loaded size of `tx`: each existing account's data plus 64
+/// bytes, and `extra` (programdata) bytes.
+fn loaded_size(rt: &Runtime, tx: &Transaction, extra: u64) -> u64 {
+    tx.message
+        .account_keys
+        .iter()
+        .filter_map(|k| rt.account(k))
+        .map(|a| a.data.len() as u64 + 64)
+        .sum::<u64>()
+        + extra
+}
+
+#[test]
+fn the_loaded_accounts_data_size_limit_charges_the_fee_and_changes_nothing_else() {
+    let (mut rt, alice, bob) = setup();
+    // A data account the transfer names as an extra (ignored) account.
+    let data_key = Pubkey::new_from_u64(500);
+    rt.set_account(
+        data_key,
+        baton::Account {
+            lamports: 1_000_000_000,
+            data: vec![7; 10_000],
+            owner: Pubkey::new_from_u64(501),
+            executable: false,
+            rent_epoch: 0,
+        },
+    )
+    .unwrap();
+    let build = |rt: &Runtime, limit: u32| {
+        let mut transfer = system::instruction::transfer(&alice.pubkey(), &bob, 1_000_000);
+        transfer
+            .accounts
+            .push(baton::AccountMeta::new_readonly(data_key, false));
+        Transaction::new_signed_with_payer(
+            &[set_loaded_accounts_data_size_limit(limit), transfer],
+            Some(&alice.pubkey()),
+            &[&alice],
+            rt.latest_blockhash(),
+        )
+        .unwrap()
+    };
+    let size = loaded_size(&rt, &build(&rt, 1), 0);
+    // Payer, system and compute-budget programs (no data), the data
+    // account; bob does not exist yet and counts nothing.
+    assert_eq!(size, 10_000 + 4 * 64);
+    let size = u32::try_from(size).unwrap();
+    // One byte short: loading fails after the fee payer was validated.
+    let r = rt.execute_batch(&[build(&rt, size - 1)]).remove(0);
+    assert_eq!(
+        r.status,
+        Err(TransactionError::MaxLoadedAccountsDataSizeExceeded)
+    );
+    assert_eq!((r.fee, r.compute_units_consumed), (5_000, 0));
+    assert!(r.logs.is_empty());
+    assert_eq!(rt.balance(&alice.pubkey()), START - 5_000);
+    assert_eq!(rt.balance(&bob), 0);
+    // Exactly the size: it runs.
+    let r = rt.execute_batch(&[build(&rt, size)]).remove(0);
+    assert_eq!(r.status, Ok(()));
+    assert_eq!(rt.balance(&bob), 1_000_000);
+}
+
+#[test]
+fn an_upgradeable_programs_programdata_counts_toward_the_size() {
+    let (mut rt, alice, bob) = setup();
+    let loader = Pubkey::from_str_const("BPFLoaderUpgradeab1e11111111111111111111111");
+    let program = Pubkey::new_from_u64(600);
+    let programdata = Pubkey::new_from_u64(601);
+    let mut data = vec![2, 0, 0, 0];
+    data.extend_from_slice(programdata.as_array());
+    let account = |data: Vec<u8>| baton::Account {
+        lamports: 1_000_000_000,
+        data,
+        owner: loader,
+        executable: false,
+        rent_epoch: 0,
+    };
+    rt.set_account(program, account(data)).unwrap();
+    rt.set_account(programdata, account(vec![0; 5_000]))
+        .unwrap();
+    let build = |rt: &Runtime, limit: u32, with_programdata: bool| {
+        let mut transfer = system::instruction::transfer(&alice.pubkey(), &bob, 1_000_000);
+        transfer
+            .accounts
+            .push(baton::AccountMeta::new_readonly(program, false));
+        if with_programdata {
+            transfer
+                .accounts
+                .push(baton::AccountMeta::new_readonly(programdata, false));
+        }
+        Transaction::new_signed_with_payer(
+            &[set_loaded_accounts_data_size_limit(limit), transfer],
+            Some(&alice.pubkey()),
+            &[&alice],
+            rt.latest_blockhash(),
+        )
+        .unwrap()
+    };
+    // The programdata counts though the message does not name it ...
+    let size = u32::try_from(loaded_size(&rt, &build(&rt, 1, false), 5_064)).unwrap();
+    let r = rt.execute_batch(&[build(&rt, size - 1, false)]).remove(0);
+    assert_eq!(
+        r.status,
+        Err(TransactionError::MaxLoadedAccountsDataSizeExceeded)
+    );
+    let r = rt.execute_batch(&[build(&rt, size, false)]).remove(0);
+    assert_eq!(r.status, Ok(()));
+    // ... and once when it does (bob, now created, counts too).
+    let size = loaded_size(&rt, &build(&rt, 1, false), 5_064);
+    assert_eq!(loaded_size(&rt, &build(&rt, 1, true), 0), size);
+    let size = u32::try_from(size).unwrap();
+    let r = rt.execute_batch(&[build(&rt, size - 1, true)]).remove(0);
+    assert_eq!(
+        r.status,
+        Err(TransactionError::MaxLoadedAccountsDataSizeExceeded)
+    );
+    let r = rt.execute_batch(&[build(&rt, size, true)]).remove(0);
+    assert_eq!(r.status, Ok(()));
+}

@@ -7,6 +7,14 @@
 //! `ceil(price × limit / 1,000,000)`). Each of these errors refuses the
 //! transaction without a charge, as in Agave.
 //!
+//! The loaded-accounts data size (SIMD-0186) is counted as the executor
+//! loads the accounts: each existing account of the message, its data
+//! before execution plus 64 bytes, and the programdata of each
+//! upgradeable-loader program among them, once. Over the limit (64 MiB, or
+//! the requested one) the transaction fails with
+//! `MaxLoadedAccountsDataSizeExceeded` after its fee payer was validated:
+//! it is charged its fee and changes nothing else (SIMD-0191).
+//!
 //! The executor charges the base fee and meters units against its
 //! configured limit; this module hands it a configuration whose limit is
 //! the transaction's, and charges the prioritization fee itself before the
@@ -18,7 +26,51 @@ use baton_executor::{
     process_message, Environment, ExecutionConfig, RentState, TransactionOutcome,
 };
 use baton_programs::compute_budget::{ComputeBudgetInstructionDetails, ComputeBudgetLimits};
+use std::cell::RefCell;
+
 use baton_types::{ids, Account, Message, Pubkey, TransactionError};
+
+/// The upgradeable loader (loader v3), whose program accounts name a
+/// programdata account.
+const BPF_LOADER_UPGRADEABLE: Pubkey =
+    Pubkey::from_str_const("BPFLoaderUpgradeab1e11111111111111111111111");
+
+/// What every loaded account adds to the data size besides its data
+/// (SIMD-0186).
+pub(crate) const TRANSACTION_ACCOUNT_BASE_SIZE: u64 = 64;
+
+/// The loaded-accounts data size of a transaction, counted as its accounts
+/// are loaded (SIMD-0186), and the fee payer as the executor got it.
+#[derive(Default)]
+struct LoadedSize {
+    /// Keys counted so far (message keys and programdata accounts).
+    counted: Vec<Pubkey>,
+    bytes: u64,
+    payer: Option<Account>,
+}
+
+impl LoadedSize {
+    fn add(&mut self, key: &Pubkey, account: Option<&Account>) {
+        if self.counted.contains(key) {
+            return;
+        }
+        self.counted.push(*key);
+        if let Some(a) = account {
+            self.bytes = self
+                .bytes
+                .saturating_add(a.data.len() as u64)
+                .saturating_add(TRANSACTION_ACCOUNT_BASE_SIZE);
+        }
+    }
+
+    /// The programdata key an upgradeable-loader program account names.
+    fn programdata_of(account: &Account) -> Option<Pubkey> {
+        if account.owner != BPF_LOADER_UPGRADEABLE || account.data.get(..4)? != [2, 0, 0, 0] {
+            return None;
+        }
+        Some(Pubkey(account.data.get(4..36)?.try_into().ok()?))
+    }
+}
 
 /// A transaction's fee, split as Agave's `FeeDetails`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -104,19 +156,53 @@ pub(crate) fn execute_with_budget(
             }
         }
     }
-    let load_charged = |k: &Pubkey| match &charged_payer {
-        Some(p) if Some(*k) == payer_key => Some(p.clone()),
-        _ => load(k),
+    let size = RefCell::new(LoadedSize::default());
+    let load_counted = |k: &Pubkey| {
+        let account = match &charged_payer {
+            Some(p) if Some(*k) == payer_key => Some(p.clone()),
+            _ => load(k),
+        };
+        if message.account_keys.contains(k) {
+            let mut size = size.borrow_mut();
+            if Some(*k) == payer_key && size.payer.is_none() {
+                size.payer = account.clone();
+            }
+            size.add(k, account.as_ref());
+            if let Some(programdata) = account.as_ref().and_then(LoadedSize::programdata_of) {
+                if !size.counted.contains(&programdata) {
+                    let pd = load(&programdata);
+                    size.add(&programdata, pd.as_ref());
+                }
+            }
+        }
+        account
     };
     let env = Environment {
         config: &config,
         ..env
     };
-    let mut outcome = process_message(message, &load_charged, env)?;
+    let mut outcome = process_message(message, &load_counted, env)?;
     let fees = FeeDetails {
         base_fee: outcome.fee,
         prioritization_fee: if charged_payer.is_some() { priority } else { 0 },
     };
     outcome.fee = fees.total();
+    let size = size.into_inner();
+    if size.bytes > u64::from(limits.loaded_accounts_bytes) {
+        // SIMD-0191: loading failed after the fee payer was validated —
+        // the fee is charged and nothing else changes.
+        if let (Some(key), Some(mut payer)) = (payer_key, size.payer) {
+            payer.lamports = payer.lamports.saturating_sub(fees.base_fee);
+            outcome = TransactionOutcome {
+                status: Err(TransactionError::MaxLoadedAccountsDataSizeExceeded),
+                logs: Vec::new(),
+                compute_units_consumed: 0,
+                fee: outcome.fee,
+                return_data: None,
+                changes: vec![(key, payer)],
+                reverted_by: None,
+            };
+        }
+    }
     Ok((outcome, fees))
 }
