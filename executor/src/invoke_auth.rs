@@ -307,6 +307,7 @@ impl InvokeContext<'_> {
     fn catching<T, E>(&self, call: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
         let failure = self.cpi_failure.take();
         let reverted = self.reverted.take();
+        let failure_log = self.failure_log.take();
         let cp = self.tx.checkpoint();
         let r = call();
         match &r {
@@ -315,6 +316,8 @@ impl InvokeContext<'_> {
         }
         self.cpi_failure.set(failure);
         self.reverted.set(reverted);
+        // A caught CPI error's failure line (§4.0, §4.5) is not the caller's.
+        *self.failure_log.borrow_mut() = failure_log;
         r
     }
 }

@@ -118,7 +118,7 @@ pub struct InvokeContext<'a> {
     pub(crate) message: Option<&'a Message>,
     /// A failing program's own account of its failure, logged in its
     /// `failed:` line instead of the error (see [`Self::set_failure_log`]).
-    failure_log: RefCell<Option<String>>,
+    pub(crate) failure_log: RefCell<Option<String>>,
     /// Consume the rest of the meter once the running frame's `consumed`
     /// line is logged (see [`Self::deplete_meter_after_log`]).
     deplete_after_log: Cell<bool>,
