@@ -454,3 +454,41 @@ fn an_upgradeable_programs_programdata_counts_toward_the_size() {
     let r = rt.execute_batch(&[build(&rt, size, true)]).remove(0);
     assert_eq!(r.status, Ok(()));
 }
+
+#[test]
+fn the_default_limit_is_64_mib() {
+    let (mut rt, alice, bob) = setup();
+    let big = |n: u64| Pubkey::new_from_u64(700 + n);
+    for n in 0..7 {
+        rt.set_account(
+            big(n),
+            baton::Account {
+                lamports: 1_000_000_000,
+                data: vec![0; baton::types::MAX_PERMITTED_DATA_LENGTH],
+                owner: Pubkey::new_from_u64(799),
+                executable: false,
+                rent_epoch: 0,
+            },
+        )
+        .unwrap();
+    }
+    let send_with = |rt: &mut Runtime, n: u64| {
+        let mut transfer = system::instruction::transfer(&alice.pubkey(), &bob, 1_000_000);
+        for k in 0..n {
+            transfer
+                .accounts
+                .push(baton::AccountMeta::new_readonly(big(k), false));
+        }
+        send(rt, &[transfer], &alice)
+    };
+    // Six 10 MiB accounts: 60 MiB and change, under 64 MiB.
+    assert_eq!(send_with(&mut rt, 6).status, Ok(()));
+    // Seven: 70 MiB.
+    let r = send_with(&mut rt, 7);
+    assert_eq!(
+        r.status,
+        Err(TransactionError::MaxLoadedAccountsDataSizeExceeded)
+    );
+    assert_eq!(r.fee, 5_000);
+    assert_eq!(rt.balance(&bob), 1_000_000);
+}
