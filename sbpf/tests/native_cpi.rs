@@ -151,3 +151,68 @@ fn try_invoke_reverts_a_failed_sbpf_callee_and_the_caller_goes_on() {
         assert_eq!(token_amount(&out.accounts[0].1.data), 1_000);
     }
 }
+
+/// A native program that calls p-token (transaction account 3) with
+/// `invoke_auth`, no descriptor: p-token sees every transaction account
+/// at its transaction index with its top-level privileges, so the
+/// Transfer's source, destination and owner are accounts 0, 1 and 2.
+struct AuthCaller;
+
+impl Program for AuthCaller {
+    fn process(&self, ctx: &InvokeContext<'_>, data: &[u8]) -> Result<(), InstructionError> {
+        ctx.invoke_auth(3, data, None)
+            .map(|_| ())
+            .map_err(|e| match e {
+                baton_executor::InvokeError::Failed(e) => e,
+                _ => InstructionError::InvalidArgument,
+            })
+    }
+}
+
+#[test]
+fn invoke_auth_into_p_token_sees_the_transaction_accounts() {
+    for mode in MODES {
+        let mut h = Harness::new(&[(TOKEN_ID, TOKEN_ELF)], mode);
+        h.registry.add(CALLER, Arc::new(AuthCaller));
+        let (mint, src, dst, owner) = (key(1), key(2), key(3), key(4));
+        let token = |amount| {
+            owned(
+                TOKEN_ACCOUNT_LAMPORTS,
+                token_account_data(mint, owner, amount),
+                &TOKEN_ID,
+            )
+        };
+        let accounts = vec![
+            (src, token(1_000)),
+            (dst, token(0)),
+            (owner, Account::default()),
+            (
+                TOKEN_ID,
+                Account {
+                    lamports: 1,
+                    data: vec![],
+                    owner: baton_types::ids::NATIVE_LOADER,
+                    executable: true,
+                    rent_epoch: 0,
+                },
+            ),
+        ];
+        let mut data = vec![3u8];
+        data.extend_from_slice(&300u64.to_le_bytes());
+        let ix = Instruction::new_with_bytes(
+            CALLER,
+            &data,
+            vec![
+                AccountMeta::new(src, false),
+                AccountMeta::new(dst, false),
+                AccountMeta::new_readonly(owner, true),
+                AccountMeta::new_readonly(TOKEN_ID, false),
+            ],
+        );
+        let out = h.run(&ix, &accounts, 200_000);
+        assert_eq!(out.result, Ok(()), "{:#?}", out.logs);
+        assert_eq!(token_amount(&out.accounts[0].1.data), 700);
+        assert_eq!(token_amount(&out.accounts[1].1.data), 300);
+        assert_eq!(out.logs[1], format!("Program {TOKEN_ID} invoke [2]"));
+    }
+}
