@@ -226,8 +226,9 @@ fn account_info_pointers_must_be_the_serialized_ones() {
     assert!(out
         .logs
         .contains(&format!("Instruction references an unknown account {pda}")));
-    // Lamports, data and owner pointers off, or the infos in the input.
-    for k in [1u8, 3, 4, 5] {
+    // A key pointer at an equal key elsewhere, lamports, data and owner
+    // pointers off, or the infos in the input.
+    for k in [6u8, 1, 3, 4, 5] {
         let out = both(|m| transfer_case(m, &[k, 0], true));
         assert_eq!(
             out.result,

@@ -5,7 +5,8 @@
 # - 7 bytes: the signer flag of meta 0 is data[6] (0: not signing);
 # - 8 bytes: a bad pointer: data[6] = k < 5 adds 8 to field k of account
 #   info 0 (0 key, 1 lamports, 2 data length, 3 data, 4 owner); k = 5
-#   passes the account infos at the start of the input region.
+#   passes the account infos at the start of the input region; k = 6
+#   points info 0's key at a copy of the PDA's key on the stack.
 #
 # Accounts: [0] the PDA (writable, no data), [1] the destination
 # (writable, no data), [2] the system program (no data).
@@ -95,6 +96,7 @@ signer_set:
     jne r8, 8, call
     ldxb r1, [r7+6]
     jeq r1, 5, infos_in_input
+    jeq r1, 6, key_copy
     lsh64 r1, 3
     mov64 r2, r9
     add64 r2, r1
@@ -104,6 +106,17 @@ signer_set:
     ja call
 infos_in_input:
     mov64 r9, r6
+    ja call
+key_copy:
+    mov64 r1, r10
+    sub64 r1, 512
+    mov64 r2, r6
+    add64 r2, 16
+    mov64 r3, 32
+    syscall sol_memcpy_
+    mov64 r1, r10
+    sub64 r1, 512
+    stxdw [r10-400], r1
 call:
     mov64 r1, r10
     sub64 r1, 40
