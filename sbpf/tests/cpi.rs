@@ -476,15 +476,28 @@ fn raw(
     seeds: u64,
     seed_len: u64,
 ) -> Vec<u8> {
+    raw_at(RAW_DATA, program, metas, data_len, signers, seeds, seed_len)
+}
+
+/// [`raw`] for data that starts at VM address `base`.
+fn raw_at(
+    base: u64,
+    program: Pubkey,
+    metas: u64,
+    data_len: u64,
+    signers: u64,
+    seeds: u64,
+    seed_len: u64,
+) -> Vec<u8> {
     let mut d = vec![0u8; 112];
     let put = |d: &mut Vec<u8>, at: usize, v: u64| d[at..at + 8].copy_from_slice(&v.to_le_bytes());
-    put(&mut d, 0, RAW_DATA + 40);
-    put(&mut d, 24, RAW_DATA + 112);
+    put(&mut d, 0, base + 40);
+    put(&mut d, 24, base + 112);
     put(&mut d, 32, signers);
-    put(&mut d, 40, RAW_DATA + 80);
-    put(&mut d, 48, RAW_DATA + 112);
+    put(&mut d, 40, base + 80);
+    put(&mut d, 48, base + 112);
     put(&mut d, 56, metas);
-    put(&mut d, 64, RAW_DATA + 112);
+    put(&mut d, 64, base + 112);
     put(&mut d, 72, data_len);
     d[80..112].copy_from_slice(program.as_array());
     // Seed sets at +112, each pointing at one shared seed table after them.
@@ -492,11 +505,11 @@ fn raw(
     let bytes = table + 16 * seeds as usize;
     d.resize(bytes + seed_len as usize + 600, 0);
     for s in 0..signers as usize {
-        put(&mut d, 112 + 16 * s, RAW_DATA + table as u64);
+        put(&mut d, 112 + 16 * s, base + table as u64);
         put(&mut d, 120 + 16 * s, seeds);
     }
     for s in 0..seeds as usize {
-        put(&mut d, table + 16 * s, RAW_DATA + bytes as u64);
+        put(&mut d, table + 16 * s, base + bytes as u64);
         put(&mut d, table + 8 + 16 * s, seed_len);
     }
     d
@@ -796,4 +809,32 @@ fn sbpf_calls_p_token_three_times() {
         312,
         "forward's own units"
     );
+}
+
+#[test]
+fn at_most_255_account_infos() {
+    // One account (the system program, no data): the data starts 10,352
+    // bytes into the input. 256 infos in the (zero) heap: refused after
+    // the resolution, before the infos' charge.
+    let base = 0x4_0000_0000 + 8 + 10_336 + 8;
+    let mut data = raw_at(base, ids::SYSTEM_PROGRAM, 0, 0, 0, 0, 0);
+    data[8..16].copy_from_slice(&0x3_0000_0000u64.to_le_bytes());
+    data[16..24].copy_from_slice(&256u64.to_le_bytes());
+    let out = both(|m| {
+        let setup = Setup::new(m, &[(PROGRAM, "raw_invoke_c")]);
+        let ix = Instruction::new_with_bytes(
+            PROGRAM,
+            &data,
+            vec![AccountMeta::new_readonly(ids::SYSTEM_PROGRAM, false)],
+        );
+        setup.run(&ix, &[(ids::SYSTEM_PROGRAM, program_account())])
+    });
+    assert_eq!(out.result, Err(InstructionError::ProgramFailedToComplete));
+    assert_eq!(
+        out.logs.last().unwrap(),
+        &format!(
+            "Program {PROGRAM} failed: Invoked an instruction with too many account info's (256 > 255)"
+        )
+    );
+    assert_eq!(out.compute_units_consumed, 7 + 946);
 }
