@@ -111,7 +111,7 @@ const VALUES: &[u64] = &[
 ];
 
 /// The assembly of the program `data` describes: up to 12 syscalls, each
-/// from 6 bytes (the syscall, then an index into [`VALUES`] per argument),
+/// from 6 bytes (the syscall, then an index into `VALUES` per argument),
 /// preceded by stores that put `data`'s bytes on the stack and heap so
 /// pointers there hold something.
 pub fn sbpf_syscalls_program(data: &[u8]) -> String {

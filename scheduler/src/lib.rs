@@ -5,7 +5,7 @@
 //!
 //! A batch is an ordered list of transactions, and its result must equal
 //! running them one at a time in that order (§7 of
-//! `docs/cpi-semantics.md`). Each transaction declares up front which
+//! `docs/semantics.md`). Each transaction declares up front which
 //! accounts it reads and which it writes (its [`LockSet`]). Two transactions
 //! *conflict* when one writes an account the other reads or writes. Running
 //! non-conflicting transactions at the same time cannot change any result,

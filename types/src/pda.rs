@@ -1,4 +1,4 @@
-//! Program-derived addresses and seeded addresses (cpi-semantics §5), bit for bit as
+//! Program-derived addresses and seeded addresses (docs/semantics.md §5), bit for bit as
 //! `solana-pubkey` (`solana-address`) derives them.
 //!
 //! - [`create_program_address`]: SHA-256 of `seeds ‖ program_id ‖

@@ -28,7 +28,7 @@ pub struct TransactionResult {
     pub fee_details: FeeDetails,
     /// Return data left by the transaction, if any.
     pub return_data: Option<(Pubkey, Vec<u8>)>,
-    /// The program whose revert failed the transaction (cpi-semantics §8),
+    /// The program whose revert failed the transaction (docs/semantics.md §8),
     /// if one did; the status then holds its `Custom` code.
     pub reverted_by: Option<Pubkey>,
 }
