@@ -302,8 +302,8 @@ impl InvokeContext<'_> {
             .map_or((false, false), |a| (a.is_signer, a.is_writable))
     }
 
-    /// Run `call` under a journal checkpoint; on failure revert it and
-    /// forget the failure and any revert inside it (§9).
+    /// Run `call` under a journal checkpoint; on failure revert it (all but
+    /// the return data) and forget the failure and any revert inside it (§9).
     fn catching<T, E>(&self, call: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
         let failure = self.cpi_failure.take();
         let reverted = self.reverted.take();
@@ -312,7 +312,8 @@ impl InvokeContext<'_> {
         let r = call();
         match &r {
             Ok(_) => self.tx.checkpoint_commit(cp),
-            Err(_) => self.tx.checkpoint_revert(cp),
+            // The return data survives, as with a failed plain CPI (§9).
+            Err(_) => self.revert_keeping_return_data(cp),
         }
         self.cpi_failure.set(failure);
         self.reverted.set(reverted);

@@ -220,7 +220,7 @@ pub struct InstructionOutcome {
     pub accounts: Vec<(Pubkey, Account)>,
     /// Compute units consumed.
     pub compute_units_consumed: u64,
-    /// Return data, if any bytes were set.
+    /// Return data, if any bytes were set, kept when the instruction failed.
     pub return_data: Option<(Pubkey, Vec<u8>)>,
     /// Log lines.
     pub logs: Vec<String>,
@@ -295,13 +295,15 @@ pub fn process_instruction(
     let logs = ctx.take_logs();
     let compute_units_consumed = ctx.units_consumed();
     drop(ctx);
-    if result.is_err() {
-        tx.revert_all();
-    }
+    // Read before any revert: Agave and Mollusk report the return data set
+    // last even when the instruction failed.
     let return_data = {
         let rd = tx.return_data();
         (!rd.1.is_empty()).then(|| rd.clone())
     };
+    if result.is_err() {
+        tx.revert_all();
+    }
     let mut all = tx.into_accounts();
     all.truncate(n_given);
     InstructionOutcome {

@@ -1,6 +1,7 @@
 //! try_invoke's journal behaviour (semantics.md §9) and the invoke_auth
 //! flavour (§8) through small closure programs: nested catches, callee-of-
-//! callee writes undone, return data and the resize delta restored, reverts
+//! callee writes undone, the resize delta restored, the return data kept
+//! (as Agave keeps it with a failed CPI), reverts
 //! caught or winning, privileges without a message.
 #![allow(clippy::unwrap_used)]
 
@@ -134,17 +135,19 @@ fn r_program() -> Arc<dyn Program> {
 
 #[test]
 fn failed_try_invoke_undoes_callee_and_callee_of_callee() {
-    // Q writes a, grows a by 100 bytes, sets return data, moves 5 lamports
-    // from a to b, has R write b, then fails with Custom(5). P checks that
-    // all of it is undone, then writes nothing and succeeds.
+    // Q writes a, grows a by 100 bytes, moves 5 lamports from a to b, has
+    // R write b, sets return data, then fails with Custom(5). P checks that
+    // all of it is undone but the return data (Agave does not roll that
+    // back), then writes nothing and succeeds.
     let q = program(|ctx, _| {
         write(ctx, &A, 0xaa)?;
         ctx.borrow_instruction_account(0)?.set_data_length(104)?;
-        ctx.set_return_data(b"from q")?;
         ctx.borrow_instruction_account(0)?.checked_sub_lamports(5)?;
         ctx.borrow_instruction_account(1)?.checked_add_lamports(5)?;
         ctx.invoke(&r_ix())?;
         check(byte(ctx, &B) == 0xbb, 50)?;
+        // Set after the call to R, whose start resets the slot.
+        ctx.set_return_data(b"from q")?;
         Err(InstructionError::Custom(5))
     });
     let p = program(|ctx, _| {
@@ -162,7 +165,7 @@ fn failed_try_invoke_undoes_callee_and_callee_of_callee() {
             .collect();
         check(before == after, 2)?;
         check(tx.resize_delta() == delta, 3)?;
-        check(ctx.return_data() == (P, b"from p".to_vec()), 4)?;
+        check(ctx.return_data() == (Q, b"from q".to_vec()), 4)?;
         check(ctx.compute_meter().remaining() < units, 5)?;
         Ok(())
     });
@@ -171,6 +174,65 @@ fn failed_try_invoke_undoes_callee_and_callee_of_callee() {
     assert_eq!(out.accounts[0].1.data, vec![0; 4]);
     assert_eq!(out.accounts[1].1.data, vec![0; 4]);
     assert_eq!(out.accounts[0].1.lamports, 1_000_000);
+    assert_eq!(out.return_data, Some((Q, b"from q".to_vec())));
+}
+
+#[test]
+fn failed_instruction_reports_its_return_data() {
+    // P sets return data, then fails: the outcome carries the return data
+    // as set (Agave and Mollusk report it).
+    let p = program(|ctx, _| {
+        ctx.set_return_data(b"last words")?;
+        Err(InstructionError::Custom(9))
+    });
+    let out = run(vec![(P, p)]);
+    assert_eq!(out.result, Err(InstructionError::Custom(9)));
+    assert_eq!(out.return_data, Some((P, b"last words".to_vec())));
+}
+
+#[test]
+fn failed_plain_invoke_keeps_callee_return_data_in_failed_outcome() {
+    // Q sets return data and fails under P's plain invoke: the failure
+    // propagates and the outcome still carries Q's return data.
+    let q = program(|ctx, _| {
+        write(ctx, &A, 0xaa)?;
+        ctx.set_return_data(b"from q")?;
+        Err(InstructionError::Custom(7))
+    });
+    let p = program(|ctx, _| {
+        ctx.set_return_data(b"from p")?;
+        ctx.invoke(&q_ix(&[]))
+    });
+    let out = run(vec![(P, p), (Q, q), (R, r_program())]);
+    assert_eq!(out.result, Err(InstructionError::Custom(7)));
+    assert_eq!(out.accounts[0].1.data, vec![0; 4]);
+    assert_eq!(out.return_data, Some((Q, b"from q".to_vec())));
+}
+
+#[test]
+fn caught_callee_return_data_survives_nested_catches() {
+    // P try-invokes Q, which try-invokes R (sets "from r", fails) and then
+    // fails itself. Q reads R's data after its catch; P reads it after its
+    // own; then P overwrites it and the outcome carries P's.
+    let r = program(|ctx, _| {
+        ctx.set_return_data(b"from r")?;
+        Err(InstructionError::Custom(3))
+    });
+    let q = program(|ctx, _| {
+        let r = ctx.try_invoke(&r_ix());
+        check(r == Err(InstructionError::Custom(3)), 60)?;
+        check(ctx.return_data() == (R, b"from r".to_vec()), 61)?;
+        Err(InstructionError::Custom(4))
+    });
+    let p = program(|ctx, _| {
+        let r = ctx.try_invoke(&q_ix(&[]));
+        check(r == Err(InstructionError::Custom(4)), 1)?;
+        check(ctx.return_data() == (R, b"from r".to_vec()), 2)?;
+        ctx.set_return_data(b"from p")?;
+        Ok(())
+    });
+    let out = run(vec![(P, p), (Q, q), (R, r)]);
+    assert_eq!(out.result, Ok(()), "{:#?}", out.logs);
     assert_eq!(out.return_data, Some((P, b"from p".to_vec())));
 }
 

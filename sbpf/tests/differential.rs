@@ -252,13 +252,7 @@ fn replay(suite: &str, mode: Mode) {
                 format!("{changed:?} != {:?}", e.changed_accounts),
             );
         }
-        // Known executor deviation: `process_instruction` reverts the
-        // return data with a failed instruction's accounts, where Agave
-        // (and Mollusk) report what was set last. Only that shape is let
-        // through: a failed instruction, no return data here, some there.
-        let reverted_return_data =
-            out.result.is_err() && return_data.is_none() && e.return_data.is_some();
-        if return_data != e.return_data && !reverted_return_data {
+        if return_data != e.return_data {
             note(
                 "return data",
                 format!("{return_data:?} != {:?}", e.return_data),

@@ -82,7 +82,8 @@ impl InvokeContext<'_> {
 
     /// A Solana-flavour CPI without the §4.10 bookkeeping: checks, then the
     /// callee under a checkpoint that its failure (or a growth past the
-    /// caller's bound) reverts.
+    /// caller's bound) reverts, all but the return data (as Agave, which
+    /// does not roll it back: the caller reads what was set last).
     pub(crate) fn call_signed(
         &self,
         instruction: &Instruction,
@@ -99,9 +100,18 @@ impl InvokeContext<'_> {
             .and_then(|()| self.check_caller_growth(&callee_accounts, &lens_before));
         match r {
             Ok(()) => self.tx.checkpoint_commit(cp),
-            Err(_) => self.tx.checkpoint_revert(cp),
+            Err(_) => self.revert_keeping_return_data(cp),
         }
         r
+    }
+
+    /// Undo the changes since `cp` except the return data, which a failed
+    /// callee does not take back in Agave (the slot is the transaction's,
+    /// not journaled with the accounts there).
+    pub(crate) fn revert_keeping_return_data(&self, cp: crate::journal::Checkpoint) {
+        let (id, data) = self.tx.return_data().clone();
+        self.tx.checkpoint_revert(cp);
+        self.tx.set_return_data(id, data);
     }
 
     /// Fail the running frame with `ProgramFailedToComplete`, its
