@@ -40,13 +40,12 @@ const BPF_LOADER_UPGRADEABLE: Pubkey =
 pub(crate) const TRANSACTION_ACCOUNT_BASE_SIZE: u64 = 64;
 
 /// The loaded-accounts data size of a transaction, counted as its accounts
-/// are loaded (SIMD-0186), and the fee payer as the executor got it.
+/// are loaded (SIMD-0186).
 #[derive(Default)]
 struct LoadedSize {
     /// Keys counted so far (message keys and programdata accounts).
     counted: Vec<Pubkey>,
     bytes: u64,
-    payer: Option<Account>,
 }
 
 impl LoadedSize {
@@ -164,9 +163,6 @@ pub(crate) fn execute_with_budget(
         };
         if message.account_keys.contains(k) {
             let mut size = size.borrow_mut();
-            if Some(*k) == payer_key && size.payer.is_none() {
-                size.payer = account.clone();
-            }
             size.add(k, account.as_ref());
             if let Some(programdata) = account.as_ref().and_then(LoadedSize::programdata_of) {
                 if !size.counted.contains(&programdata) {
@@ -191,7 +187,10 @@ pub(crate) fn execute_with_budget(
     if size.bytes > u64::from(limits.loaded_accounts_bytes) {
         // SIMD-0191: loading failed after the fee payer was validated —
         // the fee is charged and nothing else changes.
-        if let (Some(key), Some(mut payer)) = (payer_key, size.payer) {
+        // The payer as the executor got it, looked up again only on this
+        // rare path rather than kept for every transaction.
+        let payer = payer_key.and_then(|k| charged_payer.clone().or_else(|| load(&k)));
+        if let (Some(key), Some(mut payer)) = (payer_key, payer) {
             payer.lamports = payer.lamports.saturating_sub(fees.base_fee);
             outcome = TransactionOutcome {
                 status: Err(TransactionError::MaxLoadedAccountsDataSizeExceeded),
