@@ -82,6 +82,8 @@ mod deploy;
 mod history;
 mod runtime;
 mod simulate;
+#[cfg(feature = "solana")]
+pub mod solana;
 mod sysvars;
 
 pub use batch::budget::FeeDetails;
