@@ -53,7 +53,7 @@ pub use auth::{
 pub use borrowed_account::BorrowedAccount;
 pub use compute::ComputeMeter;
 pub use config::ExecutionConfig;
-pub use invoke_context::program::{Program, ProgramRegistry};
+pub use invoke_context::program::{Program, ProgramRegistry, ProgramSource, SourcedProgram};
 pub use invoke_context::{
     Environment, InstructionAccount, InvokeContext, ProcessedSibling, ACCOUNT_META_SIZE,
     CPI_BYTES_PER_UNIT, INVOKE_UNITS, LOG_MESSAGES_BYTES_LIMIT, MAX_CPI_ACCOUNT_METAS,

@@ -1,4 +1,4 @@
-//! Sysvars the programs read: Rent, Clock and RecentBlockhashes.
+//! Sysvars the programs read: Rent, Clock, RecentBlockhashes and SlotHashes.
 //!
 //! They live as accounts in the store, owned by the sysvar program, with
 //! Solana's bincode layouts, so a snapshot or a program reading the account
@@ -129,6 +129,9 @@ pub struct SysvarCache {
     pub clock: Clock,
     /// Recent blockhashes, newest first.
     pub recent_blockhashes: RecentBlockhashes,
+    /// The slots before the clock's and their hashes, newest first; brought
+    /// up to the clock's slot by [`SysvarCache::to_accounts`].
+    pub slot_hashes: SlotHashes,
 }
 
 /// Why a sysvar account could not be decoded.
@@ -153,14 +156,29 @@ fn to_account<T: Serialize>(value: &T, rent: &Rent) -> Account {
 }
 
 impl SysvarCache {
-    /// The sysvar accounts as they are kept in the store.
-    pub fn to_accounts(&self) -> [(Pubkey, Account); 3] {
+    /// The sysvar accounts as they are kept in the store, after bringing
+    /// SlotHashes up to the clock's slot ([`SlotHashes::advance_to`]):
+    /// the runtime calls it whenever it moves the clock, so SlotHashes
+    /// follows the slot whichever way it moved.
+    pub fn to_accounts(&mut self) -> [(Pubkey, Account); 4] {
+        self.slot_hashes.advance_to(self.clock.slot);
+        let slot_hashes = self.slot_hashes.account_data();
         [
             (ids::SYSVAR_RENT, to_account(&self.rent, &self.rent)),
             (ids::SYSVAR_CLOCK, to_account(&self.clock, &self.rent)),
             (
                 ids::SYSVAR_RECENT_BLOCKHASHES,
                 to_account(&self.recent_blockhashes, &self.rent),
+            ),
+            (
+                SYSVAR_SLOT_HASHES,
+                Account {
+                    lamports: self.rent.minimum_balance(slot_hashes.len()).max(1),
+                    data: slot_hashes,
+                    owner: ids::SYSVAR_OWNER,
+                    executable: false,
+                    rent_epoch: 0,
+                },
             ),
         ]
     }
@@ -183,7 +201,114 @@ impl SysvarCache {
                 ids::SYSVAR_RECENT_BLOCKHASHES,
                 load(&ids::SYSVAR_RECENT_BLOCKHASHES),
             )?,
+            slot_hashes: decode(SYSVAR_SLOT_HASHES, load(&SYSVAR_SLOT_HASHES))?,
         })
+    }
+}
+
+/// The SlotHashes sysvar's id.
+pub const SYSVAR_SLOT_HASHES: Pubkey =
+    Pubkey::from_str_const("SysvarS1otHashes111111111111111111111111111");
+/// Most entries SlotHashes holds (Agave's `MAX_ENTRIES`).
+pub const MAX_SLOT_HASHES: usize = 512;
+/// Bytes of the SlotHashes account, whatever its count of entries: the
+/// length prefix and room for [`MAX_SLOT_HASHES`] entries of 40 bytes, as
+/// Agave sizes it (the unused tail is zeros).
+pub const SLOT_HASHES_ACCOUNT_LEN: usize = 8 + MAX_SLOT_HASHES * 40;
+
+/// One entry of SlotHashes: a slot and its bank hash.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlotHash {
+    /// The slot.
+    pub slot: u64,
+    /// Its bank hash (Baton's stand-in: [`SlotHashes::stand_in_hash`]).
+    #[serde(with = "hash_serde")]
+    pub hash: Hash,
+}
+
+/// The SlotHashes sysvar: the slots before the current one with their
+/// hashes, newest first, at most [`MAX_SLOT_HASHES`] (Agave records each
+/// parent slot and its bank hash as a bank is made from it).
+///
+/// Baton has no bank hashes: the slots it fills in carry a deterministic
+/// stand-in, [`SlotHashes::stand_in_hash`]. Every slot the runtime's clock
+/// moved past counts as a parent, so warping from slot 10 to 1,000 lists
+/// slots 999 down to 488 (Agave's own warp adds only the parent it warped
+/// from); a program that only compares slots (the Address Lookup Table
+/// program: recent slots, the deactivation cool-down) sees what a
+/// validator that produced every slot would show it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlotHashes(pub Vec<SlotHash>);
+
+impl SlotHashes {
+    /// Where `slot` is in the list (0: the newest), if it is there: a
+    /// binary search over the descending slots, as Agave's
+    /// `SlotHashes::position`. A table deactivated at a slot still listed
+    /// at position `p` has `512 - p` slots of cool-down left.
+    pub fn position(&self, slot: u64) -> Option<usize> {
+        self.0.binary_search_by(|e| slot.cmp(&e.slot)).ok()
+    }
+
+    /// The hash recorded for `slot`, if it is listed.
+    pub fn get(&self, slot: u64) -> Option<&Hash> {
+        self.position(slot).map(|i| &self.0[i].hash)
+    }
+
+    /// Baton's stand-in for the bank hash of `slot`:
+    /// `sha256("baton slot hash" ‖ slot as 8 little-endian bytes)`.
+    pub fn stand_in_hash(slot: u64) -> Hash {
+        Hash::hashv(&[b"baton slot hash", &slot.to_le_bytes()])
+    }
+
+    /// Make the list the one of a chain now at `slot`: every slot from
+    /// just after the newest entry up to `slot - 1` is added with its
+    /// stand-in hash, keeping the newest [`MAX_SLOT_HASHES`]. If the list
+    /// holds `slot` or a later one (the clock moved back), it is rebuilt
+    /// from scratch. At slot 0 the list is empty (slot 0 has no parent);
+    /// entries set from outside are kept while they stay below the slot
+    /// and among the newest 512.
+    pub fn advance_to(&mut self, slot: u64) {
+        if self.0.first().is_some_and(|e| e.slot >= slot) {
+            self.0.clear();
+        }
+        let floor = slot.saturating_sub(MAX_SLOT_HASHES as u64);
+        let from = self.0.first().map_or(floor, |e| e.slot + 1).max(floor);
+        if from >= slot {
+            return;
+        }
+        let mut next: Vec<SlotHash> = (from..slot)
+            .rev()
+            .map(|s| SlotHash {
+                slot: s,
+                hash: Self::stand_in_hash(s),
+            })
+            .collect();
+        next.append(&mut self.0);
+        next.truncate(MAX_SLOT_HASHES);
+        self.0 = next;
+    }
+
+    /// The account's bytes: the bincode list (`u64` count, then slot and
+    /// hash per entry) zero-padded to [`SLOT_HASHES_ACCOUNT_LEN`] (longer
+    /// only if more entries were set from outside).
+    pub fn account_data(&self) -> Vec<u8> {
+        let mut data = Vec::with_capacity(SLOT_HASHES_ACCOUNT_LEN);
+        data.extend_from_slice(&(self.0.len() as u64).to_le_bytes());
+        for e in &self.0 {
+            data.extend_from_slice(&e.slot.to_le_bytes());
+            data.extend_from_slice(&e.hash.0);
+        }
+        if data.len() < SLOT_HASHES_ACCOUNT_LEN {
+            data.resize(SLOT_HASHES_ACCOUNT_LEN, 0);
+        }
+        data
+    }
+}
+
+impl<'a> crate::InvokeContext<'a> {
+    /// The SlotHashes sysvar of this batch.
+    pub fn slot_hashes(&self) -> &'a SlotHashes {
+        &self.env.sysvars.slot_hashes
     }
 }
 
@@ -223,7 +348,7 @@ mod tests {
             (6_960, 1.0)
         );
         // The sysvar's bytes: rate, threshold, burn percentage.
-        let [(_, rent), _, _] = SysvarCache::default().to_accounts();
+        let [(_, rent), _, _, _] = SysvarCache::default().to_accounts();
         let mut bytes = 6_960u64.to_le_bytes().to_vec();
         bytes.extend_from_slice(&1.0f64.to_le_bytes());
         bytes.push(50);
@@ -241,13 +366,14 @@ mod tests {
 
     #[test]
     fn layouts_match_solana_sizes() {
-        let c = SysvarCache::default();
-        let [rent, clock, rbh] = c.to_accounts();
+        let mut c = SysvarCache::default();
+        let [rent, clock, rbh, sh] = c.to_accounts();
         assert_eq!(rent.1.data.len(), 17);
         assert_eq!(clock.1.data.len(), 40);
         assert_eq!(rbh.1.data.len(), 8);
+        assert_eq!(sh.1.data.len(), 20_488);
         let back = SysvarCache::from_accounts(|k| {
-            [&rent, &clock, &rbh]
+            [&rent, &clock, &rbh, &sh]
                 .iter()
                 .find(|(key, _)| key == k)
                 .map(|(_, a)| a.clone())
@@ -261,6 +387,64 @@ mod tests {
         // Solana's well-known figure for a zero-data account.
         assert_eq!(Rent::default().minimum_balance(0), 890_880);
         assert_eq!(Rent::default().minimum_balance(165), 2_039_280);
+    }
+
+    #[test]
+    fn slot_hashes_follow_the_slot() {
+        let mut sh = SlotHashes::default();
+        sh.advance_to(0);
+        assert!(sh.0.is_empty());
+        sh.advance_to(1);
+        assert_eq!(
+            sh.0,
+            vec![SlotHash {
+                slot: 0,
+                hash: SlotHashes::stand_in_hash(0)
+            }]
+        );
+        sh.advance_to(3);
+        let slots: Vec<u64> = sh.0.iter().map(|e| e.slot).collect();
+        assert_eq!(slots, [2, 1, 0]);
+        sh.advance_to(600);
+        assert_eq!(sh.0.len(), MAX_SLOT_HASHES);
+        assert_eq!((sh.0[0].slot, sh.0[511].slot), (599, 88));
+        assert_eq!(sh.position(599), Some(0));
+        assert_eq!(sh.position(300), Some(299));
+        assert_eq!(sh.position(88), Some(511));
+        assert_eq!(sh.position(87), None);
+        assert_eq!(sh.position(600), None);
+        assert_eq!(sh.get(300), Some(&SlotHashes::stand_in_hash(300)));
+        assert_ne!(
+            SlotHashes::stand_in_hash(300),
+            SlotHashes::stand_in_hash(301)
+        );
+        // Back in time: rebuilt as the chain up to the new slot.
+        sh.advance_to(5);
+        let slots: Vec<u64> = sh.0.iter().map(|e| e.slot).collect();
+        assert_eq!(slots, [4, 3, 2, 1, 0]);
+        // The same slot again changes nothing.
+        let before = sh.clone();
+        sh.advance_to(5);
+        assert_eq!(sh, before);
+    }
+
+    #[test]
+    fn slot_hashes_account_is_agave_sized_and_round_trips() {
+        let mut c = SysvarCache::default();
+        c.clock.slot = 3;
+        let [_, _, _, (key, account)] = c.to_accounts();
+        assert_eq!(
+            key.to_string(),
+            "SysvarS1otHashes111111111111111111111111111"
+        );
+        assert_eq!(account.data.len(), SLOT_HASHES_ACCOUNT_LEN);
+        assert_eq!(&account.data[..8], &3u64.to_le_bytes());
+        assert_eq!(&account.data[8..16], &2u64.to_le_bytes());
+        assert_eq!(&account.data[16..48], &SlotHashes::stand_in_hash(2).0);
+        assert!(account.data[8 + 3 * 40..].iter().all(|b| *b == 0));
+        assert_eq!(account.lamports, Rent::default().minimum_balance(20_488));
+        let back = SysvarCache::from_accounts(|k| (*k == key).then(|| account.clone())).unwrap();
+        assert_eq!(back.slot_hashes, c.slot_hashes);
     }
 
     #[test]

@@ -33,6 +33,7 @@ impl Runtime {
     pub fn set_account(&mut self, key: Pubkey, account: Account) -> Result<(), RuntimeError> {
         self.store.commit(&[(key, account)])?;
         self.store.end_batch()?;
+        self.programs.invalidate(&key);
         self.refresh_reserved(&key);
         if ids::is_sysvar(&key) {
             self.sysvars = SysvarCache::from_accounts(|k| self.store.load(k))?;

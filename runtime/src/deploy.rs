@@ -74,10 +74,15 @@ impl Runtime {
             .map_err(|source| DeployError::Elf { program_id, source })?;
         let slot = self.sysvars().clock.slot;
         let accounts = program_accounts(loader, &program_id, elf, &self.sysvars().rent, slot);
-        self.add_program(program_id, Arc::new(program));
+        let keys: Vec<Pubkey> = accounts.iter().map(|(k, _)| *k).collect();
+        // Writing the accounts drops whatever was compiled from the old
+        // ones; the new program is then registered as read from them.
         for (key, account) in accounts {
             self.set_account(key, account)?;
         }
+        self.programs.invalidate(&program_id);
+        self.programs
+            .add_deployed(program_id, Arc::new(program), &keys);
         Ok(())
     }
 
@@ -101,35 +106,51 @@ impl Runtime {
         self.deploy_program(program_id, &elf, loader)
     }
 
-    /// Register the sBPF programs already deployed in the store (executable
-    /// accounts of loaders v2, v3 and v4 not registered yet), as after
-    /// reopening a durable store; returns their ids. They are loaded with
-    /// the execution settings, as Agave's program cache loads deployed
-    /// programs.
+    /// Compile now the sBPF programs deployed in the store and not
+    /// registered yet (executable accounts of loaders v2, v3 and v4, as
+    /// after reopening a durable store), and register them; returns their
+    /// ids. Not needed to run them: a program deployed in the store is
+    /// compiled the first time a transaction invokes it. What it is for is
+    /// warming: paying the compilation before the first batch rather than
+    /// in it, and finding out early that a stored ELF no longer loads.
+    /// They are loaded with the execution settings, as Agave's program
+    /// cache loads deployed programs. The accounts are not touched.
     ///
     /// # Errors
     ///
-    /// [`DeployError::Elf`] for the first stored ELF that does not load.
+    /// [`DeployError::Elf`] for the first stored ELF that does not load
+    /// (nothing is registered then; invoking it fails as Agave fails a
+    /// program that is not deployed).
     pub fn load_deployed_programs(&mut self) -> Result<Vec<Pubkey>, DeployError> {
         let mut found = Vec::new();
         let store = self.store().clone();
         store
             .for_each_account(&mut |key, account| {
-                if account.executable && !self.programs().contains(&key) {
+                if account.executable && !self.programs.is_registered(&key) {
                     if let Some((_, elf)) = deployed_elf(&account, |k| store.load(k)) {
-                        found.push((key, account, elf));
+                        // The program account, and a v3 program's programdata.
+                        let mut keys = vec![key];
+                        let v3 = account.owner == baton_sbpf::deploy::BPF_LOADER_UPGRADEABLE;
+                        if let Some(pd) = account.data.get(4..36).filter(|_| v3) {
+                            if let Ok(pd) = <[u8; 32]>::try_from(pd) {
+                                keys.push(Pubkey::new_from_array(pd));
+                            }
+                        }
+                        found.push((key, elf, keys));
                     }
                 }
             })
             .map_err(RuntimeError::from)?;
-        let mut ids = Vec::with_capacity(found.len());
-        for (program_id, account, elf) in found {
+        let mut loaded = Vec::with_capacity(found.len());
+        for (program_id, elf, keys) in found {
             let program = SbpfProgram::load_deployed(&elf, Mode::Jit)
                 .map_err(|source| DeployError::Elf { program_id, source })?;
-            // `add_program` writes a native-loader stub at the id; put the
-            // deployed account back over it.
-            self.add_program(program_id, Arc::new(program));
-            self.set_account(program_id, account)?;
+            loaded.push((program_id, program, keys));
+        }
+        let mut ids = Vec::with_capacity(loaded.len());
+        for (program_id, program, keys) in loaded {
+            self.programs
+                .add_deployed(program_id, Arc::new(program), &keys);
             ids.push(program_id);
         }
         Ok(ids)

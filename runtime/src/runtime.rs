@@ -97,10 +97,12 @@ impl std::fmt::Debug for Runtime {
 }
 
 impl Runtime {
-    /// A runtime with an empty in-memory store, the builtin programs (system
-    /// and token) and
-    /// sysvars, signature checks, blockhash checks and transaction history
-    /// on, log collection on, and one worker thread per core.
+    /// A runtime with an empty in-memory store, the builtin programs
+    /// (system, compute budget and token), the Address Lookup Table
+    /// program as Agave 4.2 runs it (a Core BPF program: an sBPF ELF owned
+    /// by the upgradeable loader, compiled on first use), the sysvars,
+    /// signature checks, blockhash checks and transaction history on, log
+    /// collection on, and one worker thread per core.
     pub fn new() -> Self {
         Self::with_store(Arc::new(InMemoryAccounts::new()))
     }
@@ -142,6 +144,8 @@ impl Runtime {
         store.commit(&current)?;
         store.end_batch()?;
         self.store = store;
+        // Deployed programs are now read from the file's accounts.
+        self.install_program_source();
         let reserved: Vec<Pubkey> = self.reserved.keys().copied().collect();
         for key in &reserved {
             self.refresh_reserved(key);
@@ -150,7 +154,8 @@ impl Runtime {
     }
 
     /// A runtime over `store`. Builtin program and sysvar accounts are
-    /// written into it.
+    /// written into it, and the Core BPF programs' (the Address Lookup
+    /// Table program, as Agave 4.2 runs it: see [`Runtime::new`]).
     pub fn with_store(store: Arc<dyn AccountsStore>) -> Self {
         let genesis = genesis_blockhash();
         let mut rt = Self {
@@ -183,7 +188,37 @@ impl Runtime {
             ids::TOKEN_PROGRAM,
             Arc::new(baton_programs::token::TokenProgram),
         );
+        rt.install_program_source();
+        rt.write_core_bpf_programs();
         rt
+    }
+
+    /// Let the registry find the programs deployed in this runtime's store
+    /// (any loader-v2, v3 or v4 program, however its accounts were
+    /// written), compiled on first use with the execution settings into a
+    /// cache the batch's threads share (see [`ProgramRegistry`]).
+    fn install_program_source(&mut self) {
+        let store = self.store.clone();
+        let source = baton_sbpf::DeployedPrograms::new(
+            move |key: &Pubkey| store.load(key),
+            baton_sbpf::Mode::Jit,
+        );
+        self.programs.set_source(Some(Arc::new(source)));
+    }
+
+    /// Write the Core BPF programs' accounts at genesis, as Agave's
+    /// migration leaves them: the Address Lookup Table program
+    /// (`AddressLookupTab1e1111111111111111111111111`) as an
+    /// upgradeable-loader program with its programdata (deployed at the
+    /// current slot, no upgrade authority). Nothing is compiled here: the
+    /// program is compiled the first time a transaction invokes it, so a
+    /// new runtime stays cheap. It costs compute units as any sBPF
+    /// program, not as a builtin.
+    fn write_core_bpf_programs(&mut self) {
+        let accounts =
+            baton_sbpf::core_bpf::genesis_accounts(&self.sysvars.rent, self.sysvars.clock.slot);
+        self.record_store_result(self.store.commit(&accounts));
+        self.record_store_result(self.store.end_batch());
     }
 
     // ----- builder -----

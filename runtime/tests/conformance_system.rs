@@ -160,6 +160,7 @@ fn environment(v: &Value) -> Env {
                 })
                 .collect(),
         ),
+        ..SysvarCache::default()
     };
     // Baton derives durable nonces from the newest RecentBlockhashes entry;
     // the fixtures' environments keep it equal to the runtime's blockhash.

@@ -20,10 +20,12 @@
 //!
 //! `unsafe` code lives in the `vm` module only.
 
+pub mod core_bpf;
 pub mod deploy;
 pub mod error;
 pub mod profile;
 pub mod serialize;
+pub mod source;
 pub mod syscalls;
 pub mod sysvars;
 
@@ -35,4 +37,5 @@ pub use deploy::ProgramLoader;
 pub use error::{instruction_error_from_u64, LoadError, SyscallError};
 pub use profile::{ExecutionProfile, SyscallCosts, COPY_PROFILE};
 pub use program::SbpfProgram;
+pub use source::DeployedPrograms;
 pub use vm::{Mode, SbpfCtx};

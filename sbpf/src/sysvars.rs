@@ -81,7 +81,10 @@ pub fn clock_image(clock: &Clock) -> [u8; 40] {
 /// The account bytes of sysvar `id` as `sol_get_sysvar` serves them, or
 /// `None` for a sysvar it does not serve (Agave's cache serves Clock,
 /// EpochSchedule, EpochRewards, Rent, SlotHashes, StakeHistory and
-/// LastRestartSlot; Baton has Clock, Rent and the default EpochSchedule).
+/// LastRestartSlot; Baton has Clock, Rent, SlotHashes and the default
+/// EpochSchedule). SlotHashes is its whole account, 20,488 bytes whatever
+/// its count of entries, which programs read in slices
+/// (`SlotHashesSysvar::position` reads the count, then entries).
 pub fn account_bytes(ic: &InvokeContext<'_>, id: &Pubkey) -> Option<Vec<u8>> {
     if *id == ids::SYSVAR_RENT {
         let r = ic.rent();
@@ -94,6 +97,8 @@ pub fn account_bytes(ic: &InvokeContext<'_>, id: &Pubkey) -> Option<Vec<u8>> {
         Some(clock_image(ic.clock()).to_vec())
     } else if *id == SYSVAR_EPOCH_SCHEDULE {
         Some(EpochSchedule::DEFAULT.account_bytes())
+    } else if *id == baton_executor::sysvar::SYSVAR_SLOT_HASHES {
+        Some(ic.slot_hashes().account_data())
     } else {
         None
     }

@@ -207,15 +207,22 @@ pub(crate) fn compile(
             continue;
         }
         if kind == "sbpf" {
-            let (elf, loader) = match spec.get_ref() {
-                ProgramSpec::Full(t) => (t.elf.as_deref(), t.loader.as_deref()),
-                ProgramSpec::Kind(_) => (None, None),
+            let (elf, asm, loader) = match spec.get_ref() {
+                ProgramSpec::Full(t) => (t.elf.as_deref(), t.asm.as_deref(), t.loader.as_deref()),
+                ProgramSpec::Kind(_) => (None, None, None),
+            };
+            let source = match (elf, asm) {
+                (Some(_), Some(_)) => {
+                    return Err(r.invalid(format!("{ctx}: give elf or asm, not both")))
+                }
+                (None, Some(a)) => Source::Asm(a),
+                (e, None) => Source::Elf(e),
             };
             let key = match id {
                 Some(id) => r.key(id, &ctx)?,
                 None => key_for_name(name),
             };
-            let (program, accounts) = load_elf(&r, origin, &ctx, key, elf, loader)?;
+            let (program, accounts) = load_elf(&r, origin, &ctx, key, source, loader)?;
             declare(&mut r, name, key)?;
             programs.push((name.clone(), key, program));
             for (i, (k, a)) in accounts.into_iter().enumerate() {
@@ -414,20 +421,34 @@ pub(crate) fn compile(
 /// A compiled sBPF program and the accounts its deployment writes.
 type LoadedElf = (Arc<dyn Program>, Vec<(Pubkey, Account)>);
 
+/// Where a `kind = "sbpf"` program comes from.
+enum Source<'a> {
+    Elf(Option<&'a str>),
+    Asm(&'a str),
+}
+
 /// A `kind = "sbpf"` program: the ELF at `elf` (relative to the scenario
-/// file), checked and compiled as `Runtime::deploy_program` does, and the
-/// program accounts its `loader` lays out at `key`.
+/// file), checked and compiled as `Runtime::deploy_program` does, or the
+/// assembly file at `asm`, assembled (SBPF v0; `#` starts a comment); and
+/// the program accounts its `loader` lays out at `key` (an assembled
+/// program's hold its bytecode where a deployed one's hold the ELF).
 fn load_elf(
     r: &Resolver<'_>,
     origin: &str,
     ctx: &str,
     key: Pubkey,
-    elf: Option<&str>,
+    source: Source<'_>,
     loader: Option<&str>,
 ) -> Result<LoadedElf, ScenarioError> {
     use baton::sbpf::deploy::{program_accounts, ProgramLoader};
-    let elf =
-        elf.ok_or_else(|| r.invalid(format!("{ctx}: kind \"sbpf\" needs elf = \"FILE.so\"")))?;
+    let file = match source {
+        Source::Elf(e) => e.ok_or_else(|| {
+            r.invalid(format!(
+                "{ctx}: kind \"sbpf\" needs elf = \"FILE.so\" or asm = \"FILE.s\""
+            ))
+        })?,
+        Source::Asm(a) => a,
+    };
     let loader = match loader.unwrap_or("v2") {
         "v2" => ProgramLoader::V2,
         "v3" => ProgramLoader::V3 { authority: None },
@@ -437,7 +458,7 @@ fn load_elf(
     let path = std::path::Path::new(origin)
         .parent()
         .unwrap_or_else(|| std::path::Path::new(""))
-        .join(elf);
+        .join(file);
     // Only a regular file of at most 64 MiB (the file-size bound of the
     // scenario limits): not a device that never ends.
     const MAX_ELF: u64 = 64 << 20;
@@ -453,8 +474,26 @@ fn load_elf(
     }
     let bytes = std::fs::read(&path)
         .map_err(|e| r.invalid(format!("{ctx}: cannot read {}: {e}", path.display())))?;
-    let program = baton::sbpf::SbpfProgram::load(&bytes)
-        .map_err(|e| r.invalid(format!("{ctx}: {}: {e}", path.display())))?;
+    let (program, bytes) = match source {
+        Source::Elf(_) => {
+            let program = baton::sbpf::SbpfProgram::load(&bytes)
+                .map_err(|e| r.invalid(format!("{ctx}: {}: {e}", path.display())))?;
+            (program, bytes)
+        }
+        Source::Asm(_) => {
+            let text = String::from_utf8(bytes)
+                .map_err(|_| r.invalid(format!("{ctx}: {}: not UTF-8 text", path.display())))?;
+            let text: Vec<&str> = text
+                .lines()
+                .map(|l| l.split('#').next().unwrap_or(""))
+                .collect();
+            let program =
+                baton::sbpf::SbpfProgram::from_assembly(&text.join("\n"), baton::sbpf::Mode::Jit)
+                    .map_err(|e| r.invalid(format!("{ctx}: {}: {e}", path.display())))?;
+            let code = program.executable().get_text_bytes().1.to_vec();
+            (program, code)
+        }
+    };
     let accounts = program_accounts(loader, &key, &bytes, &baton::Rent::default(), 0);
     Ok((Arc::new(program), accounts))
 }

@@ -41,6 +41,7 @@
 //! ```
 
 mod build;
+mod cpi;
 mod diff;
 mod resolve;
 mod run;

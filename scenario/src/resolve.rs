@@ -256,13 +256,14 @@ impl Resolver<'_> {
             ix.allocate.is_some(),
             ix.assign.is_some(),
             ix.create_account_with_seed.is_some(),
+            ix.cpi.is_some(),
         ]
         .iter()
         .filter(|x| **x)
         .count();
         if forms > 1 {
             return Err(self.invalid(format!(
-                "{ctx}: give at most one of script, data, transfer, allocate, assign, create_account_with_seed"
+                "{ctx}: give at most one of script, data, transfer, allocate, assign, create_account_with_seed, cpi"
             )));
         }
         let shorthand = if let Some(t) = &ix.transfer {
@@ -311,6 +312,9 @@ impl Resolver<'_> {
         } else if let Some(script) = &ix.script {
             let frame: Vec<Pubkey> = accounts.iter().map(|m| m.pubkey).collect();
             scripted::encode(&self.script(script, &frame, ctx)?)
+        } else if let Some(calls) = &ix.cpi {
+            let frame: Vec<Pubkey> = accounts.iter().map(|m| m.pubkey).collect();
+            self.cpi(calls, &frame, ctx)?
         } else {
             Vec::new()
         };

@@ -85,6 +85,9 @@ pub(crate) struct ProgramTable {
     pub elf: Option<String>,
     /// `kind = "sbpf"`: `v2` (default), `v3` or `v4`.
     pub loader: Option<String>,
+    /// `kind = "sbpf"`: an sBPF assembly file (in place of `elf`),
+    /// relative to the scenario file, assembled at load.
+    pub asm: Option<String>,
 }
 
 /// `[accounts.NAME]`.
@@ -188,6 +191,61 @@ pub(crate) struct IxSpec {
     pub allocate: Option<AllocateSpec>,
     pub assign: Option<AssignSpec>,
     pub create_account_with_seed: Option<CreateWithSeedSpec>,
+    /// The calls of `scenarios/asm/invoke.s`, encoded as its data.
+    pub cpi: Option<Vec<CpiSpec>>,
+}
+
+/// One call record of `scenarios/asm/invoke.s` (see `cpi.rs`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CpiSpec {
+    pub program: Option<String>,
+    pub accounts: Option<Vec<MetaSpec>>,
+    /// The account infos passed; by default one per distinct meta account.
+    pub infos: Option<Vec<MetaSpec>>,
+    pub data: Option<BytesSpec>,
+    pub script: Option<Vec<OpSpec>>,
+    /// A callee that is `invoke.s` too: its calls.
+    pub cpi: Option<Vec<CpiSpec>>,
+    pub transfer: Option<TransferSpec>,
+    #[serde(default)]
+    pub seeds: Vec<Vec<BytesSpec>>,
+    #[serde(default)]
+    pub pda_signers: Vec<String>,
+    /// How many times to make the call (1).
+    pub calls: Option<u8>,
+    /// Set the callee's return data as the caller's own after each call.
+    #[serde(default)]
+    pub return_data: bool,
+    /// Writes into the caller's accounts before the call.
+    #[serde(default)]
+    pub write: Vec<CpiBytesSpec>,
+    /// Lamports moved in the caller's accounts before the call.
+    #[serde(default)]
+    pub credit: Vec<CpiLamportsSpec>,
+    #[serde(default)]
+    pub debit: Vec<CpiLamportsSpec>,
+    /// Bytes the caller's accounts must hold after the calls.
+    #[serde(default)]
+    pub expect_data: Vec<CpiBytesSpec>,
+}
+
+/// `{ account, offset, bytes }` of a `cpi` write or check.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CpiBytesSpec {
+    pub account: String,
+    #[serde(default)]
+    pub offset: u32,
+    pub bytes: BytesSpec,
+}
+
+/// `{ account, lamports }` of a `cpi` credit or debit.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CpiLamportsSpec {
+    pub account: String,
+    pub lamports: u32,
 }
 
 /// A nested invoke of a script.

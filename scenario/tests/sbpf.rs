@@ -44,3 +44,33 @@ fn every_loader_deploys() {
         assert!(report.mismatches.is_empty(), "{loader}");
     }
 }
+
+#[test]
+fn assembled_programs_are_refused_with_a_reason() {
+    let e = error(r#"P = { kind = "sbpf", asm = "asm/invoke.s", elf = "../sbpf/elf/memo.so" }"#);
+    assert!(e.to_string().contains("elf or asm, not both"), "{e}");
+    let e = error(r#"P = { kind = "sbpf", asm = "asm/absent.s" }"#);
+    assert!(e.to_string().contains("cannot read"), "{e}");
+    // Text that is not sBPF assembly.
+    let e = error(r#"P = { kind = "sbpf", asm = "4.2-sbpf-duplicate-metas-merge.toml" }"#);
+    assert_eq!(e.kind, ErrorKind::Invalid);
+}
+
+/// A call whose structures do not fit in invoke.s's heap image is refused
+/// when the file is read, naming the call.
+#[test]
+fn a_cpi_too_large_for_the_caller_is_refused() {
+    let src = r#"
+[programs]
+S = { kind = "sbpf", asm = "asm/invoke.s" }
+T = { kind = "sbpf", asm = "asm/invoke.s" }
+[accounts]
+payer = { lamports = 1_000_000_000 }
+[[transactions]]
+payer = "payer"
+instructions = [{ program = "S", accounts = ["T"], cpi = [{ program = "T", data = { zeroes = 31_000 } }] }]
+"#;
+    let e = scenario::parse(src, ORIGIN).unwrap_err();
+    assert!(e.to_string().contains("cpi 0"), "{e}");
+    assert!(e.to_string().contains("invoke.s has 30720"), "{e}");
+}

@@ -87,6 +87,7 @@
 //! ```
 
 pub mod account;
+pub mod address_lookup_table;
 pub mod auth;
 pub mod cpi;
 pub mod system;

@@ -1,7 +1,10 @@
-//! Native programs and the registry that finds them by id.
+//! Programs and the registry that finds them by id: native programs
+//! registered up front, and programs deployed in accounts, which a
+//! [`ProgramSource`] compiles on first use into a cache the batch's worker
+//! threads share (Agave's program cache).
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock, RwLock};
 
 use baton_types::{InstructionError, Pubkey};
 
@@ -37,43 +40,297 @@ pub trait Program: Send + Sync {
     }
 }
 
+/// Where a [`ProgramRegistry`] finds the programs deployed in accounts
+/// (`baton-sbpf` implements it for the BPF loaders; the runtime installs
+/// it over its store with [`ProgramRegistry::set_source`]).
+pub trait ProgramSource: Send + Sync {
+    /// The program deployed at `id`, loaded: `None` when the account at
+    /// `id` is not a loader's program (absent, or owned by another
+    /// program); a [`SourcedProgram`] whose `program` is `Err` when it is
+    /// one but does not load (Agave's "Program is not deployed").
+    fn load(&self, id: &Pubkey) -> Option<SourcedProgram>;
+}
+
+/// A program a [`ProgramSource`] found.
+pub struct SourcedProgram {
+    /// The compiled program, or why the deployed one does not load.
+    pub program: Result<Arc<dyn Program>, String>,
+    /// The accounts it was read from (the program account and, for the
+    /// upgradeable loader, its programdata): writing any of them through
+    /// the runtime drops it from the cache ([`ProgramRegistry::invalidate`]).
+    pub accounts: Vec<Pubkey>,
+}
+
 type FastMap<K, V> = HashMap<K, V, rustc_hash::FxBuildHasher>;
 
-/// Programs by id.
+/// A cache entry, filled once by the thread that asks first while others
+/// asking for the same id wait on it: `None` when the source found no
+/// program (then the entry is dropped, so a later ask looks again).
+type Cell = Arc<OnceLock<Option<SourcedProgram>>>;
+
+/// Programs deployed in accounts, compiled on first use.
+struct Deployed {
+    source: Arc<dyn ProgramSource>,
+    cache: RwLock<FastMap<Pubkey, Cell>>,
+}
+
+impl Clone for Deployed {
+    fn clone(&self) -> Self {
+        Self {
+            source: self.source.clone(),
+            cache: RwLock::new(read(&self.cache).clone()),
+        }
+    }
+}
+
+fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    // No code panics while holding the lock, so poisoning cannot happen;
+    // were it to, the map itself is still consistent.
+    lock.read().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Deployed {
+    /// The entry for `id`, loading it on the first ask.
+    fn entry(&self, id: &Pubkey) -> Option<Cell> {
+        let cell = read(&self.cache).get(id).cloned();
+        let cell = match cell {
+            Some(c) => c,
+            None => {
+                let mut map = self.cache.write().unwrap_or_else(|e| e.into_inner());
+                map.entry(*id).or_default().clone()
+            }
+        };
+        // The lock is released: loading may take a while, and other ids
+        // (and a program this one calls) are looked up meanwhile.
+        if cell.get_or_init(|| self.source.load(id)).is_some() {
+            Some(cell)
+        } else {
+            let mut map = self.cache.write().unwrap_or_else(|e| e.into_inner());
+            if map.get(id).is_some_and(|c| Arc::ptr_eq(c, &cell)) {
+                map.remove(id);
+            }
+            None
+        }
+    }
+}
+
+/// What the registry hands the frame for a program deployed in accounts:
+/// a stand-in with that program's flags that finds it in the cache when it
+/// runs (the cache is behind a lock, so no reference into it can be lent).
+struct Dispatch {
+    builtin: bool,
+    logs_return_data: bool,
+}
+
+static DISPATCH: [Dispatch; 4] = [
+    Dispatch {
+        builtin: false,
+        logs_return_data: false,
+    },
+    Dispatch {
+        builtin: false,
+        logs_return_data: true,
+    },
+    Dispatch {
+        builtin: true,
+        logs_return_data: false,
+    },
+    Dispatch {
+        builtin: true,
+        logs_return_data: true,
+    },
+];
+
+impl Program for Dispatch {
+    fn process(&self, ctx: &InvokeContext<'_>, data: &[u8]) -> Result<(), InstructionError> {
+        let id = ctx.program_id();
+        match ctx.env.programs.cached(&id) {
+            Some(program) => program.process(ctx, data),
+            None => Err(InstructionError::UnsupportedProgramId),
+        }
+    }
+
+    fn is_builtin(&self) -> bool {
+        self.builtin
+    }
+
+    fn logs_return_data(&self) -> bool {
+        self.logs_return_data
+    }
+}
+
+/// A deployed program that does not load (its ELF fails to verify, or its
+/// accounts are malformed): as Agave's loader finds a failed-verification
+/// or closed entry in its program cache, the frame logs `Program is not
+/// deployed` and fails with `UnsupportedProgramId`, with no `consumed`
+/// line (it reports itself a builtin only for that: it fails before
+/// touching any account, so the builtins' other exemption never applies).
+struct NotDeployed;
+
+impl Program for NotDeployed {
+    fn process(&self, ctx: &InvokeContext<'_>, _: &[u8]) -> Result<(), InstructionError> {
+        ctx.log_line("Program is not deployed");
+        Err(InstructionError::UnsupportedProgramId)
+    }
+
+    fn is_builtin(&self) -> bool {
+        true
+    }
+}
+
+/// Programs by id: those registered with [`add`](Self::add) (native
+/// programs, and sBPF programs deployed through the runtime), then those
+/// its [`ProgramSource`], if it has one, finds deployed in accounts,
+/// compiled once on first use and cached. The cache is shared by every
+/// thread running the batch; writing a program's accounts through the
+/// runtime drops its entry ([`invalidate`](Self::invalidate)).
 #[derive(Clone, Default)]
 pub struct ProgramRegistry {
     programs: FastMap<Pubkey, Arc<dyn Program>>,
+    /// For programs registered with [`add_deployed`](Self::add_deployed):
+    /// each account they were read from, and the program's id.
+    read_from: FastMap<Pubkey, Pubkey>,
+    deployed: Option<Deployed>,
 }
 
 impl ProgramRegistry {
-    /// An empty registry.
+    /// An empty registry, with no source.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Register `program` at `id`, replacing any program there.
+    /// Register `program` at `id`, replacing any program there (a cached
+    /// deployed program at `id` is dropped). It stays until replaced,
+    /// whatever is written at `id`.
     pub fn add(&mut self, id: Pubkey, program: Arc<dyn Program>) {
+        self.invalidate(&id);
+        self.read_from.retain(|_, p| *p != id);
         self.programs.insert(id, program);
     }
 
-    /// The program at `id`.
-    pub fn get(&self, id: &Pubkey) -> Option<&dyn Program> {
-        self.programs.get(id).map(|p| p.as_ref())
+    /// Register `program`, deployed at `id` and loaded from `accounts`
+    /// (its program account and, for loader v3, its programdata), for
+    /// the fast path of registered programs: writing any of those accounts
+    /// ([`invalidate`](Self::invalidate)) unregisters it, and the source
+    /// then loads what was written on the next use.
+    pub fn add_deployed(&mut self, id: Pubkey, program: Arc<dyn Program>, accounts: &[Pubkey]) {
+        self.add(id, program);
+        for key in accounts {
+            self.read_from.insert(*key, id);
+        }
     }
 
-    /// Whether a program is registered at `id`.
+    /// Look up ids not registered in `source` from now on (`None`: no
+    /// more); the cache starts empty.
+    pub fn set_source(&mut self, source: Option<Arc<dyn ProgramSource>>) {
+        self.deployed = source.map(|source| Deployed {
+            source,
+            cache: RwLock::default(),
+        });
+    }
+
+    /// Whether the registry has a source for deployed programs.
+    pub fn has_source(&self) -> bool {
+        self.deployed.is_some()
+    }
+
+    /// Drop the deployed programs read from the account at `key` (a
+    /// program account, or the programdata of one), cached or registered
+    /// with [`add_deployed`](Self::add_deployed), so that the next use
+    /// loads them again. The runtime calls it whenever it writes an
+    /// account (a redeploy, an upgrade, a program written with
+    /// `set_account`).
+    pub fn invalidate(&mut self, key: &Pubkey) {
+        if let Some(id) = self.read_from.remove(key) {
+            self.programs.remove(&id);
+            self.read_from.retain(|_, p| *p != id);
+        }
+        if let Some(d) = &mut self.deployed {
+            let map = d.cache.get_mut().unwrap_or_else(|e| e.into_inner());
+            if !map.is_empty() {
+                map.retain(|id, cell| {
+                    id != key
+                        && cell
+                            .get()
+                            .and_then(Option::as_ref)
+                            .is_none_or(|p| !p.accounts.contains(key))
+                });
+            }
+        }
+    }
+
+    /// Drop every cached deployed program (the store changed under them).
+    pub fn clear_cache(&mut self) {
+        if let Some(d) = &mut self.deployed {
+            d.cache.get_mut().unwrap_or_else(|e| e.into_inner()).clear();
+        }
+    }
+
+    /// The program at `id`: the registered one, else the one deployed
+    /// there (compiled now if it is its first use).
+    pub fn get(&self, id: &Pubkey) -> Option<&dyn Program> {
+        if let Some(p) = self.programs.get(id) {
+            return Some(p.as_ref());
+        }
+        let cell = self.deployed.as_ref()?.entry(id)?;
+        let sourced = cell.get().and_then(Option::as_ref)?;
+        Some(match &sourced.program {
+            Ok(p) => {
+                let i = usize::from(p.is_builtin()) * 2 + usize::from(p.logs_return_data());
+                &DISPATCH[i]
+            }
+            Err(_) => &NotDeployed,
+        })
+    }
+
+    /// The cached deployed program at `id`, if it loaded.
+    fn cached(&self, id: &Pubkey) -> Option<Arc<dyn Program>> {
+        let cell = read(&self.deployed.as_ref()?.cache).get(id).cloned()?;
+        let sourced = cell.get().and_then(Option::as_ref)?;
+        sourced.program.as_ref().ok().cloned()
+    }
+
+    /// Why the program deployed at `id` does not load, if it is one that
+    /// does not (looked up, and cached, as [`get`](Self::get) does).
+    pub fn load_error(&self, id: &Pubkey) -> Option<String> {
+        if self.programs.contains_key(id) {
+            return None;
+        }
+        let cell = self.deployed.as_ref()?.entry(id)?;
+        let sourced = cell.get().and_then(Option::as_ref)?;
+        sourced.program.as_ref().err().cloned()
+    }
+
+    /// Whether there is a program at `id`, registered or deployed (see
+    /// [`get`](Self::get)).
     pub fn contains(&self, id: &Pubkey) -> bool {
+        self.get(id).is_some()
+    }
+
+    /// Whether a program is registered at `id` (deployed ones not counted).
+    pub fn is_registered(&self, id: &Pubkey) -> bool {
         self.programs.contains_key(id)
     }
 
-    /// Registered ids.
+    /// Registered ids (not the deployed programs found through the source).
     pub fn ids(&self) -> impl Iterator<Item = &Pubkey> {
         self.programs.keys()
+    }
+
+    /// Ids of the deployed programs in the cache, loaded or not.
+    pub fn cached_ids(&self) -> Vec<Pubkey> {
+        self.deployed
+            .as_ref()
+            .map(|d| read(&d.cache).keys().copied().collect())
+            .unwrap_or_default()
     }
 }
 
 impl std::fmt::Debug for ProgramRegistry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_set().entries(self.programs.keys()).finish()
+        f.debug_struct("ProgramRegistry")
+            .field("registered", &self.programs.keys().collect::<Vec<_>>())
+            .field("deployed", &self.cached_ids())
+            .finish()
     }
 }
