@@ -57,3 +57,37 @@ impl ExecutionConfig {
             .min(self.max_compute_units)
     }
 }
+
+/// The default heap of an sBPF program, in bytes (32 KiB).
+pub const DEFAULT_HEAP_SIZE: u32 = 32 * 1024;
+/// The default limit on a transaction's loaded-accounts data size (64 MiB).
+pub const MAX_LOADED_ACCOUNTS_DATA_SIZE_BYTES: u32 = 64 * 1024 * 1024;
+
+/// One transaction's limits and prioritization fee, as its compute-budget
+/// instructions set them (or their defaults): what the executor meters and
+/// charges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TransactionBudget {
+    /// Compute units the transaction may consume.
+    pub compute_unit_limit: u64,
+    /// Lamports charged on top of the base fee (`ceil(price × limit / 10⁶)`).
+    pub prioritization_fee: u64,
+    /// Most bytes of account data the transaction may load (SIMD-0186).
+    pub loaded_accounts_data_size_limit: u64,
+    /// Heap bytes each sBPF program gets.
+    pub heap_size: u32,
+}
+
+impl TransactionBudget {
+    /// The defaults under `config` for a message of `n` top-level
+    /// instructions: the config's units per instruction, no prioritization
+    /// fee, 64 MiB of loaded data, a 32 KiB heap.
+    pub fn default_for(config: &ExecutionConfig, n: usize) -> Self {
+        Self {
+            compute_unit_limit: config.compute_limit(n),
+            prioritization_fee: 0,
+            loaded_accounts_data_size_limit: u64::from(MAX_LOADED_ACCOUNTS_DATA_SIZE_BYTES),
+            heap_size: DEFAULT_HEAP_SIZE,
+        }
+    }
+}

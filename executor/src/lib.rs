@@ -52,7 +52,9 @@ pub use auth::{
 };
 pub use borrowed_account::BorrowedAccount;
 pub use compute::ComputeMeter;
-pub use config::ExecutionConfig;
+pub use config::{
+    ExecutionConfig, TransactionBudget, DEFAULT_HEAP_SIZE, MAX_LOADED_ACCOUNTS_DATA_SIZE_BYTES,
+};
 pub use invoke_context::program::{Program, ProgramRegistry, ProgramSource, SourcedProgram};
 pub use invoke_context::{
     Environment, InstructionAccount, InvokeContext, ProcessedSibling, ACCOUNT_META_SIZE,
@@ -60,10 +62,12 @@ pub use invoke_context::{
     MAX_CPI_INSTRUCTION_DATA_LEN, MAX_SIGNERS,
 };
 pub use processor::{
-    fee_for, process_instruction, process_message, InstructionOutcome, TransactionOutcome,
+    fee_for, process_instruction, process_loaded_message, process_message, InstructionOutcome,
+    TransactionOutcome, TRANSACTION_ACCOUNT_BASE_SIZE,
 };
 pub use rent_state::RentState;
 pub use sysvar::{
-    Clock, Rent, SysvarCache, DEFAULT_EXEMPTION_THRESHOLD, DEFAULT_LAMPORTS_PER_BYTE_YEAR,
+    Clock, Rent, SlotHash, SlotHashes, SysvarCache, DEFAULT_EXEMPTION_THRESHOLD,
+    DEFAULT_LAMPORTS_PER_BYTE_YEAR,
 };
 pub use transaction_context::TransactionContext;

@@ -1,7 +1,10 @@
 //! Running whole transactions, and single instructions the way Mollusk does.
 
-use baton_types::{ids, Account, Instruction, InstructionError, Message, Pubkey, TransactionError};
+use baton_types::{
+    ids, Account, Instruction, InstructionError, LoadedMessage, Message, Pubkey, TransactionError,
+};
 
+use crate::config::TransactionBudget;
 use crate::invoke_context::{Environment, InstructionAccount, InvokeContext};
 use crate::rent_state::RentState;
 use crate::TransactionContext;
@@ -19,7 +22,8 @@ pub struct TransactionOutcome {
     pub compute_units_consumed: u64,
     /// Lamports charged.
     pub fee: u64,
-    /// Return data left by the last instruction, if any bytes were set.
+    /// Return data left by the last instruction, if any bytes were set;
+    /// kept when the transaction failed, as Agave records it.
     pub return_data: Option<(Pubkey, Vec<u8>)>,
     /// Accounts to write back: every written writable account on success,
     /// only the fee payer (less the fee) on failure.
@@ -33,7 +37,13 @@ pub fn fee_for(message: &Message, lamports_per_signature: u64) -> u64 {
     lamports_per_signature.saturating_mul(message.header.num_required_signatures as u64)
 }
 
-/// Execute a sanitized, lock-checked `message` against accounts from `load`.
+/// What every loaded account adds to the data size besides its data
+/// (SIMD-0186).
+pub const TRANSACTION_ACCOUNT_BASE_SIZE: u64 = 64;
+
+/// Execute a sanitized, lock-checked legacy `message` (or v0 without
+/// lookups) against accounts from `load`, with the default budget of
+/// `env.config` ([`TransactionBudget::default_for`]).
 ///
 /// `Err` means the transaction was rejected before execution (fee payer
 /// missing, not a system account, too poor, or left below rent exemption):
@@ -44,15 +54,33 @@ pub fn process_message(
     load: &dyn Fn(&Pubkey) -> Option<Account>,
     env: Environment<'_>,
 ) -> Result<TransactionOutcome, TransactionError> {
-    let n = message.account_keys.len();
+    let budget = TransactionBudget::default_for(env.config, message.instructions.len());
+    process_loaded_message(LoadedMessage::legacy(message), load, env, &budget)
+}
+
+/// Execute a sanitized, lock-checked `message` with its loaded keys under
+/// `budget`, against accounts from `load`.
+///
+/// The fee is the base fee plus `budget.prioritization_fee`. In Agave's
+/// order: the fee payer is validated for the whole fee (`Err`, nothing
+/// charged, when it fails); then the other accounts are loaded, counting
+/// their data size (SIMD-0186), and each instruction's program account is
+/// checked — a failure there charges the fee and changes nothing else
+/// (SIMD-0191); then the instructions run.
+pub fn process_loaded_message(
+    message: LoadedMessage<'_>,
+    load: &dyn Fn(&Pubkey) -> Option<Account>,
+    env: Environment<'_>,
+    budget: &TransactionBudget,
+) -> Result<TransactionOutcome, TransactionError> {
+    let n = message.len();
     let rent = &env.sysvars.rent;
-    let fee = fee_for(message, env.config.lamports_per_signature);
+    let fee = fee_for(message.message, env.config.lamports_per_signature)
+        .saturating_add(budget.prioritization_fee);
 
     // Fee payer (§1.2): a writable signer, a system account, able to pay and
     // to stay rent exempt (or empty).
-    let payer_key = *message
-        .fee_payer()
-        .ok_or(TransactionError::SanitizeFailure)?;
+    let payer_key = *message.key(0).ok_or(TransactionError::SanitizeFailure)?;
     if !message.is_signer(0) {
         return Err(TransactionError::MissingSignatureForFee);
     }
@@ -78,33 +106,65 @@ pub fn process_message(
     }
     let payer_after_fee = payer.lamports;
     // What a failed transaction commits: the payer, charged, as loaded otherwise.
-    let fail = |status: TransactionError, logs, units, payer: Account| TransactionOutcome {
-        status: Err(status),
-        logs,
-        compute_units_consumed: units,
-        fee,
-        return_data: None,
-        changes: vec![(payer_key, payer)],
-        reverted_by: None,
-    };
+    let fail =
+        |status: TransactionError, logs, units, payer: Account, return_data| TransactionOutcome {
+            status: Err(status),
+            logs,
+            compute_units_consumed: units,
+            fee,
+            return_data,
+            changes: vec![(payer_key, payer)],
+            reverted_by: None,
+        };
 
     // Load the rest; absent accounts are empty system accounts. Per account,
-    // keep its top-level writability and its rent state before execution.
+    // keep its top-level writability and its rent state before execution,
+    // and count the loaded data size (SIMD-0186): each existing account's
+    // data plus 64 bytes, and the programdata of each upgradeable-loader
+    // program, once, unless the message names it itself.
     let mut flags: SmallVec<[(bool, RentState); 8]> = SmallVec::new();
     let mut lamports_before: u128 = 0;
-    let tx = TransactionContext::from_accounts(message.account_keys.iter().enumerate().map(
-        |(i, key)| {
-            let a = if i == 0 {
-                std::mem::take(&mut payer)
-            } else {
-                load(key).unwrap_or_default()
-            };
-            flags.push((message.is_writable(i), RentState::of(&a, rent)));
-            lamports_before += a.lamports as u128;
-            (*key, a)
-        },
-    ));
-    for ix in &message.instructions {
+    let mut loaded_size: u64 = 0;
+    let mut programdata_counted: SmallVec<[Pubkey; 2]> = SmallVec::new();
+    let mut count = |account: &Account| {
+        loaded_size = loaded_size
+            .saturating_add(account.data.len() as u64)
+            .saturating_add(TRANSACTION_ACCOUNT_BASE_SIZE);
+    };
+    let tx = TransactionContext::from_accounts(message.keys().enumerate().map(|(i, key)| {
+        let a = if i == 0 {
+            count(&payer);
+            std::mem::take(&mut payer)
+        } else {
+            load(key).inspect(&mut count).unwrap_or_default()
+        };
+        if let Some(pd) = programdata_of(&a) {
+            if !programdata_counted.contains(&pd) && !message.keys().any(|k| *k == pd) {
+                programdata_counted.push(pd);
+                if let Some(pd) = load(&pd) {
+                    count(&pd);
+                }
+            }
+        }
+        flags.push((message.is_writable(i), RentState::of(&a, rent)));
+        lamports_before += a.lamports as u128;
+        (*key, a)
+    }));
+    // The payer as charged, for a transaction that fails before running.
+    let charged_payer = |tx: TransactionContext| {
+        let mut payer = tx
+            .into_accounts_where(|i, _| i == 0)
+            .pop()
+            .map(|(_, a)| a)
+            .unwrap_or_default();
+        payer.lamports = payer_after_fee;
+        payer
+    };
+    if loaded_size > budget.loaded_accounts_data_size_limit {
+        let status = TransactionError::MaxLoadedAccountsDataSizeExceeded;
+        return Ok(fail(status, Vec::new(), 0, charged_payer(tx), None));
+    }
+    for ix in &message.message.instructions {
         let status = match tx.account(ix.program_id_index as usize).as_deref() {
             Some(a) if a.executable => continue,
             Some(a) if a.lamports > 0 || !a.data.is_empty() => {
@@ -112,28 +172,18 @@ pub fn process_message(
             }
             _ => TransactionError::ProgramAccountNotFound,
         };
-        let mut payer = tx
-            .into_accounts_where(|i, _| i == 0)
-            .pop()
-            .map(|(_, a)| a)
-            .unwrap_or_default();
-        payer.lamports = payer_after_fee;
-        return Ok(fail(status, Vec::new(), 0, payer));
+        return Ok(fail(status, Vec::new(), 0, charged_payer(tx), None));
     }
     // The invoke context lives in this block and is dropped in place (a
     // `drop(ctx)` would move all of it, a kilobyte, to drop it).
     let (mut status, logs, units, reverted_by) = {
-        let mut ctx = InvokeContext::new(
-            &tx,
-            env,
-            env.config.compute_limit(message.instructions.len()),
-        );
-        ctx.set_message(message);
+        let mut ctx = InvokeContext::new(&tx, env, budget.compute_unit_limit);
+        ctx.set_message(message, budget.heap_size);
 
         // Run the instructions in order; the first failure fails the transaction.
         let mut status = Ok(());
         let mut ix_accounts: SmallVec<[InstructionAccount; 8]> = SmallVec::new();
-        for (i, ix) in message.instructions.iter().enumerate() {
+        for (i, ix) in message.message.instructions.iter().enumerate() {
             ix_accounts.clear();
             for (pos, &a) in ix.accounts.iter().enumerate() {
                 let first = ix.accounts.iter().position(|&b| b == a).unwrap_or(pos);
@@ -145,7 +195,10 @@ pub fn process_message(
                     is_writable: flags.get(a).is_some_and(|f| f.0),
                 });
             }
-            let program_id = message.account_keys[ix.program_id_index as usize];
+            let Some(&program_id) = message.key(ix.program_id_index as usize) else {
+                status = Err(TransactionError::SanitizeFailure);
+                break;
+            };
             if let Err(e) = ctx.process_instruction(program_id, &ix_accounts, &ix.data) {
                 status = Err(TransactionError::InstructionError(i as u8, e));
                 break;
@@ -181,23 +234,18 @@ pub fn process_message(
         }
     }
 
-    if let Err(e) = status {
-        tx.revert_all();
-        let mut payer = tx
-            .into_accounts_where(|i, _| i == 0)
-            .pop()
-            .map(|(_, a)| a)
-            .unwrap_or_default();
-        payer.lamports = payer_after_fee;
-        return Ok(TransactionOutcome {
-            reverted_by,
-            ..fail(e, logs, units, payer)
-        });
-    }
+    // Agave records the return data of a failed transaction too.
     let return_data = {
         let rd = tx.return_data();
         (!rd.1.is_empty()).then(|| rd.clone())
     };
+    if let Err(e) = status {
+        tx.revert_all();
+        return Ok(TransactionOutcome {
+            reverted_by,
+            ..fail(e, logs, units, charged_payer(tx), return_data)
+        });
+    }
     let changes = tx.into_accounts_where(|i, marks| i == 0 || (flags[i].0 && marks.is_touched()));
     Ok(TransactionOutcome {
         status: Ok(()),
@@ -208,6 +256,14 @@ pub fn process_message(
         changes,
         reverted_by: None,
     })
+}
+
+/// The programdata key an upgradeable-loader program account names.
+fn programdata_of(account: &Account) -> Option<Pubkey> {
+    if account.owner != ids::BPF_LOADER_UPGRADEABLE || account.data.get(..4)? != [2, 0, 0, 0] {
+        return None;
+    }
+    Some(Pubkey(account.data.get(4..36)?.try_into().ok()?))
 }
 
 /// The result of running one instruction with [`process_instruction`].

@@ -80,6 +80,7 @@ mod batch;
 mod check;
 mod deploy;
 mod history;
+mod lookup;
 mod runtime;
 mod simulate;
 #[cfg(feature = "solana")]

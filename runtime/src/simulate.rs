@@ -1,8 +1,9 @@
 //! [`Runtime::simulate_transaction`]: run a transaction through every check
 //! and the executor, and keep nothing.
 
-use baton_scheduler::validate_account_locks;
-use baton_types::{signing, wire, Account, Pubkey, Transaction, TransactionError};
+use baton_types::{
+    signing, wire, Account, LoadedAddresses, LoadedMessage, Pubkey, Transaction, TransactionError,
+};
 
 use crate::{Runtime, TransactionResult};
 
@@ -56,22 +57,22 @@ impl Runtime {
             result: TransactionResult::rejected(tx, e),
             post_accounts: Vec::new(),
         };
-        if let Err(e) = self.admit_read_only(tx) {
-            return rejected(e);
-        }
+        let loaded = match self.admit_read_only(tx) {
+            Ok(loaded) => loaded.unwrap_or_default(),
+            Err(e) => return rejected(e),
+        };
+        let message = LoadedMessage::new(&tx.message, &loaded);
         let load = |k: &Pubkey| match self.reserved.get(k) {
             Some(a) => Some(a.clone()),
             None => self.store.load(k),
         };
         let (outcome, fee_details) =
-            match crate::batch::execute_with_budget(&tx.message, &load, self.env()) {
+            match crate::batch::execute_with_budget(message, &load, self.env()) {
                 Ok(done) => done,
                 Err(e) => return rejected(e),
             };
-        let post_accounts = tx
-            .message
-            .account_keys
-            .iter()
+        let post_accounts = message
+            .keys()
             .map(|key| {
                 let account = outcome
                     .changes
@@ -100,20 +101,24 @@ impl Runtime {
 
     /// The checks a batch makes before execution, in its order, without
     /// recording the signature.
-    fn admit_read_only(&self, tx: &Transaction) -> Result<(), TransactionError> {
+    /// Gives the keys the transaction's lookups load, if it has any.
+    fn admit_read_only(
+        &self,
+        tx: &Transaction,
+    ) -> Result<Option<LoadedAddresses>, TransactionError> {
         wire::sanitize_transaction(tx).map_err(TransactionError::from)?;
         if self.sigverify {
             signing::verify_transaction(tx)?;
         }
         crate::batch::check_compute_budget(&tx.message)?;
-        crate::batch::refuse_lookups(tx)?;
-        validate_account_locks(&tx.message.account_keys, self.lock_limit)?;
+        let loaded =
+            crate::batch::resolve_and_lock(tx, &*self.store, &self.sysvars, self.lock_limit)?;
         if self.blockhash_check && !self.blockhashes.contains(&tx.message.recent_blockhash) {
             return Err(TransactionError::BlockhashNotFound);
         }
         if self.history.as_ref().is_some_and(|h| h.contains(tx)) {
             return Err(TransactionError::AlreadyProcessed);
         }
-        Ok(())
+        Ok(loaded)
     }
 }

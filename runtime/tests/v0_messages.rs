@@ -1,12 +1,16 @@
 //! v0 messages through the runtime: without address table lookups a v0
 //! transaction runs exactly like its legacy twin (Agave accepts it); with
-//! lookups, which are not resolved yet, it is refused at admission with
-//! `UnsupportedVersion`, charged nothing, in a batch and in a simulation.
+//! lookups, the keys are loaded from the tables at admission and take part
+//! in locks, writability and execution like static keys; a lookup that
+//! fails refuses the transaction before anything runs, charged nothing
+//! (docs/semantics.md §1.3).
 #![allow(clippy::unwrap_used)]
 
-use baton::types::{MessageAddressTableLookup, MessageVersion};
+use baton::types::{
+    ids, AddressLookupTableAccount, InstructionError, MessageAddressTableLookup, MessageVersion,
+};
 use baton::{
-    system, wire, Hash, Instruction, Keypair, Message, Pubkey, Runtime, Transaction,
+    system, wire, Account, Hash, Instruction, Keypair, Message, Pubkey, Runtime, Transaction,
     TransactionError,
 };
 
@@ -35,12 +39,271 @@ fn signed_legacy(blockhash: Hash, ixs: &[Instruction], payer: &Keypair) -> Trans
     Transaction::new_signed_with_payer(ixs, Some(&payer.pubkey()), &[payer], blockhash).unwrap()
 }
 
-fn lookup() -> MessageAddressTableLookup {
-    MessageAddressTableLookup {
-        account_key: Pubkey::new_from_u64(77),
-        writable_indexes: vec![0],
-        readonly_indexes: vec![1],
+/// A table account holding `addresses`, deactivated at `deactivation`
+/// (`u64::MAX`: active), last extended in slot 0.
+fn table_account(addresses: &[Pubkey], deactivation: u64) -> Account {
+    let mut data = vec![1, 0, 0, 0];
+    data.extend_from_slice(&deactivation.to_le_bytes());
+    data.extend_from_slice(&0u64.to_le_bytes());
+    data.push(0);
+    data.push(0); // no authority
+    data.resize(56, 0);
+    for a in addresses {
+        data.extend_from_slice(&a.0);
     }
+    Account {
+        lamports: 10_000_000,
+        data,
+        owner: ids::ADDRESS_LOOKUP_TABLE_PROGRAM,
+        executable: false,
+        rent_epoch: 0,
+    }
+}
+
+const TABLE: Pubkey = Pubkey::new_from_array([77; 32]);
+
+/// `addresses` stored as a table at [`TABLE`], for compiling; the slot
+/// moves past the table's extension so that its addresses are active.
+fn install_table(rt: &mut Runtime, addresses: &[Pubkey]) -> AddressLookupTableAccount {
+    rt.set_account(TABLE, table_account(addresses, u64::MAX))
+        .unwrap();
+    rt.warp_to_slot(10);
+    AddressLookupTableAccount {
+        key: TABLE,
+        addresses: addresses.to_vec(),
+    }
+}
+
+/// `ixs` compiled through `tables` into a v0 message, signed by `payer`.
+fn signed_through(
+    bh: Hash,
+    ixs: &[Instruction],
+    payer: &Keypair,
+    tables: &[AddressLookupTableAccount],
+) -> Transaction {
+    let m = Message::try_compile_v0(&payer.pubkey(), ixs, tables, &bh).unwrap();
+    let mut tx = Transaction::new_unsigned(m);
+    tx.sign(&[payer], bh).unwrap();
+    tx
+}
+
+/// `tx`'s message edited by `edit`, signed again by `payer`.
+fn resigned(tx: &Transaction, payer: &Keypair, edit: impl FnOnce(&mut Message)) -> Transaction {
+    let mut m = tx.message.clone();
+    edit(&mut m);
+    let bh = m.recent_blockhash;
+    let mut tx = Transaction::new_unsigned(m);
+    tx.sign(&[payer], bh).unwrap();
+    tx
+}
+
+#[test]
+fn keys_load_from_the_table_and_run_like_static_ones() {
+    let mut rt = runtime();
+    let alice = kp(1);
+    let bob = Pubkey::new_from_u64(2);
+    let carol = Pubkey::new_from_u64(3);
+    rt.airdrop(&alice.pubkey(), 10_000_000).unwrap();
+    let table = install_table(&mut rt, &[carol, bob]);
+    let bh = rt.latest_blockhash();
+    let tx = signed_through(
+        bh,
+        &[system::instruction::transfer(
+            &alice.pubkey(),
+            &bob,
+            1_000_000,
+        )],
+        &alice,
+        &[table],
+    );
+    // Bob is loaded (entry 1 of the table), not a static key.
+    assert_eq!(tx.message.version, MessageVersion::V0);
+    assert_eq!(tx.message.account_keys, vec![alice.pubkey(), system::ID]);
+    assert_eq!(
+        tx.message.address_table_lookups[0].writable_indexes,
+        vec![1]
+    );
+    assert_eq!(wire::sanitize_transaction(&tx), Ok(()));
+    assert_eq!(Transaction::from_bytes(&tx.to_bytes()).as_ref(), Ok(&tx));
+
+    let sim = rt.simulate_transaction(&tx);
+    assert_eq!(sim.result.status, Ok(()));
+    assert_eq!(
+        sim.post_accounts[2],
+        (bob, {
+            let mut a = Account::default();
+            a.lamports = 1_000_000;
+            a
+        })
+    );
+    let r = rt.send_transaction(tx);
+    assert_eq!(r.status, Ok(()));
+    assert_eq!(r.fee, 5_000);
+    assert_eq!(r.compute_units_consumed, sim.result.compute_units_consumed);
+    assert_eq!(rt.balance(&bob), 1_000_000);
+    assert_eq!(rt.balance(&alice.pubkey()), 10_000_000 - 1_000_000 - 5_000);
+}
+
+#[test]
+fn a_key_loaded_read_only_cannot_be_credited() {
+    let mut rt = runtime();
+    let alice = kp(1);
+    let bob = Pubkey::new_from_u64(2);
+    rt.airdrop(&alice.pubkey(), 10_000_000).unwrap();
+    let table = install_table(&mut rt, &[bob]);
+    let bh = rt.latest_blockhash();
+    let ok = signed_through(
+        bh,
+        &[system::instruction::transfer(
+            &alice.pubkey(),
+            &bob,
+            1_000_000,
+        )],
+        &alice,
+        &[table],
+    );
+    // The same entry loaded read-only instead of writable.
+    let tx = resigned(&ok, &alice, |m| {
+        let l = &mut m.address_table_lookups[0];
+        l.readonly_indexes = std::mem::take(&mut l.writable_indexes);
+    });
+    let r = rt.send_transaction(tx);
+    assert_eq!(
+        r.status,
+        Err(TransactionError::InstructionError(
+            0,
+            InstructionError::ReadonlyLamportChange
+        ))
+    );
+    assert_eq!(r.fee, 5_000);
+    assert_eq!(rt.balance(&bob), 0);
+    assert_eq!(rt.balance(&alice.pubkey()), 10_000_000 - 5_000);
+}
+
+#[test]
+fn a_failing_lookup_refuses_the_transaction_uncharged() {
+    let alice = kp(1);
+    let bob = Pubkey::new_from_u64(2);
+    let ix = [system::instruction::transfer(&alice.pubkey(), &bob, 1_000)];
+    let good = table_account(&[bob], u64::MAX);
+    let mut foreign = good.clone();
+    foreign.owner = ids::SYSTEM_PROGRAM;
+    let mut garbled = good.clone();
+    garbled.data.truncate(60);
+    let mut uninitialized = good.clone();
+    uninitialized.data[0] = 0;
+    let cases: Vec<(&str, Option<Account>, u8, TransactionError)> = vec![
+        (
+            "missing",
+            None,
+            0,
+            TransactionError::AddressLookupTableNotFound,
+        ),
+        (
+            "foreign owner",
+            Some(foreign),
+            0,
+            TransactionError::InvalidAddressLookupTableOwner,
+        ),
+        (
+            "garbled",
+            Some(garbled),
+            0,
+            TransactionError::InvalidAddressLookupTableData,
+        ),
+        (
+            "uninitialized",
+            Some(uninitialized),
+            0,
+            TransactionError::InvalidAddressLookupTableData,
+        ),
+        (
+            "index past the end",
+            Some(good.clone()),
+            1,
+            TransactionError::InvalidAddressLookupTableIndex,
+        ),
+        // Deactivated in slot 1, long out of SlotHashes by slot 1,000.
+        (
+            "deactivated",
+            Some(table_account(&[bob], 1)),
+            0,
+            TransactionError::AddressLookupTableNotFound,
+        ),
+    ];
+    for (name, table, index, err) in cases {
+        let mut rt = runtime();
+        rt.airdrop(&alice.pubkey(), 10_000_000).unwrap();
+        rt.warp_to_slot(1_000);
+        if let Some(t) = table {
+            rt.set_account(TABLE, t).unwrap();
+        }
+        let bh = rt.latest_blockhash();
+        let compiled = signed_through(
+            bh,
+            &ix,
+            &alice,
+            &[AddressLookupTableAccount {
+                key: TABLE,
+                addresses: vec![bob],
+            }],
+        );
+        let tx = resigned(&compiled, &alice, |m| {
+            m.address_table_lookups[0].writable_indexes = vec![index];
+        });
+        assert_eq!(
+            rt.simulate_transaction(&tx).result.status,
+            Err(err.clone()),
+            "{name}"
+        );
+        let r = rt.send_transaction(tx);
+        assert_eq!(r.status, Err(err), "{name}");
+        assert_eq!((r.fee, r.compute_units_consumed), (0, 0), "{name}");
+        assert_eq!(rt.balance(&alice.pubkey()), 10_000_000, "{name}");
+    }
+}
+
+#[test]
+fn a_table_deactivated_recently_still_serves() {
+    let mut rt = runtime();
+    let alice = kp(1);
+    let bob = Pubkey::new_from_u64(2);
+    rt.airdrop(&alice.pubkey(), 10_000_000).unwrap();
+    rt.warp_to_slot(1_000);
+    // Deactivated 100 slots ago: still in SlotHashes.
+    rt.set_account(TABLE, table_account(&[bob], 900)).unwrap();
+    let bh = rt.latest_blockhash();
+    let table = AddressLookupTableAccount {
+        key: TABLE,
+        addresses: vec![bob],
+    };
+    let ix = [system::instruction::transfer(&alice.pubkey(), &bob, 1_000_000)];
+    let r = rt.send_transaction(signed_through(bh, &ix, &alice, &[table]));
+    assert_eq!(r.status, Ok(()));
+    assert_eq!(rt.balance(&bob), 1_000_000);
+}
+
+#[test]
+fn a_loaded_key_that_repeats_a_static_one_is_loaded_twice() {
+    let mut rt = runtime();
+    let alice = kp(1);
+    let bob = Pubkey::new_from_u64(2);
+    rt.airdrop(&alice.pubkey(), 10_000_000).unwrap();
+    let table = install_table(&mut rt, &[bob, alice.pubkey()]);
+    let bh = rt.latest_blockhash();
+    let ok = signed_through(
+        bh,
+        &[system::instruction::transfer(&alice.pubkey(), &bob, 1_000)],
+        &alice,
+        &[table],
+    );
+    // Also load the payer (entry 1), read-only.
+    let tx = resigned(&ok, &alice, |m| {
+        m.address_table_lookups[0].readonly_indexes = vec![1]
+    });
+    let r = rt.send_transaction(tx);
+    assert_eq!(r.status, Err(TransactionError::AccountLoadedTwice));
+    assert_eq!(r.fee, 0);
 }
 
 #[test]
@@ -98,44 +361,6 @@ fn v0_without_lookups_runs_like_its_legacy_twin() {
 }
 
 #[test]
-fn v0_with_lookups_is_refused_before_anything_runs() {
-    let mut rt = runtime();
-    let alice = kp(1);
-    let bob = Pubkey::new_from_u64(2);
-    rt.airdrop(&alice.pubkey(), 10_000_000).unwrap();
-    let bh = rt.latest_blockhash();
-    let transfer = |n| [system::instruction::transfer(&alice.pubkey(), &bob, n)];
-    let refused = signed_v0(bh, &transfer(1_000), &alice, vec![lookup()]);
-    // The bytes are a valid v0 transaction.
-    assert_eq!(wire::sanitize_transaction(&refused), Ok(()));
-    assert_eq!(
-        Transaction::from_bytes(&refused.to_bytes()).as_ref(),
-        Ok(&refused)
-    );
-    assert_eq!(
-        rt.simulate_transaction(&refused).result.status,
-        Err(TransactionError::UnsupportedVersion)
-    );
-    // A batch mixing legacy, v0 without lookups and v0 with lookups.
-    let batch = [
-        signed_legacy(bh, &transfer(1_000_000), &alice),
-        refused.clone(),
-        signed_v0(bh, &transfer(2_000_000), &alice, Vec::new()),
-    ];
-    let r = rt.execute_batch(&batch);
-    assert_eq!(r[0].status, Ok(()));
-    assert_eq!(r[1].status, Err(TransactionError::UnsupportedVersion));
-    assert_eq!((r[1].fee, r[1].compute_units_consumed), (0, 0));
-    assert!(r[1].logs.is_empty());
-    assert_eq!(r[2].status, Ok(()));
-    assert_eq!(rt.balance(&alice.pubkey()), 10_000_000 - 3_000_000 - 10_000);
-    assert_eq!(rt.balance(&bob), 3_000_000);
-    // Still refused when sent again (nothing was recorded for it).
-    let r = rt.execute_batch(&[refused]);
-    assert_eq!(r[0].status, Err(TransactionError::UnsupportedVersion));
-}
-
-#[test]
 fn a_version_other_than_0_is_unsupported_on_the_wire() {
     let alice = kp(1);
     let tx = signed_v0(
@@ -160,29 +385,20 @@ fn a_version_other_than_0_is_unsupported_on_the_wire() {
     );
 }
 
-/// A seeded batch mixing legacy and v0 transactions (some with lookups,
-/// refused), with and without compute-budget instructions and prices, over
-/// a few accounts that conflict: the same results and balances on 1 and 4
-/// threads.
-#[test]
-fn mixed_legacy_and_v0_batches_are_serial_equivalent() {
+/// A seeded batch mixing legacy and v0 transactions (some loading their
+/// recipients from a table, some with a lookup past its end, refused),
+/// with and without compute-budget instructions and prices, over a few
+/// accounts that conflict.
+fn mixed_batch(seed: u64, bh: Hash, payers: &[Keypair], sinks: &[Pubkey]) -> Vec<Transaction> {
     use baton::compute_budget::instruction::{set_compute_unit_limit, set_compute_unit_price};
     use rand::{Rng, SeedableRng};
 
-    let payers: Vec<Keypair> = (1..=4).map(kp).collect();
-    let sinks: Vec<Pubkey> = (100..104).map(Pubkey::new_from_u64).collect();
-    let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(22);
-    let mut runtimes: Vec<Runtime> = [1, 4]
-        .iter()
-        .map(|&t| Runtime::new().with_threads(t))
-        .collect();
-    for rt in &mut runtimes {
-        for p in &payers {
-            rt.airdrop(&p.pubkey(), 50_000_000).unwrap();
-        }
-    }
-    let bh = runtimes[0].latest_blockhash();
-    let batch: Vec<Transaction> = (0..200)
+    let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(seed);
+    let table = AddressLookupTableAccount {
+        key: TABLE,
+        addresses: sinks.to_vec(),
+    };
+    (0..200)
         .map(|_| {
             let payer = &payers[rng.gen_range(0..payers.len())];
             let to = sinks[rng.gen_range(0..sinks.len())];
@@ -204,30 +420,68 @@ fn mixed_legacy_and_v0_batches_are_serial_equivalent() {
                 &to,
                 lamports,
             ));
-            match rng.gen_range(0..5) {
+            match rng.gen_range(0..6) {
                 0 | 1 => signed_legacy(bh, &ixs, payer),
-                2 | 3 => signed_v0(bh, &ixs, payer, Vec::new()),
-                _ => signed_v0(bh, &ixs, payer, vec![lookup()]),
+                2 => signed_v0(bh, &ixs, payer, Vec::new()),
+                3 | 4 => signed_through(bh, &ixs, payer, std::slice::from_ref(&table)),
+                _ => {
+                    let tx = signed_through(bh, &ixs, payer, std::slice::from_ref(&table));
+                    resigned(&tx, payer, |m| {
+                        m.address_table_lookups[0].writable_indexes = vec![200];
+                    })
+                }
             }
         })
-        .collect();
-    let mut outcomes = Vec::new();
-    for rt in &mut runtimes {
-        let results = rt.execute_batch(&batch);
-        let balances: Vec<u64> = payers
+        .collect()
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4))]
+
+    /// The mixed batch gives the same results and balances on 1 and 4
+    /// threads as sent one transaction at a time.
+    #[test]
+    fn mixed_legacy_and_v0_batches_are_serial_equivalent(seed in proptest::prelude::any::<u64>()) {
+        let payers: Vec<Keypair> = (1..=4).map(kp).collect();
+        let sinks: Vec<Pubkey> = (100..104).map(Pubkey::new_from_u64).collect();
+        let fresh = |threads: usize| {
+            let mut rt = Runtime::new().with_threads(threads);
+            for p in &payers {
+                rt.airdrop(&p.pubkey(), 50_000_000).unwrap();
+            }
+            rt.set_account(TABLE, table_account(&sinks, u64::MAX)).unwrap();
+            rt.warp_to_slot(10);
+            rt
+        };
+        let bh = fresh(1).latest_blockhash();
+        let batch = mixed_batch(seed, bh, &payers, &sinks);
+        let balances = |rt: &Runtime| -> Vec<u64> {
+            payers
+                .iter()
+                .map(|p| p.pubkey())
+                .chain(sinks.iter().copied())
+                .map(|k| rt.balance(&k))
+                .collect()
+        };
+        let mut one_by_one = fresh(1);
+        let serial: Vec<_> = batch.iter().map(|tx| one_by_one.send_transaction(tx.clone())).collect();
+        let serial = (serial, balances(&one_by_one));
+        let count = |f: &dyn Fn(&baton::TransactionResult) -> bool| serial.0.iter().filter(|r| f(r)).count();
+        proptest::prop_assert!(count(&|r| r.status.is_ok()) > 50);
+        let loaded_ok = batch
             .iter()
-            .map(|p| p.pubkey())
-            .chain(sinks.iter().copied())
-            .map(|k| rt.balance(&k))
-            .collect();
-        outcomes.push((results, balances));
+            .zip(&serial.0)
+            .filter(|(tx, r)| !tx.message.address_table_lookups.is_empty() && r.status.is_ok())
+            .count();
+        proptest::prop_assert!(loaded_ok > 30, "{} v0 transactions with lookups succeeded", loaded_ok);
+        proptest::prop_assert!(
+            count(&|r| r.status == Err(TransactionError::InvalidAddressLookupTableIndex)) > 10
+        );
+        proptest::prop_assert!(count(&|r| r.fee_details.prioritization_fee > 0) > 30);
+        for threads in [1, 4] {
+            let mut rt = fresh(threads);
+            let results = rt.execute_batch(&batch);
+            proptest::prop_assert_eq!(&(results, balances(&rt)), &serial, "{} threads", threads);
+        }
     }
-    let (results, _) = &outcomes[0];
-    let count =
-        |f: &dyn Fn(&baton::TransactionResult) -> bool| results.iter().filter(|r| f(r)).count();
-    assert!(count(&|r| r.status.is_ok()) > 50);
-    assert!(count(&|r| r.status == Err(TransactionError::UnsupportedVersion)) > 20);
-    assert!(count(&|r| r.fee_details.prioritization_fee > 0) > 30);
-    assert!(count(&|r| matches!(r.status, Err(TransactionError::InstructionError(..)))) > 5);
-    assert_eq!(outcomes[0], outcomes[1]);
 }

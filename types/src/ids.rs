@@ -26,7 +26,23 @@ pub const COMPUTE_BUDGET_PROGRAM: Pubkey =
 pub const TOKEN_PROGRAM: Pubkey =
     Pubkey::from_str_const("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA");
 
-/// Builtin program and sysvar ids that are never writable at the top level.
+/// The address lookup table program (a Core BPF program since Agave 4.2).
+pub const ADDRESS_LOOKUP_TABLE_PROGRAM: Pubkey =
+    Pubkey::from_str_const("AddressLookupTab1e1111111111111111111111111");
+/// The original BPF loader (loader v1, deprecated).
+pub const BPF_LOADER_DEPRECATED: Pubkey =
+    Pubkey::from_str_const("BPFLoader1111111111111111111111111111111111");
+/// BPF loader v2.
+pub const BPF_LOADER: Pubkey =
+    Pubkey::from_str_const("BPFLoader2111111111111111111111111111111111");
+/// The upgradeable BPF loader (loader v3).
+pub const BPF_LOADER_UPGRADEABLE: Pubkey =
+    Pubkey::from_str_const("BPFLoaderUpgradeab1e11111111111111111111111");
+/// Loader v4.
+pub const LOADER_V4: Pubkey = Pubkey::from_str_const("LoaderV411111111111111111111111111111111111");
+
+/// Builtin program and sysvar ids that are never writable at the top level
+/// (a subset of Agave's reserved account keys).
 pub const RESERVED: &[Pubkey] = &[
     SYSTEM_PROGRAM,
     NATIVE_LOADER,
@@ -36,6 +52,11 @@ pub const RESERVED: &[Pubkey] = &[
     SYSVAR_RECENT_BLOCKHASHES,
     TOKEN_PROGRAM,
     COMPUTE_BUDGET_PROGRAM,
+    ADDRESS_LOOKUP_TABLE_PROGRAM,
+    BPF_LOADER_DEPRECATED,
+    BPF_LOADER,
+    BPF_LOADER_UPGRADEABLE,
+    LOADER_V4,
 ];
 
 /// Whether some reserved id starts with byte `b`, as a 256-bit set.

@@ -16,11 +16,13 @@
 //! executor directly, the rest through them or the facade `baton`.
 
 mod account;
+mod compile_v0;
 mod error;
 pub mod fast;
 mod hash;
 pub mod ids;
 mod instruction;
+mod loaded;
 mod message;
 pub mod pda;
 mod pubkey;
@@ -32,6 +34,8 @@ pub use account::{Account, MAX_PERMITTED_DATA_LENGTH};
 pub use error::{InstructionError, TransactionError};
 pub use hash::{Hash, Signature};
 pub use instruction::{AccountMeta, CompiledInstruction, Instruction};
+pub use compile_v0::{AddressLookupTableAccount, CompileError};
+pub use loaded::{LoadedAddresses, LoadedMessage};
 pub use message::{Message, MessageAddressTableLookup, MessageHeader, MessageVersion};
 pub use pda::PdaError;
 pub use pubkey::{ParsePubkeyError, Pubkey};

@@ -67,10 +67,83 @@ pub struct Message {
     pub address_table_lookups: Vec<MessageAddressTableLookup>,
 }
 
+/// What a compiled message must let each key do.
 #[derive(Default, Clone, Copy)]
-struct KeyFlags {
-    signer: bool,
-    writable: bool,
+pub(crate) struct KeyFlags {
+    pub(crate) signer: bool,
+    pub(crate) writable: bool,
+    /// Some instruction invokes it (only v0 compilation asks).
+    pub(crate) invoked: bool,
+}
+
+/// The keys of `instructions` and what each must do, the payer a writable
+/// signer; in key order.
+pub(crate) fn key_flags(
+    instructions: &[Instruction],
+    payer: Option<&Pubkey>,
+) -> BTreeMap<Pubkey, KeyFlags> {
+    let mut flags: BTreeMap<Pubkey, KeyFlags> = BTreeMap::new();
+    for ix in instructions {
+        flags.entry(ix.program_id).or_default().invoked = true;
+        for m in &ix.accounts {
+            let f = flags.entry(m.pubkey).or_default();
+            f.signer |= m.is_signer;
+            f.writable |= m.is_writable;
+        }
+    }
+    if let Some(p) = payer {
+        let f = flags.entry(*p).or_default();
+        f.signer = true;
+        f.writable = true;
+    }
+    flags
+}
+
+/// The header and static keys for `flags` as Solana's compiler orders
+/// them: the payer first, then writable signers, read-only signers,
+/// writable non-signers and read-only non-signers, each group in key order.
+pub(crate) fn header_and_keys(
+    flags: &BTreeMap<Pubkey, KeyFlags>,
+    payer: Option<&Pubkey>,
+) -> (MessageHeader, Vec<Pubkey>) {
+    let group = |signer: bool, writable: bool| {
+        flags
+            .iter()
+            .filter(move |(k, f)| Some(*k) != payer && f.signer == signer && f.writable == writable)
+            .map(|(k, _)| *k)
+    };
+    let mut keys: Vec<Pubkey> = payer.copied().into_iter().collect();
+    keys.extend(group(true, true));
+    let ro_signed_start = keys.len();
+    keys.extend(group(true, false));
+    let num_required_signatures = keys.len();
+    let num_readonly_signed = keys.len() - ro_signed_start;
+    keys.extend(group(false, true));
+    let ro_unsigned_start = keys.len();
+    keys.extend(group(false, false));
+    let num_readonly_unsigned = keys.len() - ro_unsigned_start;
+    let header = MessageHeader {
+        num_required_signatures: num_required_signatures as u8,
+        num_readonly_signed_accounts: num_readonly_signed as u8,
+        num_readonly_unsigned_accounts: num_readonly_unsigned as u8,
+    };
+    (header, keys)
+}
+
+/// `instructions` with their keys as indexes into `keys`.
+pub(crate) fn compile_instructions(
+    instructions: &[Instruction],
+    keys: &[Pubkey],
+) -> Vec<CompiledInstruction> {
+    let index_of = |k: &Pubkey| keys.iter().position(|x| x == k).unwrap_or(0) as u8;
+    instructions
+        .iter()
+        .map(|ix| CompiledInstruction {
+            program_id_index: index_of(&ix.program_id),
+            accounts: ix.accounts.iter().map(|m| index_of(&m.pubkey)).collect(),
+            data: ix.data.clone(),
+        })
+        .collect()
 }
 
 impl Message {
@@ -89,57 +162,12 @@ impl Message {
         payer: Option<&Pubkey>,
         blockhash: &Hash,
     ) -> Self {
-        let mut flags: BTreeMap<Pubkey, KeyFlags> = BTreeMap::new();
-        for ix in instructions {
-            flags.entry(ix.program_id).or_default();
-            for m in &ix.accounts {
-                let f = flags.entry(m.pubkey).or_default();
-                f.signer |= m.is_signer;
-                f.writable |= m.is_writable;
-            }
-        }
-        if let Some(p) = payer {
-            let f = flags.entry(*p).or_default();
-            f.signer = true;
-            f.writable = true;
-        }
-        let group = |signer: bool, writable: bool| {
-            flags
-                .iter()
-                .filter(move |(k, f)| {
-                    Some(*k) != payer && f.signer == signer && f.writable == writable
-                })
-                .map(|(k, _)| *k)
-        };
-        let mut keys: Vec<Pubkey> = payer.copied().into_iter().collect();
-        keys.extend(group(true, true));
-        let ro_signed_start = keys.len();
-        keys.extend(group(true, false));
-        let num_required_signatures = keys.len();
-        let num_readonly_signed = keys.len() - ro_signed_start;
-        keys.extend(group(false, true));
-        let ro_unsigned_start = keys.len();
-        keys.extend(group(false, false));
-        let num_readonly_unsigned = keys.len() - ro_unsigned_start;
-
-        let index_of = |k: &Pubkey| keys.iter().position(|x| x == k).unwrap_or(0) as u8;
-        let compiled = instructions
-            .iter()
-            .map(|ix| CompiledInstruction {
-                program_id_index: index_of(&ix.program_id),
-                accounts: ix.accounts.iter().map(|m| index_of(&m.pubkey)).collect(),
-                data: ix.data.clone(),
-            })
-            .collect();
+        let (header, keys) = header_and_keys(&key_flags(instructions, payer), payer);
         Self {
-            header: MessageHeader {
-                num_required_signatures: num_required_signatures as u8,
-                num_readonly_signed_accounts: num_readonly_signed as u8,
-                num_readonly_unsigned_accounts: num_readonly_unsigned as u8,
-            },
+            header,
+            instructions: compile_instructions(instructions, &keys),
             account_keys: keys,
             recent_blockhash: *blockhash,
-            instructions: compiled,
             version: MessageVersion::Legacy,
             address_table_lookups: Vec::new(),
         }

@@ -26,12 +26,7 @@ use baton_types::{ids, pda, Instruction, InstructionError, Pubkey};
 
 use super::*;
 
-/// The BPF loaders' ids: v1 (deprecated), v2 and v3 (upgradeable).
-const BPF_LOADER_DEPRECATED: Pubkey =
-    Pubkey::from_str_const("BPFLoader1111111111111111111111111111111111");
-const BPF_LOADER: Pubkey = Pubkey::from_str_const("BPFLoader2111111111111111111111111111111111");
-const BPF_LOADER_UPGRADEABLE: Pubkey =
-    Pubkey::from_str_const("BPFLoaderUpgradeab1e11111111111111111111111");
+use ids::{BPF_LOADER, BPF_LOADER_DEPRECATED, BPF_LOADER_UPGRADEABLE};
 
 /// The precompiles of the target's feature set.
 const PRECOMPILES: [Pubkey; 3] = [

@@ -41,13 +41,17 @@ impl InvokeContext<'_> {
                 return Err(InstructionError::UnbalancedInstruction);
             }
         }
-        if self.trace_len.get() >= self.env.config.max_instruction_trace_length {
-            return Err(InstructionError::MaxInstructionTraceLengthExceeded);
+        {
+            let mut trace = self.trace.borrow_mut();
+            if trace.entries.len() >= self.env.config.max_instruction_trace_length {
+                return Err(InstructionError::MaxInstructionTraceLengthExceeded);
+            }
+            if depth == 1 && self.message.is_some() {
+                trace.push_top_level(program_id);
+            } else {
+                trace.push(depth, program_id, accounts, data);
+            }
         }
-        self.trace_len.set(self.trace_len.get() + 1);
-        self.trace
-            .borrow_mut()
-            .push(depth, program_id, accounts, data);
         let max_depth = match flavour {
             Flavour::Solana => self.env.config.max_call_depth,
             Flavour::Auth => MAX_AUTH_CALL_DEPTH,

@@ -13,7 +13,7 @@
 use std::cell::{Cell, RefCell};
 use std::fmt;
 
-use baton_types::{InstructionError, Message, Pubkey};
+use baton_types::{InstructionError, LoadedMessage, Pubkey};
 use smallvec::SmallVec;
 
 use crate::auth::{AuthDescriptor, ExitCode, Flavour};
@@ -106,7 +106,6 @@ pub struct InvokeContext<'a> {
     meter: ComputeMeter,
     pub(crate) stack: RefCell<SmallVec<[Frame; 5]>>,
     pub(crate) accounts: RefCell<SmallVec<[InstructionAccount; 16]>>,
-    trace_len: Cell<usize>,
     /// Every instruction the transaction started, in order (Agave's
     /// instruction trace), for [`Self::processed_sibling`].
     trace: RefCell<InstructionTrace>,
@@ -120,7 +119,9 @@ pub struct InvokeContext<'a> {
     /// The exit code of the frame popped last (§8).
     pub(crate) last_exit_code: Cell<ExitCode>,
     /// The message, for the top-level privileges `invoke_auth` grants (§8).
-    pub(crate) message: Option<&'a Message>,
+    pub(crate) message: Option<LoadedMessage<'a>>,
+    /// Heap bytes each sBPF program gets (the transaction's requested heap).
+    heap_size: u32,
     /// A failing program's own account of its failure, logged in its
     /// `failed:` line instead of the error (see [`Self::set_failure_log`]).
     pub(crate) failure_log: RefCell<Option<String>>,
@@ -139,13 +140,13 @@ impl<'a> InvokeContext<'a> {
             meter: ComputeMeter::new(compute_limit),
             stack: RefCell::new(SmallVec::new()),
             accounts: RefCell::new(SmallVec::new()),
-            trace_len: Cell::new(0),
             trace: RefCell::new(InstructionTrace::default()),
             logs: RefCell::new(LogCollector::default()),
             cpi_failure: Cell::new(None),
             reverted: Cell::new(None),
             last_exit_code: Cell::new(0),
             message: None,
+            heap_size: crate::config::DEFAULT_HEAP_SIZE,
             failure_log: RefCell::new(None),
             deplete_after_log: Cell::new(false),
         }
@@ -155,9 +156,17 @@ impl<'a> InvokeContext<'a> {
     /// privileges (§1.1) the callee of `invoke_auth` gets for every account.
     /// Without one (a single instruction, as `process_instruction` runs it),
     /// those privileges are the outermost instruction's.
+    /// Also the heap the transaction requested for its sBPF programs.
     #[doc(hidden)] // engine only: the processor drives the context
-    pub fn set_message(&mut self, message: &'a Message) {
+    pub fn set_message(&mut self, message: LoadedMessage<'a>, heap_size: u32) {
         self.message = Some(message);
+        self.heap_size = heap_size;
+    }
+
+    /// Heap bytes an sBPF program gets: 32 KiB, or what the transaction
+    /// requested with `RequestHeapFrame`.
+    pub fn heap_size(&self) -> u32 {
+        self.heap_size
     }
 
     // ----- what a running program reads -----
@@ -197,16 +206,32 @@ impl<'a> InvokeContext<'a> {
             }
             if e.stack_height == height {
                 if index.checked_add(1) == Some(at_height) {
+                    if let (Some(ix), Some(m)) = (e.in_message, self.message) {
+                        let ix = m.message.instructions.get(usize::from(ix))?;
+                        let accounts = ix
+                            .accounts
+                            .iter()
+                            .map(|&a| {
+                                let a = usize::from(a);
+                                m.key(a).map(|k| (*k, m.is_signer(a), m.is_writable(a)))
+                            })
+                            .collect::<Option<Vec<_>>>()?;
+                        return Some(ProcessedSibling {
+                            program_id: e.program_id,
+                            accounts,
+                            data: ix.data.clone(),
+                        });
+                    }
                     let accounts = trace
                         .accounts
-                        .get(e.accounts.0..e.accounts.1)?
+                        .get(e.accounts())?
                         .iter()
                         .map(|a| {
                             let key = self.tx.key(a.index_in_transaction as usize).copied();
                             key.map(|k| (k, a.is_signer, a.is_writable))
                         })
                         .collect::<Option<Vec<_>>>()?;
-                    let data = trace.data.get(e.data.0..e.data.1)?.to_vec();
+                    let data = trace.data.get(e.data())?.to_vec();
                     return Some(ProcessedSibling {
                         program_id: e.program_id,
                         accounts,

@@ -2,6 +2,7 @@
 //! execution: Agave's `ComputeBudgetInstructionDetails` and
 //! `ComputeBudgetLimits`.
 
+use baton_executor::TransactionBudget;
 use baton_types::{ids, InstructionError, Message, Pubkey, TransactionError};
 
 use super::{
@@ -16,11 +17,11 @@ pub const MAX_BUILTIN_ALLOCATION_COMPUTE_UNIT_LIMIT: u32 = 3_000;
 /// Most compute units a transaction may have.
 pub const MAX_COMPUTE_UNIT_LIMIT: u32 = 1_400_000;
 /// The default heap, and the smallest that may be requested (32 KiB).
-pub const MIN_HEAP_FRAME_BYTES: u32 = 32 * 1024;
+pub const MIN_HEAP_FRAME_BYTES: u32 = baton_executor::DEFAULT_HEAP_SIZE;
 /// The largest heap that may be requested (256 KiB).
 pub const MAX_HEAP_FRAME_BYTES: u32 = 256 * 1024;
 /// The default, and largest, loaded-accounts data size (64 MiB).
-pub const MAX_LOADED_ACCOUNTS_DATA_SIZE_BYTES: u32 = 64 * 1024 * 1024;
+pub use baton_executor::MAX_LOADED_ACCOUNTS_DATA_SIZE_BYTES;
 
 /// Micro-lamports per lamport.
 const MICRO_LAMPORTS_PER_LAMPORT: u128 = 1_000_000;
@@ -77,6 +78,16 @@ impl ComputeBudgetLimits {
     /// The prioritization fee: `ceil(price × limit / 1,000,000)` lamports.
     pub fn prioritization_fee(&self) -> u64 {
         prioritization_fee(self.compute_unit_price, self.compute_unit_limit)
+    }
+
+    /// What the executor meters and charges for these limits.
+    pub fn to_budget(&self) -> TransactionBudget {
+        TransactionBudget {
+            compute_unit_limit: u64::from(self.compute_unit_limit),
+            prioritization_fee: self.prioritization_fee(),
+            loaded_accounts_data_size_limit: u64::from(self.loaded_accounts_bytes),
+            heap_size: self.updated_heap_bytes,
+        }
     }
 }
 

@@ -6,11 +6,17 @@
 //! the executor refused are forgotten ([`Admission::forget_refused`]).
 
 use std::collections::VecDeque;
+use std::sync::OnceLock;
 
+use baton_accounts_db::AccountsStore;
+use baton_executor::SysvarCache;
 use baton_scheduler::{validate_account_locks, AccountLock, DependencyGraph, LockMode, Scheduler};
-use baton_types::{ids, wire, Hash, Transaction, TransactionError};
+use baton_types::{
+    ids, wire, Hash, LoadedAddresses, LoadedMessage, Pubkey, Transaction, TransactionError,
+};
 
 use crate::history::SignatureHistory;
+use crate::lookup;
 
 /// How many transactions ahead admission prefetches the history's slots.
 const HISTORY_AHEAD: usize = 8;
@@ -27,16 +33,111 @@ pub(crate) struct Admission<'a> {
     pub(crate) history: Option<&'a mut SignatureHistory>,
     /// Admitted transactions the executor refused, to forget at the end.
     pub(crate) refused: Vec<usize>,
+    /// Where address table lookups are resolved: the store and the
+    /// batch's sysvars (its slot and SlotHashes).
+    pub(crate) store: &'a dyn AccountsStore,
+    pub(crate) sysvars: &'a SysvarCache,
+    /// The keys each transaction's lookups loaded, by batch index (empty
+    /// when no transaction of the batch has lookups).
+    pub(crate) loaded: &'a [OnceLock<LoadedAddresses>],
+    /// The tables some transaction of the batch looks up, and those an
+    /// admitted transaction may have changed since the batch last settled
+    /// (every admitted transaction committed).
+    pub(crate) tables: TableWatch,
+}
+
+/// The lookup tables of a batch that its own transactions write: a
+/// transaction that looks up such a table must resolve after the writer
+/// committed, so admission stops before it ([`Wave::barrier`]).
+#[derive(Default)]
+pub(crate) struct TableWatch {
+    /// Every table some transaction of the batch looks up.
+    used: Vec<Pubkey>,
+    /// Those written by a transaction admitted since the batch settled.
+    dirty: Vec<Pubkey>,
+}
+
+impl TableWatch {
+    /// The tables `txs` look up (none for most batches).
+    pub(crate) fn of(txs: &[Transaction]) -> Self {
+        let mut used: Vec<Pubkey> = Vec::new();
+        for tx in txs {
+            for l in &tx.message.address_table_lookups {
+                if !used.contains(&l.account_key) {
+                    used.push(l.account_key);
+                }
+            }
+        }
+        Self {
+            used,
+            dirty: Vec::new(),
+        }
+    }
+
+    /// Whether some transaction of the batch has lookups.
+    pub(crate) fn any(&self) -> bool {
+        !self.used.is_empty()
+    }
+
+    /// Whether `tx` looks up a table an unsettled transaction may change.
+    fn must_wait(&self, tx: &Transaction) -> bool {
+        !self.dirty.is_empty()
+            && tx
+                .message
+                .address_table_lookups
+                .iter()
+                .any(|l| self.dirty.contains(&l.account_key))
+    }
+
+    /// Note the watched tables an admitted transaction may write.
+    fn admitted(&mut self, message: LoadedMessage<'_>) {
+        if self.used.is_empty() {
+            return;
+        }
+        for (i, key) in message.keys().enumerate() {
+            if self.used.contains(key) && !self.dirty.contains(key) && message.is_writable(i) {
+                self.dirty.push(*key);
+            }
+        }
+    }
+}
+
+/// What admission resolves and checks of a transaction against the state:
+/// its lookups (resolved with `store` in the clock's slot), then its
+/// account locks over every key, static and loaded.
+pub(crate) fn resolve_and_lock(
+    tx: &Transaction,
+    store: &dyn AccountsStore,
+    sysvars: &SysvarCache,
+    lock_limit: usize,
+) -> Result<Option<LoadedAddresses>, TransactionError> {
+    let message = &tx.message;
+    if message.address_table_lookups.is_empty() {
+        validate_account_locks(&message.account_keys, lock_limit)?;
+        return Ok(None);
+    }
+    let loaded = lookup::resolve(
+        message,
+        |k| store.load(k),
+        sysvars.clock.slot,
+        &sysvars.slot_hashes,
+    )?;
+    let keys: Vec<Pubkey> = LoadedMessage::new(message, &loaded)
+        .keys()
+        .copied()
+        .collect();
+    validate_account_locks(&keys, lock_limit)?;
+    Ok(Some(loaded))
 }
 
 impl Admission<'_> {
-    pub(crate) fn admit(&mut self, tx: &Transaction) -> Result<(), TransactionError> {
+    /// Admit transaction `i` of the batch.
+    pub(crate) fn admit(&mut self, i: usize, tx: &Transaction) -> Result<(), TransactionError> {
         if !self.sanitized {
             wire::sanitize_transaction(tx).map_err(TransactionError::from)?;
         }
         super::budget::check_compute_budget(&tx.message)?;
-        refuse_lookups(tx)?;
-        validate_account_locks(&tx.message.account_keys, self.lock_limit)?;
+        let loaded = resolve_and_lock(tx, self.store, self.sysvars, self.lock_limit)?;
         if self.blockhash_check && !self.blockhashes.contains(&tx.message.recent_blockhash) {
             return Err(TransactionError::BlockhashNotFound);
         }
@@ -45,46 +146,76 @@ impl Admission<'_> {
                 return Err(TransactionError::AlreadyProcessed);
             }
         }
+        if let Some(loaded) = loaded {
+            self.tables
+                .admitted(LoadedMessage::new(&tx.message, &loaded));
+            if let Some(slot) = self.loaded.get(i) {
+                // Each transaction is admitted once.
+                let _ = slot.set(loaded);
+            }
+        } else {
+            self.tables.admitted(LoadedMessage::legacy(&tx.message));
+        }
         Ok(())
     }
 
     /// Admit the wave of `txs` starting at `start`, given its stage-1
     /// verdicts, and (given a scheduler) build the dependency graph of the
     /// admitted ones.
+    ///
+    /// `settled`: every transaction before `start` has committed. The wave
+    /// stops early, before a transaction that looks up a table an earlier,
+    /// possibly uncommitted transaction of the batch writes; it is then a
+    /// [`Wave::barrier`], and admission goes on from its end, settled, once
+    /// it has run.
     pub(crate) fn prepare(
         &mut self,
         txs: &[Transaction],
         start: usize,
         mut verdicts: Vec<Option<TransactionError>>,
         scheduler: Option<&Scheduler>,
+        settled: bool,
     ) -> Wave {
+        if settled {
+            self.tables.dirty.clear();
+        }
         let wave = txs.get(start..start + verdicts.len()).unwrap_or(&[]);
-        for (n, (tx, v)) in wave.iter().zip(verdicts.iter_mut()).enumerate() {
+        let mut barrier = false;
+        for (n, tx) in wave.iter().enumerate() {
             if let (Some(history), Some(ahead)) = (&self.history, wave.get(n + HISTORY_AHEAD)) {
                 history.prefetch(ahead);
             }
-            if v.is_none() {
-                *v = self.admit(tx).err();
+            if self.tables.must_wait(tx) {
+                verdicts.truncate(n);
+                barrier = true;
+                break;
+            }
+            if verdicts[n].is_none() {
+                verdicts[n] = self.admit(start + n, tx).err();
             }
         }
         let accepted: Vec<usize> = (0..verdicts.len())
             .filter(|&j| verdicts[j].is_none())
             .map(|j| start + j)
             .collect();
+        let loaded = self.loaded;
+        let message = |i: usize| {
+            let tx = &txs[i];
+            match loaded.get(i).and_then(OnceLock::get) {
+                Some(l) => LoadedMessage::new(&tx.message, l),
+                None => LoadedMessage::legacy(&tx.message),
+            }
+        };
         // A wave too long to index runs serially, which is always valid.
         let graph = scheduler.and_then(|s| {
-            let total: usize = accepted
-                .iter()
-                .map(|&i| txs[i].message.account_keys.len())
-                .sum();
+            let total: usize = accepted.iter().map(|&i| message(i).len()).sum();
             // Reserved accounts (builtins, sysvars) are never writable in a
             // transaction, so their read locks can conflict with nothing:
             // leaving them out gives the same graph for less work.
             s.build_graph_from(accepted.len(), total, |j| {
-                let message = accepted.get(j).map(|&i| &txs[i].message);
-                message.into_iter().flat_map(|m| {
-                    m.account_keys
-                        .iter()
+                let m = accepted.get(j).map(|&i| message(i));
+                m.into_iter().flat_map(|m| {
+                    m.keys()
                         .enumerate()
                         .filter(|(_, key)| !ids::is_reserved(key))
                         .map(move |(k, key)| AccountLock {
@@ -100,6 +231,7 @@ impl Admission<'_> {
             verdicts,
             accepted,
             graph,
+            barrier,
         }
     }
 
@@ -115,19 +247,6 @@ impl Admission<'_> {
     }
 }
 
-/// Address table lookups are not resolved yet: a v0 transaction that has
-/// some is refused with [`TransactionError::UnsupportedVersion`], before its
-/// account locks are validated (where Agave resolves them) and without a
-/// charge. A v0 transaction without lookups goes on exactly like a legacy
-/// one, as in Agave.
-pub(crate) fn refuse_lookups(tx: &Transaction) -> Result<(), TransactionError> {
-    if tx.message.address_table_lookups.is_empty() {
-        Ok(())
-    } else {
-        Err(TransactionError::UnsupportedVersion)
-    }
-}
-
 /// One wave of a batch: its first batch index, every transaction's
 /// verdict before execution, the admitted ones (batch indices) and their graph.
 pub(crate) struct Wave {
@@ -135,4 +254,14 @@ pub(crate) struct Wave {
     pub(crate) verdicts: Vec<Option<TransactionError>>,
     pub(crate) accepted: Vec<usize>,
     pub(crate) graph: Option<DependencyGraph>,
+    /// Whether admission stopped before the next transaction, which must
+    /// wait for this wave to commit (see [`Admission::prepare`]).
+    pub(crate) barrier: bool,
+}
+
+impl Wave {
+    /// The batch index after the wave's last transaction.
+    pub(crate) fn end(&self) -> usize {
+        self.start + self.verdicts.len()
+    }
 }

@@ -3,11 +3,11 @@
 //! result in a compact record for collection. Also the prefetch of the
 //! accounts of the transaction a thread will run next.
 
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use baton_accounts_db::{AccountsStore, StoreError};
 use baton_executor::Environment;
-use baton_types::{Account, Pubkey, Transaction, TransactionError};
+use baton_types::{Account, LoadedAddresses, LoadedMessage, Pubkey, Transaction, TransactionError};
 
 use super::budget::execute_with_budget;
 use rustc_hash::FxHashMap;
@@ -23,6 +23,9 @@ pub(crate) struct Execution<'a> {
     pub(crate) reserved: &'a FxHashMap<Pubkey, Account>,
     /// Commits that failed; their transactions report `CommitCancelled`.
     pub(crate) store_errors: &'a Mutex<Vec<StoreError>>,
+    /// The keys each transaction's lookups loaded, set at admission (empty
+    /// when no transaction of the batch has lookups).
+    pub(crate) loaded: &'a [OnceLock<LoadedAddresses>],
 }
 
 impl Execution<'_> {
@@ -43,19 +46,29 @@ impl Execution<'_> {
     #[inline]
     pub(crate) fn prefetch(&self, i: usize) {
         let Some(next) = self.txs.get(i) else { return };
-        let message = &next.message;
-        for (k, key) in message.account_keys.iter().enumerate() {
+        let message = self.message(i, next);
+        for (k, key) in message.keys().enumerate() {
             if message.is_writable_index(k) || !self.reserved.contains_key(key) {
                 self.store.prefetch(key);
             }
         }
     }
 
-    /// Execute and commit `tx`; also whether the executor ran it.
+    /// Transaction `i`'s message with the keys its lookups loaded.
     #[inline]
-    pub(crate) fn execute(&self, tx: &Transaction) -> Executed {
+    fn message<'t>(&'t self, i: usize, tx: &'t Transaction) -> LoadedMessage<'t> {
+        match self.loaded.get(i).and_then(OnceLock::get) {
+            Some(loaded) => LoadedMessage::new(&tx.message, loaded),
+            None => LoadedMessage::legacy(&tx.message),
+        }
+    }
+
+    /// Execute and commit `tx`, transaction `i` of the batch; also whether
+    /// the executor ran it.
+    #[inline]
+    pub(crate) fn execute(&self, i: usize, tx: &Transaction) -> Executed {
         let store = self.store;
-        match execute_with_budget(&tx.message, &|k| self.load(k), self.env) {
+        match execute_with_budget(self.message(i, tx), &|k| self.load(k), self.env) {
             Err(e) => Executed::refused(e),
             Ok((outcome, fees)) => {
                 let status = match store.commit(&outcome.changes) {
@@ -94,7 +107,7 @@ impl Execution<'_> {
         if let Some(tx) = self.txs.get(i) {
             list.push(Finished {
                 index: i,
-                done: self.execute(tx),
+                done: self.execute(i, tx),
             });
         }
     }

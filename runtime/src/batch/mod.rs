@@ -23,17 +23,17 @@ pub(crate) mod collect;
 mod execute;
 mod waves;
 
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use baton_accounts_db::{AccountsStore, StoreError};
 use baton_executor::Environment;
 use baton_scheduler::Scheduler;
-use baton_types::Transaction;
+use baton_types::{LoadedAddresses, Transaction};
 
 use crate::Runtime;
-pub(crate) use admit::refuse_lookups;
-use admit::Admission;
+pub(crate) use admit::resolve_and_lock;
+use admit::{Admission, TableWatch};
 pub(crate) use budget::{check_compute_budget, execute_with_budget};
 use check::StageOne;
 use collect::TransactionResult;
@@ -114,6 +114,15 @@ impl Runtime {
             sigverify,
             ..
         } = self;
+        let store: &dyn AccountsStore = &**store;
+        // One slot per transaction for the keys its lookups load, only
+        // when some transaction of the batch has lookups.
+        let tables = TableWatch::of(txs);
+        let loaded: Vec<OnceLock<LoadedAddresses>> = if tables.any() {
+            txs.iter().map(|_| OnceLock::new()).collect()
+        } else {
+            Vec::new()
+        };
         let mut admission = Admission {
             sanitized: *sigverify,
             lock_limit: *lock_limit,
@@ -121,9 +130,12 @@ impl Runtime {
             blockhashes,
             history: history.as_mut(),
             refused: Vec::new(),
+            store,
+            sysvars,
+            loaded: &loaded,
+            tables,
         };
         let outbox = kept_outbox.take().unwrap_or_default();
-        let store: &dyn AccountsStore = &**store;
         let exec = Execution {
             txs,
             store,
@@ -134,6 +146,7 @@ impl Runtime {
             },
             reserved,
             store_errors,
+            loaded: &loaded,
         };
         let mut results = Vec::with_capacity(txs.len());
         match scheduler.as_ref().filter(|s| s.threads() > 1) {

@@ -23,17 +23,26 @@ const WAVE: usize = 1024;
 /// this ramp took 0.5–0.7% off a 2-thread batch.)
 const RAMP: [usize; 3] = [WAVE / 32, WAVE / 8, WAVE / 2];
 
-/// `(start, end)` of each wave of a batch of `n`: the [`RAMP`], then waves
-/// of [`WAVE`].
-fn wave_bounds(n: usize) -> impl Iterator<Item = (usize, usize)> {
-    let mut sizes = RAMP.into_iter().chain(std::iter::repeat(WAVE));
-    let mut start = 0;
-    std::iter::from_fn(move || {
-        let end = n.min(start + sizes.next()?);
-        let bounds = (start < n).then_some((start, end));
-        start = end;
-        bounds
-    })
+/// The bounds of a batch's waves: the [`RAMP`], then waves of [`WAVE`],
+/// each from where the previous one ended (early, at a barrier).
+struct Bounds {
+    n: usize,
+    sizes: std::iter::Chain<std::array::IntoIter<usize, 3>, std::iter::Repeat<usize>>,
+}
+
+impl Bounds {
+    fn new(n: usize) -> Self {
+        Self {
+            n,
+            sizes: RAMP.into_iter().chain(std::iter::repeat(WAVE)),
+        }
+    }
+
+    /// `(start, end)` of the wave starting at `start`, if any is left.
+    fn from(&mut self, start: usize) -> Option<(usize, usize)> {
+        let size = self.sizes.next().unwrap_or(WAVE);
+        (start < self.n).then(|| (start, self.n.min(start + size)))
+    }
 }
 
 impl Wave {
@@ -93,9 +102,10 @@ fn in_order(order: &[usize], prefetch: &dyn Fn(usize), mut run: impl FnMut(usize
     }
 }
 
-/// Stages 2 and 3 on the calling thread alone: admit the whole batch as
-/// one wave, run its admitted transactions in order, the results straight
-/// into a list in the same order.
+/// Stages 2 and 3 on the calling thread alone: admit the batch as one
+/// wave (or, past a barrier, one wave per stretch between barriers), run
+/// its admitted transactions in order, the results straight into a list
+/// in the same order.
 pub(crate) fn run_serial(
     admission: &mut Admission<'_>,
     exec: &Execution<'_>,
@@ -103,23 +113,29 @@ pub(crate) fn run_serial(
     results: &mut Vec<TransactionResult>,
 ) {
     let txs = exec.txs;
-    let wave = admission.prepare(txs, 0, stage_one.of_wave(0, txs.len()), None);
-    let mut executed = Vec::with_capacity(wave.accepted.len());
-    in_order(&wave.accepted, &|i| exec.prefetch(i), |i| {
-        executed.push(txs.get(i).map_or_else(
-            || Executed::refused(TransactionError::CommitCancelled),
-            |tx| exec.execute(tx),
-        ));
-    });
-    let mut executed = executed.into_iter();
-    admission.collect(txs, wave, |_| executed.next(), results);
+    let mut start = 0;
+    while start < txs.len() {
+        let verdicts = stage_one.of_wave(start, txs.len());
+        let wave = admission.prepare(txs, start, verdicts, None, true);
+        let mut executed = Vec::with_capacity(wave.accepted.len());
+        in_order(&wave.accepted, &|i| exec.prefetch(i), |i| {
+            executed.push(txs.get(i).map_or_else(
+                || Executed::refused(TransactionError::CommitCancelled),
+                |tx| exec.execute(i, tx),
+            ));
+        });
+        start = wave.end();
+        let mut executed = executed.into_iter();
+        admission.collect(txs, wave, |_| executed.next(), results);
+    }
 }
 
 /// Stages 2 and 3 on the scheduler's threads, in waves that overlap: while
 /// the pool starts on wave k, this thread admits wave k+1, builds its
 /// graph, collects wave k-1, then joins wave k. A wave starts only when
 /// the previous one has finished, so the batch still executes as if one
-/// transaction at a time in order.
+/// transaction at a time in order. After a wave that ends at a barrier,
+/// the next one is admitted only once that wave has run.
 pub(crate) fn run_waves(
     s: &Scheduler,
     admission: &mut Admission<'_>,
@@ -132,29 +148,32 @@ pub(crate) fn run_waves(
     let run_one = |list: &mut Vec<Finished>, i: usize| exec.run_one(list, i);
     let prefetch = |i: usize| exec.prefetch(i);
     let mut gathered = Vec::new();
+    let mut bounds = Bounds::new(txs.len());
+    let prepare = |admission: &mut Admission<'_>, (start, end), settled| {
+        admission.prepare(txs, start, stage_one.of_wave(start, end), Some(s), settled)
+    };
     // A short first wave: its admission cannot overlap anything.
-    let mut bounds = wave_bounds(txs.len());
-    let mut current = bounds
-        .next()
-        .map(|(start, end)| admission.prepare(txs, start, stage_one.of_wave(start, end), Some(s)));
+    let mut current = bounds.from(0).map(|b| prepare(admission, b, true));
     // The finished wave and its parity.
     let mut done: Option<(Wave, usize)> = None;
     let mut parity = 0;
     while let Some(mut wave) = current.take() {
-        let next = bounds.next();
+        let next = (!wave.barrier).then(|| bounds.from(wave.end())).flatten();
         let prev = done.take();
-        let admission = &mut *admission;
+        let admission_now = &mut *admission;
         let (gathered, results) = (&mut gathered, &mut *results);
         let side = move || {
-            let prepared = next.map(|(start, end)| {
-                admission.prepare(txs, start, stage_one.of_wave(start, end), Some(s))
-            });
+            let prepared = next.map(|b| prepare(admission_now, b, false));
             if let Some((prev, p)) = prev {
-                admission.collect_from(outbox, p, txs, prev, gathered, results);
+                admission_now.collect_from(outbox, p, txs, prev, gathered, results);
             }
             prepared
         };
         current = wave.execute_alongside(s, outbox, parity, &run_one, &prefetch, side);
+        if wave.barrier {
+            // Everything before the barrier has committed now.
+            current = bounds.from(wave.end()).map(|b| prepare(admission, b, true));
+        }
         done = Some((wave, parity));
         parity ^= 1;
     }
@@ -167,10 +186,22 @@ pub(crate) fn run_waves(
 mod tests {
     use super::*;
 
+    /// The waves of a batch of `n` without barriers.
+    fn wave_bounds(n: usize) -> Vec<(usize, usize)> {
+        let mut bounds = Bounds::new(n);
+        let mut at = 0;
+        std::iter::from_fn(|| {
+            let b = bounds.from(at)?;
+            at = b.1;
+            Some(b)
+        })
+        .collect()
+    }
+
     #[test]
     fn waves_ramp_up_and_cover_the_batch_once() {
         for n in [0, 1, 31, 32, 33, 160, 671, 672, 673, 1696, 1697, 10_000] {
-            let waves: Vec<(usize, usize)> = wave_bounds(n).collect();
+            let waves = wave_bounds(n);
             // Contiguous, non-empty, from 0 to n.
             let mut at = 0;
             for &(start, end) in &waves {
@@ -190,7 +221,7 @@ mod tests {
                 }
             }
         }
-        let sizes: Vec<usize> = wave_bounds(10_000).map(|(s, e)| e - s).collect();
+        let sizes: Vec<usize> = wave_bounds(10_000).iter().map(|(s, e)| e - s).collect();
         assert_eq!(&sizes[..4], &[32, 128, 512, 1024]);
         assert_eq!(sizes.len(), 3 + 9 + 1);
     }
