@@ -128,7 +128,7 @@ fn lifecycle(name: &str, version: Version, seed: u64) -> Scenario {
 
     h.warp(s0 + 1);
     let (create1, t1) = alt::create_lookup_table(p, p, s0);
-    let tx = c.tx(&h, &[create1.clone()], &[]);
+    let tx = c.tx(&h, std::slice::from_ref(&create1), &[]);
     h.tx("create", &tag, &tx);
     let tx = c.tx(&h, &[cb::price(1), create1], &[]);
     h.tx("create-again", &tag, &tx);

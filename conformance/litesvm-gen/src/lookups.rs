@@ -169,7 +169,10 @@ fn steps(h: &mut Harness, rng: &mut ChaCha8Rng, payer: &Keypair, others: &[Pubke
     let mut cases: Vec<(&str, VersionedTransaction)> = vec![
         (
             "transfer",
-            v0(&[sys::transfer(&p, &others[0], small)], &[t.a.clone()]),
+            v0(
+                &[sys::transfer(&p, &others[0], small)],
+                std::slice::from_ref(&t.a),
+            ),
         ),
         (
             "transfers-priced",
@@ -179,22 +182,28 @@ fn steps(h: &mut Harness, rng: &mut ChaCha8Rng, payer: &Keypair, others: &[Pubke
                     sys::transfer(&p, &others[0], small),
                     sys::transfer(&p, &others[1], small + 1),
                 ],
-                &[t.a.clone()],
+                std::slice::from_ref(&t.a),
             ),
         ),
         (
             "create-by-transfer",
-            v0(&[sys::transfer(&p, &others[6], 1_000_000)], &[t.a.clone()]),
+            v0(
+                &[sys::transfer(&p, &others[6], 1_000_000)],
+                std::slice::from_ref(&t.a),
+            ),
         ),
         (
             "below-rent-new-account",
-            v0(&[sys::transfer(&p, &others[7], 10)], &[t.a.clone()]),
+            v0(
+                &[sys::transfer(&p, &others[7], 10)],
+                std::slice::from_ref(&t.a),
+            ),
         ),
         (
             "too-much",
             v0(
                 &[sys::transfer(&p, &others[2], u64::MAX / 4)],
-                &[t.a.clone()],
+                std::slice::from_ref(&t.a),
             ),
         ),
         (
@@ -206,7 +215,7 @@ fn steps(h: &mut Harness, rng: &mut ChaCha8Rng, payer: &Keypair, others: &[Pubke
                         .push(AccountMeta::new_readonly(others[3], false));
                     ix
                 }],
-                &[t.a.clone()],
+                std::slice::from_ref(&t.a),
             ),
         ),
         (
@@ -218,67 +227,70 @@ fn steps(h: &mut Harness, rng: &mut ChaCha8Rng, payer: &Keypair, others: &[Pubke
                         .push(AccountMeta::new(solana_sdk_ids::sysvar::clock::id(), false));
                     ix
                 }],
-                &[t.a.clone()],
+                std::slice::from_ref(&t.a),
             ),
         ),
         (
             "extended-this-slot-usable",
             v0(
                 &[sys::transfer(&p, &others[1], small)],
-                &[t.extended_now.clone()],
+                std::slice::from_ref(&t.extended_now),
             ),
         ),
         (
             "extended-this-slot-not-yet",
             v0(
                 &[sys::transfer(&p, &others[3], small)],
-                &[t.extended_now.clone()],
+                std::slice::from_ref(&t.extended_now),
             ),
         ),
         (
             "deactivated",
             v0(
                 &[sys::transfer(&p, &others[0], small)],
-                &[t.deactivated.clone()],
+                std::slice::from_ref(&t.deactivated),
             ),
         ),
         (
             "deactivating",
             v0(
                 &[sys::transfer(&p, &others[2], small)],
-                &[t.deactivating.clone()],
+                std::slice::from_ref(&t.deactivating),
             ),
         ),
         (
             "deactivated-this-slot",
             v0(
                 &[sys::transfer(&p, &others[1], small)],
-                &[t.deactivated_now.clone()],
+                std::slice::from_ref(&t.deactivated_now),
             ),
         ),
         (
             "frozen",
-            v0(&[sys::transfer(&p, &others[5], small)], &[t.frozen.clone()]),
+            v0(
+                &[sys::transfer(&p, &others[5], small)],
+                std::slice::from_ref(&t.frozen),
+            ),
         ),
         (
             "foreign-owner",
             v0(
                 &[sys::transfer(&p, &others[0], small)],
-                &[t.foreign.clone()],
+                std::slice::from_ref(&t.foreign),
             ),
         ),
         (
             "malformed",
             v0(
                 &[sys::transfer(&p, &others[0], small)],
-                &[t.malformed.clone()],
+                std::slice::from_ref(&t.malformed),
             ),
         ),
         (
             "missing",
             v0(
                 &[sys::transfer(&p, &others[0], small)],
-                &[t.missing.clone()],
+                std::slice::from_ref(&t.missing),
             ),
         ),
         (
@@ -294,7 +306,10 @@ fn steps(h: &mut Harness, rng: &mut ChaCha8Rng, payer: &Keypair, others: &[Pubke
     ];
     // An index past the table's end.
     let past_end = {
-        let tx = v0(&[sys::transfer(&p, &others[0], small)], &[t.a.clone()]);
+        let tx = v0(
+            &[sys::transfer(&p, &others[0], small)],
+            std::slice::from_ref(&t.a),
+        );
         let mut msg = tx.message.clone();
         if let VersionedMessage::V0(m) = &mut msg {
             m.address_table_lookups[0].writable_indexes[0] = 200;
@@ -310,7 +325,7 @@ fn steps(h: &mut Harness, rng: &mut ChaCha8Rng, payer: &Keypair, others: &[Pubke
     let with_limit = |limit: u32| {
         v0(
             &[cb::data_size(limit), sys::transfer(&p, &others[4], 77)],
-            &[t.a.clone()],
+            std::slice::from_ref(&t.a),
         )
     };
     let size = loaded_size(h, &with_limit(1));
