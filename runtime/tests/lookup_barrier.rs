@@ -1,0 +1,123 @@
+//! A batch whose transactions change a lookup table that later ones in
+//! the same batch look up: the later ones resolve after the change, as if
+//! the batch were sent one transaction at a time (the admission barrier,
+//! `runtime/src/batch/admit.rs`), on every thread count.
+#![allow(clippy::unwrap_used)]
+
+use baton::sdk::address_lookup_table as alt;
+use baton::types::AddressLookupTableAccount;
+use baton::{system, Hash, Keypair, Message, Pubkey, Runtime, Transaction, TransactionError};
+
+fn kp(n: u8) -> Keypair {
+    Keypair::from_seed(&[n; 32])
+}
+
+/// A runtime at slot 10 with funded payers.
+fn runtime(threads: usize, payers: &[Keypair]) -> Runtime {
+    let mut rt = Runtime::new().with_threads(threads);
+    for p in payers {
+        rt.airdrop(&p.pubkey(), 10_000_000_000).unwrap();
+    }
+    rt.warp_to_slot(10);
+    rt
+}
+
+fn legacy(bh: Hash, payer: &Keypair, to: Pubkey, nonce: u64) -> Transaction {
+    let ix = system::instruction::transfer(&payer.pubkey(), &to, 1_000_000 + nonce);
+    Transaction::new_signed_with_payer(&[ix], Some(&payer.pubkey()), &[payer], bh).unwrap()
+}
+
+/// A transfer to `to`, loaded from `table` (which is to hold it at entry 0).
+fn through(bh: Hash, payer: &Keypair, to: Pubkey, table: Pubkey, nonce: u64) -> Transaction {
+    let ixs = [system::instruction::transfer(
+        &payer.pubkey(),
+        &to,
+        1_000_000 + nonce,
+    )];
+    let tables = [AddressLookupTableAccount {
+        key: table,
+        addresses: vec![to],
+    }];
+    let m = Message::try_compile_v0(&payer.pubkey(), &ixs, &tables, &bh).unwrap();
+    assert_eq!(m.address_table_lookups.len(), 1);
+    let mut tx = Transaction::new_unsigned(m);
+    tx.sign(&[payer], bh).unwrap();
+    tx
+}
+
+/// `batch` run on each thread count and one transaction at a time: the
+/// same results and state; the one-at-a-time results.
+fn all_agree(payers: &[Keypair], batch: &[Transaction]) -> Vec<Result<(), TransactionError>> {
+    let mut serial = runtime(1, payers);
+    let expected: Vec<_> = batch
+        .iter()
+        .map(|tx| serial.send_transaction(tx.clone()))
+        .collect();
+    for threads in [1, 2, 4] {
+        let mut rt = runtime(threads, payers);
+        let got = rt.execute_batch(batch);
+        assert_eq!(got, expected, "{threads} threads");
+        assert_eq!(rt.state_hash(), serial.state_hash(), "{threads} threads");
+    }
+    expected.into_iter().map(|r| r.status).collect()
+}
+
+#[test]
+fn a_table_created_earlier_in_the_batch_exists_for_later_lookups() {
+    let payers = [kp(1), kp(2)];
+    let bh = runtime(1, &payers).latest_blockhash();
+    let authority = Pubkey::new_from_u64(9);
+    let (create, table) = alt::create_lookup_table(authority, payers[0].pubkey(), 9);
+    let bob = Pubkey::new_from_u64(2);
+    let before = through(bh, &payers[1], bob, table, 0);
+    let create =
+        Transaction::new_signed_with_payer(&[create], Some(&payers[0].pubkey()), &[&payers[0]], bh)
+            .unwrap();
+    let after = through(bh, &payers[1], bob, table, 1);
+    let statuses = all_agree(&payers, &[before, create, after]);
+    // Before: no table. After: a table, created this slot, with no
+    // usable entry yet.
+    assert_eq!(
+        statuses,
+        vec![
+            Err(TransactionError::AddressLookupTableNotFound),
+            Ok(()),
+            Err(TransactionError::InvalidAddressLookupTableIndex),
+        ]
+    );
+}
+
+#[test]
+fn a_barrier_deep_in_a_long_batch_keeps_it_serial_equivalent() {
+    let payers: Vec<Keypair> = (1..=8).map(kp).collect();
+    let bh = runtime(1, &payers).latest_blockhash();
+    let sinks: Vec<Pubkey> = (100..164).map(Pubkey::new_from_u64).collect();
+    let authority = Pubkey::new_from_u64(9);
+    let (create, table) = alt::create_lookup_table(authority, payers[0].pubkey(), 9);
+    let create =
+        Transaction::new_signed_with_payer(&[create], Some(&payers[0].pubkey()), &[&payers[0]], bh)
+            .unwrap();
+    // Past the first waves (32, 128, 512, 1,024): the create, then lookups
+    // of its table in the same wave and the next ones, among transfers.
+    let mut batch = Vec::new();
+    for n in 0..3_000u64 {
+        let payer = &payers[(n % 8) as usize];
+        let to = sinks[(n % 64) as usize];
+        batch.push(match n {
+            1_500 => create.clone(),
+            _ if n > 1_500 && n % 7 == 0 => through(bh, payer, to, table, n),
+            _ if n < 1_500 && n % 97 == 0 => through(bh, payer, to, table, n),
+            _ => legacy(bh, payer, to, n),
+        });
+    }
+    let statuses = all_agree(&payers, &batch);
+    for (n, s) in statuses.iter().enumerate() {
+        let expected = match n {
+            1_500 => Ok(()),
+            _ if n > 1_500 && n % 7 == 0 => Err(TransactionError::InvalidAddressLookupTableIndex),
+            _ if n < 1_500 && n % 97 == 0 => Err(TransactionError::AddressLookupTableNotFound),
+            _ => Ok(()),
+        };
+        assert_eq!(s, &expected, "transaction {n}");
+    }
+}
