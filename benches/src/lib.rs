@@ -10,7 +10,7 @@
 //! | `uniform-transfers` | a system transfer between two of `accounts` funded accounts, drawn uniformly | — |
 //! | `zipf-transfers` | the same, both ends drawn from a Zipf law of exponent `skew` (rank 0 hottest) | `skew` |
 //! | `hot-account` | a system transfer from a uniform payer to one of `hot` hot accounts | `hot` |
-//! | `token-cpi` | a wrapper program moves tokens by CPI into the token program; `hot-mint` also burns a fee, writing the one mint | `variant` = `uniform` \| `hot-mint` |
+//! | `token-cpi` | a wrapper program moves tokens by CPI into the token program; `hot-mint` also burns a fee, writing the one mint; `sbpf` calls the p-token ELF instead of the native token program | `variant` = `uniform` \| `hot-mint` \| `sbpf` |
 //! | `cpi-chain` | program A invokes B invokes C invokes D (the scripted test program under four ids), each writing a byte to its own account; D fails for a `fail_rate` share | `fail_rate` |
 //! | `large-writes` | a program writes 10 KiB into an account it owns; `read-shared` also reads 32 shared read-only accounts | `variant` = `write` \| `read-shared` |
 //! | `sbpf-token-transfers` | a Transfer of the mainnet p-token ELF (sBPF) between two token accounts of one mint | `variant` = `jit` \| `interpreter` |
@@ -49,7 +49,9 @@ pub use large_writes::{
     SHARED_LEN, WRITE_LEN,
 };
 pub use sbpf_transfers::{sbpf_token_transfers, P_TOKEN_ELF};
-pub use token_cpi::{token_cpi, TokenMover, TokenMoverInstruction, TOKEN_MOVER_ID};
+pub use token_cpi::{
+    token_cpi, TokenCpiVariant, TokenMover, TokenMoverInstruction, TOKEN_MOVER_ID,
+};
 pub use transfers::{hot_account, uniform_transfers, zipf_transfers};
 pub use zipf::Zipf;
 
@@ -231,9 +233,9 @@ pub const WORKLOAD_INFO: &[WorkloadInfo] = &[
     },
     WorkloadInfo {
         name: "token-cpi",
-        summary: "a wrapper program moves tokens between two token accounts by CPI into the token program (one token account per payer, one mint); hot-mint also burns a 1-token fee, writing the mint",
-        knobs: "--variant uniform|hot-mint",
-        variants: &["uniform", "hot-mint"],
+        summary: "a wrapper program moves tokens between two token accounts by CPI into the token program (one token account per payer, one mint); hot-mint also burns a 1-token fee, writing the mint; sbpf calls the mainnet p-token ELF (sBPF, JIT) at Tokenkeg instead of the native token program",
+        knobs: "--variant uniform|hot-mint|sbpf",
+        variants: &["uniform", "hot-mint", "sbpf"],
         default_accounts: 100_000,
         min_accounts: 2,
     },
@@ -321,7 +323,14 @@ pub fn generate(name: &str, p: &Params) -> Result<Workload, WorkloadError> {
         "uniform-transfers" => uniform_transfers(p),
         "zipf-transfers" => zipf_transfers(p),
         "hot-account" => hot_account(p),
-        "token-cpi" => token_cpi(p, v == "hot-mint"),
+        "token-cpi" => token_cpi(
+            p,
+            match v {
+                "hot-mint" => TokenCpiVariant::HotMint,
+                "sbpf" => TokenCpiVariant::Sbpf,
+                _ => TokenCpiVariant::Uniform,
+            },
+        )?,
         "cpi-chain" => cpi_chain(p),
         "large-writes" => large_writes(p, v == "read-shared"),
         "sbpf-token-transfers" => sbpf_token_transfers(p, v == "interpreter")?,

@@ -1,6 +1,8 @@
 //! `token-cpi`: a wrapper program, [`TokenMover`], moving tokens by CPI
 //! into the token program; in the `hot-mint` variant it also burns a fee,
-//! which writes the one mint every transaction shares.
+//! which writes the one mint every transaction shares; in the `sbpf`
+//! variant the token program it calls is the mainnet p-token ELF (sBPF,
+//! JIT) deployed at Tokenkeg in place of the native one.
 
 use baton::sdk::prelude::*;
 use baton::sdk::{self};
@@ -10,7 +12,14 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::sync::Arc;
 
-use crate::{build_all, distinct_pair, funded, key, owned, program_id, signers, Params, Workload};
+use baton::sbpf::deploy::{program_accounts, ProgramLoader};
+use baton::sbpf::{Mode, SbpfProgram};
+use baton::{ids, Rent};
+
+use crate::{
+    build_all, distinct_pair, funded, key, owned, program_id, signers, Params, Workload,
+    WorkloadError, P_TOKEN_ELF,
+};
 
 /// The id the workload registers [`TokenMover`] under.
 pub const TOKEN_MOVER_ID: Pubkey = program_id("baton-bench-token-mover");
@@ -154,12 +163,25 @@ impl Program for TokenMover {
     }
 }
 
+/// The variants of [`token_cpi`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenCpiVariant {
+    /// Transfers into the native token program.
+    Uniform,
+    /// Transfers and a 1-token burn, writing the one mint.
+    HotMint,
+    /// Transfers into the p-token ELF (sBPF) at Tokenkeg.
+    Sbpf,
+}
+
 /// `token-cpi`: `accounts` wallets (funded fee payers), each holding one
 /// token account of a single mint; each transaction moves tokens from the
 /// payer's token account to another drawn uniformly, through
-/// [`TokenMover`]. With `hot_mint`, each also burns one token, writing the
-/// mint: every transaction then conflicts with the one before.
-pub fn token_cpi(p: &Params, hot_mint: bool) -> Workload {
+/// [`TokenMover`]. With [`TokenCpiVariant::HotMint`], each also burns one
+/// token, writing the mint: every transaction then conflicts with the one
+/// before. With [`TokenCpiVariant::Sbpf`] the token program is p-token.
+pub fn token_cpi(p: &Params, variant: TokenCpiVariant) -> Result<Workload, WorkloadError> {
+    let hot_mint = variant == TokenCpiVariant::HotMint;
     let n = p.accounts.max(2);
     let (wallets, kps) = signers(n, p);
     let token_accounts: Vec<_> = (0..n).map(|i| key(2, i)).collect();
@@ -208,22 +230,40 @@ pub fn token_cpi(p: &Params, hot_mint: bool) -> Workload {
         );
         (vec![ix], from)
     });
-    let variant = if hot_mint { "hot-mint" } else { "uniform" };
-    Workload {
+    let mut programs: Vec<(Pubkey, Arc<dyn Program>)> =
+        vec![(TOKEN_MOVER_ID, Arc::new(TokenMover))];
+    if variant == TokenCpiVariant::Sbpf {
+        let p_token = SbpfProgram::load_with_mode(P_TOKEN_ELF, Mode::Jit)
+            .map_err(|_| WorkloadError::InvalidParam("the vendored p-token ELF does not load"))?;
+        programs.push((ids::TOKEN_PROGRAM, Arc::new(p_token)));
+        accounts.extend(program_accounts(
+            ProgramLoader::V2,
+            &ids::TOKEN_PROGRAM,
+            P_TOKEN_ELF,
+            &Rent::default(),
+            0,
+        ));
+    }
+    let variant = match variant {
+        TokenCpiVariant::Uniform => "uniform",
+        TokenCpiVariant::HotMint => "hot-mint",
+        TokenCpiVariant::Sbpf => "sbpf",
+    };
+    Ok(Workload {
         name: "token-cpi",
         label: format!("token-cpi {variant}"),
         description: format!(
             "token transfers by CPI from a wrapper program among {n} token accounts of one mint{}",
-            if hot_mint {
-                ", each burning a 1-token fee (writes the mint)"
-            } else {
-                ""
+            match variant {
+                "hot-mint" => ", each burning a 1-token fee (writes the mint)",
+                "sbpf" => ", the token program being the p-token ELF (sBPF, JIT)",
+                _ => "",
             }
         ),
         accounts,
-        programs: vec![(TOKEN_MOVER_ID, Arc::new(TokenMover))],
+        programs,
         txs,
-    }
+    })
 }
 
 #[cfg(test)]
@@ -245,17 +285,37 @@ mod tests {
 
     #[test]
     fn transfers_succeed_and_hot_mint_burns() {
-        for hot in [false, true] {
+        for variant in [
+            TokenCpiVariant::Uniform,
+            TokenCpiVariant::HotMint,
+            TokenCpiVariant::Sbpf,
+        ] {
+            let hot = variant == TokenCpiVariant::HotMint;
             let p = Params {
                 txs: 50,
                 accounts: 10,
                 ..Params::default()
             };
-            let w = token_cpi(&p, hot);
-            assert_eq!(w.accounts.len(), 21);
+            let w = token_cpi(&p, variant).unwrap();
+            let program_accounts = usize::from(variant == TokenCpiVariant::Sbpf);
+            assert_eq!(w.accounts.len(), 21 + program_accounts);
             let mut rt = w.runtime(2, false).unwrap();
             let results = rt.execute_batch(&w.txs);
             assert!(results.iter().all(|r| r.status.is_ok()), "{results:?}");
+            if variant == TokenCpiVariant::Sbpf {
+                // The token program is the deployed ELF, and its units
+                // (p-token's) differ from the native program's.
+                let token = rt.account(&ids::TOKEN_PROGRAM).unwrap();
+                assert_eq!(token.owner, ids::BPF_LOADER);
+                assert!(token.executable);
+                let native = token_cpi(&p, TokenCpiVariant::Uniform).unwrap();
+                let mut nrt = native.runtime(1, false).unwrap();
+                let nres = nrt.execute_batch(&native.txs);
+                assert_ne!(
+                    results[0].compute_units_consumed,
+                    nres[0].compute_units_consumed
+                );
+            }
             let mint = Mint::unpack(&rt.account(&key(3, 0)).unwrap().data).unwrap();
             let burnt = if hot { 50 } else { 0 };
             assert_eq!(mint.supply, TOKENS * 10 - burnt);

@@ -103,6 +103,19 @@ fn every_workload_runs_and_is_serial_equivalent() {
     }
 }
 
+/// token-cpi's sbpf variant: the wrapper calls the p-token ELF; every
+/// transaction succeeds and 2 threads end as the serial run does.
+#[test]
+fn token_cpi_into_p_token_is_serial_equivalent() {
+    let args = small("token-cpi", &["--variant", "sbpf"]);
+    let out = baton(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v = json_of(&out);
+    check_series(&v, "token-cpi");
+    assert_eq!(v["variant"], "sbpf", "{v}");
+    assert_eq!(v["failed"], 0, "{v}");
+}
+
 #[test]
 fn knobs_reach_the_workloads() {
     let args = small("cpi-chain", &["--fail-rate", "0.5"]);
@@ -325,7 +338,7 @@ fn list_with_json_prints_one_object() {
     assert_eq!(ws[0]["min_accounts"], 2);
     assert_eq!(
         ws[3]["variants"],
-        serde_json::json!(["uniform", "hot-mint"])
+        serde_json::json!(["uniform", "hot-mint", "sbpf"])
     );
     assert_eq!(ws[5]["default_accounts"], 10_000);
 }
