@@ -109,7 +109,11 @@ fn every_workload_runs_and_is_serial_equivalent() {
 fn token_cpi_into_p_token_is_serial_equivalent() {
     let args = small("token-cpi", &["--variant", "sbpf"]);
     let out = baton(&args.iter().map(String::as_str).collect::<Vec<_>>());
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v = json_of(&out);
     check_series(&v, "token-cpi");
     assert_eq!(v["variant"], "sbpf", "{v}");
