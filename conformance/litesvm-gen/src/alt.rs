@@ -15,7 +15,7 @@ use solana_transaction::versioned::VersionedTransaction;
 
 use crate::build::{cb, keypair, pubkey, system_account, transaction, Version};
 use crate::fixture::{ProgramEntry, Scenario};
-use crate::harness::{agave_slot_hashes, slot_hashes, Harness};
+use crate::harness::{agave_slot_hashes, fees_only, slot_hashes, Harness};
 
 pub fn programs() -> Vec<ProgramEntry> {
     let svm = litesvm::LiteSVM::new();
@@ -43,6 +43,7 @@ pub fn scenarios(rng: &mut ChaCha8Rng) -> Vec<Scenario> {
         lifecycle("alt/lifecycle-legacy", Version::Legacy, rng.gen()),
         lifecycle("alt/lifecycle-v0", Version::V0, rng.gen()),
         frozen_slot_hashes(rng.gen()),
+        programdata_size(rng.gen()),
     ]
 }
 
@@ -259,5 +260,59 @@ fn frozen_slot_hashes(seed: u64) -> Scenario {
     let (ix, _) = alt::create_lookup_table(p, p, s0 + 1);
     let tx = c.tx(&h, &[ix], &[]);
     marked(&mut h, "create-recent-slot", tx);
+    h.finish()
+}
+
+/// LiteSVM leaves an upgradeable program's programdata out of the loaded
+/// data size; Agave counts it (SIMD-0186: 64 bytes plus its data). A limit
+/// between the two counts passes in LiteSVM and fails in Agave, which
+/// charges the fee (fees-only).
+fn programdata_size(seed: u64) -> Scenario {
+    let (mut h, c, _rng, s0) = setup("marked/programdata-data-size", seed, Version::Legacy, true);
+    let p = c.payer.pubkey();
+    h.warp(s0 + 1);
+    let id = solana_sdk_ids::address_lookup_table::id();
+    let program = h.svm.get_account(&id).unwrap_or_else(|| panic!("no {id}"));
+    let pd = Pubkey::try_from(&program.data[4..36]).unwrap_or_default();
+    let pd_len = h.svm.get_account(&pd).map_or(0, |a| a.data.len() as u32);
+    let (create, _) = alt::create_lookup_table(p, p, s0);
+    // LiteSVM's count, for the state now: 64 bytes plus the data of every
+    // account named; Agave's adds the programdata's.
+    let counts = |h: &Harness| {
+        let probe = c.tx(h, &[cb::data_size(1), create.clone()], &[]);
+        let lite: u32 = probe
+            .message
+            .static_account_keys()
+            .iter()
+            .map(|k| h.svm.get_account(k).map_or(0, |a| 64 + a.data.len() as u32))
+            .sum();
+        (lite, lite + 64 + pd_len)
+    };
+    let reason = "LiteSVM does not count an upgradeable program's programdata toward the \
+                  loaded-data size; Agave does (SIMD-0186), and charges the fee (fees-only) \
+                  when the limit is exceeded";
+    let marked = |h: &mut Harness, name: &str, limit: u32| {
+        let tx = c.tx(h, &[cb::data_size(limit), create.clone()], &[]);
+        let pre = h.pre_state(&tx);
+        h.tx_agave(
+            name,
+            &["legacy", "alt", "fees-only"],
+            &tx,
+            reason,
+            |_, _, fee| fees_only(&pre, &p, fee, "MaxLoadedAccountsDataSizeExceeded"),
+        );
+    };
+    let (lite, _) = counts(&h);
+    marked(&mut h, "data-size-litesvm-exact", lite);
+    let (_, agave) = counts(&h);
+    let tx = c.tx(&h, &[cb::data_size(agave), create.clone()], &[]);
+    h.tx(
+        "data-size-agave-exact",
+        &["legacy", "alt", "cb-data-size"],
+        &tx,
+    );
+    // The table exists now (a second create leaves it as it is).
+    let (_, agave) = counts(&h);
+    marked(&mut h, "data-size-agave-exact-minus-1", agave - 1);
     h.finish()
 }
