@@ -38,6 +38,13 @@ pub trait Program: Send + Sync {
     fn logs_return_data(&self) -> bool {
         false
     }
+
+    /// The name a builtin's program account holds as its data, as Agave's
+    /// native-loader accounts do (`system_program`, ...); empty for others.
+    /// It counts toward the loaded-accounts data size (SIMD-0186).
+    fn account_name(&self) -> &'static str {
+        ""
+    }
 }
 
 /// Where a [`ProgramRegistry`] finds the programs deployed in accounts
@@ -332,5 +339,106 @@ impl std::fmt::Debug for ProgramRegistry {
             .field("registered", &self.programs.keys().collect::<Vec<_>>())
             .field("deployed", &self.cached_ids())
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    struct Nop(bool);
+
+    impl Program for Nop {
+        fn process(&self, _: &InvokeContext<'_>, _: &[u8]) -> Result<(), InstructionError> {
+            Ok(())
+        }
+
+        fn logs_return_data(&self) -> bool {
+            self.0
+        }
+    }
+
+    /// Finds a program at ids 1 and 2 (read from account 10 too), a broken
+    /// one at 3, nothing elsewhere; counts its loads.
+    struct Counting(AtomicUsize);
+
+    impl ProgramSource for Counting {
+        fn load(&self, id: &Pubkey) -> Option<SourcedProgram> {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            let program: Result<Arc<dyn Program>, String> = match id.0[0] {
+                1 | 2 => Ok(Arc::new(Nop(true))),
+                3 => Err("bad ELF".into()),
+                _ => return None,
+            };
+            Some(SourcedProgram {
+                program,
+                accounts: vec![*id, key(10)],
+            })
+        }
+    }
+
+    fn key(b: u8) -> Pubkey {
+        Pubkey::new_from_array([b; 32])
+    }
+
+    fn registry() -> (ProgramRegistry, Arc<Counting>) {
+        let source = Arc::new(Counting(AtomicUsize::new(0)));
+        let mut r = ProgramRegistry::new();
+        r.set_source(Some(source.clone()));
+        (r, source)
+    }
+
+    #[test]
+    fn deployed_programs_load_once_for_all_threads() {
+        let (r, source) = registry();
+        std::thread::scope(|s| {
+            for _ in 0..8 {
+                s.spawn(|| {
+                    let p = r
+                        .get(&key(1))
+                        .map(|p| (p.is_builtin(), p.logs_return_data()));
+                    assert_eq!(p, Some((false, true)));
+                });
+            }
+        });
+        assert_eq!(source.0.load(Ordering::SeqCst), 1);
+        assert!(r.contains(&key(1)) && !r.is_registered(&key(1)));
+        assert_eq!(r.cached_ids(), vec![key(1)]);
+        // Not found: not cached, so asked again.
+        assert!(r.get(&key(9)).is_none());
+        assert!(r.get(&key(9)).is_none());
+        assert_eq!(source.0.load(Ordering::SeqCst), 3);
+        // A broken one: cached, reported as a builtin (no `consumed` line).
+        assert_eq!(r.get(&key(3)).map(|p| p.is_builtin()), Some(true));
+        assert_eq!(r.load_error(&key(3)).as_deref(), Some("bad ELF"));
+        assert_eq!(source.0.load(Ordering::SeqCst), 4);
+    }
+
+    #[test]
+    fn writing_an_account_a_program_was_read_from_drops_it() {
+        let (mut r, source) = registry();
+        assert!(r.get(&key(1)).is_some() && r.get(&key(2)).is_some());
+        r.invalidate(&key(7));
+        assert_eq!(r.cached_ids().len(), 2);
+        // Account 10 fed both.
+        r.invalidate(&key(10));
+        assert!(r.cached_ids().is_empty());
+        assert!(r.get(&key(1)).is_some());
+        assert_eq!(source.0.load(Ordering::SeqCst), 3);
+
+        // A registered deployed program goes when its accounts are written;
+        // a native one stays.
+        r.add_deployed(key(5), Arc::new(Nop(false)), &[key(5), key(6)]);
+        r.add(key(4), Arc::new(Nop(false)));
+        assert!(r.is_registered(&key(5)));
+        r.invalidate(&key(6));
+        assert!(!r.is_registered(&key(5)));
+        r.invalidate(&key(4));
+        assert!(r.is_registered(&key(4)));
+        // Registering over a cached id drops the cached copy.
+        r.add(key(1), Arc::new(Nop(false)));
+        assert!(!r.cached_ids().contains(&key(1)));
+        assert_eq!(r.get(&key(1)).map(|p| p.logs_return_data()), Some(false));
     }
 }
