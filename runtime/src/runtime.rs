@@ -219,6 +219,9 @@ impl Runtime {
             baton_sbpf::core_bpf::genesis_accounts(&self.sysvars.rent, self.sysvars.clock.slot);
         self.record_store_result(self.store.commit(&accounts));
         self.record_store_result(self.store.end_batch());
+        for (key, _) in &accounts {
+            self.refresh_reserved(key);
+        }
     }
 
     // ----- builder -----
