@@ -63,7 +63,7 @@ pub use invoke_context::{
 };
 pub use processor::{
     fee_for, process_instruction, process_loaded_message, process_message, InstructionOutcome,
-    TransactionOutcome, TRANSACTION_ACCOUNT_BASE_SIZE,
+    TransactionOutcome, RENT_EXEMPT_RENT_EPOCH, TRANSACTION_ACCOUNT_BASE_SIZE,
 };
 pub use rent_state::RentState;
 pub use sysvar::{

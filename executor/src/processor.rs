@@ -91,6 +91,7 @@ pub fn process_loaded_message(
     if payer.owner != ids::SYSTEM_PROGRAM {
         return Err(TransactionError::InvalidAccountForFee);
     }
+    mark_rent_exempt(&mut payer, rent);
     let min_balance = if payer.data.is_empty() {
         0
     } else {
@@ -119,12 +120,15 @@ pub fn process_loaded_message(
 
     // Load the rest; absent accounts are empty system accounts. Per account,
     // keep its top-level writability and its rent state before execution,
-    // and count the loaded data size (SIMD-0186): each existing account's
-    // data plus 64 bytes, and the programdata of each upgradeable-loader
-    // program, once, unless the message names it itself.
+    // and count the loaded data size (SIMD-0186): 8,248 bytes per lookup
+    // table, each existing account's data plus 64 bytes, and the
+    // programdata of each upgradeable-loader program, once, unless the
+    // message names it itself.
     let mut flags: SmallVec<[(bool, RentState); 8]> = SmallVec::new();
     let mut lamports_before: u128 = 0;
-    let mut loaded_size: u64 = 0;
+    // Each lookup table counts as the largest table (SIMD-0186).
+    let tables = message.message.address_table_lookups.len() as u64;
+    let mut loaded_size: u64 = tables.saturating_mul(ADDRESS_LOOKUP_TABLE_BASE_SIZE);
     let mut programdata_counted: SmallVec<[Pubkey; 2]> = SmallVec::new();
     let mut count = |account: &Account| {
         loaded_size = loaded_size
@@ -132,11 +136,24 @@ pub fn process_loaded_message(
             .saturating_add(TRANSACTION_ACCOUNT_BASE_SIZE);
     };
     let tx = TransactionContext::from_accounts(message.keys().enumerate().map(|(i, key)| {
+        let writable = message.is_writable(i);
         let a = if i == 0 {
             count(&payer);
             std::mem::take(&mut payer)
         } else {
-            load(key).inspect(&mut count).unwrap_or_default()
+            match load(key).inspect(&mut count) {
+                Some(mut a) => {
+                    if writable {
+                        mark_rent_exempt(&mut a, rent);
+                    }
+                    a
+                }
+                // A new account starts rent exempt, as Agave creates it.
+                None => Account {
+                    rent_epoch: RENT_EXEMPT_RENT_EPOCH,
+                    ..Account::default()
+                },
+            }
         };
         if let Some(pd) = programdata_of(&a) {
             if !programdata_counted.contains(&pd) && !message.keys().any(|k| *k == pd) {
@@ -146,7 +163,7 @@ pub fn process_loaded_message(
                 }
             }
         }
-        flags.push((message.is_writable(i), RentState::of(&a, rent)));
+        flags.push((writable, RentState::of(&a, rent)));
         lamports_before += a.lamports as u128;
         (*key, a)
     }));
@@ -256,6 +273,24 @@ pub fn process_loaded_message(
         changes,
         reverted_by: None,
     })
+}
+
+/// What each address lookup table a message uses adds to its loaded data
+/// size: the size of the largest table, 56 + 256 × 32 bytes (SIMD-0186).
+pub const ADDRESS_LOOKUP_TABLE_BASE_SIZE: u64 = 8_248;
+
+/// The rent epoch of an account that pays no rent (Agave's
+/// `RENT_EXEMPT_RENT_EPOCH`).
+pub const RENT_EXEMPT_RENT_EPOCH: u64 = u64::MAX;
+
+/// Mark a rent-exempt account loaded writable as such, as Agave's loader
+/// does (`update_rent_exempt_status_for_account`).
+fn mark_rent_exempt(account: &mut Account, rent: &crate::Rent) {
+    if account.rent_epoch != RENT_EXEMPT_RENT_EPOCH
+        && rent.is_exempt(account.lamports, account.data.len())
+    {
+        account.rent_epoch = RENT_EXEMPT_RENT_EPOCH;
+    }
 }
 
 /// The programdata key an upgradeable-loader program account names.

@@ -338,14 +338,14 @@ impl Runtime {
     }
 
     fn add_builtin(&mut self, id: Pubkey, program: Arc<dyn Program>) {
-        self.programs.add(id, program);
         let account = Account {
             lamports: 1,
-            data: Vec::new(),
+            data: program.account_name().as_bytes().to_vec(),
             owner: ids::NATIVE_LOADER,
             executable: true,
             rent_epoch: 0,
         };
+        self.programs.add(id, program);
         self.record_store_result(self.store.commit(&[(id, account)]));
         self.record_store_result(self.store.end_batch());
         self.refresh_reserved(&id);

@@ -40,7 +40,7 @@ pub trait Program: Send + Sync {
     }
 
     /// The name a builtin's program account holds as its data, as Agave's
-    /// native-loader accounts do (`system_program`, ...); empty for others.
+    /// native-loader accounts do (`solana_system_program`, ...); empty for others.
     /// It counts toward the loaded-accounts data size (SIMD-0186).
     fn account_name(&self) -> &'static str {
         ""

@@ -63,4 +63,12 @@ impl Program for ComputeBudgetProgram {
     fn process(&self, ctx: &InvokeContext<'_>, _data: &[u8]) -> Result<(), InstructionError> {
         ctx.consume_checked(DEFAULT_COMPUTE_UNITS)
     }
+
+    fn is_builtin(&self) -> bool {
+        true
+    }
+
+    fn account_name(&self) -> &'static str {
+        "compute_budget_program"
+    }
 }

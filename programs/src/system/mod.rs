@@ -124,4 +124,8 @@ impl Program for SystemProgram {
     fn is_builtin(&self) -> bool {
         true
     }
+
+    fn account_name(&self) -> &'static str {
+        "solana_system_program"
+    }
 }
