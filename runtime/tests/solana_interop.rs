@@ -52,7 +52,7 @@ fn keys_hashes_and_signatures_keep_their_bytes_both_ways() {
     assert_eq!(Pubkey::from_solana(&key), baton_key);
 
     let hash = solana_hash::Hash::new_from_array([4; 32]);
-    let baton_hash = Hash::from_solana(hash.clone());
+    let baton_hash = Hash::from_solana(&hash);
     assert_eq!(baton_hash, Hash([4; 32]));
     assert_eq!(solana_hash::Hash::from_baton(&baton_hash), hash);
 
@@ -487,7 +487,8 @@ fn a_forged_signature_is_refused_by_batons_checks() {
 fn a_batch_of_versioned_transactions_runs_in_order_and_refuses_v1() {
     let (a, b) = (sol_keypair(1), sol_keypair(2));
     let mut rt = funded_runtime(&[&a, &b]);
-    let bh: solana_hash::Hash = rt.latest_blockhash().into_solana();
+    // (Solana's Hash is Copy only with some features: no clone, no move.)
+    let bh = || -> solana_hash::Hash { rt.latest_blockhash().into_solana() };
     let pay = |from: &solana_keypair::Keypair, to: u8, lamports: u64| {
         solana_system_interface::instruction::transfer(&from.pubkey(), &sol_key(to), lamports)
     };
@@ -502,12 +503,12 @@ fn a_batch_of_versioned_transactions_runs_in_order_and_refuses_v1() {
             )],
             Some(&a.pubkey()),
             &[&a],
-            bh.clone(),
+            bh(),
         ));
     let v1 = v1::Message::try_compile_with_config(
         &b.pubkey(),
         &[pay(&b, 21, 1)],
-        bh,
+        bh(),
         v1::TransactionConfig::empty(),
     )
     .unwrap();

@@ -25,7 +25,7 @@
 //! | Baton | Solana | Baton → Solana | Solana → Baton |
 //! |---|---|---|---|
 //! | [`Pubkey`] | `solana_pubkey::Pubkey` | yes | yes |
-//! | [`Hash`] | `solana_hash::Hash` | yes | yes |
+//! | [`Hash`](struct@Hash) | `solana_hash::Hash` | yes | yes |
 //! | [`Signature`] | `solana_signature::Signature` | yes | yes |
 //! | [`Keypair`] | `solana_keypair::Keypair` (by reference) | yes | yes |
 //! | [`AccountMeta`], [`Instruction`] | `solana_instruction`'s | yes | yes |
