@@ -229,3 +229,51 @@ fn an_elf_that_does_not_verify_fails_only_its_own_transactions() {
     let why = rt.programs().load_error(&bad).unwrap();
     assert!(why.contains("ELF"), "{why}");
 }
+
+#[test]
+fn loader_v4_programs_run_and_retracted_or_orphaned_ones_are_not_deployed() {
+    let mut rt = Runtime::new();
+    let v4 = Pubkey::new_from_u64(4304);
+    let authority = Pubkey::new_from_u64(9);
+    for (key, account) in program_accounts(
+        ProgramLoader::V4 { authority },
+        &v4,
+        TOKEN_ELF,
+        &rt.rent(),
+        0,
+    ) {
+        rt.set_account(key, account).unwrap();
+    }
+    setup(&mut rt, &v4, 2);
+    let r = rt.send_transaction(transfer(&rt, &v4, 1, 2, 3));
+    assert_eq!(r.status, Ok(()), "{:?}", r.logs);
+    assert_eq!(amount(&rt, &token_key(2)), 1_003);
+
+    // Status Retracted (0): not deployed any more.
+    let mut account = rt.account(&v4).unwrap();
+    account.data[40..48].copy_from_slice(&0u64.to_le_bytes());
+    rt.set_account(v4, account).unwrap();
+    // A v3 program account whose programdata was never written.
+    let orphan = Pubkey::new_from_u64(4305);
+    let loader = ProgramLoader::V3 { authority: None };
+    let (key, account) = program_accounts(loader, &orphan, TOKEN_ELF, &rt.rent(), 0)
+        .into_iter()
+        .next()
+        .unwrap();
+    rt.set_account(key, account).unwrap();
+    for (id, why) in [(v4, "retracted"), (orphan, "malformed")] {
+        let r = rt.send_transaction(transfer(&rt, &id, 1, 2, 4));
+        assert_eq!(
+            r.status,
+            Err(TransactionError::InstructionError(
+                0,
+                InstructionError::UnsupportedProgramId
+            )),
+            "{id}"
+        );
+        assert_eq!(r.logs[1], "Program is not deployed");
+        let err = rt.programs().load_error(&id).unwrap();
+        assert!(err.contains(why), "{err}");
+    }
+    assert_eq!(amount(&rt, &token_key(2)), 1_003);
+}
