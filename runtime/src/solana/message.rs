@@ -8,6 +8,7 @@ use super::{
     by_value, ConversionError, FromBaton, FromSolana, IntoBaton, IntoSolana, TryFromBaton,
     TryFromSolana,
 };
+use crate::types::AddressLookupTableAccount;
 use crate::{Message, MessageAddressTableLookup, MessageHeader, MessageVersion};
 
 impl FromSolana<&solana_message::MessageHeader> for MessageHeader {
@@ -46,6 +47,29 @@ impl FromBaton<&MessageAddressTableLookup> for v0::MessageAddressTableLookup {
             account_key: value.account_key.into_solana(),
             writable_indexes: value.writable_indexes.clone(),
             readonly_indexes: value.readonly_indexes.clone(),
+        }
+    }
+}
+
+/// A lookup table's address and contents, as both v0 compilers take them.
+impl FromSolana<&solana_message::AddressLookupTableAccount> for AddressLookupTableAccount {
+    fn from_solana(value: &solana_message::AddressLookupTableAccount) -> Self {
+        AddressLookupTableAccount {
+            key: value.key.into_baton(),
+            addresses: value.addresses.iter().map(IntoBaton::into_baton).collect(),
+        }
+    }
+}
+
+impl FromBaton<&AddressLookupTableAccount> for solana_message::AddressLookupTableAccount {
+    fn from_baton(value: &AddressLookupTableAccount) -> Self {
+        solana_message::AddressLookupTableAccount {
+            key: value.key.into_solana(),
+            addresses: value
+                .addresses
+                .iter()
+                .map(IntoSolana::into_solana)
+                .collect(),
         }
     }
 }
@@ -194,12 +218,14 @@ impl TryFromBaton<&Message> for VersionedMessage {
 by_value!(FromSolana, from_solana:
     solana_message::MessageHeader => MessageHeader,
     v0::MessageAddressTableLookup => MessageAddressTableLookup,
+    solana_message::AddressLookupTableAccount => AddressLookupTableAccount,
     legacy::Message => Message,
     v0::Message => Message,
 );
 by_value!(FromBaton, from_baton:
     MessageHeader => solana_message::MessageHeader,
     MessageAddressTableLookup => v0::MessageAddressTableLookup,
+    AddressLookupTableAccount => solana_message::AddressLookupTableAccount,
 );
 by_value!(try TryFromSolana, try_from_solana: VersionedMessage => Message);
 by_value!(try TryFromBaton, try_from_baton:

@@ -30,7 +30,7 @@
 //! | [`Keypair`] | `solana_keypair::Keypair` (by reference) | yes | yes |
 //! | [`AccountMeta`], [`Instruction`] | `solana_instruction`'s | yes | yes |
 //! | [`Account`] | `solana_account::Account`, `AccountSharedData` | yes | yes |
-//! | [`CompiledInstruction`], [`MessageHeader`], [`MessageAddressTableLookup`] | `solana_message`'s | yes | yes |
+//! | [`CompiledInstruction`], [`MessageHeader`], [`MessageAddressTableLookup`], [`AddressLookupTableAccount`] | `solana_message`'s | yes | yes |
 //! | [`Message`] | `VersionedMessage` | fails on a legacy message with lookups | fails on v1 |
 //! | [`Message`] | `legacy::Message` | fails unless legacy | yes |
 //! | [`Message`] | `v0::Message` | fails unless v0 | yes |
@@ -54,6 +54,7 @@
 //! ```
 //!
 //! [`TransactionResult`]: crate::TransactionResult
+//! [`AddressLookupTableAccount`]: crate::types::AddressLookupTableAccount
 
 mod account;
 mod instruction;

@@ -1,37 +1,7 @@
-//! solana-sdk interop (feature `solana`): every conversion both ways, the
-//! wire bytes and signatures of Solana-built transactions kept through
-//! Baton (legacy, v0, v0 with address table lookups), and Solana's
-//! `VersionedTransaction`s — a v0 one compiled by solana-message with
-//! compute-budget instructions — running on Baton with Agave's fee.
-#![cfg(feature = "solana")]
-#![allow(clippy::unwrap_used)]
+//! The conversions both ways, and the wire bytes and signatures of
+//! Solana-built transactions kept through Baton.
 
-use baton::solana::{
-    ConversionError, FromBaton, FromSolana, IntoBaton, IntoSolana, TryFromBaton, TryFromSolana,
-    TryIntoBaton, TryIntoSolana,
-};
-use baton::{
-    system, Account, AccountMeta, CompiledInstruction, Hash, Instruction, InstructionError,
-    Keypair, Message, MessageAddressTableLookup, MessageHeader, MessageVersion, Pubkey, Runtime,
-    Signature, Transaction, TransactionError,
-};
-use solana_account::AccountSharedData;
-use solana_compute_budget_interface::ComputeBudgetInstruction;
-use solana_message::{legacy, v0, v1, AddressLookupTableAccount, VersionedMessage};
-use solana_signer::Signer;
-use solana_transaction::versioned::VersionedTransaction;
-
-// The README's solana-sdk example, run as it is (tests/README check below).
-#[path = "../examples/solana_v0.rs"]
-mod example;
-
-fn sol_keypair(n: u8) -> solana_keypair::Keypair {
-    solana_keypair::Keypair::new_from_array([n; 32])
-}
-
-fn sol_key(n: u8) -> solana_pubkey::Pubkey {
-    solana_pubkey::Pubkey::new_from_array([n; 32])
-}
+use super::*;
 
 /// Solana's own encoding of a transaction.
 fn solana_bytes(tx: &VersionedTransaction) -> Vec<u8> {
@@ -187,23 +157,15 @@ fn message_parts_convert_both_ways() {
         }
     );
     assert_eq!(v0::MessageAddressTableLookup::from_baton(b), lookup);
-}
 
-fn blockhash() -> solana_hash::Hash {
-    solana_hash::Hash::new_from_array([0xAB; 32])
-}
-
-/// Two signers (a payer and a second one), a transfer each.
-fn two_transfers() -> (
-    Vec<solana_instruction::Instruction>,
-    [solana_keypair::Keypair; 2],
-) {
-    let (a, b) = (sol_keypair(1), sol_keypair(2));
-    let ixs = vec![
-        solana_system_interface::instruction::transfer(&a.pubkey(), &sol_key(20), 1_000_000),
-        solana_system_interface::instruction::transfer(&b.pubkey(), &sol_key(21), 2_000_000),
-    ];
-    (ixs, [a, b])
+    let table = AddressLookupTableAccount {
+        key: sol_key(12),
+        addresses: vec![sol_key(13), sol_key(14)],
+    };
+    let b = baton::types::AddressLookupTableAccount::from_solana(&table);
+    assert_eq!(b.key, Pubkey([12; 32]));
+    assert_eq!(b.addresses, vec![Pubkey([13; 32]), Pubkey([14; 32])]);
+    assert_eq!(AddressLookupTableAccount::from_baton(b), table);
 }
 
 /// A Solana transaction and its Baton conversion: same signatures, same
@@ -384,194 +346,4 @@ fn conversions_solana_cannot_or_baton_does_not_represent_fail_by_name() {
     let tx = Transaction::new_unsigned(v0_msg);
     assert!(solana_transaction::Transaction::try_from_baton(tx.clone()).is_err());
     assert!(VersionedTransaction::try_from_baton(tx).is_ok());
-}
-
-const START: u64 = 1_000_000_000;
-
-fn funded_runtime(keys: &[&solana_keypair::Keypair]) -> Runtime {
-    let mut rt = Runtime::new().with_threads(2);
-    for k in keys {
-        rt.airdrop(&k.pubkey().into_baton(), START).unwrap();
-    }
-    rt
-}
-
-/// A v0 transaction from solana-message's compiler: a unit limit, a unit
-/// price and `ixs`, paid by the first signer.
-fn v0_with_budget(
-    rt: &Runtime,
-    limit: u32,
-    price: u64,
-    ixs: &[solana_instruction::Instruction],
-    signers: &[&solana_keypair::Keypair],
-) -> VersionedTransaction {
-    let mut all = vec![
-        ComputeBudgetInstruction::set_compute_unit_limit(limit),
-        ComputeBudgetInstruction::set_compute_unit_price(price),
-    ];
-    all.extend_from_slice(ixs);
-    let bh = rt.latest_blockhash().into_solana();
-    let m = v0::Message::try_compile(&signers[0].pubkey(), &all, &[], bh).unwrap();
-    VersionedTransaction::try_new(VersionedMessage::V0(m), signers).unwrap()
-}
-
-/// Agave's fee: 5,000 per signature plus ceil(price × limit / 1,000,000).
-fn agave_fee(signatures: u64, price: u64, limit: u64) -> u64 {
-    5_000 * signatures + (price * limit).div_ceil(1_000_000)
-}
-
-#[test]
-fn a_v0_transaction_with_compute_budget_runs_with_agaves_fee() {
-    let (ixs, [a, b]) = two_transfers();
-    let mut rt = funded_runtime(&[&a, &b]);
-    // 333 micro-lamports × 20,000 units = 6.66 lamports: rounded up to 7.
-    let tx = v0_with_budget(&rt, 20_000, 333, &ixs, &[&a, &b]);
-    let r = rt.send_versioned(tx.clone());
-    assert_eq!(r.status, Ok(()));
-    assert_eq!(r.fee, agave_fee(2, 333, 20_000));
-    assert_eq!(r.fee, 10_007);
-    assert_eq!(
-        (r.fee_details.base_fee, r.fee_details.prioritization_fee),
-        (10_000, 7)
-    );
-    // Two compute-budget instructions and two transfers, 150 units each.
-    assert_eq!(r.compute_units_consumed, 600);
-    assert_eq!(r.signature, tx.signatures[0].into_baton());
-    assert_eq!(
-        rt.balance(&a.pubkey().into_baton()),
-        START - 1_000_000 - 10_007
-    );
-    assert_eq!(rt.balance(&b.pubkey().into_baton()), START - 2_000_000);
-    assert_eq!(rt.balance(&sol_key(20).into_baton()), 1_000_000);
-    assert_eq!(rt.balance(&sol_key(21).into_baton()), 2_000_000);
-
-    // Sent again: the signature history refuses it, charging nothing.
-    let again = rt.send_versioned(tx);
-    assert_eq!(again.status, Err(TransactionError::AlreadyProcessed));
-    assert_eq!(again.fee, 0);
-}
-
-#[test]
-fn a_failing_v0_transaction_is_charged_its_fee_and_changes_nothing_else() {
-    let a = sol_keypair(1);
-    let mut rt = funded_runtime(&[&a]);
-    let too_much =
-        solana_system_interface::instruction::transfer(&a.pubkey(), &sol_key(20), START * 2);
-    let tx = v0_with_budget(&rt, 1_000, 1_000_000, &[too_much], &[&a]);
-    let r = rt.send_versioned(tx);
-    assert_eq!(
-        r.status,
-        Err(TransactionError::InstructionError(
-            2,
-            InstructionError::Custom(1)
-        ))
-    );
-    assert_eq!(r.fee, agave_fee(1, 1_000_000, 1_000));
-    assert_eq!(rt.balance(&a.pubkey().into_baton()), START - 6_000);
-    assert_eq!(rt.balance(&sol_key(20).into_baton()), 0);
-}
-
-#[test]
-fn a_forged_signature_is_refused_by_batons_checks() {
-    let a = sol_keypair(1);
-    let mut rt = funded_runtime(&[&a]);
-    let ix = solana_system_interface::instruction::transfer(&a.pubkey(), &sol_key(20), 1);
-    let mut tx = v0_with_budget(&rt, 1_000, 0, &[ix], &[&a]);
-    tx.signatures[0] = solana_signature::Signature::from([7; 64]);
-    let r = rt.send_versioned(tx);
-    assert_eq!(r.status, Err(TransactionError::SignatureFailure));
-    assert_eq!((r.fee, rt.balance(&a.pubkey().into_baton())), (0, START));
-}
-
-#[test]
-fn a_batch_of_versioned_transactions_runs_in_order_and_refuses_v1() {
-    let (a, b) = (sol_keypair(1), sol_keypair(2));
-    let mut rt = funded_runtime(&[&a, &b]);
-    // (Solana's Hash is Copy only with some features: no clone, no move.)
-    let bh = || -> solana_hash::Hash { rt.latest_blockhash().into_solana() };
-    let pay = |from: &solana_keypair::Keypair, to: u8, lamports: u64| {
-        solana_system_interface::instruction::transfer(&from.pubkey(), &sol_key(to), lamports)
-    };
-    // The first transaction funds a third signer, who pays in the third.
-    let carol = sol_keypair(3);
-    let legacy =
-        VersionedTransaction::from(solana_transaction::Transaction::new_signed_with_payer(
-            &[solana_system_interface::instruction::transfer(
-                &a.pubkey(),
-                &carol.pubkey(),
-                100_000_000,
-            )],
-            Some(&a.pubkey()),
-            &[&a],
-            bh(),
-        ));
-    let v1 = v1::Message::try_compile_with_config(
-        &b.pubkey(),
-        &[pay(&b, 21, 1)],
-        bh(),
-        v1::TransactionConfig::empty(),
-    )
-    .unwrap();
-    let v1 = VersionedTransaction::try_new(VersionedMessage::V1(v1), &[&b]).unwrap();
-    let v0 = v0_with_budget(&rt, 5_000, 2_000, &[pay(&carol, 22, 50_000_000)], &[&carol]);
-
-    let results = rt.execute_batch_versioned(&[legacy.clone(), v1.clone(), v0.clone()]);
-    assert_eq!(results.len(), 3);
-    assert_eq!(results[0].status, Ok(()));
-    assert_eq!(results[0].fee, 5_000);
-    assert_eq!(results[1].status, Err(TransactionError::UnsupportedVersion));
-    assert_eq!(
-        (results[1].fee, results[1].signature),
-        (0, v1.signatures[0].into_baton())
-    );
-    assert_eq!(results[2].status, Ok(()));
-    assert_eq!(results[2].fee, agave_fee(1, 2_000, 5_000));
-    assert_eq!(rt.balance(&b.pubkey().into_baton()), START);
-    assert_eq!(rt.balance(&sol_key(22).into_baton()), 50_000_000);
-    assert_eq!(
-        rt.balance(&carol.pubkey().into_baton()),
-        100_000_000 - 50_000_000 - agave_fee(1, 2_000, 5_000)
-    );
-    // send_versioned refuses the v1 one alone the same way.
-    let r = rt.send_versioned(v1);
-    assert_eq!(
-        (r.status, r.fee),
-        (Err(TransactionError::UnsupportedVersion), 0)
-    );
-}
-
-#[test]
-fn a_simulated_versioned_transaction_changes_nothing() {
-    let a = sol_keypair(1);
-    let mut rt = funded_runtime(&[&a]);
-    let ix = solana_system_interface::instruction::transfer(&a.pubkey(), &sol_key(20), 1_000_000);
-    let tx = v0_with_budget(&rt, 1_000, 10_000, &[ix], &[&a]);
-    let sim = rt.simulate_versioned(&tx);
-    assert_eq!(sim.result.status, Ok(()));
-    assert_eq!(sim.result.fee, agave_fee(1, 10_000, 1_000));
-    assert_eq!(rt.balance(&sol_key(20).into_baton()), 0);
-    // Sent for real afterwards, it gives the simulated result.
-    assert_eq!(rt.send_versioned(tx), sim.result);
-}
-
-#[test]
-fn the_readme_example_runs_and_is_the_examples_file() {
-    example::main().unwrap();
-    let readme = include_str!("../../README.md");
-    let file = include_str!("../examples/solana_v0.rs");
-    // The example less its `//!` header is the README's block, verbatim.
-    let body: String = file
-        .lines()
-        .skip_while(|l| l.starts_with("//!") || l.is_empty())
-        .map(|l| format!("{l}\n"))
-        .collect();
-    let start = readme
-        .find("use baton::solana::")
-        .expect("the README shows the solana example");
-    let block = &readme[start..];
-    let block = &block[..block.find("```").unwrap()];
-    assert_eq!(
-        block, body,
-        "README's solana block != runtime/examples/solana_v0.rs"
-    );
 }
