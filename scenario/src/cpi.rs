@@ -175,13 +175,14 @@ impl Resolver<'_> {
         for name in &call.pda_signers {
             seeds.push(self.pda_seeds(name, ctx)?);
         }
-        // Bound the image before building it: the structures, the keys
-        // written inline and the data.
+        // Bound the image before building it (an upper bound: the
+        // structures, the keys written inline, the data and the padding
+        // of every allocation), so that every offset fits below the table.
         let seed_bytes: usize = seeds
             .iter()
             .map(|s| 16 + s.iter().map(|b| b.len() + 23).sum::<usize>())
             .sum();
-        let size = 80 + 48 * metas.len() + 56 * infos.len() + data.len() + seed_bytes;
+        let size = 96 + 48 * metas.len() + 56 * infos.len() + data.len() + seed_bytes;
         if size > MAX_IMAGE {
             return Err(self.invalid(format!(
                 "{ctx}: the call's structures take about {size} bytes; invoke.s has {MAX_IMAGE}"
@@ -253,7 +254,7 @@ impl Resolver<'_> {
             }
         }
         img.alloc(0);
-        img.bytes.resize(img.bytes.len().next_multiple_of(8), 0);
+        debug_assert!(img.bytes.len() <= size);
 
         // The caller's own writes before the call, checks after it.
         for (list, kind) in [(&call.write, WRITE_BYTE), (&call.expect_data, EXPECT_BYTE)] {
