@@ -389,6 +389,10 @@ fn check_privileges(tx: &Transaction, result: &TransactionResult, pre: &State, p
             Err(_) => {
                 let mut charged = before.clone();
                 charged.lamports = charged.lamports.saturating_sub(result.fee);
+                // Loaded rent exempt, the payer's rent epoch becomes u64::MAX.
+                if after.rent_epoch == u64::MAX {
+                    charged.rent_epoch = u64::MAX;
+                }
                 assert!(
                     *key == payer && *after == charged,
                     "failed transaction changed {key} beyond the fee: {result:?}"

@@ -377,9 +377,10 @@ fn the_loaded_accounts_data_size_limit_charges_the_fee_and_changes_nothing_else(
         .unwrap()
     };
     let size = loaded_size(&rt, &build(&rt, 1), 0);
-    // Payer, system and compute-budget programs (no data), the data
+    // Payer, system and compute-budget programs (their names as data,
+    // `solana_system_program` and `compute_budget_program`), the data
     // account; bob does not exist yet and counts nothing.
-    assert_eq!(size, 10_000 + 4 * 64);
+    assert_eq!(size, 10_000 + 4 * 64 + 21 + 22);
     let size = u32::try_from(size).unwrap();
     // One byte short: loading fails after the fee payer was validated.
     let r = rt.execute_batch(&[build(&rt, size - 1)]).remove(0);

@@ -435,6 +435,14 @@ fn signed_transfer(rt: &Runtime, from: &Keypair, to: &Pubkey, lamports: u64) -> 
     .unwrap()
 }
 
+/// `account` as Agave's loader leaves a rent-exempt writable account.
+fn rent_exempt(account: Account) -> Account {
+    Account {
+        rent_epoch: u64::MAX,
+        ..account
+    }
+}
+
 #[test]
 fn simulate_reports_what_sending_gives_and_changes_nothing() {
     let mut rt = runtime();
@@ -453,11 +461,12 @@ fn simulate_reports_what_sending_gives_and_changes_nothing() {
     assert_eq!(
         sim.post_accounts,
         vec![
+            // Written rent exempt: rent epoch u64::MAX, as in Agave.
             (
                 alice.pubkey(),
-                system_account(10_000_000 - 1_000_000 - 5_000)
+                rent_exempt(system_account(10_000_000 - 1_000_000 - 5_000))
             ),
-            (bob, system_account(1_000_000)),
+            (bob, rent_exempt(system_account(1_000_000))),
             (
                 ids::SYSTEM_PROGRAM,
                 rt.account(&ids::SYSTEM_PROGRAM).unwrap()

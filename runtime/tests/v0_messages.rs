@@ -128,13 +128,17 @@ fn keys_load_from_the_table_and_run_like_static_ones() {
 
     let sim = rt.simulate_transaction(&tx);
     assert_eq!(sim.result.status, Ok(()));
+    // Created rent exempt: rent epoch u64::MAX, as in Agave.
     assert_eq!(
         sim.post_accounts[2],
-        (bob, {
-            let mut a = Account::default();
-            a.lamports = 1_000_000;
-            a
-        })
+        (
+            bob,
+            Account {
+                lamports: 1_000_000,
+                rent_epoch: u64::MAX,
+                ..Account::default()
+            }
+        )
     );
     let r = rt.send_transaction(tx);
     assert_eq!(r.status, Ok(()));
@@ -277,7 +281,11 @@ fn a_table_deactivated_recently_still_serves() {
         key: TABLE,
         addresses: vec![bob],
     };
-    let ix = [system::instruction::transfer(&alice.pubkey(), &bob, 1_000_000)];
+    let ix = [system::instruction::transfer(
+        &alice.pubkey(),
+        &bob,
+        1_000_000,
+    )];
     let r = rt.send_transaction(signed_through(bh, &ix, &alice, &[table]));
     assert_eq!(r.status, Ok(()));
     assert_eq!(rt.balance(&bob), 1_000_000);

@@ -70,7 +70,11 @@ fn failing_second_instruction_undoes_the_first_and_keeps_the_fee() {
         out.changes[0],
         (
             payer,
-            Account::new(10_000_000 - 5_000, 0, &ids::SYSTEM_PROGRAM)
+            // Loaded writable and rent exempt: rent epoch u64::MAX.
+            Account {
+                rent_epoch: u64::MAX,
+                ..Account::new(10_000_000 - 5_000, 0, &ids::SYSTEM_PROGRAM)
+            }
         )
     );
     assert!(out.compute_units_consumed > 0);
