@@ -34,6 +34,7 @@ pub fn programs() -> Vec<ProgramEntry> {
         id: id.to_string(),
         name: "address-lookup-table (Core BPF, LiteSVM's vendored ELF)".into(),
         loader: program.owner.to_string(),
+        elf: None,
         elf_sha256: hex::encode(sha.to_bytes()),
     }]
 }

@@ -40,7 +40,11 @@ pub struct ProgramEntry {
     pub id: String,
     pub name: String,
     pub loader: String,
-    /// SHA-256 of the ELF LiteSVM ran (its vendored copy).
+    /// The ELF, relative to the repository root, when the replayer must
+    /// deploy it at `id` under `loader`; absent: the runtime has it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elf: Option<String>,
+    /// SHA-256 of the ELF LiteSVM ran.
     pub elf_sha256: String,
 }
 

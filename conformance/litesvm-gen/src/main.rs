@@ -5,6 +5,7 @@
 //! litesvm-gen transactions [--seed N] [--scenarios N] [--steps N] [--out PATH] [--check]
 //! litesvm-gen lookups      [--seed N] [--out PATH] [--check]
 //! litesvm-gen alt          [--seed N] [--out PATH] [--check]
+//! litesvm-gen token        [--seed N] [--scenarios N] [--steps N] [--out PATH] [--check]
 //! litesvm-gen bench        [--txs N] [--accounts N] [--runs N] [--seed N]
 //! ```
 //!
@@ -19,6 +20,7 @@ mod build;
 mod fixture;
 mod harness;
 mod lookups;
+mod token;
 mod txs;
 
 use std::collections::BTreeMap;
@@ -29,14 +31,14 @@ use rand_chacha::ChaCha8Rng;
 
 use fixture::{FixtureFile, Generator, Step, Target, FORMAT};
 
-const USAGE: &str = "usage: litesvm-gen transactions|lookups|alt [--seed N] [--scenarios N] \
+const USAGE: &str = "usage: litesvm-gen transactions|lookups|alt|token [--seed N] [--scenarios N] \
                      [--steps N] [--out PATH] [--check]\n       \
                      litesvm-gen bench [--txs N] [--accounts N] [--runs N] [--seed N]";
 
 struct Args {
     suite: String,
     seed: u64,
-    scenarios: usize,
+    scenarios: Option<usize>,
     steps: usize,
     out: String,
     check: bool,
@@ -51,7 +53,7 @@ fn parse() -> Result<Args, String> {
     let mut a = Args {
         suite,
         seed: 22,
-        scenarios: 40,
+        scenarios: None,
         steps: 24,
         out: String::new(),
         check: false,
@@ -68,7 +70,7 @@ fn parse() -> Result<Args, String> {
         let num = || v.parse::<u64>().map_err(|e| format!("{flag} {v}: {e}"));
         match flag.as_str() {
             "--seed" => a.seed = num()?,
-            "--scenarios" => a.scenarios = num()? as usize,
+            "--scenarios" => a.scenarios = Some(num()? as usize),
             "--steps" => a.steps = num()? as usize,
             "--txs" => a.txs = num()? as usize,
             "--accounts" => a.accounts = num()? as usize,
@@ -124,14 +126,28 @@ fn main() -> ExitCode {
     };
     let mut rng = ChaCha8Rng::seed_from_u64(args.seed);
     let (scenarios, programs, command) = match args.suite.as_str() {
-        "transactions" => (
-            txs::scenarios(&mut rng, args.scenarios, args.steps),
-            Vec::new(),
-            format!(
-                "litesvm-gen transactions --seed {} --scenarios {} --steps {}",
-                args.seed, args.scenarios, args.steps
-            ),
-        ),
+        "transactions" => {
+            let n = args.scenarios.unwrap_or(40);
+            (
+                txs::scenarios(&mut rng, n, args.steps),
+                Vec::new(),
+                format!(
+                    "litesvm-gen transactions --seed {} --scenarios {n} --steps {}",
+                    args.seed, args.steps
+                ),
+            )
+        }
+        "token" => {
+            let n = args.scenarios.unwrap_or(10);
+            (
+                token::scenarios(&mut rng, n, args.steps),
+                token::programs(),
+                format!(
+                    "litesvm-gen token --seed {} --scenarios {n} --steps {}",
+                    args.seed, args.steps
+                ),
+            )
+        }
         "lookups" => (
             lookups::scenarios(&mut rng),
             Vec::new(),

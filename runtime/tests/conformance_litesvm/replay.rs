@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::str::FromStr;
 
-use baton::{Account, Pubkey, Runtime, Transaction};
+use baton::{Account, Hash, ProgramLoader, Pubkey, Runtime, Transaction};
 use serde_json::Value;
 
 /// The format this replayer reads.
@@ -163,16 +163,51 @@ pub fn replay(file: &Value, edit: &dyn Fn(&str, &mut Value)) -> Report {
 
 /// [`replay`] in `mode`.
 pub fn replay_mode(file: &Value, edit: &dyn Fn(&str, &mut Value), mode: Mode) -> Report {
+    let programs = programs(file);
     let mut report = Report::default();
     for sc in arr(file, "scenarios") {
-        replay_scenario(sc, edit, mode, &mut report);
+        replay_scenario(sc, &programs, edit, mode, &mut report);
     }
     report
 }
 
-fn runtime(sc: &Value) -> Runtime {
+/// The ELFs the file asks the replayer to deploy (`programs` entries with
+/// an `elf`, relative to the repository root), checked against their
+/// SHA-256: id and bytes.
+fn programs(file: &Value) -> Vec<(Pubkey, Vec<u8>)> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let list = file.get("programs").and_then(Value::as_array);
+    let mut out = Vec::new();
+    for p in list.map(Vec::as_slice).unwrap_or_default() {
+        let Some(elf) = p.get("elf").and_then(Value::as_str) else {
+            continue;
+        };
+        assert_eq!(
+            s(p, "loader"),
+            "BPFLoader2111111111111111111111111111111111",
+            "only loader v2 deployments are replayed: {p}"
+        );
+        let path = root.join(elf);
+        let bytes =
+            std::fs::read(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+        assert_eq!(
+            hex::encode(Hash::hashv(&[&bytes]).0),
+            s(p, "elf_sha256"),
+            "{} is not the ELF the fixtures were made with",
+            path.display()
+        );
+        out.push((key(s(p, "id")), bytes));
+    }
+    out
+}
+
+fn runtime(sc: &Value, programs: &[(Pubkey, Vec<u8>)]) -> Runtime {
     let sigverify = sc["sigverify"].as_bool().expect("sigverify");
     let mut rt = Runtime::new().with_threads(1).with_sigverify(sigverify);
+    for (id, elf) in programs {
+        rt.deploy_program(*id, elf, ProgramLoader::V2)
+            .unwrap_or_else(|e| panic!("deploying {id}: {e}"));
+    }
     assert_eq!(
         rt.latest_blockhash().to_string(),
         s(sc, "blockhash"),
@@ -188,10 +223,16 @@ fn runtime(sc: &Value) -> Runtime {
     rt
 }
 
-fn replay_scenario(sc: &Value, edit: &dyn Fn(&str, &mut Value), mode: Mode, report: &mut Report) {
+fn replay_scenario(
+    sc: &Value,
+    programs: &[(Pubkey, Vec<u8>)],
+    edit: &dyn Fn(&str, &mut Value),
+    mode: Mode,
+    report: &mut Report,
+) {
     let tolerant = mode == Mode::KnownDepartures;
     let name = s(sc, "name");
-    let mut rt = runtime(sc);
+    let mut rt = runtime(sc, programs);
     for step in arr(sc, "steps") {
         if let Some(w) = step.get("warp") {
             // Baton's SlotHashes follows the clock: the 512 slots before it,
