@@ -181,13 +181,16 @@ pub fn process_loaded_message(
         let status = TransactionError::MaxLoadedAccountsDataSizeExceeded;
         return Ok(fail(status, Vec::new(), 0, charged_payer(tx), None));
     }
+    // Each instruction's program account: it must exist and be owned by
+    // the native loader or a BPF loader (Agave checks the owner, not the
+    // executable flag; a loader-owned account that holds no runnable
+    // program fails when invoked, `UnsupportedProgramId`).
     for ix in &message.message.instructions {
         let status = match tx.account(ix.program_id_index as usize).as_deref() {
-            Some(a) if a.executable => continue,
-            Some(a) if a.lamports > 0 || !a.data.is_empty() => {
-                TransactionError::InvalidProgramForExecution
-            }
-            _ => TransactionError::ProgramAccountNotFound,
+            Some(a) if a.lamports == 0 => TransactionError::ProgramAccountNotFound,
+            Some(a) if a.owner == ids::NATIVE_LOADER || ids::is_loader(&a.owner) => continue,
+            Some(_) => TransactionError::InvalidProgramForExecution,
+            None => TransactionError::ProgramAccountNotFound,
         };
         return Ok(fail(status, Vec::new(), 0, charged_payer(tx), None));
     }

@@ -207,8 +207,7 @@ impl SysvarCache {
 }
 
 /// The SlotHashes sysvar's id.
-pub const SYSVAR_SLOT_HASHES: Pubkey =
-    Pubkey::from_str_const("SysvarS1otHashes111111111111111111111111111");
+pub use baton_types::ids::SYSVAR_SLOT_HASHES;
 /// Most entries SlotHashes holds (Agave's `MAX_ENTRIES`).
 pub const MAX_SLOT_HASHES: usize = 512;
 /// Bytes of the SlotHashes account, whatever its count of entries: the

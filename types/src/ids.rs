@@ -26,6 +26,9 @@ pub const COMPUTE_BUDGET_PROGRAM: Pubkey =
 pub const TOKEN_PROGRAM: Pubkey =
     Pubkey::from_str_const("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA");
 
+/// The SlotHashes sysvar.
+pub const SYSVAR_SLOT_HASHES: Pubkey =
+    Pubkey::from_str_const("SysvarS1otHashes111111111111111111111111111");
 /// The address lookup table program (a Core BPF program since Agave 4.2).
 pub const ADDRESS_LOOKUP_TABLE_PROGRAM: Pubkey =
     Pubkey::from_str_const("AddressLookupTab1e1111111111111111111111111");
@@ -50,6 +53,7 @@ pub const RESERVED: &[Pubkey] = &[
     SYSVAR_CLOCK,
     SYSVAR_RENT,
     SYSVAR_RECENT_BLOCKHASHES,
+    SYSVAR_SLOT_HASHES,
     TOKEN_PROGRAM,
     COMPUTE_BUDGET_PROGRAM,
     ADDRESS_LOOKUP_TABLE_PROGRAM,
@@ -78,9 +82,24 @@ pub fn is_reserved(key: &Pubkey) -> bool {
     RESERVED_FIRST_BYTES[b / 64] & (1 << (b % 64)) != 0 && RESERVED.contains(key)
 }
 
+/// Whether `key` is one of the BPF loaders (v1, v2, v3 upgradeable, v4),
+/// which own the programs they run.
+pub fn is_loader(key: &Pubkey) -> bool {
+    [
+        BPF_LOADER_UPGRADEABLE,
+        BPF_LOADER,
+        BPF_LOADER_DEPRECATED,
+        LOADER_V4,
+    ]
+    .contains(key)
+}
+
 /// Whether `key` is a sysvar.
 pub fn is_sysvar(key: &Pubkey) -> bool {
-    *key == SYSVAR_CLOCK || *key == SYSVAR_RENT || *key == SYSVAR_RECENT_BLOCKHASHES
+    *key == SYSVAR_CLOCK
+        || *key == SYSVAR_RENT
+        || *key == SYSVAR_RECENT_BLOCKHASHES
+        || *key == SYSVAR_SLOT_HASHES
 }
 
 #[cfg(test)]
