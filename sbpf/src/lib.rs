@@ -36,6 +36,6 @@ mod vm;
 pub use deploy::ProgramLoader;
 pub use error::{instruction_error_from_u64, LoadError, SyscallError};
 pub use profile::{ExecutionProfile, SyscallCosts, COPY_PROFILE};
-pub use program::SbpfProgram;
+pub use program::{heap_cost, SbpfProgram};
 pub use source::DeployedPrograms;
 pub use vm::{Mode, SbpfCtx};

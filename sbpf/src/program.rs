@@ -206,6 +206,18 @@ impl Program for SbpfProgram {
     }
 }
 
+/// Units charged for a heap of `heap_size` bytes: 8 per 32 KiB page past
+/// the first, rounding up (Agave's `calculate_heap_cost`).
+pub fn heap_cost(heap_size: u32) -> u64 {
+    const PAGE: u64 = 32 * 1024;
+    const HEAP_COST: u64 = 8;
+    u64::from(heap_size)
+        .saturating_add(PAGE - 1)
+        .div_euclid(PAGE)
+        .saturating_sub(1)
+        .saturating_mul(HEAP_COST)
+}
+
 impl SbpfProgram {
     fn run_frame(
         &self,
@@ -215,6 +227,18 @@ impl SbpfProgram {
     ) -> Result<(), InstructionError> {
         let mem = &mut frame.mem;
         let data_offset = serialize(ctx, data, &mut mem.input, &mut frame.accounts)?;
+        // The heap the transaction requested (32 KiB unless it asked for
+        // more), charged as Agave charges it when it creates the VM. The
+        // buffer is all zero beyond what earlier runs left, so resizing it
+        // keeps the memory deterministic.
+        let heap_size = ctx.heap_size();
+        if let Err(e) = ctx.consume_checked(heap_cost(heap_size)) {
+            if ctx.log_enabled() {
+                ctx.log_line(format!("Failed to create SBF VM: {e}"));
+            }
+            return Err(InstructionError::ProgramEnvironmentSetupFailure);
+        }
+        mem.heap.resize(heap_size as usize, 0);
         let result = vm::run(
             &self.exe,
             self.mode,
