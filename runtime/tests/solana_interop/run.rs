@@ -171,7 +171,11 @@ fn a_batch_of_versioned_transactions_runs_in_order_and_refuses_v1() {
         rt.balance(&carol.pubkey().into_baton()),
         100_000_000 - 50_000_000 - agave_fee(1, 2_000, 5_000)
     );
-    // send_versioned refuses the v1 one alone the same way.
+    // send_versioned and simulate_versioned refuse the v1 one alone the
+    // same way.
+    let sim = rt.simulate_versioned(&v1);
+    assert_eq!(sim.result.status, Err(TransactionError::UnsupportedVersion));
+    assert!(sim.post_accounts.is_empty());
     let r = rt.send_versioned(v1);
     assert_eq!(
         (r.status, r.fee),
