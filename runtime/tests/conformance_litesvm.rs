@@ -16,12 +16,12 @@
 #[path = "conformance_litesvm/replay.rs"]
 mod replay;
 
-use replay::{arr, load, replay, replay_mode, s, summary, u, Mode};
+use replay::{arr, load, replay, s, summary, u};
 use serde_json::Value;
 
 fn no_edit(_: &str, _: &mut Value) {}
 
-fn strict(suite: &str, at_least: usize) {
+fn equal(suite: &str, at_least: usize) {
     let file = load(suite);
     let report = replay(&file, &no_edit);
     assert!(
@@ -32,78 +32,37 @@ fn strict(suite: &str, at_least: usize) {
     assert!(report.diffs.is_empty(), "{}", summary(&report));
 }
 
-/// Everything equal but [`replay::KNOWN_BATON_DEPARTURES`]: passes while
-/// the lead mends those, and catches any other difference meanwhile.
-fn tolerant(suite: &str, at_least: usize) {
-    let file = load(suite);
-    let report = replay_mode(&file, &no_edit, Mode::KnownDepartures);
-    assert!(
-        report.transactions >= at_least,
-        "{} transactions",
-        report.transactions
-    );
-    assert!(
-        report.diffs.is_empty(),
-        "{}(forgiven: {:?})",
-        summary(&report),
-        replay::KNOWN_BATON_DEPARTURES
-    );
-}
-
 /// Legacy and v0 transactions without lookups, with and without
 /// compute-budget instructions and priority fees, succeeding and failing,
 /// and LiteSVM's departures (fees-only loading failures, a duplicate
 /// compute-budget instruction before the blockhash check, a replay with
 /// signature checks off) under Agave's rule.
 #[test]
-#[ignore = "waits on the lead: the three KNOWN_BATON_DEPARTURES (replay.rs)"]
 fn litesvm_transactions_replay_equal() {
-    strict("transactions", 900);
-}
-
-#[test]
-fn litesvm_transactions_replay_equal_but_known_departures() {
-    tolerant("transactions", 900);
+    equal("transactions", 900);
 }
 
 /// v0 transactions that load accounts through address lookup tables
 /// (the tables among the starting accounts).
 #[test]
-#[ignore = "waits on the lead: the three KNOWN_BATON_DEPARTURES (replay.rs)"]
 fn litesvm_lookups_replay_equal() {
-    strict("lookups", 50);
-}
-
-#[test]
-fn litesvm_lookups_replay_equal_but_known_departures() {
-    tolerant("lookups", 50);
+    equal("lookups", 50);
 }
 
 /// The Address Lookup Table program (Core BPF) through its life cycle:
-/// create, extend, freeze, deactivate, close, and their failures.
+/// create, extend, freeze, deactivate, close, and their failures; and
+/// LiteSVM's frozen SlotHashes and uncounted programdata under Agave's rule.
 #[test]
-#[ignore = "waits on the lead: the three KNOWN_BATON_DEPARTURES (replay.rs)"]
 fn litesvm_alt_program_replay_equal() {
-    strict("alt", 60);
-}
-
-#[test]
-fn litesvm_alt_program_replay_equal_but_known_departures() {
-    tolerant("alt", 60);
+    equal("alt", 60);
 }
 
 /// The real token ELF (`sbpf/elf/token.so`, deployed at Tokenkeg under
 /// loader v2): transfers, checked transfers, mints, burns, approvals and
 /// closes, succeeding and failing, with and without compute budgets.
 #[test]
-#[ignore = "waits on the lead: the three KNOWN_BATON_DEPARTURES (replay.rs)"]
 fn litesvm_token_replay_equal() {
-    strict("token", 200);
-}
-
-#[test]
-fn litesvm_token_replay_equal_but_known_departures() {
-    tolerant("token", 200);
+    equal("token", 200);
 }
 
 /// The replayer itself: the files parse, the suites have the shapes the

@@ -130,43 +130,13 @@ pub struct Report {
     pub diffs: Vec<Diff>,
 }
 
-/// Departures of Baton from Agave 4.2.2 that the fixtures show and the
-/// lead is mending (see `conformance/README.md`, LiteSVM section). A
-/// tolerant replay forgives exactly these and nothing else.
-pub const KNOWN_BATON_DEPARTURES: &[&str] = &[
-    // 1. The compute-budget program logs a `consumed` line; Agave's
-    //    builtins log none.
-    "compute-budget consumed line",
-    // 2. A writable rent-exempt account keeps rent epoch 0 where Agave's
-    //    loader sets u64::MAX (and a new account is created with it).
-    "rent epoch of writable accounts",
-    // 3. The loaded-data size counts fewer bytes than Agave's (builtin
-    //    program accounts carry their name as data in Agave): a limit one
-    //    byte below Agave's count passes.
-    "loaded-data size of builtin accounts",
-];
-
-/// How strictly to compare.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// Every field exactly.
-    Strict,
-    /// Forgive [`KNOWN_BATON_DEPARTURES`].
-    KnownDepartures,
-}
-
 /// Replay every scenario of `file`, with `edit` applied to each expected
 /// outcome first (the replayer's own test doctors one).
 pub fn replay(file: &Value, edit: &dyn Fn(&str, &mut Value)) -> Report {
-    replay_mode(file, edit, Mode::Strict)
-}
-
-/// [`replay`] in `mode`.
-pub fn replay_mode(file: &Value, edit: &dyn Fn(&str, &mut Value), mode: Mode) -> Report {
     let programs = programs(file);
     let mut report = Report::default();
     for sc in arr(file, "scenarios") {
-        replay_scenario(sc, &programs, edit, mode, &mut report);
+        replay_scenario(sc, &programs, edit, &mut report);
     }
     report
 }
@@ -227,10 +197,8 @@ fn replay_scenario(
     sc: &Value,
     programs: &[(Pubkey, Vec<u8>)],
     edit: &dyn Fn(&str, &mut Value),
-    mode: Mode,
     report: &mut Report,
 ) {
-    let tolerant = mode == Mode::KnownDepartures;
     let name = s(sc, "name");
     let mut rt = runtime(sc, programs);
     for step in arr(sc, "steps") {
@@ -266,15 +234,7 @@ fn replay_scenario(
                 continue;
             }
         };
-        let mut r = rt.send_transaction(tx);
-        if tolerant && s(t, "name").contains("exact-minus-1") {
-            // Departure 3: Baton runs it; nothing to compare.
-            continue;
-        }
-        if tolerant {
-            let cb = "Program ComputeBudget111111111111111111111111111111 consumed ";
-            r.logs.retain(|l| !l.starts_with(cb));
-        }
+        let r = rt.send_transaction(tx);
         let status = match &r.status {
             Ok(()) => "Ok".to_string(),
             Err(e) => format!("{e:?}"),
@@ -318,12 +278,7 @@ fn replay_scenario(
         }
         for a in arr(&want, "accounts") {
             let (k, expected) = account(a);
-            let mut got = rt.account(&k).filter(|a| a.lamports > 0);
-            if let (true, Some(g), Some(w)) = (tolerant, got.as_mut(), expected.as_ref()) {
-                if g.rent_epoch == 0 && w.rent_epoch == u64::MAX {
-                    g.rent_epoch = u64::MAX;
-                }
-            }
+            let got = rt.account(&k).filter(|a| a.lamports > 0);
             if got != expected {
                 let (detail, kind) = account_difference(&k, expected.as_ref(), got.as_ref());
                 what.push(detail);
