@@ -65,6 +65,16 @@ fn litesvm_token_replay_equal() {
     equal("token", 200);
 }
 
+/// Durable-nonce transactions: advanced, not advanceable, stale, failed
+/// (the nonce advances with the fee), priced, and transactions that are
+/// not nonce transactions; LiteSVM's nonce value and its failed-nonce rule
+/// under Agave's.
+#[test]
+#[ignore = "waits on durable-nonce transactions in Baton's blockhash check (the lead)"]
+fn litesvm_nonce_replay_equal() {
+    equal("nonce", 16);
+}
+
 /// The replayer itself: the files parse, the suites have the shapes the
 /// generator promises, and a doctored expectation is reported.
 #[test]

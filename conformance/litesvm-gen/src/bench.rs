@@ -170,7 +170,7 @@ fn bench(txs: usize, n: usize, runs: usize, seed: u64) -> Result<(), String> {
     }
     times.sort();
     let median = times[times.len() / 2];
-    println!(
+    say!(
         "litesvm 0.16.0 sbpf-token-transfers (p-token, {txs} txs, {n} token accounts, \
          send_transaction one at a time, sigverify off): {:.0} tx/s median of {runs} runs \
          ({:.1} ms; min {:.1}, max {:.1})",

@@ -286,8 +286,11 @@ impl Harness {
         tx: &VersionedTransaction,
         prepare: impl FnOnce(&mut LiteSVM),
     ) -> (Outcome, u64) {
+        // A cloned history has the capacity of its length (none when
+        // empty, which turns it off): give the copy room, so that a
+        // transaction it includes is recorded as in the original.
         let mut copy = Harness {
-            svm: self.svm.clone(),
+            svm: self.svm.clone().with_transaction_history(1_024),
             scenario: Scenario {
                 steps: Vec::new(),
                 ..self.scenario.clone()

@@ -5,6 +5,7 @@
 //! litesvm-gen transactions [--seed N] [--scenarios N] [--steps N] [--out PATH] [--check]
 //! litesvm-gen lookups      [--seed N] [--out PATH] [--check]
 //! litesvm-gen alt          [--seed N] [--out PATH] [--check]
+//! litesvm-gen nonce        [--seed N] [--out PATH] [--check]
 //! litesvm-gen token        [--seed N] [--scenarios N] [--steps N] [--out PATH] [--check]
 //! litesvm-gen bench        [--txs N] [--accounts N] [--runs N] [--seed N]
 //! ```
@@ -14,12 +15,21 @@
 //! `conformance/README.md`; Baton replays it in
 //! `runtime/tests/conformance_litesvm.rs`.
 
+/// `println!` that ignores a closed stdout (`| head`) instead of panicking.
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+
 mod alt;
 mod bench;
 mod build;
 mod fixture;
 mod harness;
 mod lookups;
+mod nonce;
 mod token;
 mod txs;
 
@@ -31,7 +41,8 @@ use rand_chacha::ChaCha8Rng;
 
 use fixture::{FixtureFile, Generator, Step, Target, FORMAT};
 
-const USAGE: &str = "usage: litesvm-gen transactions|lookups|alt|token [--seed N] [--scenarios N] \
+const USAGE: &str =
+    "usage: litesvm-gen transactions|lookups|alt|token|nonce [--seed N] [--scenarios N] \
                      [--steps N] [--out PATH] [--check]\n       \
                      litesvm-gen bench [--txs N] [--accounts N] [--runs N] [--seed N]";
 
@@ -153,6 +164,11 @@ fn main() -> ExitCode {
             Vec::new(),
             format!("litesvm-gen lookups --seed {}", args.seed),
         ),
+        "nonce" => (
+            nonce::scenarios(&mut rng),
+            Vec::new(),
+            format!("litesvm-gen nonce --seed {}", args.seed),
+        ),
         "alt" => (
             alt::scenarios(&mut rng),
             alt::programs(),
@@ -195,7 +211,7 @@ fn main() -> ExitCode {
     if args.check {
         return match std::fs::read_to_string(&args.out) {
             Ok(committed) if committed == json => {
-                println!("{}: up to date ({} transactions)", args.out, txs.len());
+                say!("{}: up to date ({} transactions)", args.out, txs.len());
                 ExitCode::SUCCESS
             }
             Ok(_) => {
@@ -224,7 +240,7 @@ fn main() -> ExitCode {
         *per.entry(status).or_default() += 1;
     }
     let marked = txs.iter().filter(|t| t.agave_rule.is_some()).count();
-    println!(
+    say!(
         "{}: {} scenarios, {} transactions ({} marked with Agave's rule), {} bytes",
         args.out,
         file.scenarios.len(),
@@ -233,7 +249,7 @@ fn main() -> ExitCode {
         json.len()
     );
     for (s, n) in &per {
-        println!("  {s:<40} {n:>5}");
+        say!("  {s:<40} {n:>5}");
     }
     ExitCode::SUCCESS
 }
