@@ -89,7 +89,7 @@ fn scenario(i: usize, seed: u64) -> Scenario {
         });
     }
     let next = durable(&baton_genesis_blockhash());
-    let version = if i % 2 == 0 {
+    let version = if i.is_multiple_of(2) {
         Version::Legacy
     } else {
         Version::V0
