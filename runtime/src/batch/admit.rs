@@ -1,9 +1,12 @@
-//! Stage 2 of a batch, in batch order, one wave at a time: account locks,
-//! blockhash and the signature history ([`Admission::admit`]), then the
-//! dependency graph of the admitted transactions ([`Admission::prepare`]),
-//! which make a [`Wave`] for stage 3 (`waves.rs`).
-//! At the end of the batch, the signatures of admitted transactions that
-//! the executor refused are forgotten ([`Admission::forget_refused`]).
+//! Stage 2 of a batch, in batch order, one wave at a time: what reads the
+//! state ([`Admission::admit`]) — address table lookups (then the account
+//! locks and blockhash of those transactions), the signature history; and
+//! whatever stage 1 left undone when it did not run (one thread, no
+//! signature checks). Then the dependency graph of the admitted
+//! transactions ([`Admission::prepare`]), which makes a [`Wave`] for
+//! stage 3 (`waves.rs`). At the end of the batch, the signatures of
+//! admitted transactions that the executor refused are forgotten
+//! ([`Admission::forget_refused`]).
 
 use std::collections::VecDeque;
 use std::sync::OnceLock;
@@ -25,8 +28,8 @@ const HISTORY_AHEAD: usize = 8;
 /// blockhash, and the signature against the history (which also holds the
 /// earlier transactions of this batch).
 pub(crate) struct Admission<'a> {
-    /// Whether stage 1 already sanitized the transactions.
-    pub(crate) sanitized: bool,
+    /// Whether stage 1 made the stateless checks (see `check.rs`).
+    pub(crate) prechecked: bool,
     pub(crate) lock_limit: usize,
     pub(crate) blockhash_check: bool,
     pub(crate) blockhashes: &'a VecDeque<Hash>,
@@ -133,14 +136,22 @@ pub(crate) fn resolve_and_lock(
 impl Admission<'_> {
     /// Admit transaction `i` of the batch.
     pub(crate) fn admit(&mut self, i: usize, tx: &Transaction) -> Result<(), TransactionError> {
-        if !self.sanitized {
+        let lookups = !tx.message.address_table_lookups.is_empty();
+        if !self.prechecked {
             wire::sanitize_transaction(tx).map_err(TransactionError::from)?;
+            super::budget::check_compute_budget(&tx.message)?;
         }
-        super::budget::check_compute_budget(&tx.message)?;
-        let loaded = resolve_and_lock(tx, self.store, self.sysvars, self.lock_limit)?;
-        if self.blockhash_check && !self.blockhashes.contains(&tx.message.recent_blockhash) {
-            return Err(TransactionError::BlockhashNotFound);
-        }
+        // Stage 1 checked the locks and blockhash of a transaction without
+        // lookups; those of one with lookups need its loaded keys.
+        let loaded = if self.prechecked && !lookups {
+            None
+        } else {
+            let loaded = resolve_and_lock(tx, self.store, self.sysvars, self.lock_limit)?;
+            if self.blockhash_check && !self.blockhashes.contains(&tx.message.recent_blockhash) {
+                return Err(TransactionError::BlockhashNotFound);
+            }
+            loaded
+        };
         if let Some(history) = &mut self.history {
             if !history.insert(tx) {
                 return Err(TransactionError::AlreadyProcessed);

@@ -1,51 +1,104 @@
-//! Stage 1 of a batch, stateless and parallel: sanitize each transaction,
-//! then verify its signatures in batches of [`SIGVERIFY_CHUNK`] on the
-//! worker pool. Its verdicts are read wave by wave by admission (stage 2).
+//! Stage 1 of a batch, stateless and parallel: every check of a
+//! transaction that reads no state, in Agave's order — sanitize, verify its
+//! signatures (in batches of [`SIGVERIFY_CHUNK`]), read its compute-budget
+//! instructions, and, unless it has address table lookups (whose keys only
+//! the state gives), validate its account locks and check its blockhash.
+//! On a pool of several threads this runs on all of them, so that the
+//! in-order admission of each wave (stage 2) is left with the state: the
+//! lookups and the signature history. Its verdicts are read wave by wave.
 
-use baton_scheduler::Scheduler;
-use baton_types::{signing, wire, Transaction, TransactionError};
+use std::collections::VecDeque;
+
+use baton_scheduler::{validate_account_locks, Scheduler};
+use baton_types::{signing, wire, Hash, Transaction, TransactionError};
 use rayon::prelude::*;
 
-/// Transactions verified per batch-verification call.
+/// Transactions checked per task (and per batch-verification call).
 const SIGVERIFY_CHUNK: usize = 64;
 
+/// What the stateless checks need besides the transactions.
+pub(crate) struct StatelessChecks<'a> {
+    pub(crate) sigverify: bool,
+    pub(crate) lock_limit: usize,
+    /// The blockhashes a transaction may name, when they are checked.
+    pub(crate) blockhashes: Option<&'a VecDeque<Hash>>,
+}
+
+impl StatelessChecks<'_> {
+    /// Whether `tx` fails sanitizing.
+    fn sanitize(tx: &Transaction) -> Option<TransactionError> {
+        wire::sanitize_transaction(tx)
+            .map_err(TransactionError::from)
+            .err()
+    }
+
+    /// The checks after the signatures, in order.
+    fn after_signatures(&self, tx: &Transaction) -> Result<(), TransactionError> {
+        super::budget::check_compute_budget(&tx.message)?;
+        if tx.message.address_table_lookups.is_empty() {
+            validate_account_locks(&tx.message.account_keys, self.lock_limit)?;
+            if let Some(hashes) = self.blockhashes {
+                if !hashes.contains(&tx.message.recent_blockhash) {
+                    return Err(TransactionError::BlockhashNotFound);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn check_chunk(&self, chunk: &[Transaction]) -> Vec<Option<TransactionError>> {
+        let mut verdicts: Vec<Option<TransactionError>> =
+            chunk.iter().map(Self::sanitize).collect();
+        if self.sigverify {
+            for (v, sig) in verdicts.iter_mut().zip(signing::verify_batch(chunk)) {
+                if v.is_none() {
+                    *v = sig.err();
+                }
+            }
+        }
+        for (v, tx) in verdicts.iter_mut().zip(chunk) {
+            if v.is_none() {
+                *v = self.after_signatures(tx).err();
+            }
+        }
+        verdicts
+    }
+}
+
 /// The stage-1 verdict of every transaction of a batch (`None`: it passed),
-/// or nothing when signature checks are off: sanitizing alone is then
-/// cheap enough to leave to the in-order admission of each wave
-/// (`Admission::prepare`).
+/// or nothing when stage 1 was left to admission: on one thread without
+/// signature checks, where a separate pass would only add a walk over the
+/// batch.
 pub(crate) struct StageOne(Option<Vec<Option<TransactionError>>>);
 
 impl StageOne {
-    /// Sanitize and verify `txs` on the scheduler's pool when it has
-    /// several threads, else on this thread.
+    /// Check `txs` on the scheduler's pool when it has several threads,
+    /// else on this thread when signatures are checked, else not at all.
     pub(crate) fn check(
         scheduler: Option<&Scheduler>,
-        sigverify: bool,
+        checks: &StatelessChecks<'_>,
         txs: &[Transaction],
     ) -> Self {
-        let check_chunk = |chunk: &[Transaction]| -> Vec<Option<TransactionError>> {
-            let mut verdicts: Vec<Option<TransactionError>> = chunk
-                .iter()
-                .map(|tx| wire::sanitize_transaction(tx).err().map(Into::into))
-                .collect();
-            if sigverify {
-                for (v, sig) in verdicts.iter_mut().zip(signing::verify_batch(chunk)) {
-                    if v.is_none() {
-                        *v = sig.err();
-                    }
-                }
-            }
-            verdicts
-        };
         Self(match scheduler {
-            _ if !sigverify => None,
             Some(s) if s.threads() > 1 => Some(s.pool().install(|| {
                 txs.par_chunks(SIGVERIFY_CHUNK)
-                    .flat_map_iter(check_chunk)
+                    .flat_map_iter(|c| checks.check_chunk(c))
                     .collect()
             })),
-            _ => Some(txs.chunks(SIGVERIFY_CHUNK).flat_map(check_chunk).collect()),
+            _ if checks.sigverify => Some(
+                txs.chunks(SIGVERIFY_CHUNK)
+                    .flat_map(|c| checks.check_chunk(c))
+                    .collect(),
+            ),
+            _ => None,
         })
+    }
+
+    /// Whether stage 1 made the stateless checks, leaving admission the
+    /// lookups (then the locks and blockhash of those transactions) and
+    /// the history.
+    pub(crate) fn done(&self) -> bool {
+        self.0.is_some()
     }
 
     /// The stage-1 verdicts of the wave `start..end`.

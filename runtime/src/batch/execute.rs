@@ -46,9 +46,16 @@ impl Execution<'_> {
     #[inline]
     pub(crate) fn prefetch(&self, i: usize) {
         let Some(next) = self.txs.get(i) else { return };
-        let message = self.message(i, next);
-        for (k, key) in message.keys().enumerate() {
+        let message = &next.message;
+        for (k, key) in message.account_keys.iter().enumerate() {
             if message.is_writable_index(k) || !self.reserved.contains_key(key) {
+                self.store.prefetch(key);
+            }
+        }
+        // Loaded keys are never reserved ones written (a reserved key is
+        // read-only), so all of them are the store's.
+        if let Some(loaded) = self.loaded.get(i).and_then(OnceLock::get) {
+            for key in loaded.writable.iter().chain(&loaded.readonly) {
                 self.store.prefetch(key);
             }
         }

@@ -1,10 +1,12 @@
 //! The batch pipeline: [`Runtime::execute_batch`] and its stages, one file
 //! each, in the order a batch meets them:
 //!
-//! 1. `check.rs`: stateless checks in parallel — sanitize, verify
-//!    signatures in batches.
-//! 2. `admit.rs`: in batch order, wave by wave — account locks, blockhash,
-//!    the signature history; then the wave's dependency graph.
+//! 1. `check.rs`: stateless checks on every thread — sanitize, verify
+//!    signatures in batches, the compute-budget instructions, account
+//!    locks and blockhash (of transactions without lookups).
+//! 2. `admit.rs`: in batch order, wave by wave — what reads the state:
+//!    address table lookups (then those transactions' locks and
+//!    blockhash), the signature history; then the wave's dependency graph.
 //! 3. `execute.rs`: on the worker threads — execute a transaction, commit
 //!    its changes as it finishes, prefetch the next one's accounts.
 //! 4. `waves.rs`: stages 2 and 3 together, serially or in overlapping
@@ -35,7 +37,7 @@ use crate::Runtime;
 pub(crate) use admit::resolve_and_lock;
 use admit::{Admission, TableWatch};
 pub(crate) use budget::{check_compute_budget, execute_with_budget};
-use check::StageOne;
+use check::{StageOne, StatelessChecks};
 use collect::TransactionResult;
 use execute::Execution;
 
@@ -80,7 +82,12 @@ impl Runtime {
         let started = Instant::now();
         self.ensure_scheduler();
         // Stage 1, stateless and parallel: sanitize, then verify signatures.
-        let stage_one = StageOne::check(self.scheduler.as_ref(), self.sigverify, txs);
+        let checks = StatelessChecks {
+            sigverify: self.sigverify,
+            lock_limit: self.lock_limit,
+            blockhashes: self.blockhash_check.then_some(&self.blockhashes),
+        };
+        let stage_one = StageOne::check(self.scheduler.as_ref(), &checks, txs);
         // Stages 2 to 4, in waves: admit, schedule and execute, collect.
         let store_errors = Mutex::new(Vec::new());
         let results = self.admit_and_execute(txs, &stage_one, &store_errors);
@@ -111,7 +118,6 @@ impl Runtime {
             scheduler,
             reserved,
             outbox: kept_outbox,
-            sigverify,
             ..
         } = self;
         let store: &dyn AccountsStore = &**store;
@@ -124,7 +130,7 @@ impl Runtime {
             Vec::new()
         };
         let mut admission = Admission {
-            sanitized: *sigverify,
+            prechecked: stage_one.done(),
             lock_limit: *lock_limit,
             blockhash_check: *blockhash_check,
             blockhashes,
