@@ -11,13 +11,16 @@
 //! in `sbpf/tests/differential.rs`, under the JIT and the interpreter.
 
 mod ata;
+mod call_tree;
 #[path = "../../mollusk-gen/src/fixture.rs"]
 mod fixture;
 #[allow(dead_code)]
 #[path = "../../mollusk-gen/src/harness.rs"]
 mod harness;
 mod memo;
+mod node_elf;
 mod ptoken;
+mod token2022_cpi;
 mod token_ix;
 
 use std::collections::BTreeMap;
@@ -29,7 +32,7 @@ use rand_chacha::ChaCha8Rng;
 use fixture::{FixtureFile, Generator, FORMAT};
 
 const USAGE: &str =
-    "usage: sbpf-gen p-token|p-token-ix|token-2022|memo|ata|program-accounts [--seed N] [--per-kind N] [--out PATH] [--check]";
+    "usage: sbpf-gen p-token|p-token-ix|token-2022|token2022-cpi|memo|ata|call-trees|program-accounts [--seed N] [--per-kind N] [--out PATH] [--check]";
 
 struct Args {
     suite: String,
@@ -128,6 +131,32 @@ fn main() -> ExitCode {
             let cases = g.generate(args.per_kind);
             (envs, ata::programs(), cases, g.dropped)
         }
+        "token2022-cpi" => {
+            let envs = token2022_cpi::environments();
+            let mut g = token2022_cpi::CpiGen::new(ChaCha8Rng::seed_from_u64(args.seed), &envs);
+            let cases = g.generate(args.per_kind);
+            (envs, token2022_cpi::programs(), cases, g.dropped)
+        }
+        "call-trees" => {
+            let elf = match node_elf::node_elf() {
+                Ok(e) => e,
+                Err(e) => {
+                    eprintln!("{e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            let dir = std::path::Path::new(&args.out)
+                .parent()
+                .unwrap_or(std::path::Path::new("."));
+            let elf_out = dir.join(call_tree::ELF_PATH);
+            if let Err(code) = write_or_check(&elf_out, &elf, args.check) {
+                return code;
+            }
+            let envs = call_tree::environments();
+            let mut g = call_tree::TreeGen::new(ChaCha8Rng::seed_from_u64(args.seed), &envs, &elf);
+            let cases = g.generate(args.per_kind);
+            (envs, call_tree::programs(&elf), cases, g.dropped)
+        }
         "memo" => {
             let envs = memo::environments();
             let mut g = memo::MemoGen::new(ChaCha8Rng::seed_from_u64(args.seed), &envs);
@@ -204,6 +233,36 @@ fn main() -> ExitCode {
         println!("    {k:<20} {r:<40} {n:>5}");
     }
     ExitCode::SUCCESS
+}
+
+/// Write `bytes` to `path`, or with `check` require the file to hold them.
+fn write_or_check(path: &std::path::Path, bytes: &[u8], check: bool) -> Result<(), ExitCode> {
+    if check {
+        return match std::fs::read(path) {
+            Ok(committed) if committed == bytes => Ok(()),
+            Ok(_) => {
+                eprintln!(
+                    "{}: differs from what this generator writes",
+                    path.display()
+                );
+                Err(ExitCode::FAILURE)
+            }
+            Err(e) => {
+                eprintln!("{}: {e}", path.display());
+                Err(ExitCode::FAILURE)
+            }
+        };
+    }
+    if let Some(dir) = path.parent() {
+        if let Err(e) = std::fs::create_dir_all(dir) {
+            eprintln!("{}: {e}", dir.display());
+            return Err(ExitCode::FAILURE);
+        }
+    }
+    std::fs::write(path, bytes).map_err(|e| {
+        eprintln!("{}: {e}", path.display());
+        ExitCode::FAILURE
+    })
 }
 
 /// `program-accounts`: the program accounts Mollusk creates for each vendored

@@ -1,0 +1,227 @@
+# A call-tree node: interprets its instruction data as a list of operations
+# and runs them in order, so one program, deployed at several ids, makes any
+# call tree a generator encodes. Operations (byte tag, then operands):
+#   1 len bytes[len]            sol_log_ of the bytes
+#   2 len bytes[len]            sol_set_return_data of the bytes
+#   3 code                      exit with r0 = code (0: stop here, succeeding)
+#   4 prog n (idx flags)*n      sol_invoke_signed_c of the program at account
+#     dlen(u16) data[dlen]      index prog with n metas (account index; flags
+#                               bit 0 writable, bit 1 signer) and that data,
+#                               passing account infos for all its accounts
+#   5                           sol_get_return_data (64 bytes at most), then
+#                               sol_log_data of the data and the program id
+#   6 idx value                 store value at data[0] of account idx
+#   7 from to amount            move amount lamports from account from to to
+# The data is trusted to be well formed (the generator writes it). At most
+# 16 accounts; duplicates are followed to their first occurrence.
+# Stack (one 4 KiB frame below r10): -4096 the record address of each
+# account (8 bytes each), -3968 the metas (16 bytes each), -3584 the account
+# infos (56 bytes each), -2688 the SolInstruction, -2600 the returned program
+# id, -2560 the returned data, -2480 the log_data slices, -8 the count.
+    mov64 r6, r1
+    ldxdw r8, [r6+0]
+    stxdw [r10-8], r8
+    mov64 r1, r6
+    add64 r1, 8
+    mov64 r2, 0
+    mov64 r3, r10
+    sub64 r3, 4096
+walk:
+    jge r2, r8, walked
+    ldxb r4, [r1+0]
+    jeq r4, 255, original
+    lsh64 r4, 3
+    mov64 r5, r10
+    sub64 r5, 4096
+    add64 r5, r4
+    ldxdw r5, [r5+0]
+    stxdw [r3+0], r5
+    add64 r1, 8
+    ja next_record
+original:
+    stxdw [r3+0], r1
+    ldxdw r4, [r1+80]
+    add64 r4, 7
+    and64 r4, -8
+    add64 r1, r4
+    add64 r1, 10336
+next_record:
+    add64 r3, 8
+    add64 r2, 1
+    ja walk
+walked:
+    ldxdw r8, [r1+0]
+    add64 r1, 8
+    mov64 r7, r1
+    add64 r8, r1
+ops:
+    jge r7, r8, done
+    ldxb r9, [r7+0]
+    add64 r7, 1
+    jeq r9, 1, op_log
+    jeq r9, 2, op_set_return
+    jeq r9, 3, op_exit
+    jeq r9, 4, op_invoke
+    jeq r9, 5, op_log_return
+    jeq r9, 6, op_write
+    jeq r9, 7, op_move
+    mov64 r0, 98
+    exit
+op_log:
+    ldxb r9, [r7+0]
+    add64 r7, 1
+    mov64 r1, r7
+    mov64 r2, r9
+    syscall sol_log_
+    add64 r7, r9
+    ja ops
+op_set_return:
+    ldxb r9, [r7+0]
+    add64 r7, 1
+    mov64 r1, r7
+    mov64 r2, r9
+    syscall sol_set_return_data
+    add64 r7, r9
+    ja ops
+op_exit:
+    ldxb r0, [r7+0]
+    exit
+op_log_return:
+    mov64 r1, r10
+    sub64 r1, 2560
+    mov64 r2, 64
+    mov64 r3, r10
+    sub64 r3, 2600
+    syscall sol_get_return_data
+    jle r0, 64, short_enough
+    mov64 r0, 64
+short_enough:
+    mov64 r1, r10
+    sub64 r1, 2560
+    stxdw [r10-2480], r1
+    stxdw [r10-2472], r0
+    mov64 r1, r10
+    sub64 r1, 2600
+    stxdw [r10-2464], r1
+    mov64 r1, 32
+    stxdw [r10-2456], r1
+    mov64 r1, r10
+    sub64 r1, 2480
+    mov64 r2, 2
+    syscall sol_log_data
+    ja ops
+op_write:
+    ldxb r1, [r7+0]
+    lsh64 r1, 3
+    mov64 r2, r10
+    sub64 r2, 4096
+    add64 r2, r1
+    ldxdw r2, [r2+0]
+    ldxb r1, [r7+1]
+    stxb [r2+88], r1
+    add64 r7, 2
+    ja ops
+op_move:
+    ldxb r1, [r7+0]
+    lsh64 r1, 3
+    mov64 r2, r10
+    sub64 r2, 4096
+    add64 r2, r1
+    ldxdw r2, [r2+0]
+    ldxb r1, [r7+1]
+    lsh64 r1, 3
+    mov64 r3, r10
+    sub64 r3, 4096
+    add64 r3, r1
+    ldxdw r3, [r3+0]
+    ldxb r1, [r7+2]
+    ldxdw r4, [r2+72]
+    sub64 r4, r1
+    stxdw [r2+72], r4
+    ldxdw r4, [r3+72]
+    add64 r4, r1
+    stxdw [r3+72], r4
+    add64 r7, 3
+    ja ops
+op_invoke:
+    ldxb r1, [r7+0]
+    lsh64 r1, 3
+    mov64 r2, r10
+    sub64 r2, 4096
+    add64 r2, r1
+    ldxdw r2, [r2+0]
+    add64 r2, 8
+    stxdw [r10-2688], r2
+    ldxb r9, [r7+1]
+    add64 r7, 2
+    mov64 r3, r10
+    sub64 r3, 3968
+    stxdw [r10-2680], r3
+    stxdw [r10-2672], r9
+metas:
+    jeq r9, 0, metas_done
+    ldxb r1, [r7+0]
+    lsh64 r1, 3
+    mov64 r2, r10
+    sub64 r2, 4096
+    add64 r2, r1
+    ldxdw r2, [r2+0]
+    add64 r2, 8
+    stxdw [r3+0], r2
+    ldxb r1, [r7+1]
+    mov64 r2, r1
+    and64 r2, 1
+    stxb [r3+8], r2
+    rsh64 r1, 1
+    and64 r1, 1
+    stxb [r3+9], r1
+    add64 r7, 2
+    add64 r3, 16
+    sub64 r9, 1
+    ja metas
+metas_done:
+    ldxh r1, [r7+0]
+    add64 r7, 2
+    stxdw [r10-2664], r7
+    stxdw [r10-2656], r1
+    add64 r7, r1
+    ldxdw r9, [r10-8]
+    mov64 r2, 0
+    mov64 r3, r10
+    sub64 r3, 4096
+    mov64 r4, r10
+    sub64 r4, 3584
+infos:
+    jge r2, r9, infos_done
+    ldxdw r1, [r3+0]
+    mov64 r5, r1
+    add64 r5, 8
+    stxdw [r4+0], r5
+    mov64 r5, r1
+    add64 r5, 72
+    stxdw [r4+8], r5
+    ldxdw r5, [r1+80]
+    stxdw [r4+16], r5
+    mov64 r5, r1
+    add64 r5, 88
+    stxdw [r4+24], r5
+    mov64 r5, r1
+    add64 r5, 40
+    stxdw [r4+32], r5
+    add64 r3, 8
+    add64 r4, 56
+    add64 r2, 1
+    ja infos
+infos_done:
+    mov64 r1, r10
+    sub64 r1, 2688
+    mov64 r2, r10
+    sub64 r2, 3584
+    mov64 r3, r9
+    mov64 r4, 0
+    mov64 r5, 0
+    syscall sol_invoke_signed_c
+    ja ops
+done:
+    mov64 r0, 0
+    exit
