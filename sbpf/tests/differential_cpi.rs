@@ -16,6 +16,8 @@
 #[path = "differential/replay.rs"]
 mod replay;
 
+use std::collections::BTreeSet;
+
 use baton_sbpf::Mode;
 use replay::{differences, report};
 
@@ -40,10 +42,49 @@ const KNOWN_DEPARTURES: &[&str] = &[
     "Reallocate/0127/foreign-owner",
     "Reallocate/0133/frozen+foreign-owner",
     "Reallocate/0187/foreign-owner",
+    // The same check on a node of a call tree that sets the length of an
+    // account it may not change (read-only: Agave says
+    // `ReadonlyDataModified`; another owner's: `ExternalAccountDataModified`).
+    "CallTree/0085/shuffled+deep+past-depth+self-cpi+resize-bad+resize+read-return+write-bad+write+budget",
+    "CallTree/0133/deep+return-data+resize-bad+resize+reentrancy+read-return",
+    "CallTree/0195/shuffled+return-data+write-bad+write+resize-bad+resize+budget",
+    "CallTree/0205/resize-bad+resize+write-bad+write+read-return",
+    "CallTree/0309/dup-meta+read-return+signed+self-cpi+return-data+reentrancy+resize-bad+resize+move-bad+move+escalate-writable+escalate-signer+write-bad+write",
+    "CallTree/0313/shuffled+past-depth+signed+self-cpi+reentrancy+missing-program+write-bad+write+resize-bad+resize+read-return+depth-exceeded+return-data",
+    "CallTree/0444/read-return+return-data+write-bad+write+resize-bad+resize",
+    "CallTree/0473/move+self-cpi+cpi-dup-meta+return-data+write-bad+write+resize-bad+resize+missing-program+read-return+signed+escalate+unsigned-transfer+pda-transfer+system",
 ];
 
+/// The suite's cases equal the oracle's but for `KNOWN_DEPARTURES`, and
+/// every listed case still differs (a mended one must leave the list).
 fn check(suite: &str, mode: Mode) {
+    let all = differences(suite, mode, &[]);
+    let differing: BTreeSet<&str> = all
+        .values()
+        .flatten()
+        .map(|line| line.split(": ").next().unwrap_or(line))
+        .collect();
     let differ = differences(suite, mode, KNOWN_DEPARTURES);
+    assert!(differ.is_empty(), "{}", report(suite, mode, &differ));
+    let prefixes: &[&str] = if suite == "call-trees" {
+        &["CallTree/"]
+    } else {
+        &["Reallocate/", "CreateNativeMint/"]
+    };
+    let mended: Vec<&&str> = KNOWN_DEPARTURES
+        .iter()
+        .filter(|n| prefixes.iter().any(|p| n.starts_with(p)) && !differing.contains(**n))
+        .collect();
+    assert!(
+        mended.is_empty(),
+        "{suite}, {mode:?}: these known departures now equal the oracle; \
+         remove them from KNOWN_DEPARTURES: {mended:#?}"
+    );
+}
+
+/// The strict replay: every case, no departures forgiven.
+fn strict(suite: &str, mode: Mode) {
+    let differ = differences(suite, mode, &[]);
     assert!(differ.is_empty(), "{}", report(suite, mode, &differ));
 }
 
@@ -65,4 +106,18 @@ fn call_tree_fixtures_match_the_oracle_under_the_jit() {
 #[test]
 fn call_tree_fixtures_match_the_oracle_under_the_interpreter() {
     check("call-trees", Mode::Interpreter);
+}
+
+#[test]
+#[ignore = "until Baton's can_data_be_resized drops AccountDataSizeChanged (KNOWN_DEPARTURES)"]
+fn token_2022_cpi_fixtures_match_the_oracle_strictly() {
+    strict("token2022-cpi", Mode::Jit);
+    strict("token2022-cpi", Mode::Interpreter);
+}
+
+#[test]
+#[ignore = "until Baton's can_data_be_resized drops AccountDataSizeChanged (KNOWN_DEPARTURES)"]
+fn call_tree_fixtures_match_the_oracle_strictly() {
+    strict("call-trees", Mode::Jit);
+    strict("call-trees", Mode::Interpreter);
 }

@@ -12,12 +12,17 @@
 #                               sol_log_data of the data and the program id
 #   6 idx value                 store value at data[0] of account idx
 #   7 from to amount            move amount lamports from account from to to
+#   8 slen seed[slen] bump      as 4 (the invoke follows), signed with the
+#     then as 4 from prog on    one seed group (seed, [bump])
+#   9 idx len                   set the data length of account idx to len
 # The data is trusted to be well formed (the generator writes it). At most
 # 16 accounts; duplicates are followed to their first occurrence.
 # Stack (one 4 KiB frame below r10): -4096 the record address of each
 # account (8 bytes each), -3968 the metas (16 bytes each), -3584 the account
 # infos (56 bytes each), -2688 the SolInstruction, -2600 the returned program
-# id, -2560 the returned data, -2480 the log_data slices, -8 the count.
+# id, -2560 the returned data, -2480 the log_data slices, -2440 the two
+# SolSignerSeed, -2400 the SolSignerSeeds, -16 the number of seed groups,
+# -8 the number of accounts.
     mov64 r6, r1
     ldxdw r8, [r6+0]
     stxdw [r10-8], r8
@@ -65,6 +70,8 @@ ops:
     jeq r9, 5, op_log_return
     jeq r9, 6, op_write
     jeq r9, 7, op_move
+    jeq r9, 8, op_invoke_signed
+    jeq r9, 9, op_resize
     mov64 r0, 98
     exit
 op_log:
@@ -143,7 +150,39 @@ op_move:
     stxdw [r3+72], r4
     add64 r7, 3
     ja ops
+op_resize:
+    ldxb r1, [r7+0]
+    lsh64 r1, 3
+    mov64 r2, r10
+    sub64 r2, 4096
+    add64 r2, r1
+    ldxdw r2, [r2+0]
+    ldxb r1, [r7+1]
+    stxdw [r2+80], r1
+    add64 r7, 2
+    ja ops
+op_invoke_signed:
+    ldxb r1, [r7+0]
+    add64 r7, 1
+    stxdw [r10-2440], r7
+    stxdw [r10-2432], r1
+    add64 r7, r1
+    stxdw [r10-2424], r7
+    mov64 r1, 1
+    stxdw [r10-2416], r1
+    add64 r7, 1
+    mov64 r1, r10
+    sub64 r1, 2440
+    stxdw [r10-2400], r1
+    mov64 r1, 2
+    stxdw [r10-2392], r1
+    mov64 r1, 1
+    stxdw [r10-16], r1
+    ja invoke_body
 op_invoke:
+    mov64 r1, 0
+    stxdw [r10-16], r1
+invoke_body:
     ldxb r1, [r7+0]
     lsh64 r1, 3
     mov64 r2, r10
@@ -218,8 +257,9 @@ infos_done:
     mov64 r2, r10
     sub64 r2, 3584
     mov64 r3, r9
-    mov64 r4, 0
-    mov64 r5, 0
+    mov64 r4, r10
+    sub64 r4, 2400
+    ldxdw r5, [r10-16]
     syscall sol_invoke_signed_c
     ja ops
 done:

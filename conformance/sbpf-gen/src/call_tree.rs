@@ -91,6 +91,8 @@ pub struct TreeGen {
     pub dropped: usize,
     /// Owners of the user accounts of the case being built.
     owners: Vec<(Pubkey, Pubkey)>,
+    /// Each node's address derived from `[b"pda", bump]`, and the bump.
+    pdas: Vec<(Pubkey, u8)>,
     /// Nodes left to the tree being built.
     nodes_left: u32,
     /// Height past which no node calls (the tree's depth target).
@@ -100,6 +102,9 @@ pub struct TreeGen {
     /// Whether the case being built may hold faults (escalations, bad
     /// writes and moves, failures, reentrancy); about half do.
     faulty: bool,
+    /// Whether every node of the case being built calls on (a chain to
+    /// the depth target).
+    deep: bool,
 }
 
 impl TreeGen {
@@ -135,10 +140,15 @@ impl TreeGen {
             mollusks,
             dropped: 0,
             owners: Vec::new(),
+            pdas: NODES
+                .iter()
+                .map(|id| Pubkey::find_program_address(&[b"pda"], id))
+                .collect(),
             nodes_left: 0,
             max_height: 0,
             tags: Vec::new(),
             faulty: false,
+            deep: false,
         }
     }
 
@@ -177,6 +187,7 @@ impl TreeGen {
         self.tags.clear();
         self.owners.clear();
         self.faulty = self.rng.gen_bool(0.5);
+        self.deep = self.rng.gen_bool(0.25);
         // Five user accounts: a funded system account, one owned by each
         // node, a poorer system account.
         let mut accounts: Vec<(Pubkey, Account)> = Vec::new();
@@ -204,6 +215,13 @@ impl TreeGen {
             ));
             self.owners.push((key, *owner));
         }
+        // Each node's PDA, a funded system account.
+        for i in 0..NODES.len() {
+            let key = self.pdas[i].0;
+            let lamports = self.rng.gen_range(1_000_000..10_000_000);
+            accounts.push((key, Account::new(lamports, 0, &SYSTEM)));
+            self.owners.push((key, SYSTEM));
+        }
         // The root's view: the programs (read-only) and the users with
         // random flags, the first user signing most of the time; sometimes
         // a duplicate meta.
@@ -216,10 +234,11 @@ impl TreeGen {
             });
         }
         for (i, (key, _)) in accounts.iter().enumerate() {
+            let pda = i >= owners.len();
             let signer = if i == 0 {
                 self.rng.gen_bool(0.9)
             } else {
-                self.rng.gen_bool(0.3)
+                !pda && self.rng.gen_bool(0.3)
             };
             let writable = self.rng.gen_bool(0.8);
             top.push(Slot {
@@ -246,6 +265,10 @@ impl TreeGen {
             1..=3 => 5,
             n => n - 3,
         };
+        if self.deep {
+            self.max_height = self.rng.gen_range(4..=6);
+            self.tag("deep");
+        }
         if self.max_height > 5 {
             self.tag("past-depth");
         }
@@ -316,8 +339,9 @@ impl TreeGen {
         let mut ops = Vec::new();
         let me = NODES[program];
         let steps = self.rng.gen_range(1..6);
+        let calls_before = self.nodes_left;
         for _ in 0..steps {
-            match self.rng.gen_range(0..20) {
+            match self.rng.gen_range(0..21) {
                 0..=2 => {
                     let msg = format!("node {height} {}", self.rng.gen_range(0..1000));
                     ops.push(1);
@@ -355,6 +379,24 @@ impl TreeGen {
                     ops.extend_from_slice(&[6, idx as u8, self.rng.gen()]);
                     self.tag("write");
                 }
+                11 => {
+                    // A resize of an account this node owns and may write.
+                    let good: Vec<usize> = (0..metas.len())
+                        .filter(|&i| {
+                            priv_of(view, &metas[i].key).writable && self.owner(&metas[i].key) == me
+                        })
+                        .collect();
+                    let idx = match good.choose(&mut self.rng) {
+                        Some(&i) if !self.fault(0.2) => i,
+                        _ if self.faulty => {
+                            self.tag("resize-bad");
+                            self.rng.gen_range(0..metas.len())
+                        }
+                        _ => continue,
+                    };
+                    ops.extend_from_slice(&[9, idx as u8, self.rng.gen_range(0..48)]);
+                    self.tag("resize");
+                }
                 10 => {
                     // A lamport move out of an account this node owns.
                     let from: Vec<usize> = (0..metas.len())
@@ -389,6 +431,14 @@ impl TreeGen {
                 }
             }
         }
+        if self.deep
+            && calls_before == self.nodes_left
+            && height < self.max_height
+            && self.nodes_left > 0
+        {
+            self.nodes_left -= 1;
+            self.invoke(&mut ops, height, program, view, metas, stack);
+        }
         if self.fault(0.12) {
             let code = self.rng.gen_range(0..40);
             ops.extend_from_slice(&[3, code]);
@@ -409,6 +459,23 @@ impl TreeGen {
         stack: &[usize],
     ) {
         let index_of = |k: &Pubkey| metas.iter().position(|s| s.key == *k);
+        // Now and then signed with the caller's PDA seeds (op 8), which
+        // makes its PDA a signer (with a wrong bump, one the callee refuses).
+        let mut header = vec![4u8];
+        let mut signed_view = view.to_vec();
+        if self.rng.gen_bool(0.3) {
+            let (pda, mut bump) = self.pdas[program];
+            if self.fault(0.25) {
+                bump = bump.wrapping_sub(1);
+                self.tag("bad-seeds");
+            }
+            header = vec![8, 3, b'p', b'd', b'a', bump];
+            if let Some(s) = signed_view.iter_mut().find(|s| s.key == pda) {
+                s.signer = true;
+            }
+            self.tag("signed");
+        }
+        let view = &signed_view[..];
         if self.rng.gen_bool(0.15) {
             // system transfer from a signer it may debit to a writable account
             let Some(sys) = index_of(&SYSTEM) else { return };
@@ -461,7 +528,11 @@ impl TreeGen {
                 self.rng.gen_range(0..5_000_000)
             };
             data.extend_from_slice(&amount.to_le_bytes());
-            ops.extend_from_slice(&[4, sys as u8, 2, from as u8, f, to as u8, t]);
+            if self.pdas.iter().any(|(k, _)| *k == metas[from].key) {
+                self.tag("pda-transfer");
+            }
+            ops.extend_from_slice(&header);
+            ops.extend_from_slice(&[sys as u8, 2, from as u8, f, to as u8, t]);
             ops.extend_from_slice(&(data.len() as u16).to_le_bytes());
             ops.extend_from_slice(&data);
             self.tag("system");
@@ -475,7 +546,7 @@ impl TreeGen {
                 self.tag("self-cpi");
                 program
             }
-            2 if stack.len() > 1 && self.fault(0.6) => {
+            2..=3 if stack.len() > 1 && self.fault(0.7) => {
                 self.tag("reentrancy");
                 stack[self.rng.gen_range(0..stack.len() - 1)]
             }
@@ -547,7 +618,8 @@ impl TreeGen {
         if height + 1 > 5 {
             self.tag("depth-exceeded");
         }
-        ops.extend_from_slice(&[4, prog_idx as u8, child.len() as u8]);
+        ops.extend_from_slice(&header);
+        ops.extend_from_slice(&[prog_idx as u8, child.len() as u8]);
         for (i, s) in &child {
             ops.push(*i as u8);
             ops.push(s.writable as u8 | (s.signer as u8) << 1);

@@ -291,7 +291,13 @@ pub fn report(
     let mut report = format!("{suite}, {mode:?}: cases differing from the oracle:\n");
     for ((kind, what), names) in differ {
         report.push_str(&format!("  {kind} / {what}: {} cases, e.g.\n", names.len()));
-        for n in names.iter().take(2) {
+        // BATON_DIFF_ALL=1 lists every case (to fill a list of departures).
+        let shown = if std::env::var_os("BATON_DIFF_ALL").is_some() {
+            names.len()
+        } else {
+            2
+        };
+        for n in names.iter().take(shown) {
             report.push_str(&format!("    {n}\n"));
         }
     }
