@@ -20,7 +20,7 @@ use solana_pubkey::Pubkey;
 
 use crate::fixture::{Case, Environment, InstructionRef, Meta, ProgramRef};
 use crate::harness;
-use crate::ptoken::{run, state};
+use crate::ptoken::{base_mollusk, run, state};
 
 /// The node program's ids (one ELF, three deployments).
 pub const NODES: [Pubkey; 3] = [
@@ -113,22 +113,7 @@ impl TreeGen {
         let mollusks = envs
             .iter()
             .map(|e| {
-                let mut m = Mollusk {
-                    feature_set: harness::target_feature_set(),
-                    // Mollusk's default budget has SIMD-0268's nesting limit
-                    // (8 levels); the target has it off (height 5).
-                    compute_budget:
-                        solana_compute_budget::compute_budget::ComputeBudget::new_with_defaults(
-                            false,
-                        ),
-                    ..Mollusk::default()
-                };
-                m.compute_budget.compute_unit_limit = e.compute_unit_limit;
-                m.program_cache = mollusk_svm::program::ProgramCache::new(
-                    &m.feature_set,
-                    &m.compute_budget,
-                    false,
-                );
+                let mut m = base_mollusk(e);
                 for id in NODES {
                     m.add_program_with_loader_and_elf(&id, &LOADER_V2, elf);
                 }

@@ -98,13 +98,25 @@ mod sha2_digest {
 
 /// Mollusk for the target with `p` loaded.
 pub fn mollusk(env: &Environment, p: &SbpfProgram) -> Mollusk {
+    let mut m = base_mollusk(env);
+    m.add_program_with_loader_and_elf(&p.id, &p.loader, p.elf);
+    m
+}
+
+/// Mollusk for the target (feature set, nesting limit, the environment's
+/// compute limit), its program cache rebuilt for that feature set.
+pub fn base_mollusk(env: &Environment) -> Mollusk {
     let mut m = Mollusk {
         feature_set: harness::target_feature_set(),
+        // Mollusk's default budget has SIMD-0268's nesting limit (8 CPI
+        // levels); the target has `raise_cpi_nesting_limit_to_8` off.
+        compute_budget: solana_compute_budget::compute_budget::ComputeBudget::new_with_defaults(
+            false,
+        ),
         ..Mollusk::default()
     };
     m.compute_budget.compute_unit_limit = env.compute_unit_limit;
     m.program_cache = ProgramCache::new(&m.feature_set, &m.compute_budget, false);
-    m.add_program_with_loader_and_elf(&p.id, &p.loader, p.elf);
     m
 }
 

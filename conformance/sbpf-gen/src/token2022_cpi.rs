@@ -77,20 +77,7 @@ impl CpiGen {
     pub fn new(rng: ChaCha8Rng, envs: &[Environment]) -> Self {
         Self {
             rng,
-            mollusks: envs
-                .iter()
-                .map(|e| {
-                    let mut m = mollusk(e, &TOKEN_2022);
-                    // The target's nesting limit (SIMD-0268 off), as in call_tree.rs.
-                    let limit = m.compute_budget.compute_unit_limit;
-                    m.compute_budget =
-                        solana_compute_budget::compute_budget::ComputeBudget::new_with_defaults(
-                            false,
-                        );
-                    m.compute_budget.compute_unit_limit = limit;
-                    m
-                })
-                .collect(),
+            mollusks: envs.iter().map(|e| mollusk(e, &TOKEN_2022)).collect(),
             dropped: 0,
         }
     }

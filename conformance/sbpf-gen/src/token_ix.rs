@@ -254,14 +254,8 @@ impl TokenIxGen {
                 data.push(m);
                 let ms = self.key();
                 metas.push(w(ms));
-                accounts.push((
-                    ms,
-                    if has("already-initialized") {
-                        empty(355)
-                    } else {
-                        empty(355)
-                    },
-                ));
+                // Already initialized or not, a multisig starts empty here.
+                accounts.push((ms, empty(355)));
                 if tag == 2 {
                     metas.push(r(rent_key));
                     accounts.push((rent_key, rent_account));
