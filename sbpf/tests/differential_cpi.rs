@@ -3,8 +3,11 @@
 //! compute units, changed accounts, return data and log lines:
 //!
 //! - `token2022-cpi.json`: Token-2022's `Reallocate` (a system transfer by
-//!   `invoke` when the grown account needs lamports) and `CreateNativeMint`
-//!   (transfer by `invoke`, allocate and assign by `invoke_signed`);
+//!   `invoke` when the grown account needs lamports), `CreateNativeMint`
+//!   (transfer by `invoke`, allocate and assign by `invoke_signed`) and
+//!   `TransferChecked` through a transfer hook (the assembled
+//!   `conformance/sbpf-gen/asm/hook.s`, shipped as
+//!   `conformance/fixtures/elf/transfer-hook.so`, invoked with `Execute`);
 //! - `call-trees.json`: random call trees of the assembled node program
 //!   (`conformance/sbpf-gen/asm/node.s`, shipped as the SBPF v3 ELF
 //!   `conformance/fixtures/elf/call-tree-node.so`) at three ids, with the
@@ -42,6 +45,21 @@ const KNOWN_DEPARTURES: &[&str] = &[
     "Reallocate/0127/foreign-owner",
     "Reallocate/0133/frozen+foreign-owner",
     "Reallocate/0187/foreign-owner",
+    // Token-2022 invokes a hook whose account is no program (a system
+    // account): Agave 4.2.2's `InvokeContext::process_executable_chain`
+    // checks the program account's owner (the native loader or a BPF
+    // loader, else `UnsupportedProgramId`) and finds the program in its
+    // cache before `stable_log::program_invoke`, and returns the error
+    // without a `failed` line; Baton (`executor/src/invoke_context/frame.rs`)
+    // logs `Program <id> invoke [2]` first and then `Program <id> failed:
+    // Unsupported program id`. Result and units agree; two log lines more.
+    "TransferCheckedWithHook/0301/hook-not-executable",
+    "TransferCheckedWithHook/0320/hook-not-executable",
+    "TransferCheckedWithHook/0321/hook-not-executable",
+    "TransferCheckedWithHook/0347/hook-not-executable",
+    "TransferCheckedWithHook/0365/hook-not-executable",
+    "TransferCheckedWithHook/0384/hook-not-executable",
+    "TransferCheckedWithHook/0393/hook-not-executable",
     // The same check on a node of a call tree that sets the length of an
     // account it may not change (read-only: Agave says
     // `ReadonlyDataModified`; another owner's: `ExternalAccountDataModified`).
@@ -69,7 +87,11 @@ fn check(suite: &str, mode: Mode) {
     let prefixes: &[&str] = if suite == "call-trees" {
         &["CallTree/"]
     } else {
-        &["Reallocate/", "CreateNativeMint/"]
+        &[
+            "Reallocate/",
+            "CreateNativeMint/",
+            "TransferCheckedWithHook/",
+        ]
     };
     let mended: Vec<&&str> = KNOWN_DEPARTURES
         .iter()
@@ -109,14 +131,14 @@ fn call_tree_fixtures_match_the_oracle_under_the_interpreter() {
 }
 
 #[test]
-#[ignore = "until Baton's can_data_be_resized drops AccountDataSizeChanged (KNOWN_DEPARTURES)"]
+#[ignore = "until the departures in KNOWN_DEPARTURES are mended"]
 fn token_2022_cpi_fixtures_match_the_oracle_strictly() {
     strict("token2022-cpi", Mode::Jit);
     strict("token2022-cpi", Mode::Interpreter);
 }
 
 #[test]
-#[ignore = "until Baton's can_data_be_resized drops AccountDataSizeChanged (KNOWN_DEPARTURES)"]
+#[ignore = "until the departures in KNOWN_DEPARTURES are mended"]
 fn call_tree_fixtures_match_the_oracle_strictly() {
     strict("call-trees", Mode::Jit);
     strict("call-trees", Mode::Interpreter);

@@ -21,6 +21,7 @@ mod memo;
 mod node_elf;
 mod ptoken;
 mod token2022_cpi;
+mod token2022_hook;
 mod token_ix;
 
 use std::collections::BTreeMap;
@@ -132,10 +133,25 @@ fn main() -> ExitCode {
             (envs, ata::programs(), cases, g.dropped)
         }
         "token2022-cpi" => {
+            let elf = match node_elf::hook_elf() {
+                Ok(e) => e,
+                Err(e) => {
+                    eprintln!("{e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            let dir = std::path::Path::new(&args.out)
+                .parent()
+                .unwrap_or(std::path::Path::new("."));
+            if let Err(code) = write_or_check(&dir.join(token2022_hook::ELF_PATH), &elf, args.check)
+            {
+                return code;
+            }
             let envs = token2022_cpi::environments();
-            let mut g = token2022_cpi::CpiGen::new(ChaCha8Rng::seed_from_u64(args.seed), &envs);
+            let mut g =
+                token2022_cpi::CpiGen::new(ChaCha8Rng::seed_from_u64(args.seed), &envs, &elf);
             let cases = g.generate(args.per_kind);
-            (envs, token2022_cpi::programs(), cases, g.dropped)
+            (envs, token2022_cpi::programs(&elf), cases, g.dropped)
         }
         "call-trees" => {
             let elf = match node_elf::node_elf() {

@@ -1,4 +1,5 @@
-//! The call-tree node program (`asm/node.s`), assembled with the
+//! The assembled test programs — the call-tree node (`asm/node.s`) and the
+//! transfer hook (`asm/hook.s`) — assembled with the
 //! solana-sbpf of Agave 4.2.2 as SBPF v3 and wrapped in the smallest ELF
 //! the strict (SIMD-0189) loader accepts: a file header and one executable
 //! program header at the bytecode address, then the bytecode. No sections,
@@ -10,8 +11,10 @@ use solana_sbpf::{ebpf, elf::Executable, program::BuiltinProgram, verifier::Requ
 
 use crate::harness;
 
-/// The assembly text, `#` comments and all.
+/// The node's assembly text, `#` comments and all.
 pub const NODE_ASM: &str = include_str!("../asm/node.s");
+/// The hook's.
+pub const HOOK_ASM: &str = include_str!("../asm/hook.s");
 
 /// The text without its `#` comments (the assembler has no comment syntax).
 fn strip_comments(text: &str) -> String {
@@ -23,6 +26,16 @@ fn strip_comments(text: &str) -> String {
 
 /// `asm/node.s` as an SBPF v3 ELF, verified by Agave's loader.
 pub fn node_elf() -> Result<Vec<u8>, String> {
+    assemble_v3("asm/node.s", NODE_ASM)
+}
+
+/// `asm/hook.s` as an SBPF v3 ELF, verified by Agave's loader.
+pub fn hook_elf() -> Result<Vec<u8>, String> {
+    assemble_v3("asm/hook.s", HOOK_ASM)
+}
+
+/// `text` (named `name` in errors) as an SBPF v3 ELF, verified.
+fn assemble_v3(name: &str, text: &str) -> Result<Vec<u8>, String> {
     let budget = mollusk_svm::Mollusk::default().compute_budget.to_budget();
     let env = solana_syscalls::create_program_runtime_environment(
         &harness::target_feature_set(),
@@ -41,14 +54,14 @@ pub fn node_elf() -> Result<Vec<u8>, String> {
             .map_err(|e| format!("syscall {name}: {e}"))?;
     }
     let loader = Arc::new(loader);
-    let exe = solana_sbpf::assembler::assemble(&strip_comments(NODE_ASM), Arc::clone(&loader))
-        .map_err(|e| format!("asm/node.s: {e}"))?;
+    let exe = solana_sbpf::assembler::assemble(&strip_comments(text), Arc::clone(&loader))
+        .map_err(|e| format!("{name}: {e}"))?;
     let (_, text) = exe.get_text_bytes();
     let elf = wrap_v3(text);
     // Load it back as the program cache will, and verify it.
-    let back = Executable::load(&elf, loader).map_err(|e| format!("node ELF: {e}"))?;
+    let back = Executable::load(&elf, loader).map_err(|e| format!("{name} as ELF: {e}"))?;
     back.verify::<RequisiteVerifier>()
-        .map_err(|e| format!("node ELF verification: {e}"))?;
+        .map_err(|e| format!("{name} as ELF, verification: {e}"))?;
     Ok(elf)
 }
 

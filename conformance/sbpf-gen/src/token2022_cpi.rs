@@ -5,7 +5,10 @@
 //! transfers the difference from the payer by `invoke`; and
 //! `CreateNativeMint` (31), which funds the native mint by `invoke`
 //! (transfer) and creates it by `invoke_signed` (allocate, assign) with the
-//! mint's seeds. Valid and varied, seeded.
+//! mint's seeds; and `TransferChecked` on a mint whose TransferHook
+//! extension names an assembled hook (`asm/hook.s`, see
+//! `token2022_hook.rs`), which Token-2022 invokes with `Execute`. Valid and
+//! varied, seeded.
 
 use mollusk_svm::program::keyed_account_for_system_program;
 use mollusk_svm::Mollusk;
@@ -42,9 +45,11 @@ pub fn environments() -> Vec<Environment> {
         .collect()
 }
 
-/// The programs: Token-2022 (ELF) and the system program.
-pub fn programs() -> Vec<ProgramRef> {
+/// The programs: Token-2022 (ELF), the hook (assembled ELF) and the
+/// system program.
+pub fn programs(hook_elf: &[u8]) -> Vec<ProgramRef> {
     let mut p = crate::ptoken::programs(&TOKEN_2022);
+    p.push(crate::token2022_hook::program_ref(hook_elf));
     p.push(ProgramRef {
         id: SYSTEM.to_string(),
         kind: "builtin".into(),
@@ -66,32 +71,40 @@ const BAD_EXTS: [u16; 3] = [0, 200, 65_535];
 
 /// The case generator.
 pub struct CpiGen {
-    rng: ChaCha8Rng,
+    pub(crate) rng: ChaCha8Rng,
     mollusks: Vec<Mollusk>,
     /// Cases regenerated because Mollusk panicked.
     pub dropped: usize,
 }
 
 impl CpiGen {
-    /// A generator over `envs`.
-    pub fn new(rng: ChaCha8Rng, envs: &[Environment]) -> Self {
+    /// A generator over `envs`, with the transfer hook `hook_elf`.
+    pub fn new(rng: ChaCha8Rng, envs: &[Environment], hook_elf: &[u8]) -> Self {
         Self {
             rng,
-            mollusks: envs.iter().map(|e| mollusk(e, &TOKEN_2022)).collect(),
+            mollusks: envs
+                .iter()
+                .map(|e| {
+                    let mut m = mollusk(e, &TOKEN_2022);
+                    crate::token2022_hook::add_hook(&mut m, hook_elf);
+                    m
+                })
+                .collect(),
             dropped: 0,
         }
     }
 
-    /// `n` Reallocate cases and `n / 2` CreateNativeMint cases.
+    /// `n` Reallocate cases, `n / 2` CreateNativeMint cases and `n / 2`
+    /// TransferChecked cases with a hook.
     pub fn generate(&mut self, n: usize) -> Vec<Case> {
         let mut cases = Vec::new();
-        for (kind, count) in [(0u8, n), (1u8, n / 2)] {
+        for (kind, count) in [(0u8, n), (1u8, n / 2), (2u8, n / 2)] {
             let mut i = 0;
             while i < count {
-                let c = if kind == 0 {
-                    self.reallocate(cases.len())
-                } else {
-                    self.create_native_mint(cases.len())
+                let c = match kind {
+                    0 => self.reallocate(cases.len()),
+                    1 => self.create_native_mint(cases.len()),
+                    _ => self.transfer_hook(cases.len()),
                 };
                 match c {
                     Some(c) => {
@@ -105,7 +118,7 @@ impl CpiGen {
         cases
     }
 
-    fn key(&mut self) -> Pubkey {
+    pub(crate) fn key(&mut self) -> Pubkey {
         Pubkey::new_from_array(self.rng.gen())
     }
 
@@ -113,7 +126,7 @@ impl CpiGen {
         self.mollusks[0].sysvars.rent.minimum_balance(len)
     }
 
-    fn budget(&mut self, tags: &mut Vec<&'static str>) -> usize {
+    pub(crate) fn budget(&mut self, tags: &mut Vec<&'static str>) -> usize {
         if self.rng.gen_bool(0.08) {
             tags.push("budget");
             self.rng.gen_range(1..BUDGETS.len())
@@ -366,7 +379,7 @@ impl CpiGen {
         self.finish("CreateNativeMint", index, &tags, env, ix, accounts)
     }
 
-    fn finish(
+    pub(crate) fn finish(
         &mut self,
         kind: &str,
         index: usize,
