@@ -1,15 +1,28 @@
-//! The system-transfer workloads: `uniform-transfers`, `zipf-transfers`
-//! and `hot-account`.
+//! The system-transfer workloads: `uniform-transfers` (and its `v0-alt`
+//! variant), `zipf-transfers` and `hot-account`.
 
-use baton::system;
+use baton::compute_budget::instruction::{set_compute_unit_limit, set_compute_unit_price};
+use baton::sdk::address_lookup_table::{self as alt, LookupTableMeta};
+use baton::types::AddressLookupTableAccount;
+use baton::{system, Account, Message};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
 
-use crate::{build_all, distinct_pair, funded, key, signers, Params, Workload, Zipf};
+use crate::{build_all, distinct_pair, funded, key, sign, signers, tx_rng, Params, Workload, Zipf};
+
+/// Units a `v0-alt` transaction asks for: its transfer (150) and its two
+/// compute-budget instructions (150 each).
+const V0_ALT_UNIT_LIMIT: u32 = 450;
+/// Its unit price, micro-lamports: a prioritization fee of 1 lamport.
+const V0_ALT_UNIT_PRICE: u64 = 1_000;
 
 /// `uniform-transfers`: system transfers between two distinct accounts
-/// drawn uniformly from `accounts` funded accounts; the sender pays.
-pub fn uniform_transfers(p: &Params) -> Workload {
+/// drawn uniformly from `accounts` funded accounts; the sender pays. With
+/// `v0_alt`, each is a v0 message whose recipient is loaded from an
+/// address lookup table (table `t` holds accounts `256t..256t+255`), with
+/// a unit limit and a unit price.
+pub fn uniform_transfers(p: &Params, v0_alt: bool) -> Workload {
     let n = p.accounts.max(2);
     let mut rng = ChaCha8Rng::seed_from_u64(p.seed);
     let plan: Vec<(usize, usize, u64)> = (0..p.txs)
@@ -18,6 +31,9 @@ pub fn uniform_transfers(p: &Params) -> Workload {
             (from, to, rng.gen_range(1..1_000))
         })
         .collect();
+    if v0_alt {
+        return transfers_through_tables(p, n, &plan);
+    }
     transfers(
         p,
         n,
@@ -26,6 +42,64 @@ pub fn uniform_transfers(p: &Params) -> Workload {
         "uniform-transfers".into(),
         format!("system transfers between two of {n} funded accounts drawn uniformly"),
     )
+}
+
+/// The `v0-alt` variant of `uniform-transfers`: the same plan, each
+/// transfer a v0 message that loads its recipient from the lookup table
+/// holding it, with [`V0_ALT_UNIT_LIMIT`] and [`V0_ALT_UNIT_PRICE`].
+fn transfers_through_tables(p: &Params, n: usize, plan: &[(usize, usize, u64)]) -> Workload {
+    let (keys, kps) = signers(n, p);
+    let tables: Vec<AddressLookupTableAccount> = keys
+        .chunks(alt::MAX_ADDRESSES)
+        .enumerate()
+        .map(|(t, addresses)| AddressLookupTableAccount {
+            key: key(2, t),
+            addresses: addresses.to_vec(),
+        })
+        .collect();
+    let table_accounts = tables.iter().map(|t| {
+        let data = LookupTableMeta::active(None, 0).encode(&t.addresses);
+        let account = Account {
+            lamports: baton::Rent::default().minimum_balance(data.len()),
+            data,
+            owner: alt::ID,
+            executable: false,
+            rent_epoch: 0,
+        };
+        (t.key, account)
+    });
+    let txs = plan
+        .par_iter()
+        .enumerate()
+        .map(|(i, &(from, to, lamports))| {
+            let ixs = [
+                set_compute_unit_limit(V0_ALT_UNIT_LIMIT),
+                set_compute_unit_price(V0_ALT_UNIT_PRICE),
+                system::instruction::transfer(&keys[from], &keys[to], lamports),
+            ];
+            let table = std::slice::from_ref(&tables[to / alt::MAX_ADDRESSES]);
+            // The table holds the recipient, which is neither a signer
+            // nor a program: compiling cannot fail.
+            let message = Message::try_compile_v0(&keys[from], &ixs, table, &p.blockhash)
+                .unwrap_or_else(|_| {
+                    Message::new_with_blockhash(&ixs, Some(&keys[from]), &p.blockhash)
+                });
+            sign(message, kps[from].as_ref(), &mut tx_rng(p, i))
+        })
+        .collect();
+    Workload {
+        name: "uniform-transfers",
+        label: "uniform-transfers v0-alt".into(),
+        description: format!(
+            "system transfers between two of {n} funded accounts drawn uniformly, each a v0 \
+             message loading its recipient from one of {} lookup tables, with a unit limit \
+             and price",
+            tables.len()
+        ),
+        accounts: funded(&keys).chain(table_accounts).collect(),
+        programs: Vec::new(),
+        txs,
+    }
 }
 
 /// `zipf-transfers`: system transfers whose sender and receiver (distinct)
@@ -139,13 +213,49 @@ mod tests {
 
     #[test]
     fn uniform_transfers_move_between_distinct_accounts() {
-        let w = uniform_transfers(&params(10));
+        let w = uniform_transfers(&params(10), false);
         assert_eq!(w.accounts.len(), 10);
         assert!(w.programs.is_empty());
         for tx in &w.txs {
             let ix = &tx.message.instructions[0];
             assert_eq!(ix.accounts.len(), 2);
             assert_ne!(ix.accounts[0], ix.accounts[1]);
+        }
+    }
+
+    #[test]
+    fn v0_alt_transfers_load_their_recipient_and_run() {
+        let p = Params {
+            txs: 300,
+            ..params(600)
+        };
+        let w = uniform_transfers(&p, true);
+        // 600 payers and 3 tables.
+        assert_eq!(w.accounts.len(), 603);
+        for tx in &w.txs {
+            let m = &tx.message;
+            assert_eq!(m.address_table_lookups.len(), 1);
+            assert_eq!(m.address_table_lookups[0].writable_indexes.len(), 1);
+            // Payer, system and compute-budget programs are static.
+            assert_eq!(m.account_keys.len(), 3);
+        }
+        let legacy = uniform_transfers(&p, false);
+        let mut rt = w.runtime(2, false).unwrap();
+        let results = rt.execute_batch(&w.txs);
+        assert!(results.iter().all(|r| r.status.is_ok()), "{:?}", results[0]);
+        // The same transfers as the legacy variant, each with a
+        // prioritization fee of 1 lamport.
+        assert!(results.iter().all(|r| r.fee == 5_001));
+        let mut legacy_rt = legacy.runtime(2, false).unwrap();
+        legacy_rt.execute_batch(&legacy.txs);
+        for (k, _) in legacy.accounts.iter().take(600) {
+            let paid = |rt: &baton::Runtime| rt.balance(k);
+            let fees = w
+                .txs
+                .iter()
+                .filter(|t| t.message.account_keys[0] == *k)
+                .count() as u64;
+            assert_eq!(paid(&rt) + fees, paid(&legacy_rt), "{k}");
         }
     }
 

@@ -338,7 +338,8 @@ fn list_with_json_prints_one_object() {
         (zipf["knob"].as_str(), zipf["default"].as_f64()),
         (Some("--skew"), Some(1.0))
     );
-    assert_eq!(ws[0]["knob"], Value::Null);
+    assert_eq!(ws[0]["knob"].as_str(), Some("--variant"));
+    assert_eq!(ws[0]["variants"], serde_json::json!(["legacy", "v0-alt"]));
     assert_eq!(ws[0]["min_accounts"], 2);
     assert_eq!(
         ws[3]["variants"],

@@ -111,8 +111,13 @@ impl Runtime {
             signing::verify_transaction(tx)?;
         }
         crate::batch::check_compute_budget(&tx.message)?;
-        let loaded =
-            crate::batch::resolve_and_lock(tx, &*self.store, &self.sysvars, self.lock_limit)?;
+        let loaded = crate::batch::resolve_and_lock(
+            tx,
+            &*self.store,
+            &mut Default::default(),
+            &self.sysvars,
+            self.lock_limit,
+        )?;
         if self.blockhash_check && !self.blockhashes.contains(&tx.message.recent_blockhash) {
             return Err(TransactionError::BlockhashNotFound);
         }

@@ -24,7 +24,7 @@ use baton_types::pda::find_program_address;
 use baton_types::{AccountMeta, Instruction, Pubkey};
 
 /// The program's id.
-pub const ID: Pubkey = Pubkey::from_str_const("AddressLookupTab1e1111111111111111111111111");
+pub const ID: Pubkey = baton_types::ids::ADDRESS_LOOKUP_TABLE_PROGRAM;
 
 /// Most addresses a table holds.
 pub const MAX_ADDRESSES: usize = 256;
@@ -139,4 +139,56 @@ pub fn close_lookup_table(table: Pubkey, authority: Pubkey, recipient: Pubkey) -
             AccountMeta::new(recipient, false),
         ],
     )
+}
+
+/// A table's header: what the program keeps beside the addresses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LookupTableMeta {
+    /// The slot the table was deactivated in; `u64::MAX` while active.
+    pub deactivation_slot: u64,
+    /// The slot of its last extension: addresses added in that slot are
+    /// usable from the next one.
+    pub last_extended_slot: u64,
+    /// How many addresses it held before its last extension.
+    pub last_extended_slot_start_index: u8,
+    /// Who may extend, freeze, deactivate and close it; `None` once frozen.
+    pub authority: Option<Pubkey>,
+}
+
+impl LookupTableMeta {
+    /// An active table of `authority` whose addresses were all added in
+    /// `slot` or before (usable from the slot after).
+    pub fn active(authority: Option<Pubkey>, slot: u64) -> Self {
+        Self {
+            deactivation_slot: u64::MAX,
+            last_extended_slot: slot,
+            last_extended_slot_start_index: 0,
+            authority,
+        }
+    }
+
+    /// The account data of a table with this header and `addresses`, as
+    /// the program writes it: the bincode header (`u32` tag 1, the slots,
+    /// the start index, the optional authority) padded to [`META_SIZE`]
+    /// bytes, then the addresses. For setting a table directly, as a test
+    /// harness or a benchmark does.
+    pub fn encode(&self, addresses: &[Pubkey]) -> Vec<u8> {
+        let mut data = Vec::with_capacity(META_SIZE + 32 * addresses.len());
+        data.extend_from_slice(&1u32.to_le_bytes());
+        data.extend_from_slice(&self.deactivation_slot.to_le_bytes());
+        data.extend_from_slice(&self.last_extended_slot.to_le_bytes());
+        data.push(self.last_extended_slot_start_index);
+        match &self.authority {
+            Some(a) => {
+                data.push(1);
+                data.extend_from_slice(a.as_array());
+            }
+            None => data.push(0),
+        }
+        data.resize(META_SIZE, 0);
+        for a in addresses {
+            data.extend_from_slice(a.as_array());
+        }
+        data
+    }
 }

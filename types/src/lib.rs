@@ -31,10 +31,10 @@ mod transaction;
 pub mod wire;
 
 pub use account::{Account, MAX_PERMITTED_DATA_LENGTH};
+pub use compile_v0::{AddressLookupTableAccount, CompileError};
 pub use error::{InstructionError, TransactionError};
 pub use hash::{Hash, Signature};
 pub use instruction::{AccountMeta, CompiledInstruction, Instruction};
-pub use compile_v0::{AddressLookupTableAccount, CompileError};
 pub use loaded::{LoadedAddresses, LoadedMessage};
 pub use message::{Message, MessageAddressTableLookup, MessageHeader, MessageVersion};
 pub use pda::PdaError;

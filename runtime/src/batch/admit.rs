@@ -15,8 +15,9 @@ use baton_accounts_db::AccountsStore;
 use baton_executor::SysvarCache;
 use baton_scheduler::{validate_account_locks, AccountLock, DependencyGraph, LockMode, Scheduler};
 use baton_types::{
-    ids, wire, Hash, LoadedAddresses, LoadedMessage, Pubkey, Transaction, TransactionError,
+    ids, wire, Account, Hash, LoadedAddresses, LoadedMessage, Pubkey, Transaction, TransactionError,
 };
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::history::SignatureHistory;
 use crate::lookup;
@@ -47,6 +48,8 @@ pub(crate) struct Admission<'a> {
     /// admitted transaction may have changed since the batch last settled
     /// (every admitted transaction committed).
     pub(crate) tables: TableWatch,
+    /// The lookup tables read so far in this batch.
+    pub(crate) table_cache: TableCache,
 }
 
 /// The lookup tables of a batch that its own transactions write: a
@@ -55,7 +58,7 @@ pub(crate) struct Admission<'a> {
 #[derive(Default)]
 pub(crate) struct TableWatch {
     /// Every table some transaction of the batch looks up.
-    used: Vec<Pubkey>,
+    used: FxHashSet<Pubkey>,
     /// Those written by a transaction admitted since the batch settled.
     dirty: Vec<Pubkey>,
 }
@@ -63,14 +66,11 @@ pub(crate) struct TableWatch {
 impl TableWatch {
     /// The tables `txs` look up (none for most batches).
     pub(crate) fn of(txs: &[Transaction]) -> Self {
-        let mut used: Vec<Pubkey> = Vec::new();
-        for tx in txs {
-            for l in &tx.message.address_table_lookups {
-                if !used.contains(&l.account_key) {
-                    used.push(l.account_key);
-                }
-            }
-        }
+        let used = txs
+            .iter()
+            .flat_map(|tx| &tx.message.address_table_lookups)
+            .map(|l| l.account_key)
+            .collect();
         Self {
             used,
             dirty: Vec::new(),
@@ -105,12 +105,19 @@ impl TableWatch {
     }
 }
 
+/// The lookup table accounts a batch has read, by key (`None`: absent),
+/// so that transactions looking up the same table do not each copy its
+/// (up to 8 KiB of) data. An entry is dropped when a transaction of the
+/// batch may have changed the table (see [`TableWatch`]).
+pub(crate) type TableCache = FxHashMap<Pubkey, Option<Account>>;
+
 /// What admission resolves and checks of a transaction against the state:
-/// its lookups (resolved with `store` in the clock's slot), then its
-/// account locks over every key, static and loaded.
+/// its lookups (the tables read from `store` through `cache`, in the
+/// clock's slot), then its account locks over every key, static and loaded.
 pub(crate) fn resolve_and_lock(
     tx: &Transaction,
     store: &dyn AccountsStore,
+    cache: &mut TableCache,
     sysvars: &SysvarCache,
     lock_limit: usize,
 ) -> Result<Option<LoadedAddresses>, TransactionError> {
@@ -119,9 +126,14 @@ pub(crate) fn resolve_and_lock(
         validate_account_locks(&message.account_keys, lock_limit)?;
         return Ok(None);
     }
+    for l in &message.address_table_lookups {
+        cache
+            .entry(l.account_key)
+            .or_insert_with(|| store.load(&l.account_key));
+    }
     let loaded = lookup::resolve(
         message,
-        |k| store.load(k),
+        |k| cache.get(k).and_then(Option::as_ref),
         sysvars.clock.slot,
         &sysvars.slot_hashes,
     )?;
@@ -146,7 +158,13 @@ impl Admission<'_> {
         let loaded = if self.prechecked && !lookups {
             None
         } else {
-            let loaded = resolve_and_lock(tx, self.store, self.sysvars, self.lock_limit)?;
+            let loaded = resolve_and_lock(
+                tx,
+                self.store,
+                &mut self.table_cache,
+                self.sysvars,
+                self.lock_limit,
+            )?;
             if self.blockhash_check && !self.blockhashes.contains(&tx.message.recent_blockhash) {
                 return Err(TransactionError::BlockhashNotFound);
             }
@@ -188,7 +206,10 @@ impl Admission<'_> {
         settled: bool,
     ) -> Wave {
         if settled {
-            self.tables.dirty.clear();
+            // Tables changed since the batch last settled are read again.
+            for key in self.tables.dirty.drain(..) {
+                self.table_cache.remove(&key);
+            }
         }
         let wave = txs.get(start..start + verdicts.len()).unwrap_or(&[]);
         let mut barrier = false;

@@ -140,6 +140,7 @@ impl Runtime {
             sysvars,
             loaded: &loaded,
             tables,
+            table_cache: Default::default(),
         };
         let outbox = kept_outbox.take().unwrap_or_default();
         let exec = Execution {

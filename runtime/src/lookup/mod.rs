@@ -123,18 +123,19 @@ fn resolve_one(
 }
 
 /// The keys `message`'s lookups load, in order: every table's writable
-/// entries, then every table's read-only entries. Tables are read with
-/// `load`; the first failing lookup gives the error.
-pub(crate) fn resolve(
+/// entries, then every table's read-only entries. `table` gives each table
+/// account as the store holds it (borrowed: a table is up to 8 KiB); the
+/// first failing lookup gives the error.
+pub(crate) fn resolve<'a>(
     message: &Message,
-    load: impl Fn(&Pubkey) -> Option<Account>,
+    table: impl Fn(&Pubkey) -> Option<&'a Account>,
     slot: u64,
     slot_hashes: &SlotHashes,
 ) -> Result<LoadedAddresses, TransactionError> {
     let mut loaded = LoadedAddresses::default();
     for lookup in &message.address_table_lookups {
-        let account = load(&lookup.account_key);
-        resolve_one(lookup, account.as_ref(), slot, slot_hashes, &mut loaded)?;
+        let account = table(&lookup.account_key);
+        resolve_one(lookup, account, slot, slot_hashes, &mut loaded)?;
     }
     Ok(loaded)
 }

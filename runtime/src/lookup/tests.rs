@@ -62,12 +62,7 @@ fn run(
 ) -> Result<LoadedAddresses, TransactionError> {
     resolve(
         m,
-        |k| {
-            tables
-                .iter()
-                .find(|(t, _)| key(*t) == *k)
-                .map(|(_, a)| a.clone())
-        },
+        |k| tables.iter().find(|(t, _)| key(*t) == *k).map(|(_, a)| a),
         slot,
         sh,
     )
@@ -163,4 +158,23 @@ fn a_deactivated_table_serves_until_its_slot_leaves_slot_hashes() {
         run(&m, &[(7, t)], 600, &hashes(&[599, 598])),
         Err(TransactionError::AddressLookupTableNotFound)
     );
+}
+
+#[test]
+fn tables_the_sdk_encodes_resolve() {
+    use baton_sdk::address_lookup_table::LookupTableMeta;
+    let m = message(vec![(7, vec![1], vec![0])]);
+    for authority in [None, Some(key(9))] {
+        let addresses = [key(40), key(41)];
+        let account = Account {
+            lamports: 1,
+            data: LookupTableMeta::active(authority, 3).encode(&addresses),
+            owner: ids::ADDRESS_LOOKUP_TABLE_PROGRAM,
+            executable: false,
+            rent_epoch: 0,
+        };
+        let loaded = run(&m, &[(7, account)], 4, &hashes(&[3])).unwrap();
+        assert_eq!(loaded.writable, vec![key(41)]);
+        assert_eq!(loaded.readonly, vec![key(40)]);
+    }
 }
