@@ -63,14 +63,22 @@ const KNOWN_DEPARTURES: &[&str] = &[
     // The same check on a node of a call tree that sets the length of an
     // account it may not change (read-only: Agave says
     // `ReadonlyDataModified`; another owner's: `ExternalAccountDataModified`).
-    "CallTree/0085/shuffled+deep+past-depth+self-cpi+resize-bad+resize+read-return+write-bad+write+budget",
-    "CallTree/0133/deep+return-data+resize-bad+resize+reentrancy+read-return",
-    "CallTree/0195/shuffled+return-data+write-bad+write+resize-bad+resize+budget",
-    "CallTree/0205/resize-bad+resize+write-bad+write+read-return",
-    "CallTree/0309/dup-meta+read-return+signed+self-cpi+return-data+reentrancy+resize-bad+resize+move-bad+move+escalate-writable+escalate-signer+write-bad+write",
-    "CallTree/0313/shuffled+past-depth+signed+self-cpi+reentrancy+missing-program+write-bad+write+resize-bad+resize+read-return+depth-exceeded+return-data",
-    "CallTree/0444/read-return+return-data+write-bad+write+resize-bad+resize",
-    "CallTree/0473/move+self-cpi+cpi-dup-meta+return-data+write-bad+write+resize-bad+resize+missing-program+read-return+signed+escalate+unsigned-transfer+pda-transfer+system",
+    "CallTree/0010/resize-bad+resize+move-bad+move+return-data",
+    "CallTree/0014/self-cpi+signed+reentrancy+resize-bad+resize+return-data+rust-abi+escalate-signer+write-bad+write+read-return+escalate+system+fails",
+    "CallTree/0016/deep+resize-bad+resize+read-return+write-bad+write+budget",
+    "CallTree/0017/shuffled+return-data+resize-bad+resize",
+    "CallTree/0097/return-data+resize-bad+resize",
+    "CallTree/0134/dup-meta+shuffled+read-return+return-data+resize-bad+resize",
+    "CallTree/0181/deep+read-return+system+rust-abi+cpi-dup-meta+signed+self-cpi+resize+write+move+resize-bad",
+    "CallTree/0219/read-return+resize-bad+resize+return-data+early-exit",
+    "CallTree/0232/return-data+signed+write-bad+write+resize-bad+resize+bad-seeds+reentrancy+missing-program+read-return",
+    "CallTree/0347/return-data+write-bad+write+signed+rust-abi+resize-bad+resize+fails",
+    "CallTree/0396/dup-meta+signed+rust-abi+self-cpi+write-bad+write+move+return-data+move-bad+missing-program+resize-bad+resize+escalate-signer",
+    "CallTree/0408/past-depth+write+rust-abi+return-data+resize-bad+resize",
+    "CallTree/0478/return-data+resize-bad+resize+write-bad+write",
+    "CallTree/0484/shuffled+deep+resize-bad+resize+return-data+write+signed+rust-abi+self-cpi+cpi-dup-meta+read-return+fails",
+    "CallTree/0486/shuffled+resize-bad+resize",
+    "CallTree/0487/dup-meta+shuffled+return-data+rust-abi+resize-bad+resize+move+bad-seeds+signed+system+read-return+write+fails",
 ];
 
 /// The suite's cases equal the oracle's but for `KNOWN_DEPARTURES`, and

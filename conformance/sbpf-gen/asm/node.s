@@ -15,14 +15,22 @@
 #   8 slen seed[slen] bump      as 4 (the invoke follows), signed with the
 #     then as 4 from prog on    one seed group (seed, [bump])
 #   9 idx len                   set the data length of account idx to len
+#  10                           the next op (4 or 8) calls through
+#                               sol_invoke_signed_rust instead: a
+#                               StableInstruction, 34-byte metas, 48-byte
+#                               AccountInfos whose lamports and data sit in
+#                               Rc<RefCell<>> boxes on the stack
 # The data is trusted to be well formed (the generator writes it). At most
 # 16 accounts; duplicates are followed to their first occurrence.
 # Stack (one 4 KiB frame below r10): -4096 the record address of each
 # account (8 bytes each), -3968 the metas (16 bytes each), -3584 the account
 # infos (56 bytes each), -2688 the SolInstruction, -2600 the returned program
 # id, -2560 the returned data, -2480 the log_data slices, -2440 the two
-# SolSignerSeed, -2400 the SolSignerSeeds, -16 the number of seed groups,
-# -8 the number of accounts.
+# SolSignerSeed, -2400 the SolSignerSeeds, -24 the ABI of the next invoke
+# (0 C, 1 Rust), -16 the number of seed groups, -8 the number of accounts.
+# The Rust ABI reuses -3584 for its infos and takes -2384 (lamports boxes,
+# 32 bytes each), -1872 (data boxes, 40 bytes), -1232 (metas, 34 bytes),
+# -688 (the StableInstruction, 80 bytes). After the walk r6 is scratch.
     mov64 r6, r1
     ldxdw r8, [r6+0]
     stxdw [r10-8], r8
@@ -72,6 +80,7 @@ ops:
     jeq r9, 7, op_move
     jeq r9, 8, op_invoke_signed
     jeq r9, 9, op_resize
+    jeq r9, 10, op_rust
     mov64 r0, 98
     exit
 op_log:
@@ -150,6 +159,10 @@ op_move:
     stxdw [r3+72], r4
     add64 r7, 3
     ja ops
+op_rust:
+    mov64 r1, 1
+    stxdw [r10-24], r1
+    ja ops
 op_resize:
     ldxb r1, [r7+0]
     lsh64 r1, 3
@@ -183,6 +196,8 @@ op_invoke:
     mov64 r1, 0
     stxdw [r10-16], r1
 invoke_body:
+    ldxdw r1, [r10-24]
+    jne r1, 0, abi_rust_body
     ldxb r1, [r7+0]
     lsh64 r1, 3
     mov64 r2, r10
@@ -261,6 +276,116 @@ infos_done:
     sub64 r4, 2400
     ldxdw r5, [r10-16]
     syscall sol_invoke_signed_c
+    ja ops
+abi_rust_body:
+    mov64 r1, 0
+    stxdw [r10-24], r1
+    ldxb r1, [r7+0]
+    lsh64 r1, 3
+    mov64 r2, r10
+    sub64 r2, 4096
+    add64 r2, r1
+    ldxdw r2, [r2+0]
+    ldxdw r1, [r2+8]
+    stxdw [r10-640], r1
+    ldxdw r1, [r2+16]
+    stxdw [r10-632], r1
+    ldxdw r1, [r2+24]
+    stxdw [r10-624], r1
+    ldxdw r1, [r2+32]
+    stxdw [r10-616], r1
+    ldxb r9, [r7+1]
+    add64 r7, 2
+    mov64 r3, r10
+    sub64 r3, 1232
+    stxdw [r10-688], r3
+    stxdw [r10-680], r9
+    stxdw [r10-672], r9
+abi_rust_metas:
+    jeq r9, 0, abi_rust_metas_done
+    ldxb r1, [r7+0]
+    lsh64 r1, 3
+    mov64 r2, r10
+    sub64 r2, 4096
+    add64 r2, r1
+    ldxdw r2, [r2+0]
+    ldxdw r1, [r2+8]
+    stxdw [r3+0], r1
+    ldxdw r1, [r2+16]
+    stxdw [r3+8], r1
+    ldxdw r1, [r2+24]
+    stxdw [r3+16], r1
+    ldxdw r1, [r2+32]
+    stxdw [r3+24], r1
+    ldxb r1, [r7+1]
+    mov64 r2, r1
+    rsh64 r2, 1
+    and64 r2, 1
+    stxb [r3+32], r2
+    and64 r1, 1
+    stxb [r3+33], r1
+    add64 r7, 2
+    add64 r3, 34
+    sub64 r9, 1
+    ja abi_rust_metas
+abi_rust_metas_done:
+    ldxh r1, [r7+0]
+    add64 r7, 2
+    stxdw [r10-664], r7
+    stxdw [r10-656], r1
+    stxdw [r10-648], r1
+    add64 r7, r1
+    ldxdw r9, [r10-8]
+    mov64 r2, 0
+    mov64 r3, r10
+    sub64 r3, 4096
+    mov64 r4, r10
+    sub64 r4, 3584
+    mov64 r0, r10
+    sub64 r0, 2384
+    mov64 r6, r10
+    sub64 r6, 1872
+abi_rust_infos:
+    jge r2, r9, abi_rust_infos_done
+    ldxdw r1, [r3+0]
+    mov64 r5, r1
+    add64 r5, 8
+    stxdw [r4+0], r5
+    stxdw [r4+8], r0
+    stxdw [r4+16], r6
+    mov64 r5, r1
+    add64 r5, 40
+    stxdw [r4+24], r5
+    ldxb r5, [r1+1]
+    stxb [r4+40], r5
+    ldxb r5, [r1+2]
+    stxb [r4+41], r5
+    ldxb r5, [r1+3]
+    stxb [r4+42], r5
+    mov64 r5, r1
+    add64 r5, 72
+    stxdw [r0+24], r5
+    mov64 r5, r1
+    add64 r5, 88
+    stxdw [r6+24], r5
+    ldxdw r5, [r1+80]
+    stxdw [r6+32], r5
+    add64 r3, 8
+    add64 r4, 48
+    add64 r0, 32
+    add64 r6, 40
+    add64 r2, 1
+    ja abi_rust_infos
+abi_rust_infos_done:
+    mov64 r1, r10
+    sub64 r1, 688
+    mov64 r2, r10
+    sub64 r2, 3584
+    mov64 r3, r9
+    mov64 r4, r10
+    sub64 r4, 2400
+    ldxdw r5, [r10-16]
+    syscall sol_invoke_signed_rust
     ja ops
 done:
     mov64 r0, 0

@@ -37,6 +37,11 @@ impl TreeGen {
             }
             self.tag("signed");
         }
+        // Now and then through the Rust ABI (op 10 before the invoke).
+        if self.rng.gen_bool(0.35) {
+            header.insert(0, 10);
+            self.tag("rust-abi");
+        }
         let view = &signed_view[..];
         if self.rng.gen_bool(0.15) {
             // system transfer from a signer it may debit to a writable account
