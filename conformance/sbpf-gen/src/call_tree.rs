@@ -253,7 +253,11 @@ impl TreeGen {
             n => n - 3,
         };
         if self.deep {
-            self.max_height = self.rng.gen_range(4..=6);
+            self.max_height = if self.rng.gen_bool(0.5) {
+                6
+            } else {
+                self.rng.gen_range(4..=5)
+            };
             self.tag("deep");
         }
         if self.max_height > 5 {

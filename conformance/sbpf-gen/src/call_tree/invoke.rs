@@ -43,7 +43,8 @@ impl TreeGen {
             self.tag("rust-abi");
         }
         let view = &signed_view[..];
-        if self.rng.gen_bool(0.15) {
+        // (Deep chains call nodes only, so they reach the depth target.)
+        if !self.deep && self.rng.gen_bool(0.15) {
             // system transfer from a signer it may debit to a writable account
             let Some(sys) = index_of(&SYSTEM) else { return };
             let users: Vec<usize> = (0..metas.len())
@@ -88,6 +89,26 @@ impl TreeGen {
             if self.fault(0.05) {
                 t = 0;
             }
+            // Or an Allocate or Assign of that account (a PDA, signed by
+            // seeds, included), which the caller sees synced back.
+            if self.rng.gen_bool(0.35) {
+                let mut data;
+                if self.rng.gen_bool(0.5) {
+                    data = vec![8, 0, 0, 0];
+                    data.extend_from_slice(&self.rng.gen_range(0u64..64).to_le_bytes());
+                    self.tag("system-allocate");
+                } else {
+                    data = vec![1, 0, 0, 0];
+                    let owner = NODES[self.rng.gen_range(0..NODES.len())];
+                    data.extend_from_slice(owner.as_ref());
+                    self.tag("system-assign");
+                }
+                ops.extend_from_slice(&header);
+                ops.extend_from_slice(&[sys as u8, 1, from as u8, f]);
+                ops.extend_from_slice(&(data.len() as u16).to_le_bytes());
+                ops.extend_from_slice(&data);
+                return;
+            }
             let mut data = vec![2, 0, 0, 0];
             let amount: u64 = if self.fault(0.1) {
                 u64::MAX
@@ -131,7 +152,7 @@ impl TreeGen {
         let mut child: Vec<(usize, Slot)> = Vec::new();
         for (i, s) in metas.iter().enumerate() {
             let include = if is_program(&s.key) {
-                self.rng.gen_bool(0.9)
+                self.deep || self.rng.gen_bool(0.9)
             } else {
                 self.rng.gen_bool(0.7)
             };
@@ -147,12 +168,12 @@ impl TreeGen {
             if is_program(&s.key) {
                 slot.writable = false;
                 slot.signer = false;
-            } else if self.fault(0.04) {
+            } else if self.fault(0.015) {
                 slot.writable = true;
                 if !p.writable {
                     self.tag("escalate-writable");
                 }
-            } else if self.fault(0.04) {
+            } else if self.fault(0.015) {
                 slot.signer = true;
                 if !p.signer {
                     self.tag("escalate-signer");
