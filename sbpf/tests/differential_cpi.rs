@@ -22,7 +22,7 @@ mod replay;
 use std::collections::BTreeSet;
 
 use baton_sbpf::Mode;
-use replay::{differences, report};
+use replay::{differences, differences_in, report};
 
 /// Cases where Baton departs from Agave 4.2.2, reported to the lead and to
 /// be emptied as the engine is mended (each name is a case of the suites
@@ -156,4 +156,53 @@ fn token_2022_cpi_fixtures_match_the_oracle_strictly() {
 fn call_tree_fixtures_match_the_oracle_strictly() {
     strict("call-trees", Mode::Jit);
     strict("call-trees", Mode::Interpreter);
+}
+
+/// The replayer itself: a doctored expectation (one case's units, another's
+/// result, a third's log line) is reported, under its case's name and what
+/// differs, and a known departure is left out.
+#[test]
+fn the_replayer_reports_a_doctored_case() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../conformance/fixtures/call-trees.json"
+    );
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let first = lines
+        .iter()
+        .position(|l| l.contains("\"name\":\"CallTree/0000/"))
+        .unwrap();
+    let names: Vec<String> = (0..3)
+        .map(|i| {
+            let l = &lines[first + i];
+            let start = l.find("\"name\":\"").unwrap() + 8;
+            let end = start + l[start..].find('"').unwrap();
+            l[start..end].to_string()
+        })
+        .collect();
+    let units = lines[first].find("\"compute_units\":").unwrap() + 16;
+    lines[first].insert(units, '9');
+    let result = lines[first + 1].find("\"result\":\"").unwrap() + 10;
+    lines[first + 1].insert_str(result, "Doctored");
+    let logs = lines[first + 2].find("\"logs\":[\"").unwrap() + 9;
+    lines[first + 2].insert_str(logs, "doctored ");
+    let doctored = lines.join("\n");
+    let differ = differences_in(&doctored, Mode::Interpreter, KNOWN_DEPARTURES);
+    let found = |what: &str, name: &str| {
+        differ
+            .get(&("CallTree".to_string(), what))
+            .is_some_and(|v| v.iter().any(|l| l.starts_with(&format!("{name}: "))))
+    };
+    assert!(found("compute units", &names[0]), "{differ:#?}");
+    assert!(found("result", &names[1]), "{differ:#?}");
+    assert!(found("logs", &names[2]), "{differ:#?}");
+    let all: usize = differ.values().map(Vec::len).sum();
+    assert_eq!(all, 3, "only the doctored cases: {differ:#?}");
+    // A doctored case named as a known departure is not reported.
+    let differ = differences_in(&doctored, Mode::Interpreter, &[names[0].as_str()]);
+    assert!(!differ
+        .values()
+        .flatten()
+        .any(|l| l.starts_with(&format!("{}: ", names[0]))));
 }

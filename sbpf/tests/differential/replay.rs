@@ -162,7 +162,17 @@ pub fn differences(
 ) -> BTreeMap<(String, &'static str), Vec<String>> {
     let path = fixtures_dir().join(format!("{suite}.json"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let file: File = serde_json::from_str(&text).expect("fixture parses");
+    differences_in(&text, mode, known)
+}
+
+/// [`differences`] for a fixture given as text (its ELF paths relative to
+/// `conformance/fixtures/`): what the replayer's own test doctors.
+pub fn differences_in(
+    text: &str,
+    mode: Mode,
+    known: &[&str],
+) -> BTreeMap<(String, &'static str), Vec<String>> {
+    let file: File = serde_json::from_str(text).expect("fixture parses");
     assert_eq!(file.format, "baton-conformance/1");
     let mut registry = ProgramRegistry::new();
     for p in &file.programs {
