@@ -14,7 +14,7 @@
 #   7 from to amount            move amount lamports from account from to to
 #   8 slen seed[slen] bump      as 4 (the invoke follows), signed with the
 #     then as 4 from prog on    one seed group (seed, [bump])
-#   9 idx len                   set the data length of account idx to len
+#   9 idx len(u16)              set the data length of account idx to len
 #  10                           the next op (4 or 8) calls through
 #                               sol_invoke_signed_rust instead: a
 #                               StableInstruction, 34-byte metas, 48-byte
@@ -170,9 +170,9 @@ op_resize:
     sub64 r2, 4096
     add64 r2, r1
     ldxdw r2, [r2+0]
-    ldxb r1, [r7+1]
+    ldxh r1, [r7+1]
     stxdw [r2+80], r1
-    add64 r7, 2
+    add64 r7, 3
     ja ops
 op_invoke_signed:
     ldxb r1, [r7+0]

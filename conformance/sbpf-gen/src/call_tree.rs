@@ -385,7 +385,16 @@ impl TreeGen {
                         }
                         _ => continue,
                     };
-                    ops.extend_from_slice(&[9, idx as u8, self.rng.gen_range(0..48)]);
+                    // Mostly small; now and then about the 10 KiB a
+                    // program may grow an account by, or far past it.
+                    let len: u16 = if self.fault(0.25) {
+                        self.tag("resize-large");
+                        [10_240, 10_250, 10_255, 10_256, 20_000, 65_535][self.rng.gen_range(0..6)]
+                    } else {
+                        self.rng.gen_range(0..48)
+                    };
+                    ops.extend_from_slice(&[9, idx as u8]);
+                    ops.extend_from_slice(&len.to_le_bytes());
                     self.tag("resize");
                 }
                 10 => {
