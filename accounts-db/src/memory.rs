@@ -378,6 +378,20 @@ impl AccountsRead for InMemoryAccounts {
     }
 
     #[inline]
+    fn load_without_data(&self, key: &Pubkey) -> Option<(Account, usize)> {
+        self.read_entry(key, |e| {
+            let account = Account {
+                lamports: e.lamports,
+                data: Vec::new(),
+                owner: e.owner,
+                executable: e.executable,
+                rent_epoch: e.rent_epoch,
+            };
+            (account, e.data.len())
+        })
+    }
+
+    #[inline]
     fn load_into(&self, key: &Pubkey, out: &mut Account) -> bool {
         self.read_entry(key, |e| {
             out.lamports = e.lamports;

@@ -18,6 +18,17 @@ pub trait AccountsRead: Send + Sync {
         self.load(key).map(|a| a.lamports)
     }
 
+    /// The account at `key` with empty data, and the length of its data:
+    /// for an account whose data nobody will read (a program a transaction
+    /// only invokes), without copying it.
+    fn load_without_data(&self, key: &Pubkey) -> Option<(Account, usize)> {
+        self.load(key).map(|mut a| {
+            let len = a.data.len();
+            a.data = Vec::new();
+            (a, len)
+        })
+    }
+
     /// Copy the account at `key` into `out`, reusing `out`'s data buffer, and
     /// return `true`; leave `out` unchanged and return `false` when there is
     /// no such account.
@@ -158,6 +169,9 @@ macro_rules! forward {
             }
             fn load_into(&self, key: &Pubkey, out: &mut Account) -> bool {
                 (**self).load_into(key, out)
+            }
+            fn load_without_data(&self, key: &Pubkey) -> Option<(Account, usize)> {
+                (**self).load_without_data(key)
             }
             fn contains(&self, key: &Pubkey) -> bool {
                 (**self).contains(key)

@@ -35,6 +35,7 @@
 //! registry are a child of `invoke_context`, since a program is called with
 //! the context that dispatches to it).
 
+mod account_source;
 mod auth;
 mod borrowed_account;
 mod compute;
@@ -47,6 +48,7 @@ mod rent_state;
 pub mod sysvar;
 mod transaction_context;
 
+pub use account_source::AccountSource;
 pub use auth::{
     AuthDescriptor, ExitCode, Flavour, InvokeError, MAX_AUTH_CALL_DEPTH, MAX_AUTH_ENTRIES,
 };

@@ -4,6 +4,7 @@ use baton_types::{
     ids, Account, Instruction, InstructionError, LoadedMessage, Message, Pubkey, TransactionError,
 };
 
+use crate::account_source::AccountSource;
 use crate::config::TransactionBudget;
 use crate::invoke_context::{Environment, InstructionAccount, InvokeContext};
 use crate::rent_state::RentState;
@@ -51,7 +52,7 @@ pub const TRANSACTION_ACCOUNT_BASE_SIZE: u64 = 64;
 /// successful or not; its `changes` are what the caller commits.
 pub fn process_message(
     message: &Message,
-    load: &dyn Fn(&Pubkey) -> Option<Account>,
+    load: &dyn AccountSource,
     env: Environment<'_>,
 ) -> Result<TransactionOutcome, TransactionError> {
     let budget = TransactionBudget::default_for(env.config, message.instructions.len());
@@ -69,7 +70,7 @@ pub fn process_message(
 /// (SIMD-0191); then the instructions run.
 pub fn process_loaded_message(
     message: LoadedMessage<'_>,
-    load: &dyn Fn(&Pubkey) -> Option<Account>,
+    load: &dyn AccountSource,
     env: Environment<'_>,
     budget: &TransactionBudget,
 ) -> Result<TransactionOutcome, TransactionError> {
@@ -87,7 +88,9 @@ pub fn process_loaded_message(
     if !message.is_writable(0) {
         return Err(TransactionError::InvalidAccountForFee);
     }
-    let mut payer = load(&payer_key).ok_or(TransactionError::AccountNotFound)?;
+    let mut payer = load
+        .load(&payer_key)
+        .ok_or(TransactionError::AccountNotFound)?;
     if payer.owner != ids::SYSTEM_PROGRAM {
         return Err(TransactionError::InvalidAccountForFee);
     }
@@ -126,22 +129,41 @@ pub fn process_loaded_message(
     // message names it itself.
     let mut flags: SmallVec<[(bool, RentState); 8]> = SmallVec::new();
     let mut lamports_before: u128 = 0;
-    // Each lookup table counts as the largest table (SIMD-0186).
     let tables = message.message.address_table_lookups.len() as u64;
     let mut loaded_size: u64 = tables.saturating_mul(ADDRESS_LOOKUP_TABLE_BASE_SIZE);
     let mut programdata_counted: SmallVec<[Pubkey; 2]> = SmallVec::new();
-    let mut count = |account: &Account| {
+    let mut count = |data_len: usize| {
         loaded_size = loaded_size
-            .saturating_add(account.data.len() as u64)
+            .saturating_add(data_len as u64)
             .saturating_add(TRANSACTION_ACCOUNT_BASE_SIZE);
     };
+    // A program that no instruction names as an account is loaded without
+    // its data: nothing can read it, and a loader-v2 program is its whole
+    // ELF. (An upgradeable-loader program is loaded whole: 36 bytes that
+    // name its programdata.)
+    let mut named: SmallVec<[bool; 16]> = SmallVec::from_elem(false, n);
+    for ix in &message.message.instructions {
+        for &a in ix.accounts.iter() {
+            if let Some(f) = named.get_mut(usize::from(a)) {
+                *f = true;
+            }
+        }
+    }
     let tx = TransactionContext::from_accounts(message.keys().enumerate().map(|(i, key)| {
         let writable = message.is_writable(i);
         let a = if i == 0 {
-            count(&payer);
+            count(payer.data.len());
             std::mem::take(&mut payer)
         } else {
-            match load(key).inspect(&mut count) {
+            let hollow = !writable && !named[i] && message.message.is_invoked(i);
+            let loaded = match hollow.then(|| load.load_without_data(key)).flatten() {
+                Some((a, len)) if a.owner != ids::BPF_LOADER_UPGRADEABLE => {
+                    count(len);
+                    Some(a)
+                }
+                _ => load.load(key).inspect(|a| count(a.data.len())),
+            };
+            match loaded {
                 Some(mut a) => {
                     if writable {
                         mark_rent_exempt(&mut a, rent);
@@ -158,8 +180,8 @@ pub fn process_loaded_message(
         if let Some(pd) = programdata_of(&a) {
             if !programdata_counted.contains(&pd) && !message.keys().any(|k| *k == pd) {
                 programdata_counted.push(pd);
-                if let Some(pd) = load(&pd) {
-                    count(&pd);
+                if let Some((_, len)) = load.load_without_data(&pd) {
+                    count(len);
                 }
             }
         }

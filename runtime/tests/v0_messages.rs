@@ -257,7 +257,7 @@ fn a_failing_lookup_refuses_the_transaction_uncharged() {
         });
         assert_eq!(
             rt.simulate_transaction(&tx).result.status,
-            Err(err.clone()),
+            Err(err),
             "{name}"
         );
         let r = rt.send_transaction(tx);

@@ -172,13 +172,13 @@ fn an_invoked_program_id_is_read_only() {
             .find(|(x, _)| x == k)
             .map(|(_, a)| a.clone())
     };
+    // In a transaction, Agave 4.2.2's loader refuses a program account
+    // owned by neither the native loader nor a BPF loader before anything
+    // runs (fees-only).
     let out = process_message(&message, &load, env.env()).unwrap();
     assert_eq!(
         out.status,
-        Err(TransactionError::InstructionError(
-            0,
-            InstructionError::ReadonlyDataModified
-        ))
+        Err(TransactionError::InvalidProgramForExecution)
     );
 }
 

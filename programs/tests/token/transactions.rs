@@ -48,7 +48,7 @@ fn a_transaction_creates_a_mint_and_accounts_with_the_system_program() {
     }
     let out = process_message(
         &message,
-        &|k| store.get(k).cloned(),
+        &|k: &Pubkey| store.get(k).cloned(),
         Environment {
             programs: &env.programs,
             sysvars: &env.sysvars,

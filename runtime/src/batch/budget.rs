@@ -15,11 +15,12 @@
 //! hands sBPF programs the requested heap.
 
 use baton_executor::{
-    fee_for, process_loaded_message, Environment, ExecutionConfig, TransactionOutcome,
+    fee_for, process_loaded_message, AccountSource, Environment, ExecutionConfig,
+    TransactionOutcome,
 };
 use baton_programs::compute_budget::{ComputeBudgetInstructionDetails, ComputeBudgetLimits};
 
-use baton_types::{Account, LoadedMessage, Message, Pubkey, TransactionError};
+use baton_types::{LoadedMessage, Message, TransactionError};
 
 /// A transaction's fee, split as Agave's `FeeDetails`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -62,7 +63,7 @@ pub(crate) fn limits_of(
 /// charged. The outcome's `fee` is the total; the split comes beside it.
 pub(crate) fn execute_with_budget(
     message: LoadedMessage<'_>,
-    load: &dyn Fn(&Pubkey) -> Option<Account>,
+    load: &dyn AccountSource,
     env: Environment<'_>,
 ) -> Result<(TransactionOutcome, FeeDetails), TransactionError> {
     let budget = limits_of(message.message, env.config)?.to_budget();

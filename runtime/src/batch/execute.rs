@@ -6,7 +6,7 @@
 use std::sync::{Mutex, OnceLock};
 
 use baton_accounts_db::{AccountsStore, StoreError};
-use baton_executor::Environment;
+use baton_executor::{AccountSource, Environment};
 use baton_types::{Account, LoadedAddresses, LoadedMessage, Pubkey, Transaction, TransactionError};
 
 use super::budget::execute_with_budget;
@@ -28,8 +28,8 @@ pub(crate) struct Execution<'a> {
     pub(crate) loaded: &'a [OnceLock<LoadedAddresses>],
 }
 
-impl Execution<'_> {
-    /// The account at `k`: a reserved copy, else the store's.
+/// Accounts come from the reserved copies, else from the store.
+impl AccountSource for Execution<'_> {
     #[inline]
     fn load(&self, k: &Pubkey) -> Option<Account> {
         match self.reserved.get(k) {
@@ -38,6 +38,25 @@ impl Execution<'_> {
         }
     }
 
+    #[inline]
+    fn load_without_data(&self, k: &Pubkey) -> Option<(Account, usize)> {
+        match self.reserved.get(k) {
+            Some(a) => Some((
+                Account {
+                    lamports: a.lamports,
+                    data: Vec::new(),
+                    owner: a.owner,
+                    executable: a.executable,
+                    rent_epoch: a.rent_epoch,
+                },
+                a.data.len(),
+            )),
+            None => self.store.load_without_data(k),
+        }
+    }
+}
+
+impl Execution<'_> {
     /// Ask the store for the accounts of a transaction the thread will
     /// run next, while it runs the current one (the next one in order,
     /// or the next root of a worker's chunk): its lookups then hit the
@@ -75,7 +94,7 @@ impl Execution<'_> {
     #[inline]
     pub(crate) fn execute(&self, i: usize, tx: &Transaction) -> Executed {
         let store = self.store;
-        match execute_with_budget(self.message(i, tx), &|k| self.load(k), self.env) {
+        match execute_with_budget(self.message(i, tx), self, self.env) {
             Err(e) => Executed::refused(e),
             Ok((outcome, fees)) => {
                 let status = match store.commit(&outcome.changes) {

@@ -107,7 +107,8 @@ fn a_table_of_another_owner_is_refused() {
 #[test]
 fn malformed_table_data_is_refused() {
     let m = message(vec![(7, vec![0], vec![])]);
-    let cases: Vec<Box<dyn Fn(&mut Vec<u8>)>> = vec![
+    type Edit = Box<dyn Fn(&mut Vec<u8>)>;
+    let cases: Vec<Edit> = vec![
         Box::new(|d| d[0] = 0),            // uninitialized
         Box::new(|d| d[0] = 2),            // no such variant
         Box::new(|d| d[21] = 2),           // bad option tag
