@@ -6,8 +6,9 @@
 //! `cargo test`. Each function panics when the property it checks fails and
 //! returns normally otherwise:
 //!
-//! - [`decode`]: legacy transaction and message decoding never panics, and
-//!   whatever decodes re-encodes to the same bytes and sanitizes;
+//! - [`decode`]: transaction and message decoding (legacy and v0, address
+//!   table lookups included) never panics, and whatever decodes re-encodes
+//!   to the same bytes and sanitizes;
 //! - [`scenario`]: scenario-file parsing returns a scenario or an error, and
 //!   a scenario that parses runs without panicking;
 //! - [`call_tree`]: a batch of transactions running call trees of the

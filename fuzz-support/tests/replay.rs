@@ -132,6 +132,41 @@ fn write_seeds() {
     let tx = baton::Transaction::new_unsigned(m);
     std::fs::write(dc.join("system-transfer"), tx.to_bytes()).unwrap();
     std::fs::write(dc.join("shortvec-max"), [0xff, 0xff, 0x03]).unwrap();
+    // v0: without lookups, and loading from two tables (writable and
+    // read-only entries); the message alone, and one cut inside its lookups.
+    let recipients = [
+        baton::Pubkey::new_from_u64(3),
+        baton::Pubkey::new_from_u64(4),
+    ];
+    let ixs = [
+        baton::system::instruction::transfer(&payer, &recipients[0], 42),
+        baton::Instruction::new_with_bytes(
+            baton::Pubkey::new_from_u64(9),
+            &[1, 2, 3],
+            vec![baton::AccountMeta::new_readonly(recipients[1], false)],
+        ),
+    ];
+    let tables = [
+        baton::types::AddressLookupTableAccount {
+            key: baton::Pubkey::new_from_u64(77),
+            addresses: vec![recipients[0]],
+        },
+        baton::types::AddressLookupTableAccount {
+            key: baton::Pubkey::new_from_u64(78),
+            addresses: vec![baton::Pubkey::new_from_u64(5), recipients[1]],
+        },
+    ];
+    let bh = baton::genesis_blockhash();
+    let plain = baton::Message::try_compile_v0(&payer, &ixs[..1], &[], &bh).unwrap();
+    let looked = baton::Message::try_compile_v0(&payer, &ixs, &tables, &bh).unwrap();
+    assert_eq!(looked.address_table_lookups.len(), 2);
+    let v0 = baton::Transaction::new_unsigned(plain);
+    std::fs::write(dc.join("v0-plain"), v0.to_bytes()).unwrap();
+    let v0 = baton::Transaction::new_unsigned(looked);
+    std::fs::write(dc.join("v0-lookups"), v0.to_bytes()).unwrap();
+    let msg = v0.message.serialize();
+    std::fs::write(dc.join("v0-lookups-msg"), &msg).unwrap();
+    std::fs::write(dc.join("v0-lookups-cut"), &msg[..msg.len() - 3]).unwrap();
 }
 
 /// Scenario files whose counts asked for more memory or threads than any
