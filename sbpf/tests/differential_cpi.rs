@@ -63,19 +63,20 @@ const KNOWN_DEPARTURES: &[&str] = &[
     // The same check on a node of a call tree that sets the length of an
     // account it may not change (read-only: Agave says
     // `ReadonlyDataModified`; another owner's: `ExternalAccountDataModified`).
-    "CallTree/0010/resize-bad+resize+move-bad+move+return-data",
-    "CallTree/0063/deep+read-return+return-data+signed+rust-abi+write-bad+write+move-bad+move+resize-bad+resize+self-cpi+reentrancy+bad-seeds",
-    "CallTree/0066/dup-meta+deep+read-return+return-data+write-bad+write+resize-bad+resize",
-    "CallTree/0069/rust-abi+self-cpi+cpi-dup-meta+resize-bad+resize+return-data+read-return+write+resize-large",
-    "CallTree/0129/rust-abi+missing-program+resize-bad+resize+move-bad+move+write-bad+write+resize-large+return-data+signed+self-cpi+fails",
-    "CallTree/0138/dup-meta+deep+signed+self-cpi+write-bad+write+resize-bad+resize",
-    "CallTree/0153/shuffled+read-return+signed+self-cpi+return-data+cpi-dup-meta+resize-bad+resize+move-bad+move+write",
-    "CallTree/0200/shuffled+rust-abi+read-return+resize-bad+resize+early-exit",
-    "CallTree/0232/rust-abi+read-return+write-bad+write+signed+return-data+resize-bad+resize",
-    "CallTree/0413/deep+past-depth+write+read-return+signed+resize-bad+resize+rust-abi+self-cpi+return-data+write-bad",
-    "CallTree/0457/shuffled+resize-bad+resize+write-bad+write",
-    "CallTree/0476/deep+resize+resize-bad+budget",
-    "CallTree/0496/return-data+resize-bad+resize",
+    "CallTree/0065/rust-abi+resize-bad+resize+fails",
+    "CallTree/0077/dup-meta+deep+read-return+signed+resize-bad+resize",
+    "CallTree/0180/deep+past-depth+return-data+read-return+cpi-dup-meta+signed+rust-abi+bad-pointer+move-bad+move+resize-bad+resize+self-cpi+depth-exceeded+write-bad+write+reentrancy",
+    "CallTree/0201/shuffled+past-depth+return-data+write-bad+write+resize-bad+resize+move+signed+rust-abi+escalate-writable+move-bad+resize-large+bad-seeds+system+self-cpi",
+    "CallTree/0279/dup-meta+deep+past-depth+write+signed+rust-abi+resize-bad+resize+return-data+move-bad+move",
+    "CallTree/0285/dup-meta+write-bad+write+return-data+resize-bad+resize",
+    "CallTree/0310/dup-meta+shuffled+deep+past-depth+return-data+rust-abi+write-bad+write+resize-bad+resize+signed+cpi-dup-meta+read-return+self-cpi+escalate-signer+depth-exceeded+fails",
+    "CallTree/0356/read-return+move+resize-bad+resize+write-bad+write",
+    "CallTree/0381/deep+past-depth+write-bad+write+self-cpi+rust-abi+return-data+resize-bad+resize+fails+budget",
+    "CallTree/0423/write+signed+bad-pointer+system-assign+escalate",
+    "CallTree/0466/deep+resize+resize-bad+fails",
+    "CallTree/0478/shuffled+deep+past-depth+resize-bad+resize-large+resize+signed+write-bad+write+read-return+cpi-dup-meta+return-data",
+    "CallTree/0486/return-data+resize-bad+resize",
+    "CallTree/directed/resize-foreign",
     // The order of a CPI's account checks: Agave 4.2.2's `cpi_common` (with
     // `syscall_parameter_address_restrictions`, on in the target) first
     // translates every callee account (`translate_accounts_common`: the
@@ -86,9 +87,33 @@ const KNOWN_DEPARTURES: &[&str] = &[
     // in one loop) syncs an account before translating the next, so a
     // lamport or data error on an earlier account wins over a translation
     // error on a later one. Here the root debits an account it does not own
-    // and grows another past 10 KiB before a call: Agave `InvalidRealloc`,
-    // Baton `ExternalAccountLamportSpend`.
-    "CallTree/0083/deep+past-depth+resize-large+resize+move-bad+move+bad-seeds+signed+rust-abi+reentrancy+self-cpi+return-data+depth-exceeded+write+cpi-dup-meta+read-return",
+    // and grows another past 10 KiB before a call naming the debited one
+    // first: Agave `InvalidRealloc`, Baton `ExternalAccountLamportSpend`
+    // (`cpi-realloc-before-lamports`, the other order, agrees).
+    "CallTree/directed/cpi-realloc-after-lamports",
+    // An account info pointer that is not the serialized one: Agave 4.2.2's
+    // `check_account_info_pointer` (cpi.rs) logs "Invalid account info
+    // pointer `<field>': <given:#x> != <expected:#x>" (key, owner, lamports,
+    // data; both ABIs) before `InvalidPointer`; Baton (`sbpf/src/cpi.rs`,
+    // `caller_account`) fails alike without the line.
+    "CallTree/0049/bad-pointer+rust-abi+self-cpi+missing-program+reentrancy+move-bad+move+return-data",
+    "CallTree/0081/signed+rust-abi+self-cpi+return-data+move-bad+move+bad-pointer+reentrancy+missing-program+escalate+pda-transfer+system+write-bad+write+resize-bad+resize",
+    "CallTree/0087/past-depth+bad-pointer+self-cpi+write-bad+write+move-bad+move+signed+rust-abi+read-return+reentrancy+bad-seeds+return-data+resize-bad+resize",
+    "CallTree/0097/deep+write-bad+write+bad-pointer+read-return+return-data+rust-abi+self-cpi+move+escalate-writable+move-bad",
+    "CallTree/0108/dup-meta+shuffled+deep+past-depth+rust-abi+bad-pointer+cpi-dup-meta+read-return+signed+self-cpi+return-data+depth-exceeded+resize-bad+resize",
+    "CallTree/0270/deep+signed+bad-pointer+return-data+resize-bad+resize-large+resize+fails+read-return",
+    "CallTree/0305/shuffled+bad-pointer+write+return-data+read-return+budget",
+    "CallTree/0391/rust-abi+bad-pointer+read-return+fails",
+    "CallTree/0398/deep+resize-bad+resize-large+resize+bad-pointer+self-cpi+write-bad+write+return-data+read-return",
+    "CallTree/0399/dup-meta+deep+read-return+rust-abi+cpi-dup-meta+signed+bad-pointer+write-bad+write+fails+resize-bad+resize+reentrancy+return-data",
+    "CallTree/0455/shuffled+deep+past-depth+return-data+resize+signed+bad-pointer+self-cpi+reentrancy+write-bad+write+fails+depth-exceeded+cpi-dup-meta+move-bad+move+rust-abi+read-return",
+    "CallTree/0458/deep+past-depth+move-bad+move+bad-pointer+cpi-dup-meta+return-data+write-bad+write+signed+read-return+reentrancy+fails+depth-exceeded+rust-abi+resize-bad+resize+self-cpi",
+    "CallTree/directed/cpi-c-data-pointer",
+    "CallTree/directed/cpi-c-lamports-pointer",
+    "CallTree/directed/cpi-c-owner-pointer",
+    "CallTree/directed/cpi-rust-data-box",
+    "CallTree/directed/cpi-rust-lamports-box",
+    "CallTree/directed/cpi-rust-owner-pointer",
 ];
 
 /// The suite's cases equal the oracle's but for `KNOWN_DEPARTURES`, and

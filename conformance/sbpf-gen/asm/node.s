@@ -20,6 +20,10 @@
 #                               StableInstruction, 34-byte metas, 48-byte
 #                               AccountInfos whose lamports and data sit in
 #                               Rc<RefCell<>> boxes on the stack
+#  11 idx field                 the next invoke's account info idx gets 8
+#                               added to its u64 field number field (C: key,
+#                               lamports, data length, data, owner; Rust:
+#                               key, lamports box, data box, owner)
 # The data is trusted to be well formed (the generator writes it). At most
 # 16 accounts; duplicates are followed to their first occurrence.
 # Stack (one 4 KiB frame below r10): -4096 the record address of each
@@ -27,7 +31,8 @@
 # infos (56 bytes each), -2688 the SolInstruction, -2600 the returned program
 # id, -2560 the returned data, -2480 the log_data slices, -2440 the two
 # SolSignerSeed, -2400 the SolSignerSeeds, -24 the ABI of the next invoke
-# (0 C, 1 Rust), -16 the number of seed groups, -8 the number of accounts.
+# (0 C, 1 Rust), -16 the number of seed groups, -8 the number of accounts,
+# -32 the account info to spoil plus one (0: none), -40 its field.
 # The Rust ABI reuses -3584 for its infos and takes -2384 (lamports boxes,
 # 32 bytes each), -1872 (data boxes, 40 bytes), -1232 (metas, 34 bytes),
 # -688 (the StableInstruction, 80 bytes). After the walk r6 is scratch.
@@ -81,6 +86,7 @@ ops:
     jeq r9, 8, op_invoke_signed
     jeq r9, 9, op_resize
     jeq r9, 10, op_rust
+    jeq r9, 11, op_spoil
     mov64 r0, 98
     exit
 op_log:
@@ -158,6 +164,14 @@ op_move:
     add64 r4, r1
     stxdw [r3+72], r4
     add64 r7, 3
+    ja ops
+op_spoil:
+    ldxb r1, [r7+0]
+    add64 r1, 1
+    stxdw [r10-32], r1
+    ldxb r1, [r7+1]
+    stxdw [r10-40], r1
+    add64 r7, 2
     ja ops
 op_rust:
     mov64 r1, 1
@@ -267,6 +281,22 @@ infos:
     add64 r2, 1
     ja infos
 infos_done:
+    ldxdw r1, [r10-32]
+    jeq r1, 0, spoiled_c
+    sub64 r1, 1
+    mul64 r1, 56
+    mov64 r2, r10
+    sub64 r2, 3584
+    add64 r2, r1
+    ldxdw r1, [r10-40]
+    lsh64 r1, 3
+    add64 r2, r1
+    ldxdw r1, [r2+0]
+    add64 r1, 8
+    stxdw [r2+0], r1
+    mov64 r1, 0
+    stxdw [r10-32], r1
+spoiled_c:
     mov64 r1, r10
     sub64 r1, 2688
     mov64 r2, r10
@@ -377,6 +407,22 @@ abi_rust_infos:
     add64 r2, 1
     ja abi_rust_infos
 abi_rust_infos_done:
+    ldxdw r1, [r10-32]
+    jeq r1, 0, spoiled_abi_rust
+    sub64 r1, 1
+    mul64 r1, 48
+    mov64 r2, r10
+    sub64 r2, 3584
+    add64 r2, r1
+    ldxdw r1, [r10-40]
+    lsh64 r1, 3
+    add64 r2, r1
+    ldxdw r1, [r2+0]
+    add64 r1, 8
+    stxdw [r2+0], r1
+    mov64 r1, 0
+    stxdw [r10-32], r1
+spoiled_abi_rust:
     mov64 r1, r10
     sub64 r1, 688
     mov64 r2, r10

@@ -22,6 +22,7 @@ use crate::fixture::{Case, Environment, InstructionRef, Meta, ProgramRef};
 use crate::harness;
 use crate::ptoken::{base_mollusk, run, state};
 
+mod directed;
 mod invoke;
 
 /// The node program's ids (one ELF, three deployments).
@@ -290,12 +291,24 @@ impl TreeGen {
                 .collect(),
             data,
         };
-        let expected = run(&mut self.mollusks[env], &ix, &accounts)?;
         if self.tags.is_empty() {
             self.tags.push("plain");
         }
+        let name = format!("CallTree/{index:04}/{}", self.tags.join("+"));
+        self.make_case(name, env, &ix, &accounts)
+    }
+
+    /// The case `name`: `ix` over `accounts` run in environment `env`.
+    fn make_case(
+        &mut self,
+        name: String,
+        env: usize,
+        ix: &Instruction,
+        accounts: &[(Pubkey, Account)],
+    ) -> Option<Case> {
+        let expected = run(&mut self.mollusks[env], ix, accounts)?;
         Some(Case {
-            name: format!("CallTree/{index:04}/{}", self.tags.join("+")),
+            name,
             kind: "CallTree".into(),
             env,
             instruction: InstructionRef {

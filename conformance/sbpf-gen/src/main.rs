@@ -170,7 +170,8 @@ fn main() -> ExitCode {
             }
             let envs = call_tree::environments();
             let mut g = call_tree::TreeGen::new(ChaCha8Rng::seed_from_u64(args.seed), &envs, &elf);
-            let cases = g.generate(args.per_kind);
+            let mut cases = g.generate(args.per_kind);
+            cases.extend(g.directed());
             (envs, call_tree::programs(&elf), cases, g.dropped)
         }
         "memo" => {

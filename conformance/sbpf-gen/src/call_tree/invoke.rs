@@ -38,9 +38,18 @@ impl TreeGen {
             self.tag("signed");
         }
         // Now and then through the Rust ABI (op 10 before the invoke).
-        if self.rng.gen_bool(0.35) {
+        let rust = self.rng.gen_bool(0.35);
+        if rust {
             header.insert(0, 10);
             self.tag("rust-abi");
+        }
+        // In faulty cases, now and then one pointer of one account info off
+        // by 8 (op 11 before the invoke).
+        if !metas.is_empty() && self.fault(0.12) {
+            let idx = self.rng.gen_range(0..metas.len()) as u8;
+            let field = self.rng.gen_range(0..if rust { 4 } else { 5 });
+            header.splice(0..0, [11, idx, field]);
+            self.tag("bad-pointer");
         }
         let view = &signed_view[..];
         // (Deep chains call nodes only, so they reach the depth target.)
