@@ -150,12 +150,12 @@ impl BorrowedAccount<'_> {
         Ok(())
     }
 
-    /// Whether the data may be resized to `new_len` (§2.3).
+    /// Whether the data may be resized to `new_len` (§2.3), in Agave
+    /// 4.2.2's order: the length limits, the transaction's growth, then
+    /// whether the data may change at all (§2.2: read-only →
+    /// `ReadonlyDataModified`, not the owner → `ExternalAccountDataModified`).
     pub fn can_data_be_resized(&self, new_len: usize) -> Result<(), InstructionError> {
         let old_len = self.account.data.len();
-        if old_len != new_len && !self.is_owned_by_current_program() {
-            return Err(InstructionError::AccountDataSizeChanged);
-        }
         if new_len > MAX_PERMITTED_DATA_LENGTH || new_len > self.max_data_len {
             return Err(InstructionError::InvalidRealloc);
         }
@@ -167,7 +167,7 @@ impl BorrowedAccount<'_> {
         if delta > MAX_PERMITTED_ACCOUNTS_DATA_ALLOCATIONS_PER_TRANSACTION {
             return Err(InstructionError::MaxAccountsDataAllocationsExceeded);
         }
-        Ok(())
+        self.can_data_be_changed()
     }
 
     /// The data for writing in place, after the checks of §2.2.

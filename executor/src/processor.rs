@@ -326,6 +326,17 @@ fn programdata_of(account: &Account) -> Option<Pubkey> {
     Some(Pubkey(account.data.get(4..36)?.try_into().ok()?))
 }
 
+/// The account of a native program, as the native loader keeps one.
+fn native_program_account() -> Account {
+    Account {
+        lamports: 1,
+        data: Vec::new(),
+        owner: ids::NATIVE_LOADER,
+        executable: true,
+        rent_epoch: 0,
+    }
+}
+
 /// The result of running one instruction with [`process_instruction`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InstructionOutcome {
@@ -346,8 +357,9 @@ pub struct InstructionOutcome {
 /// units, as Mollusk tests one instruction: privileges come from the
 /// instruction's metas, except that the program id is never writable (it is
 /// invoked, semantics.md §1.1); accounts the instruction names but
-/// `accounts` lacks are empty; the program account is synthesized if
-/// absent. No fee, no rent-state check.
+/// `accounts` lacks are empty (a registered program's: a native-loader
+/// program account); the program account is synthesized if absent. No
+/// fee, no rent-state check.
 pub fn process_instruction(
     accounts: &[(Pubkey, Account)],
     instruction: &Instruction,
@@ -356,10 +368,17 @@ pub fn process_instruction(
 ) -> InstructionOutcome {
     let mut keys: Vec<Pubkey> = accounts.iter().map(|(k, _)| *k).collect();
     let mut accs: Vec<Account> = accounts.iter().map(|(_, a)| a.clone()).collect();
+    // An account missing from `accounts` is empty, but for a registered
+    // program's, which is a native-loader program account (so that a CPI
+    // into a builtin needs no account of its own).
     let index_of = |key: &Pubkey, accs: &mut Vec<Account>, keys: &mut Vec<Pubkey>| {
         keys.iter().position(|k| k == key).unwrap_or_else(|| {
             keys.push(*key);
-            accs.push(Account::default());
+            accs.push(if env.programs.is_registered(key) {
+                native_program_account()
+            } else {
+                Account::default()
+            });
             keys.len() - 1
         })
     };
@@ -394,13 +413,7 @@ pub fn process_instruction(
     let program_index = index_of(&instruction.program_id, &mut accs, &mut keys);
     if let Some(p) = accs.get_mut(program_index) {
         if !p.executable {
-            *p = Account {
-                lamports: 1,
-                data: Vec::new(),
-                owner: ids::NATIVE_LOADER,
-                executable: true,
-                rent_epoch: 0,
-            };
+            *p = native_program_account();
         }
     }
 

@@ -239,6 +239,26 @@ struct CallerAccount {
     original_len: usize,
 }
 
+/// An account info's `field` pointer must be the serialized account's:
+/// else Agave's log line and `InvalidPointer`.
+fn check_pointer(
+    ctx: &SbpfCtx,
+    given: u64,
+    expected: u64,
+    field: &str,
+) -> Result<(), SyscallError> {
+    if given == expected {
+        return Ok(());
+    }
+    let ic = ctx.ic();
+    if ic.log_enabled() {
+        ic.log_line(format!(
+            "Invalid account info pointer `{field}': {given:#x} != {expected:#x}"
+        ));
+    }
+    Err(SyscallError::InvalidPointer)
+}
+
 /// Step 7 for one account: the account info at `info` for the account
 /// serialized at `sa`, with Agave's pointer checks and data charge.
 fn caller_account(
@@ -262,9 +282,8 @@ fn caller_account(
                 u64_at(raw, 16),
                 u64_at(raw, 24),
             );
-            if key != vm_key || owner != vm_owner {
-                return Err(SyscallError::InvalidPointer);
-            }
+            check_pointer(ctx, key, vm_key, "key")?;
+            check_pointer(ctx, owner, vm_owner, "owner")?;
             // `Rc<RefCell<&mut u64>>`: the value sits 24 bytes into the box
             // (strong, weak, borrow flag); the box must lie below the input.
             let lamports_cell = lamports_rc.saturating_add(24);
@@ -273,9 +292,7 @@ fn caller_account(
             }
             check_aligned(lamports_cell, 8)?;
             let lamports_ptr = read_u64(ctx, lamports_cell)?;
-            if lamports_ptr != vm_lamports {
-                return Err(SyscallError::InvalidPointer);
-            }
+            check_pointer(ctx, lamports_ptr, vm_lamports, "lamports")?;
             ctx.read(vm_owner, 32)?;
             // `Rc<RefCell<&mut [u8]>>`: pointer and length at +24 and +32.
             let data_cell = data_rc.saturating_add(24);
@@ -299,17 +316,15 @@ fn caller_account(
                 u64_at(raw, 24),
                 u64_at(raw, 32),
             );
-            if key != vm_key || owner != vm_owner || lamports != vm_lamports {
-                return Err(SyscallError::InvalidPointer);
-            }
+            check_pointer(ctx, key, vm_key, "key")?;
+            check_pointer(ctx, owner, vm_owner, "owner")?;
+            check_pointer(ctx, lamports, vm_lamports, "lamports")?;
             ctx.read(vm_owner, 32)?;
             (lamports, data, len, info + 16)
         }
     };
     ctx.read(lamports_ptr, 8)?;
-    if data_ptr != vm_data {
-        return Err(SyscallError::InvalidPointer);
-    }
+    check_pointer(ctx, data_ptr, vm_data, "data")?;
     let reserved = sa.original_len as u64 + MAX_PERMITTED_DATA_INCREASE as u64;
     if len > reserved {
         return Err(InstructionError::InvalidRealloc.into());
@@ -443,6 +458,7 @@ pub fn invoke_signed(
     let caller = ctx.ic().instruction_accounts();
     let tx = ctx.ic().transaction_context();
     let mut writable: SmallVec<[CallerAccount; 8]> = SmallVec::new();
+    let mut translated: SmallVec<[(CallerAccount, bool); 8]> = SmallVec::new();
     for (i, a) in callee_accounts.iter().enumerate() {
         if a.index_in_callee as usize != i {
             continue;
@@ -475,9 +491,16 @@ pub fn invoke_signed(
             .get(index_in_caller)
             .ok_or(InstructionError::MissingAccount)?;
         let info = infos_addr + pos as u64 * info_size;
-        let ca = caller_account(ctx, abi, info, &sa, index_in_caller)?;
+        translated.push((
+            caller_account(ctx, abi, info, &sa, index_in_caller)?,
+            a.is_writable,
+        ));
+    }
+    // Step 8, once every account is translated (as Agave's `cpi_common`):
+    // the caller's view of each into the transaction.
+    for (ca, is_writable) in translated {
         update_callee(ctx, &ca)?;
-        if a.is_writable {
+        if is_writable {
             writable.push(ca);
         }
     }

@@ -3,7 +3,7 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use baton_types::{InstructionError, Pubkey};
+use baton_types::{ids, InstructionError, Pubkey};
 
 use super::program::Program;
 use super::{Frame, InstructionAccount, InvokeContext};
@@ -59,14 +59,22 @@ impl InvokeContext<'_> {
         if depth > max_depth {
             return Err(InstructionError::CallDepth);
         }
-        self.log_with(|| format!("Program {program_id} invoke [{depth}]"));
-
+        // Before its `invoke` line, as Agave's `process_executable_chain`:
+        // the program account must be owned by the native loader or a BPF
+        // loader, and a program must be found for it; else
+        // `UnsupportedProgramId`, logged by nobody. (A BPF loader's program
+        // that does not load is found, and says so when it runs.)
         let programs = self.env.programs;
-        let Some(program) = programs.get(&program_id) else {
-            let err = InstructionError::UnsupportedProgramId;
-            self.log_with(|| format!("Program {program_id} failed: {err}"));
-            return Err(err);
+        let owner_ok = self
+            .tx
+            .find_index(&program_id)
+            .and_then(|i| self.tx.account(i))
+            .is_some_and(|a| a.owner == ids::NATIVE_LOADER || ids::is_loader(&a.owner));
+        let program = match programs.get(&program_id) {
+            Some(program) if owner_ok => program,
+            _ => return Err(InstructionError::UnsupportedProgramId),
         };
+        self.log_with(|| format!("Program {program_id} invoke [{depth}]"));
         let builtin = program.is_builtin();
         let logs_return_data = program.logs_return_data();
 

@@ -41,10 +41,12 @@ fn resize_rules() {
         (key(2), Account::new(100, 4, &OTHER)),
     ];
     let w = |k| vec![AccountMeta::new(k, false)];
+    // A non-owner's resize passes the length limits and fails the
+    // data-change check (Agave 4.2.2 has no AccountDataSizeChanged).
     let foreign = run(accs.clone(), w(key(2)), op(2, 0, &8u64.to_le_bytes()));
     assert_eq!(
         foreign.result,
-        Err(InstructionError::AccountDataSizeChanged)
+        Err(InstructionError::ExternalAccountDataModified)
     );
     let too_big = run(
         accs.clone(),
@@ -141,11 +143,12 @@ fn executable_accounts_follow_the_plain_rules() {
 fn an_invoked_program_id_is_read_only() {
     let env = Env::new();
     let payer = key(1);
-    // The program account, owned by PROG itself so that only the writable
-    // check can refuse it; listed as a writable non-signer in the header.
+    // The program account, a native-loader program's (as Agave requires of
+    // a program account); listed as a writable non-signer in the header.
+    // The writable check comes before the owner check, so it refuses it.
     let prog_account = Account {
         executable: true,
-        ..Account::new(1_000_000_000, 4, &PROG)
+        ..Account::new(1_000_000_000, 4, &ids::NATIVE_LOADER)
     };
     let accounts = vec![
         (payer, Account::new(1_000_000_000, 0, &ids::SYSTEM_PROGRAM)),
@@ -159,7 +162,7 @@ fn an_invoked_program_id_is_read_only() {
     // The same through process_instruction (Mollusk's single instruction).
     let single = process_instruction(&accounts, &ix, 200_000, env.env());
     assert_eq!(single.result, Err(InstructionError::ReadonlyDataModified));
-    let message = Message::new(&[ix], Some(&payer));
+    let message = Message::new(std::slice::from_ref(&ix), Some(&payer));
     let at = message
         .account_keys
         .iter()
@@ -172,9 +175,31 @@ fn an_invoked_program_id_is_read_only() {
             .find(|(x, _)| x == k)
             .map(|(_, a)| a.clone())
     };
-    // In a transaction, Agave 4.2.2's loader refuses a program account
-    // owned by neither the native loader nor a BPF loader before anything
-    // runs (fees-only).
+    let out = process_message(&message, &load, env.env()).unwrap();
+    assert_eq!(
+        out.status,
+        Err(TransactionError::InstructionError(
+            0,
+            InstructionError::ReadonlyDataModified
+        ))
+    );
+    // Owned by neither the native loader nor a BPF loader, Agave 4.2.2's
+    // loader refuses it before anything runs (fees-only), and a single
+    // instruction fails before its `invoke` line.
+    let foreign = Account {
+        executable: true,
+        ..Account::new(1_000_000_000, 4, &PROG)
+    };
+    let accounts = vec![accounts[0].clone(), (PROG, foreign)];
+    let single = process_instruction(&accounts, &ix, 200_000, env.env());
+    assert_eq!(single.result, Err(InstructionError::UnsupportedProgramId));
+    assert!(single.logs.is_empty(), "{:?}", single.logs);
+    let load = |k: &Pubkey| {
+        accounts
+            .iter()
+            .find(|(x, _)| x == k)
+            .map(|(_, a)| a.clone())
+    };
     let out = process_message(&message, &load, env.env()).unwrap();
     assert_eq!(
         out.status,

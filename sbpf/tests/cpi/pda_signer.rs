@@ -164,7 +164,10 @@ fn account_info_pointers_must_be_the_serialized_ones() {
     }
     // A data length 8 bytes longer is within the realloc room, so the
     // caller->callee sync tries to resize the PDA, which the caller does
-    // not own: the resize check comes first.
+    // not own: past the length limits, the data-change check refuses it.
     let out = both(|m| transfer_case(m, &[2, 0], true));
-    assert_eq!(out.result, Err(InstructionError::AccountDataSizeChanged));
+    assert_eq!(
+        out.result,
+        Err(InstructionError::ExternalAccountDataModified)
+    );
 }

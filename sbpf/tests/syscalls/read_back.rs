@@ -102,7 +102,10 @@ fn read_back_applies_lamports_growth_and_owner_through_the_rules() {
         data[..3].copy_from_slice(&[0, 0, 0]);
         data[4..6].copy_from_slice(&1u16.to_le_bytes());
         let out = editor_case(mode, &data, foreign, true);
-        assert_eq!(out.result, Err(InstructionError::AccountDataSizeChanged));
+        assert_eq!(
+            out.result,
+            Err(InstructionError::ExternalAccountDataModified)
+        );
     }
 }
 

@@ -96,13 +96,17 @@ fn realloc_and_assign_follow_the_rules() {
     );
     assert_eq!(out.result, Err(InstructionError::ModifiedProgramId));
     // Growing past 10 KiB in one instruction → InvalidRealloc is the
-    // executor's; here: a foreign account cannot be resized.
+    // executor's; here: a foreign account cannot be resized (the
+    // data-change check, after the length limits).
     let foreign = vec![(OWNED, Account::new(10, 4, &system::ID))];
     let out = env.run(
         &foreign,
         &probe_ix(2, &[8], vec![AccountMeta::new(OWNED, false)]),
     );
-    assert_eq!(out.result, Err(InstructionError::AccountDataSizeChanged));
+    assert_eq!(
+        out.result,
+        Err(InstructionError::ExternalAccountDataModified)
+    );
 }
 
 #[test]
