@@ -151,7 +151,7 @@ pub fn process_loaded_message(
     }
     let tx = TransactionContext::from_accounts(message.keys().enumerate().map(|(i, key)| {
         let writable = message.is_writable(i);
-        let a = if i == 0 {
+        let mut a = if i == 0 {
             count(payer.data.len());
             std::mem::take(&mut payer)
         } else {
@@ -164,12 +164,7 @@ pub fn process_loaded_message(
                 _ => load.load(key).inspect(|a| count(a.data.len())),
             };
             match loaded {
-                Some(mut a) => {
-                    if writable {
-                        mark_rent_exempt(&mut a, rent);
-                    }
-                    a
-                }
+                Some(a) => a,
                 // A new account starts rent exempt, as Agave creates it.
                 None => Account {
                     rent_epoch: RENT_EXEMPT_RENT_EPOCH,
@@ -185,7 +180,13 @@ pub fn process_loaded_message(
                 }
             }
         }
-        flags.push((writable, RentState::of(&a, rent)));
+        let state = RentState::of(&a, rent);
+        // A writable account loaded rent exempt is marked so, as Agave's
+        // loader marks it (`update_rent_exempt_status_for_account`).
+        if writable && state == RentState::RentExempt {
+            a.rent_epoch = RENT_EXEMPT_RENT_EPOCH;
+        }
+        flags.push((writable, state));
         lamports_before += a.lamports as u128;
         (*key, a)
     }));

@@ -64,12 +64,15 @@ impl InvokeContext<'_> {
         // loader, and a program must be found for it; else
         // `UnsupportedProgramId`, logged by nobody. (A BPF loader's program
         // that does not load is found, and says so when it runs.)
+        // (A transaction's top-level programs had their owners checked as
+        // it loaded.)
         let programs = self.env.programs;
-        let owner_ok = self
-            .tx
-            .find_index(&program_id)
-            .and_then(|i| self.tx.account(i))
-            .is_some_and(|a| a.owner == ids::NATIVE_LOADER || ids::is_loader(&a.owner));
+        let owner_ok = (depth == 1 && self.message.is_some())
+            || self
+                .tx
+                .find_index(&program_id)
+                .and_then(|i| self.tx.account(i))
+                .is_some_and(|a| a.owner == ids::NATIVE_LOADER || ids::is_loader(&a.owner));
         let program = match programs.get(&program_id) {
             Some(program) if owner_ok => program,
             _ => return Err(InstructionError::UnsupportedProgramId),
