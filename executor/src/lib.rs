@@ -64,8 +64,8 @@ pub use invoke_context::{
     MAX_CPI_INSTRUCTION_DATA_LEN, MAX_SIGNERS,
 };
 pub use processor::{
-    fee_for, process_instruction, process_loaded_message, process_message, InstructionOutcome,
-    TransactionOutcome, RENT_EXEMPT_RENT_EPOCH, TRANSACTION_ACCOUNT_BASE_SIZE,
+    fee_for, process_instruction, process_loaded_message, process_message, process_nonced_message,
+    InstructionOutcome, TransactionOutcome, RENT_EXEMPT_RENT_EPOCH, TRANSACTION_ACCOUNT_BASE_SIZE,
 };
 pub use rent_state::RentState;
 pub use sysvar::{

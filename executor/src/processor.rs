@@ -74,6 +74,20 @@ pub fn process_loaded_message(
     env: Environment<'_>,
     budget: &TransactionBudget,
 ) -> Result<TransactionOutcome, TransactionError> {
+    process_nonced_message(message, load, env, budget, None)
+}
+
+/// [`process_loaded_message`] for a durable-nonce transaction: `nonce` is
+/// its nonce account as advanced, committed with the fee payer if the
+/// transaction fails (the nonce is used either way; when the nonce account
+/// is the fee payer, the payer is committed advanced, less the fee).
+pub fn process_nonced_message(
+    message: LoadedMessage<'_>,
+    load: &dyn AccountSource,
+    env: Environment<'_>,
+    budget: &TransactionBudget,
+    nonce: Option<&(Pubkey, Account)>,
+) -> Result<TransactionOutcome, TransactionError> {
     let n = message.len();
     let rent = &env.sysvars.rent;
     let fee = fee_for(message.message, env.config.lamports_per_signature)
@@ -109,17 +123,30 @@ pub fn process_loaded_message(
         return Err(TransactionError::InsufficientFundsForRent { account_index: 0 });
     }
     let payer_after_fee = payer.lamports;
-    // What a failed transaction commits: the payer, charged, as loaded otherwise.
-    let fail =
-        |status: TransactionError, logs, units, payer: Account, return_data| TransactionOutcome {
+    // What a failed transaction commits: the payer, charged, as loaded
+    // otherwise; and an advanced nonce account.
+    let fail = |status: TransactionError, logs, units, payer: Account, return_data| {
+        let mut changes = vec![(payer_key, payer)];
+        match nonce {
+            Some((key, advanced)) if *key == payer_key => {
+                changes[0].1 = Account {
+                    lamports: payer_after_fee,
+                    ..advanced.clone()
+                };
+            }
+            Some(n) => changes.push(n.clone()),
+            None => {}
+        }
+        TransactionOutcome {
             status: Err(status),
             logs,
             compute_units_consumed: units,
             fee,
             return_data,
-            changes: vec![(payer_key, payer)],
+            changes,
             reverted_by: None,
-        };
+        }
+    };
 
     // Load the rest; absent accounts are empty system accounts. Per account,
     // keep its top-level writability and its rent state before execution,

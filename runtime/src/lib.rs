@@ -81,6 +81,7 @@ mod check;
 mod deploy;
 mod history;
 mod lookup;
+mod nonce;
 mod runtime;
 mod simulate;
 #[cfg(feature = "solana")]

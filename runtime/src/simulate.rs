@@ -57,8 +57,8 @@ impl Runtime {
             result: TransactionResult::rejected(tx, e),
             post_accounts: Vec::new(),
         };
-        let loaded = match self.admit_read_only(tx) {
-            Ok(loaded) => loaded.unwrap_or_default(),
+        let (loaded, nonce) = match self.admit_read_only(tx) {
+            Ok((loaded, nonce)) => (loaded.unwrap_or_default(), nonce),
             Err(e) => return rejected(e),
         };
         let message = LoadedMessage::new(&tx.message, &loaded);
@@ -67,7 +67,7 @@ impl Runtime {
             None => self.store.load(k),
         };
         let (outcome, fee_details) =
-            match crate::batch::execute_with_budget(message, &load, self.env()) {
+            match crate::batch::execute_with_budget(message, &load, self.env(), nonce.as_ref()) {
                 Ok(done) => done,
                 Err(e) => return rejected(e),
             };
@@ -101,11 +101,13 @@ impl Runtime {
 
     /// The checks a batch makes before execution, in its order, without
     /// recording the signature.
-    /// Gives the keys the transaction's lookups load, if it has any.
+    /// Gives the keys the transaction's lookups load, if it has any, and
+    /// its nonce account as advanced, for a durable-nonce transaction.
+    #[allow(clippy::type_complexity)]
     fn admit_read_only(
         &self,
         tx: &Transaction,
-    ) -> Result<Option<LoadedAddresses>, TransactionError> {
+    ) -> Result<(Option<LoadedAddresses>, Option<(Pubkey, Account)>), TransactionError> {
         wire::sanitize_transaction(tx).map_err(TransactionError::from)?;
         if self.sigverify {
             signing::verify_transaction(tx)?;
@@ -118,12 +120,17 @@ impl Runtime {
             &self.sysvars,
             self.lock_limit,
         )?;
+        let mut nonce = None;
         if self.blockhash_check && !self.blockhashes.contains(&tx.message.recent_blockhash) {
-            return Err(TransactionError::BlockhashNotFound);
+            let key = crate::nonce::nonce_account(&tx.message)
+                .ok_or(TransactionError::BlockhashNotFound)?;
+            let advanced =
+                crate::nonce::advanced(&tx.message, &key, self.store.load(&key), &self.sysvars);
+            nonce = Some(advanced.ok_or(TransactionError::BlockhashNotFound)?);
         }
         if self.history.as_ref().is_some_and(|h| h.contains(tx)) {
             return Err(TransactionError::AlreadyProcessed);
         }
-        Ok(loaded)
+        Ok((loaded, nonce))
     }
 }

@@ -70,7 +70,6 @@ fn litesvm_token_replay_equal() {
 /// not nonce transactions; LiteSVM's nonce value and its failed-nonce rule
 /// under Agave's.
 #[test]
-#[ignore = "waits on durable-nonce transactions in Baton's blockhash check (the lead)"]
 fn litesvm_nonce_replay_equal() {
     equal("nonce", 16);
 }

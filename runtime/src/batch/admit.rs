@@ -20,7 +20,7 @@ use baton_types::{
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::history::SignatureHistory;
-use crate::lookup;
+use crate::{lookup, nonce};
 
 /// How many transactions ahead admission prefetches the history's slots.
 const HISTORY_AHEAD: usize = 8;
@@ -41,9 +41,10 @@ pub(crate) struct Admission<'a> {
     /// batch's sysvars (its slot and SlotHashes).
     pub(crate) store: &'a dyn AccountsStore,
     pub(crate) sysvars: &'a SysvarCache,
-    /// The keys each transaction's lookups loaded, by batch index (empty
-    /// when no transaction of the batch has lookups).
-    pub(crate) loaded: &'a [OnceLock<LoadedAddresses>],
+    /// What admission found of each transaction that has lookups or a
+    /// durable nonce, by batch index (empty when no transaction of the
+    /// batch has either).
+    pub(crate) admitted: &'a [OnceLock<Admitted>],
     /// The tables some transaction of the batch looks up, and those an
     /// admitted transaction may have changed since the batch last settled
     /// (every admitted transaction committed).
@@ -52,24 +53,40 @@ pub(crate) struct Admission<'a> {
     pub(crate) table_cache: TableCache,
 }
 
-/// The lookup tables of a batch that its own transactions write: a
-/// transaction that looks up such a table must resolve after the writer
+/// What admission found of a transaction beyond its verdict: the keys its
+/// lookups loaded, and its nonce account as advanced (a durable-nonce
+/// transaction), for its execution.
+#[derive(Default)]
+pub(crate) struct Admitted {
+    pub(crate) loaded: LoadedAddresses,
+    pub(crate) nonce: Option<(Pubkey, Account)>,
+}
+
+/// The lookup tables and nonce accounts of a batch that its own
+/// transactions write: a transaction that looks up such a table, or whose
+/// durable nonce is such an account, must be checked after the writer
 /// committed, so admission stops before it ([`Wave::barrier`]).
 #[derive(Default)]
 pub(crate) struct TableWatch {
-    /// Every table some transaction of the batch looks up.
+    /// Every table some transaction of the batch looks up, and every
+    /// account a durable-nonce instruction of the batch names.
     used: FxHashSet<Pubkey>,
     /// Those written by a transaction admitted since the batch settled.
     dirty: Vec<Pubkey>,
 }
 
 impl TableWatch {
-    /// The tables `txs` look up (none for most batches).
+    /// The tables `txs` look up and their nonce accounts (none for most
+    /// batches).
     pub(crate) fn of(txs: &[Transaction]) -> Self {
         let used = txs
             .iter()
             .flat_map(|tx| &tx.message.address_table_lookups)
             .map(|l| l.account_key)
+            .chain(
+                txs.iter()
+                    .filter_map(|tx| nonce::nonce_account(&tx.message)),
+            )
             .collect();
         Self {
             used,
@@ -77,19 +94,22 @@ impl TableWatch {
         }
     }
 
-    /// Whether some transaction of the batch has lookups.
+    /// Whether some transaction of the batch has lookups or a durable
+    /// nonce instruction.
     pub(crate) fn any(&self) -> bool {
         !self.used.is_empty()
     }
 
-    /// Whether `tx` looks up a table an unsettled transaction may change.
+    /// Whether `tx` looks up a table, or advances a nonce account, that an
+    /// unsettled transaction may change.
     fn must_wait(&self, tx: &Transaction) -> bool {
         !self.dirty.is_empty()
-            && tx
+            && (tx
                 .message
                 .address_table_lookups
                 .iter()
                 .any(|l| self.dirty.contains(&l.account_key))
+                || nonce::nonce_account(&tx.message).is_some_and(|k| self.dirty.contains(&k)))
     }
 
     /// Note the watched tables an admitted transaction may write.
@@ -154,33 +174,41 @@ impl Admission<'_> {
             super::budget::check_compute_budget(&tx.message)?;
         }
         // Stage 1 checked the locks and blockhash of a transaction without
-        // lookups; those of one with lookups need its loaded keys.
+        // lookups; those of one with lookups need its loaded keys, and a
+        // durable-nonce transaction's blockhash its nonce account.
         let loaded = if self.prechecked && !lookups {
             None
         } else {
-            let loaded = resolve_and_lock(
+            resolve_and_lock(
                 tx,
                 self.store,
                 &mut self.table_cache,
                 self.sysvars,
                 self.lock_limit,
-            )?;
-            if self.blockhash_check && !self.blockhashes.contains(&tx.message.recent_blockhash) {
-                return Err(TransactionError::BlockhashNotFound);
-            }
-            loaded
+            )?
         };
+        let nonce_key = nonce::nonce_account(&tx.message);
+        let mut nonce = None;
+        if self.blockhash_check
+            && (!self.prechecked || lookups || nonce_key.is_some())
+            && !self.blockhashes.contains(&tx.message.recent_blockhash)
+        {
+            let key = nonce_key.ok_or(TransactionError::BlockhashNotFound)?;
+            let advanced = nonce::advanced(&tx.message, &key, self.store.load(&key), self.sysvars);
+            nonce = Some(advanced.ok_or(TransactionError::BlockhashNotFound)?);
+        }
         if let Some(history) = &mut self.history {
             if !history.insert(tx) {
                 return Err(TransactionError::AlreadyProcessed);
             }
         }
-        if let Some(loaded) = loaded {
+        if loaded.is_some() || nonce.is_some() {
+            let loaded = loaded.unwrap_or_default();
             self.tables
                 .admitted(LoadedMessage::new(&tx.message, &loaded));
-            if let Some(slot) = self.loaded.get(i) {
+            if let Some(slot) = self.admitted.get(i) {
                 // Each transaction is admitted once.
-                let _ = slot.set(loaded);
+                let _ = slot.set(Admitted { loaded, nonce });
             }
         } else {
             self.tables.admitted(LoadedMessage::legacy(&tx.message));
@@ -230,11 +258,11 @@ impl Admission<'_> {
             .filter(|&j| verdicts[j].is_none())
             .map(|j| start + j)
             .collect();
-        let loaded = self.loaded;
+        let admitted = self.admitted;
         let message = |i: usize| {
             let tx = &txs[i];
-            match loaded.get(i).and_then(OnceLock::get) {
-                Some(l) => LoadedMessage::new(&tx.message, l),
+            match admitted.get(i).and_then(OnceLock::get) {
+                Some(a) => LoadedMessage::new(&tx.message, &a.loaded),
                 None => LoadedMessage::legacy(&tx.message),
             }
         };

@@ -7,7 +7,7 @@
 //! `ceil(price × limit / 1,000,000)`). Each of these errors refuses the
 //! transaction without a charge, as in Agave.
 //!
-//! The executor applies the limits ([`process_loaded_message`]): it
+//! The executor applies the limits (`process_loaded_message`): it
 //! validates the fee payer for the whole fee, counts the loaded-accounts
 //! data size as it loads the accounts (SIMD-0186, failing with
 //! `MaxLoadedAccountsDataSizeExceeded` after the fee payer was validated:
@@ -15,12 +15,12 @@
 //! hands sBPF programs the requested heap.
 
 use baton_executor::{
-    fee_for, process_loaded_message, AccountSource, Environment, ExecutionConfig,
+    fee_for, process_nonced_message, AccountSource, Environment, ExecutionConfig,
     TransactionOutcome,
 };
 use baton_programs::compute_budget::{ComputeBudgetInstructionDetails, ComputeBudgetLimits};
 
-use baton_types::{LoadedMessage, Message, TransactionError};
+use baton_types::{Account, LoadedMessage, Message, Pubkey, TransactionError};
 
 /// A transaction's fee, split as Agave's `FeeDetails`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -61,13 +61,15 @@ pub(crate) fn limits_of(
 /// Execute `message` with its compute budget: its unit limit, heap,
 /// loaded-data limit and fee. `Err`: refused before execution, nothing
 /// charged. The outcome's `fee` is the total; the split comes beside it.
+/// `nonce`: a durable-nonce transaction's nonce account, advanced.
 pub(crate) fn execute_with_budget(
     message: LoadedMessage<'_>,
     load: &dyn AccountSource,
     env: Environment<'_>,
+    nonce: Option<&(Pubkey, Account)>,
 ) -> Result<(TransactionOutcome, FeeDetails), TransactionError> {
     let budget = limits_of(message.message, env.config)?.to_budget();
-    let outcome = process_loaded_message(message, load, env, &budget)?;
+    let outcome = process_nonced_message(message, load, env, &budget, nonce)?;
     let fees = FeeDetails {
         base_fee: fee_for(message.message, env.config.lamports_per_signature),
         prioritization_fee: budget.prioritization_fee,

@@ -37,8 +37,12 @@ impl StatelessChecks<'_> {
         super::budget::check_compute_budget(&tx.message)?;
         if tx.message.address_table_lookups.is_empty() {
             validate_account_locks(&tx.message.account_keys, self.lock_limit)?;
+            // A durable-nonce transaction's blockhash is admission's: it
+            // may be its nonce account's durable nonce.
             if let Some(hashes) = self.blockhashes {
-                if !hashes.contains(&tx.message.recent_blockhash) {
+                if !hashes.contains(&tx.message.recent_blockhash)
+                    && crate::nonce::nonce_account(&tx.message).is_none()
+                {
                     return Err(TransactionError::BlockhashNotFound);
                 }
             }

@@ -7,8 +7,9 @@ use std::sync::{Mutex, OnceLock};
 
 use baton_accounts_db::{AccountsStore, StoreError};
 use baton_executor::{AccountSource, Environment};
-use baton_types::{Account, LoadedAddresses, LoadedMessage, Pubkey, Transaction, TransactionError};
+use baton_types::{Account, LoadedMessage, Pubkey, Transaction, TransactionError};
 
+use super::admit::Admitted;
 use super::budget::execute_with_budget;
 use rustc_hash::FxHashMap;
 
@@ -23,9 +24,9 @@ pub(crate) struct Execution<'a> {
     pub(crate) reserved: &'a FxHashMap<Pubkey, Account>,
     /// Commits that failed; their transactions report `CommitCancelled`.
     pub(crate) store_errors: &'a Mutex<Vec<StoreError>>,
-    /// The keys each transaction's lookups loaded, set at admission (empty
-    /// when no transaction of the batch has lookups).
-    pub(crate) loaded: &'a [OnceLock<LoadedAddresses>],
+    /// What admission found of each transaction with lookups or a durable
+    /// nonce (empty when the batch has neither).
+    pub(crate) admitted: &'a [OnceLock<Admitted>],
 }
 
 /// Accounts come from the reserved copies, else from the store.
@@ -73,8 +74,8 @@ impl Execution<'_> {
         }
         // Loaded keys are never reserved ones written (a reserved key is
         // read-only), so all of them are the store's.
-        if let Some(loaded) = self.loaded.get(i).and_then(OnceLock::get) {
-            for key in loaded.writable.iter().chain(&loaded.readonly) {
+        if let Some(a) = self.admitted.get(i).and_then(OnceLock::get) {
+            for key in a.loaded.writable.iter().chain(&a.loaded.readonly) {
                 self.store.prefetch(key);
             }
         }
@@ -83,8 +84,8 @@ impl Execution<'_> {
     /// Transaction `i`'s message with the keys its lookups loaded.
     #[inline]
     fn message<'t>(&'t self, i: usize, tx: &'t Transaction) -> LoadedMessage<'t> {
-        match self.loaded.get(i).and_then(OnceLock::get) {
-            Some(loaded) => LoadedMessage::new(&tx.message, loaded),
+        match self.admitted.get(i).and_then(OnceLock::get) {
+            Some(a) => LoadedMessage::new(&tx.message, &a.loaded),
             None => LoadedMessage::legacy(&tx.message),
         }
     }
@@ -94,7 +95,12 @@ impl Execution<'_> {
     #[inline]
     pub(crate) fn execute(&self, i: usize, tx: &Transaction) -> Executed {
         let store = self.store;
-        match execute_with_budget(self.message(i, tx), self, self.env) {
+        let nonce = self
+            .admitted
+            .get(i)
+            .and_then(OnceLock::get)
+            .and_then(|a| a.nonce.as_ref());
+        match execute_with_budget(self.message(i, tx), self, self.env, nonce) {
             Err(e) => Executed::refused(e),
             Ok((outcome, fees)) => {
                 let status = match store.commit(&outcome.changes) {

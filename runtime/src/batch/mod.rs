@@ -31,11 +31,11 @@ use std::time::{Duration, Instant};
 use baton_accounts_db::{AccountsStore, StoreError};
 use baton_executor::Environment;
 use baton_scheduler::Scheduler;
-use baton_types::{LoadedAddresses, Transaction};
+use baton_types::Transaction;
 
 use crate::Runtime;
 pub(crate) use admit::resolve_and_lock;
-use admit::{Admission, TableWatch};
+use admit::{Admission, Admitted, TableWatch};
 pub(crate) use budget::{check_compute_budget, execute_with_budget};
 use check::{StageOne, StatelessChecks};
 use collect::TransactionResult;
@@ -121,10 +121,10 @@ impl Runtime {
             ..
         } = self;
         let store: &dyn AccountsStore = &**store;
-        // One slot per transaction for the keys its lookups load, only
-        // when some transaction of the batch has lookups.
+        // One slot per transaction for what admission finds (loaded keys,
+        // an advanced nonce), only when the batch has lookups or nonces.
         let tables = TableWatch::of(txs);
-        let loaded: Vec<OnceLock<LoadedAddresses>> = if tables.any() {
+        let admitted: Vec<OnceLock<Admitted>> = if tables.any() {
             txs.iter().map(|_| OnceLock::new()).collect()
         } else {
             Vec::new()
@@ -138,7 +138,7 @@ impl Runtime {
             refused: Vec::new(),
             store,
             sysvars,
-            loaded: &loaded,
+            admitted: &admitted,
             tables,
             table_cache: Default::default(),
         };
@@ -153,7 +153,7 @@ impl Runtime {
             },
             reserved,
             store_errors,
-            loaded: &loaded,
+            admitted: &admitted,
         };
         let mut results = Vec::with_capacity(txs.len());
         match scheduler.as_ref().filter(|s| s.threads() > 1) {
