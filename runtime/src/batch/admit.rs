@@ -19,6 +19,7 @@ use baton_types::{
 };
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::check::StageOne;
 use crate::history::SignatureHistory;
 use crate::{lookup, nonce};
 
@@ -29,8 +30,10 @@ const HISTORY_AHEAD: usize = 8;
 /// blockhash, and the signature against the history (which also holds the
 /// earlier transactions of this batch).
 pub(crate) struct Admission<'a> {
-    /// Whether stage 1 made the stateless checks (see `check.rs`).
+    /// Whether stage 1 made the stateless checks (see `check.rs`), and what
+    /// it found.
     pub(crate) prechecked: bool,
+    pub(crate) stage_one: &'a StageOne,
     pub(crate) lock_limit: usize,
     pub(crate) blockhash_check: bool,
     pub(crate) blockhashes: &'a VecDeque<Hash>,
@@ -73,6 +76,10 @@ pub(crate) struct TableWatch {
     used: FxHashSet<Pubkey>,
     /// Those written by a transaction admitted since the batch settled.
     dirty: Vec<Pubkey>,
+    /// Those written by any transaction admitted in the batch: a lookup of
+    /// one of them cannot take stage 1's resolution (made against the
+    /// batch's starting state).
+    written: FxHashSet<Pubkey>,
 }
 
 impl TableWatch {
@@ -91,7 +98,19 @@ impl TableWatch {
         Self {
             used,
             dirty: Vec::new(),
+            written: FxHashSet::default(),
         }
+    }
+
+    /// Whether a transaction admitted earlier in the batch may have
+    /// changed a table `tx` looks up.
+    fn changed_in_batch(&self, tx: &Transaction) -> bool {
+        !self.written.is_empty()
+            && tx
+                .message
+                .address_table_lookups
+                .iter()
+                .any(|l| self.written.contains(&l.account_key))
     }
 
     /// Whether some transaction of the batch has lookups or a durable
@@ -120,6 +139,7 @@ impl TableWatch {
         for (i, key) in message.keys().enumerate() {
             if self.used.contains(key) && !self.dirty.contains(key) && message.is_writable(i) {
                 self.dirty.push(*key);
+                self.written.insert(*key);
             }
         }
     }
@@ -173,24 +193,35 @@ impl Admission<'_> {
             wire::sanitize_transaction(tx).map_err(TransactionError::from)?;
             super::budget::check_compute_budget(&tx.message)?;
         }
-        // Stage 1 checked the locks and blockhash of a transaction without
-        // lookups; those of one with lookups need its loaded keys, and a
-        // durable-nonce transaction's blockhash its nonce account.
-        let loaded = if self.prechecked && !lookups {
+        // Stage 1 checked the locks and blockhash of a transaction, and
+        // resolved its lookups against the batch's starting state: taken
+        // unless an earlier transaction of the batch may have changed one
+        // of its tables. A durable-nonce transaction's blockhash needs its
+        // nonce account, read here.
+        let from_stage_one = if !self.prechecked {
+            None
+        } else if !lookups {
+            Some(Ok(None))
+        } else if self.tables.changed_in_batch(tx) {
             None
         } else {
-            resolve_and_lock(
+            self.stage_one.resolved(i).map(|r| r.clone().map(Some))
+        };
+        let blockhash_checked = from_stage_one.is_some();
+        let loaded = match from_stage_one {
+            Some(resolved) => resolved?,
+            None => resolve_and_lock(
                 tx,
                 self.store,
                 &mut self.table_cache,
                 self.sysvars,
                 self.lock_limit,
-            )?
+            )?,
         };
         let nonce_key = nonce::nonce_account(&tx.message);
         let mut nonce = None;
         if self.blockhash_check
-            && (!self.prechecked || lookups || nonce_key.is_some())
+            && (!blockhash_checked || nonce_key.is_some())
             && !self.blockhashes.contains(&tx.message.recent_blockhash)
         {
             let key = nonce_key.ok_or(TransactionError::BlockhashNotFound)?;

@@ -9,8 +9,14 @@
 
 use std::collections::VecDeque;
 
+use baton_executor::SysvarCache;
 use baton_scheduler::{validate_account_locks, Scheduler};
-use baton_types::{signing, wire, Hash, Transaction, TransactionError};
+use baton_types::{
+    signing, wire, Hash, LoadedAddresses, LoadedMessage, Pubkey, Transaction, TransactionError,
+};
+
+use super::admit::TableCache;
+use crate::lookup;
 use rayon::prelude::*;
 
 /// Transactions checked per task (and per batch-verification call).
@@ -22,7 +28,18 @@ pub(crate) struct StatelessChecks<'a> {
     pub(crate) lock_limit: usize,
     /// The blockhashes a transaction may name, when they are checked.
     pub(crate) blockhashes: Option<&'a VecDeque<Hash>>,
+    /// The lookup tables of the batch as they were when it started, and
+    /// the sysvars to resolve them in (lookups are resolved here too, on
+    /// every thread; admission redoes it for a transaction whose table an
+    /// earlier one in the batch may have changed).
+    pub(crate) tables: &'a TableCache,
+    pub(crate) sysvars: &'a SysvarCache,
 }
+
+/// A transaction with lookups, past its stateless checks: its lookups
+/// resolved against the batch's starting state, then its locks and
+/// blockhash checked — or the first of those that failed.
+pub(crate) type Resolved = Result<LoadedAddresses, TransactionError>;
 
 impl StatelessChecks<'_> {
     /// Whether `tx` fails sanitizing.
@@ -30,6 +47,30 @@ impl StatelessChecks<'_> {
         wire::sanitize_transaction(tx)
             .map_err(TransactionError::from)
             .err()
+    }
+
+    /// A transaction with lookups, past its compute-budget check: resolved
+    /// against the batch's starting tables, its locks and its blockhash.
+    fn resolve(&self, tx: &Transaction) -> Resolved {
+        let loaded = lookup::resolve(
+            &tx.message,
+            |k| self.tables.get(k).and_then(Option::as_ref),
+            self.sysvars.clock.slot,
+            &self.sysvars.slot_hashes,
+        )?;
+        let keys: Vec<Pubkey> = LoadedMessage::new(&tx.message, &loaded)
+            .keys()
+            .copied()
+            .collect();
+        validate_account_locks(&keys, self.lock_limit)?;
+        if let Some(hashes) = self.blockhashes {
+            if !hashes.contains(&tx.message.recent_blockhash)
+                && crate::nonce::nonce_account(&tx.message).is_none()
+            {
+                return Err(TransactionError::BlockhashNotFound);
+            }
+        }
+        Ok(loaded)
     }
 
     /// The checks after the signatures, in order.
@@ -50,7 +91,7 @@ impl StatelessChecks<'_> {
         Ok(())
     }
 
-    fn check_chunk(&self, chunk: &[Transaction]) -> Vec<Option<TransactionError>> {
+    fn check_chunk(&self, chunk: &[Transaction]) -> Vec<Checked> {
         let mut verdicts: Vec<Option<TransactionError>> =
             chunk.iter().map(Self::sanitize).collect();
         if self.sigverify {
@@ -60,20 +101,30 @@ impl StatelessChecks<'_> {
                 }
             }
         }
-        for (v, tx) in verdicts.iter_mut().zip(chunk) {
-            if v.is_none() {
-                *v = self.after_signatures(tx).err();
-            }
-        }
         verdicts
+            .into_iter()
+            .zip(chunk)
+            .map(|(v, tx)| match v {
+                Some(e) => (Some(e), None),
+                None => match self.after_signatures(tx) {
+                    Err(e) => (Some(e), None),
+                    Ok(()) if tx.message.address_table_lookups.is_empty() => (None, None),
+                    Ok(()) => (None, Some(self.resolve(tx))),
+                },
+            })
+            .collect()
     }
 }
+
+/// One transaction's stage-1 outcome: the stateless verdict, and for one
+/// with lookups that passed it, what its resolution gave.
+type Checked = (Option<TransactionError>, Option<Resolved>);
 
 /// The stage-1 verdict of every transaction of a batch (`None`: it passed),
 /// or nothing when stage 1 was left to admission: on one thread without
 /// signature checks, where a separate pass would only add a walk over the
 /// batch.
-pub(crate) struct StageOne(Option<Vec<Option<TransactionError>>>);
+pub(crate) struct StageOne(Option<(Vec<Option<TransactionError>>, Vec<Option<Resolved>>)>);
 
 impl StageOne {
     /// Check `txs` on the scheduler's pool when it has several threads,
@@ -83,7 +134,7 @@ impl StageOne {
         checks: &StatelessChecks<'_>,
         txs: &[Transaction],
     ) -> Self {
-        Self(match scheduler {
+        let checked: Option<Vec<Checked>> = match scheduler {
             Some(s) if s.threads() > 1 => Some(s.pool().install(|| {
                 txs.par_chunks(SIGVERIFY_CHUNK)
                     .flat_map_iter(|c| checks.check_chunk(c))
@@ -95,7 +146,19 @@ impl StageOne {
                     .collect(),
             ),
             _ => None,
-        })
+        };
+        Self(checked.map(|c| {
+            let any_resolved = c.iter().any(|(_, r)| r.is_some());
+            let (verdicts, resolved): (Vec<_>, Vec<_>) = c.into_iter().unzip();
+            // Most batches have no lookups: keep no column for them.
+            (verdicts, if any_resolved { resolved } else { Vec::new() })
+        }))
+    }
+
+    /// What stage 1's resolution gave for transaction `i`, if it has
+    /// lookups and passed the stateless checks.
+    pub(crate) fn resolved(&self, i: usize) -> Option<&Resolved> {
+        self.0.as_ref()?.1.get(i)?.as_ref()
     }
 
     /// Whether stage 1 made the stateless checks, leaving admission the
@@ -108,7 +171,7 @@ impl StageOne {
     /// The stage-1 verdicts of the wave `start..end`.
     pub(crate) fn of_wave(&self, start: usize, end: usize) -> Vec<Option<TransactionError>> {
         match &self.0 {
-            Some(verdicts) => verdicts[start..end].to_vec(),
+            Some((verdicts, _)) => verdicts[start..end].to_vec(),
             None => vec![None; end - start],
         }
     }

@@ -35,7 +35,7 @@ use baton_types::Transaction;
 
 use crate::Runtime;
 pub(crate) use admit::resolve_and_lock;
-use admit::{Admission, Admitted, TableWatch};
+use admit::{Admission, Admitted, TableCache, TableWatch};
 pub(crate) use budget::{check_compute_budget, execute_with_budget};
 use check::{StageOne, StatelessChecks};
 use collect::TransactionResult;
@@ -82,15 +82,24 @@ impl Runtime {
         let started = Instant::now();
         self.ensure_scheduler();
         // Stage 1, stateless and parallel: sanitize, then verify signatures.
+        // The lookup tables the batch names, as it starts (none for most).
+        let mut tables = TableCache::default();
+        for l in txs.iter().flat_map(|tx| &tx.message.address_table_lookups) {
+            tables
+                .entry(l.account_key)
+                .or_insert_with(|| self.store.load(&l.account_key));
+        }
         let checks = StatelessChecks {
             sigverify: self.sigverify,
             lock_limit: self.lock_limit,
             blockhashes: self.blockhash_check.then_some(&self.blockhashes),
+            tables: &tables,
+            sysvars: &self.sysvars,
         };
         let stage_one = StageOne::check(self.scheduler.as_ref(), &checks, txs);
         // Stages 2 to 4, in waves: admit, schedule and execute, collect.
         let store_errors = Mutex::new(Vec::new());
-        let results = self.admit_and_execute(txs, &stage_one, &store_errors);
+        let results = self.admit_and_execute(txs, &stage_one, tables, &store_errors);
         // The end: store faults, durability, the pool's linger.
         self.finish_batch(txs.len(), started, store_errors);
         results
@@ -104,6 +113,7 @@ impl Runtime {
         &mut self,
         txs: &[Transaction],
         stage_one: &StageOne,
+        tables: TableCache,
         store_errors: &Mutex<Vec<StoreError>>,
     ) -> Vec<TransactionResult> {
         let Self {
@@ -123,14 +133,15 @@ impl Runtime {
         let store: &dyn AccountsStore = &**store;
         // One slot per transaction for what admission finds (loaded keys,
         // an advanced nonce), only when the batch has lookups or nonces.
-        let tables = TableWatch::of(txs);
-        let admitted: Vec<OnceLock<Admitted>> = if tables.any() {
+        let watch = TableWatch::of(txs);
+        let admitted: Vec<OnceLock<Admitted>> = if watch.any() {
             txs.iter().map(|_| OnceLock::new()).collect()
         } else {
             Vec::new()
         };
         let mut admission = Admission {
             prechecked: stage_one.done(),
+            stage_one,
             lock_limit: *lock_limit,
             blockhash_check: *blockhash_check,
             blockhashes,
@@ -139,8 +150,8 @@ impl Runtime {
             store,
             sysvars,
             admitted: &admitted,
-            tables,
-            table_cache: Default::default(),
+            tables: watch,
+            table_cache: tables,
         };
         let outbox = kept_outbox.take().unwrap_or_default();
         let exec = Execution {
