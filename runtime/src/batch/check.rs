@@ -124,7 +124,11 @@ type Checked = (Option<TransactionError>, Option<Resolved>);
 /// or nothing when stage 1 was left to admission: on one thread without
 /// signature checks, where a separate pass would only add a walk over the
 /// batch.
-pub(crate) struct StageOne(Option<(Vec<Option<TransactionError>>, Vec<Option<Resolved>>)>);
+pub(crate) struct StageOne(Option<Columns>);
+
+/// Stage 1's verdicts, and (when the batch has lookups) each transaction's
+/// resolution.
+type Columns = (Vec<Option<TransactionError>>, Vec<Option<Resolved>>);
 
 impl StageOne {
     /// Check `txs` on the scheduler's pool when it has several threads,
