@@ -11,9 +11,12 @@
 //! the account as advanced. If the transaction fails, that advanced
 //! account is committed with the fee payer: the nonce is used either way.
 
+use std::collections::VecDeque;
+
+use baton_accounts_db::AccountsStore;
 use baton_executor::SysvarCache;
 use baton_programs::system::nonce::{self, Data, State, Versions};
-use baton_types::{ids, Account, Message, Pubkey};
+use baton_types::{ids, Account, Hash, Message, Pubkey, TransactionError};
 
 /// The serialized `SystemInstruction::AdvanceNonceAccount` (its variant
 /// index); further bytes are allowed, as Agave's check allows them.
@@ -73,4 +76,23 @@ pub(crate) fn advanced(
     let bytes = Versions::new(State::Initialized(advanced)).to_bytes();
     account.data.get_mut(..bytes.len())?.copy_from_slice(&bytes);
     Some((*key, account))
+}
+
+/// The blockhash check of `message` (Agave's `check_age`): `Ok(None)` when
+/// its blockhash is among `blockhashes`; else, for a valid durable-nonce
+/// message, its nonce account as advanced (read from `store`); else
+/// `BlockhashNotFound`.
+pub(crate) fn check_blockhash(
+    message: &Message,
+    blockhashes: &VecDeque<Hash>,
+    store: &dyn AccountsStore,
+    sysvars: &SysvarCache,
+) -> Result<Option<(Pubkey, Account)>, TransactionError> {
+    if blockhashes.contains(&message.recent_blockhash) {
+        return Ok(None);
+    }
+    let key = nonce_account(message).ok_or(TransactionError::BlockhashNotFound)?;
+    advanced(message, &key, store.load(&key), sysvars)
+        .map(Some)
+        .ok_or(TransactionError::BlockhashNotFound)
 }

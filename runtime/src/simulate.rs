@@ -120,14 +120,16 @@ impl Runtime {
             &self.sysvars,
             self.lock_limit,
         )?;
-        let mut nonce = None;
-        if self.blockhash_check && !self.blockhashes.contains(&tx.message.recent_blockhash) {
-            let key = crate::nonce::nonce_account(&tx.message)
-                .ok_or(TransactionError::BlockhashNotFound)?;
-            let advanced =
-                crate::nonce::advanced(&tx.message, &key, self.store.load(&key), &self.sysvars);
-            nonce = Some(advanced.ok_or(TransactionError::BlockhashNotFound)?);
-        }
+        let nonce = if self.blockhash_check {
+            crate::nonce::check_blockhash(
+                &tx.message,
+                &self.blockhashes,
+                &*self.store,
+                &self.sysvars,
+            )?
+        } else {
+            None
+        };
         if self.history.as_ref().is_some_and(|h| h.contains(tx)) {
             return Err(TransactionError::AlreadyProcessed);
         }

@@ -171,18 +171,13 @@ pub(crate) fn resolve_and_lock(
             .entry(l.account_key)
             .or_insert_with(|| store.load(&l.account_key));
     }
-    let loaded = lookup::resolve(
+    lookup::resolve_and_validate_locks(
         message,
         |k| cache.get(k).and_then(Option::as_ref),
-        sysvars.clock.slot,
-        &sysvars.slot_hashes,
-    )?;
-    let keys: Vec<Pubkey> = LoadedMessage::new(message, &loaded)
-        .keys()
-        .copied()
-        .collect();
-    validate_account_locks(&keys, lock_limit)?;
-    Ok(Some(loaded))
+        sysvars,
+        lock_limit,
+    )
+    .map(Some)
 }
 
 impl Admission<'_> {
@@ -218,16 +213,13 @@ impl Admission<'_> {
                 self.lock_limit,
             )?,
         };
-        let nonce_key = nonce::nonce_account(&tx.message);
-        let mut nonce = None;
-        if self.blockhash_check
-            && (!blockhash_checked || nonce_key.is_some())
-            && !self.blockhashes.contains(&tx.message.recent_blockhash)
+        let nonce = if self.blockhash_check
+            && (!blockhash_checked || nonce::nonce_account(&tx.message).is_some())
         {
-            let key = nonce_key.ok_or(TransactionError::BlockhashNotFound)?;
-            let advanced = nonce::advanced(&tx.message, &key, self.store.load(&key), self.sysvars);
-            nonce = Some(advanced.ok_or(TransactionError::BlockhashNotFound)?);
-        }
+            nonce::check_blockhash(&tx.message, self.blockhashes, self.store, self.sysvars)?
+        } else {
+            None
+        };
         if let Some(history) = &mut self.history {
             if !history.insert(tx) {
                 return Err(TransactionError::AlreadyProcessed);

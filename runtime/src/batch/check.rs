@@ -11,9 +11,7 @@ use std::collections::VecDeque;
 
 use baton_executor::SysvarCache;
 use baton_scheduler::{validate_account_locks, Scheduler};
-use baton_types::{
-    signing, wire, Hash, LoadedAddresses, LoadedMessage, Pubkey, Transaction, TransactionError,
-};
+use baton_types::{signing, wire, Hash, LoadedAddresses, Transaction, TransactionError};
 
 use super::admit::TableCache;
 use crate::lookup;
@@ -52,25 +50,28 @@ impl StatelessChecks<'_> {
     /// A transaction with lookups, past its compute-budget check: resolved
     /// against the batch's starting tables, its locks and its blockhash.
     fn resolve(&self, tx: &Transaction) -> Resolved {
-        let loaded = lookup::resolve(
+        let loaded = lookup::resolve_and_validate_locks(
             &tx.message,
             |k| self.tables.get(k).and_then(Option::as_ref),
-            self.sysvars.clock.slot,
-            &self.sysvars.slot_hashes,
+            self.sysvars,
+            self.lock_limit,
         )?;
-        let keys: Vec<Pubkey> = LoadedMessage::new(&tx.message, &loaded)
-            .keys()
-            .copied()
-            .collect();
-        validate_account_locks(&keys, self.lock_limit)?;
-        if let Some(hashes) = self.blockhashes {
-            if !hashes.contains(&tx.message.recent_blockhash)
-                && crate::nonce::nonce_account(&tx.message).is_none()
-            {
-                return Err(TransactionError::BlockhashNotFound);
-            }
-        }
+        self.check_blockhash(tx)?;
         Ok(loaded)
+    }
+
+    /// The blockhash must be recent, but for a durable-nonce transaction's,
+    /// which admission checks against its nonce account.
+    fn check_blockhash(&self, tx: &Transaction) -> Result<(), TransactionError> {
+        match self.blockhashes {
+            Some(hashes)
+                if !hashes.contains(&tx.message.recent_blockhash)
+                    && crate::nonce::nonce_account(&tx.message).is_none() =>
+            {
+                Err(TransactionError::BlockhashNotFound)
+            }
+            _ => Ok(()),
+        }
     }
 
     /// The checks after the signatures, in order.
@@ -78,15 +79,7 @@ impl StatelessChecks<'_> {
         super::budget::check_compute_budget(&tx.message)?;
         if tx.message.address_table_lookups.is_empty() {
             validate_account_locks(&tx.message.account_keys, self.lock_limit)?;
-            // A durable-nonce transaction's blockhash is admission's: it
-            // may be its nonce account's durable nonce.
-            if let Some(hashes) = self.blockhashes {
-                if !hashes.contains(&tx.message.recent_blockhash)
-                    && crate::nonce::nonce_account(&tx.message).is_none()
-                {
-                    return Err(TransactionError::BlockhashNotFound);
-                }
-            }
+            self.check_blockhash(tx)?;
         }
         Ok(())
     }

@@ -13,9 +13,11 @@
 //! (512 slots). Addresses appended in the current slot are not usable
 //! until the next one.
 
-use baton_executor::SlotHashes;
+use baton_executor::{SlotHashes, SysvarCache};
+use baton_scheduler::validate_account_locks;
 use baton_types::{
-    ids, Account, LoadedAddresses, Message, MessageAddressTableLookup, Pubkey, TransactionError,
+    ids, Account, LoadedAddresses, LoadedMessage, Message, MessageAddressTableLookup, Pubkey,
+    TransactionError,
 };
 
 /// Bytes of a table's header before its addresses.
@@ -142,3 +144,21 @@ pub(crate) fn resolve<'a>(
 
 #[cfg(test)]
 mod tests;
+
+/// `message`'s lookups resolved (tables read through `table`, in the
+/// sysvars' slot), then its account locks validated over every key,
+/// static and loaded (`AccountLoadedTwice`, `TooManyAccountLocks`).
+pub(crate) fn resolve_and_validate_locks<'a>(
+    message: &Message,
+    table: impl Fn(&Pubkey) -> Option<&'a Account>,
+    sysvars: &SysvarCache,
+    lock_limit: usize,
+) -> Result<LoadedAddresses, TransactionError> {
+    let loaded = resolve(message, table, sysvars.clock.slot, &sysvars.slot_hashes)?;
+    let keys: Vec<Pubkey> = LoadedMessage::new(message, &loaded)
+        .keys()
+        .copied()
+        .collect();
+    validate_account_locks(&keys, lock_limit)?;
+    Ok(loaded)
+}
