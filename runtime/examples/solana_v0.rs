@@ -1,6 +1,6 @@
 //! A v0 transaction built and signed with the Solana crates, with
 //! compute-budget instructions, run on Baton (feature `solana`); the
-//! README shows it, and tests/solana_interop/ runs it.
+//! docs/embedding.md shows it, and tests/solana_interop/ runs it.
 
 use baton::solana::{IntoBaton, IntoSolana};
 use baton::Runtime;

@@ -5,7 +5,7 @@
 //! compute-budget instructions — running on Baton with Agave's fee.
 //!
 //! `convert.rs`: the conversions and the wire bytes; `run.rs`: Solana's
-//! transactions on a `Runtime`, and the README's example.
+//! transactions on a `Runtime`, and the example docs/embedding.md shows.
 #![cfg(feature = "solana")]
 #![allow(clippy::unwrap_used)]
 
@@ -27,8 +27,8 @@ use solana_message::{legacy, v0, v1, AddressLookupTableAccount, VersionedMessage
 use solana_signer::Signer;
 use solana_transaction::versioned::VersionedTransaction;
 
-// The README's solana-sdk example, run as it is (run.rs checks that the
-// README shows this file).
+// The solana-sdk example of docs/embedding.md, run as it is (run.rs checks that
+// the page shows this file).
 #[path = "../../examples/solana_v0.rs"]
 mod example;
 

@@ -1,5 +1,5 @@
 //! Solana's `VersionedTransaction`s on a `Runtime`: fees, failures,
-//! signature checks, batches, lookups, simulation, the README's example.
+//! signature checks, batches, lookups, simulation, the documented example.
 
 use super::*;
 
@@ -259,11 +259,11 @@ fn a_simulated_versioned_transaction_changes_nothing() {
 }
 
 #[test]
-fn the_readme_example_runs_and_is_the_examples_file() {
+fn the_documented_example_runs_and_is_the_examples_file() {
     example::main().unwrap();
-    let readme = include_str!("../../../README.md");
+    let readme = include_str!("../../../docs/embedding.md");
     let file = include_str!("../../examples/solana_v0.rs");
-    // The example less its `//!` header is the README's block, verbatim.
+    // The example less its `//!` header is the page's block, verbatim.
     let body: String = file
         .lines()
         .skip_while(|l| l.starts_with("//!") || l.is_empty())
@@ -271,11 +271,11 @@ fn the_readme_example_runs_and_is_the_examples_file() {
         .collect();
     let start = readme
         .find("use baton::solana::")
-        .expect("the README shows the solana example");
+        .expect("docs/embedding.md shows the solana example");
     let block = &readme[start..];
     let block = &block[..block.find("```").unwrap()];
     assert_eq!(
         block, body,
-        "README's solana block != runtime/examples/solana_v0.rs"
+        "docs/embedding.md's solana block != runtime/examples/solana_v0.rs"
     );
 }
