@@ -6,6 +6,7 @@
 //! (docs/semantics.md §1.3).
 #![allow(clippy::unwrap_used)]
 
+use baton::sdk::address_lookup_table::LookupTableMeta;
 use baton::types::{
     ids, AddressLookupTableAccount, InstructionError, MessageAddressTableLookup, MessageVersion,
 };
@@ -42,18 +43,13 @@ fn signed_legacy(blockhash: Hash, ixs: &[Instruction], payer: &Keypair) -> Trans
 /// A table account holding `addresses`, deactivated at `deactivation`
 /// (`u64::MAX`: active), last extended in slot 0.
 fn table_account(addresses: &[Pubkey], deactivation: u64) -> Account {
-    let mut data = vec![1, 0, 0, 0];
-    data.extend_from_slice(&deactivation.to_le_bytes());
-    data.extend_from_slice(&0u64.to_le_bytes());
-    data.push(0);
-    data.push(0); // no authority
-    data.resize(56, 0);
-    for a in addresses {
-        data.extend_from_slice(&a.0);
-    }
+    let meta = LookupTableMeta {
+        deactivation_slot: deactivation,
+        ..LookupTableMeta::active(None, 0)
+    };
     Account {
         lamports: 10_000_000,
-        data,
+        data: meta.encode(addresses),
         owner: ids::ADDRESS_LOOKUP_TABLE_PROGRAM,
         executable: false,
         rent_epoch: 0,
