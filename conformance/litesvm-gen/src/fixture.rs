@@ -151,19 +151,5 @@ fn is_zero(n: &u64) -> bool {
 pub fn to_json(f: &FixtureFile) -> Result<String, serde_json::Error> {
     let mut header = f.clone();
     header.scenarios.clear();
-    let head = serde_json::to_string_pretty(&header)?;
-    let head = head
-        .trim_end()
-        .trim_end_matches('}')
-        .trim_end()
-        .trim_end_matches("\"scenarios\": []")
-        .trim_end()
-        .trim_end_matches(',')
-        .to_string();
-    let mut out = head;
-    out.push_str(",\n  \"scenarios\": [\n");
-    let lines: Result<Vec<String>, _> = f.scenarios.iter().map(serde_json::to_string).collect();
-    out.push_str(&lines?.join(",\n"));
-    out.push_str("\n  ]\n}\n");
-    Ok(out)
+    conformance_gen_common::cases_per_line(&header, "scenarios", &f.scenarios)
 }

@@ -39,6 +39,7 @@ use std::process::ExitCode;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+use conformance_gen_common::{write_or_check, Flags};
 use fixture::{FixtureFile, Generator, Step, Target, FORMAT};
 
 const USAGE: &str =
@@ -59,41 +60,29 @@ struct Args {
 }
 
 fn parse() -> Result<Args, String> {
-    let mut it = std::env::args().skip(1);
-    let suite = it.next().ok_or(USAGE)?;
-    let mut a = Args {
-        suite,
-        seed: 22,
-        scenarios: None,
-        steps: 24,
-        out: String::new(),
-        check: false,
-        txs: 10_000,
-        accounts: 1_000,
-        runs: 5,
-    };
-    while let Some(flag) = it.next() {
-        if flag == "--check" {
-            a.check = true;
-            continue;
-        }
-        let v = it.next().ok_or(format!("{flag} needs a value\n{USAGE}"))?;
-        let num = || v.parse::<u64>().map_err(|e| format!("{flag} {v}: {e}"));
-        match flag.as_str() {
-            "--seed" => a.seed = num()?,
-            "--scenarios" => a.scenarios = Some(num()? as usize),
-            "--steps" => a.steps = num()? as usize,
-            "--txs" => a.txs = num()? as usize,
-            "--accounts" => a.accounts = num()? as usize,
-            "--runs" => a.runs = num()? as usize,
-            "--out" => a.out = v.clone(),
-            _ => return Err(format!("unknown flag {flag}\n{USAGE}")),
-        }
-    }
-    if a.out.is_empty() {
-        a.out = format!("conformance/fixtures/litesvm-{}.json", a.suite);
-    }
-    Ok(a)
+    let f = Flags::parse(
+        USAGE,
+        &[
+            "--seed",
+            "--scenarios",
+            "--steps",
+            "--txs",
+            "--accounts",
+            "--runs",
+            "--out",
+        ],
+    )?;
+    Ok(Args {
+        seed: f.num("--seed", 22)?,
+        scenarios: f.num_opt("--scenarios")?.map(|n| n as usize),
+        steps: f.num("--steps", 24)? as usize,
+        txs: f.num("--txs", 10_000)? as usize,
+        accounts: f.num("--accounts", 1_000)? as usize,
+        runs: f.num("--runs", 5)? as usize,
+        out: f.out("litesvm-"),
+        check: f.check,
+        suite: f.suite,
+    })
 }
 
 fn target() -> Target {
@@ -208,25 +197,13 @@ fn main() -> ExitCode {
             Step::Warp { .. } => None,
         })
         .collect();
-    if args.check {
-        return match std::fs::read_to_string(&args.out) {
-            Ok(committed) if committed == json => {
-                say!("{}: up to date ({} transactions)", args.out, txs.len());
-                ExitCode::SUCCESS
-            }
-            Ok(_) => {
-                eprintln!("{}: differs from what this generator writes", args.out);
-                ExitCode::FAILURE
-            }
-            Err(e) => {
-                eprintln!("{}: {e}", args.out);
-                ExitCode::FAILURE
-            }
-        };
+    if let Err(code) = write_or_check(std::path::Path::new(&args.out), json.as_bytes(), args.check)
+    {
+        return code;
     }
-    if let Err(e) = std::fs::write(&args.out, &json) {
-        eprintln!("{}: {e}", args.out);
-        return ExitCode::FAILURE;
+    if args.check {
+        say!("{}: up to date ({} transactions)", args.out, txs.len());
+        return ExitCode::SUCCESS;
     }
     let mut per: BTreeMap<String, usize> = BTreeMap::new();
     for t in &txs {

@@ -21,6 +21,7 @@ use std::process::ExitCode;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+use conformance_gen_common::{cases_per_line, write_or_check, Flags};
 use fixture::{FixtureFile, Generator, FORMAT};
 
 const USAGE: &str =
@@ -37,57 +38,22 @@ struct Args {
 }
 
 fn parse() -> Result<Args, String> {
-    let mut it = std::env::args().skip(1);
-    let suite = it.next().ok_or(USAGE)?;
-    let mut a = Args {
-        suite,
-        seed: 17,
-        per_kind: 225,
-        invalid: 150,
-        out: String::new(),
-        check: false,
-    };
-    while let Some(flag) = it.next() {
-        if flag == "--check" {
-            a.check = true;
-            continue;
-        }
-        let v = it.next().ok_or(format!("{flag} needs a value\n{USAGE}"))?;
-        let num = || v.parse::<u64>().map_err(|e| format!("{flag} {v}: {e}"));
-        match flag.as_str() {
-            "--seed" => a.seed = num()?,
-            "--per-kind" => a.per_kind = num()? as usize,
-            "--invalid" => a.invalid = num()? as usize,
-            "--out" => a.out = v.clone(),
-            _ => return Err(format!("unknown flag {flag}\n{USAGE}")),
-        }
-    }
-    if a.out.is_empty() {
-        a.out = format!("conformance/fixtures/{}.json", a.suite);
-    }
-    Ok(a)
+    let f = Flags::parse(USAGE, &["--seed", "--per-kind", "--invalid", "--out"])?;
+    Ok(Args {
+        seed: f.num("--seed", 17)?,
+        per_kind: f.num("--per-kind", 225)? as usize,
+        invalid: f.num("--invalid", 150)? as usize,
+        out: f.out(""),
+        check: f.check,
+        suite: f.suite,
+    })
 }
 
 /// The file as JSON: the header pretty-printed, one case per line.
 fn to_json(f: &FixtureFile) -> Result<String, serde_json::Error> {
     let mut header = f.clone();
     header.cases.clear();
-    let head = serde_json::to_string_pretty(&header)?;
-    // Drop the empty `"cases": []` and the closing brace, then append the cases.
-    let head = head
-        .trim_end()
-        .trim_end_matches('}')
-        .trim_end()
-        .trim_end_matches("\"cases\": []")
-        .trim_end()
-        .trim_end_matches(',')
-        .to_string();
-    let mut out = head;
-    out.push_str(",\n  \"cases\": [\n");
-    let lines: Result<Vec<String>, _> = f.cases.iter().map(serde_json::to_string).collect();
-    out.push_str(&lines?.join(",\n"));
-    out.push_str("\n  ]\n}\n");
-    Ok(out)
+    cases_per_line(&header, "cases", &f.cases)
 }
 
 fn main() -> ExitCode {
@@ -130,31 +96,13 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Err(code) = write_or_check(std::path::Path::new(&args.out), json.as_bytes(), args.check)
+    {
+        return code;
+    }
     if args.check {
-        return match std::fs::read_to_string(&args.out) {
-            Ok(committed) if committed == json => {
-                println!("{}: up to date ({} cases)", args.out, file.cases.len());
-                ExitCode::SUCCESS
-            }
-            Ok(_) => {
-                eprintln!("{}: differs from what this generator writes", args.out);
-                ExitCode::FAILURE
-            }
-            Err(e) => {
-                eprintln!("{}: {e}", args.out);
-                ExitCode::FAILURE
-            }
-        };
-    }
-    if let Some(dir) = std::path::Path::new(&args.out).parent() {
-        if let Err(e) = std::fs::create_dir_all(dir) {
-            eprintln!("{}: {e}", dir.display());
-            return ExitCode::FAILURE;
-        }
-    }
-    if let Err(e) = std::fs::write(&args.out, &json) {
-        eprintln!("{}: {e}", args.out);
-        return ExitCode::FAILURE;
+        println!("{}: up to date ({} cases)", args.out, file.cases.len());
+        return ExitCode::SUCCESS;
     }
     // A summary: cases per kind and per result.
     let mut per: BTreeMap<(&str, &str), usize> = BTreeMap::new();
