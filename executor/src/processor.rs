@@ -108,7 +108,6 @@ pub fn process_nonced_message(
     if payer.owner != ids::SYSTEM_PROGRAM {
         return Err(TransactionError::InvalidAccountForFee);
     }
-    mark_rent_exempt(&mut payer, rent);
     let min_balance = if payer.data.is_empty() {
         0
     } else {
@@ -209,7 +208,9 @@ pub fn process_nonced_message(
         }
         let state = RentState::of(&a, rent);
         // A writable account loaded rent exempt is marked so, as Agave's
-        // loader marks it (`update_rent_exempt_status_for_account`).
+        // loader marks it (`update_rent_exempt_status_for_account`); the
+        // fee payer, marked before its fee in Agave, is exempt after it
+        // exactly when it was before (else it was refused above).
         if writable && state == RentState::RentExempt {
             a.rent_epoch = RENT_EXEMPT_RENT_EPOCH;
         }
@@ -335,16 +336,6 @@ pub const ADDRESS_LOOKUP_TABLE_BASE_SIZE: u64 = 8_248;
 /// The rent epoch of an account that pays no rent (Agave's
 /// `RENT_EXEMPT_RENT_EPOCH`).
 pub const RENT_EXEMPT_RENT_EPOCH: u64 = u64::MAX;
-
-/// Mark a rent-exempt account loaded writable as such, as Agave's loader
-/// does (`update_rent_exempt_status_for_account`).
-fn mark_rent_exempt(account: &mut Account, rent: &crate::Rent) {
-    if account.rent_epoch != RENT_EXEMPT_RENT_EPOCH
-        && rent.is_exempt(account.lamports, account.data.len())
-    {
-        account.rent_epoch = RENT_EXEMPT_RENT_EPOCH;
-    }
-}
 
 /// The programdata key an upgradeable-loader program account names.
 fn programdata_of(account: &Account) -> Option<Pubkey> {
