@@ -66,6 +66,11 @@ enum Op {
         add: u8,
         may_fail: bool,
     },
+    /// The transaction `n` places earlier sent again (signature and all),
+    /// in the same batch or the one before: already processed, unless the
+    /// first one was refused before execution (its fee payer could not pay),
+    /// and so forgotten.
+    Resend(usize),
 }
 
 fn payer(i: usize) -> Pubkey {
@@ -99,52 +104,74 @@ fn op(accounts: usize) -> impl Strategy<Value = Op> {
                 add,
                 may_fail
             }),
+        (1usize..40).prop_map(Op::Resend),
     ]
 }
 
 fn build(ops: &[Op]) -> Vec<Transaction> {
-    ops.iter()
-        .enumerate()
-        .map(|(n, op)| {
-            let (ix, fee_payer) = match op {
-                Op::Transfer { from, to, lamports } => (
-                    system::instruction::transfer(&payer(*from), &payer(*to), *lamports),
-                    payer(*from),
+    let mut txs: Vec<Transaction> = Vec::with_capacity(ops.len());
+    for (n, op) in ops.iter().enumerate() {
+        let tx = match op {
+            Op::Resend(back) => match n.checked_sub(*back).and_then(|i| txs.get(i)) {
+                Some(earlier) => earlier.clone(),
+                None => one(
+                    n,
+                    &Op::Transfer {
+                        from: 0,
+                        to: 1,
+                        lamports: 1,
+                    },
                 ),
-                Op::Count {
-                    payer: p,
-                    w,
-                    r,
-                    add,
-                    may_fail,
-                } => {
-                    let mut metas: Vec<AccountMeta> = Vec::new();
-                    for i in w {
-                        if !metas.iter().any(|m| m.pubkey == state(*i)) {
-                            metas.push(AccountMeta::new(state(*i), false));
-                        }
-                    }
-                    for i in r {
-                        if !metas.iter().any(|m| m.pubkey == state(*i)) {
-                            metas.push(AccountMeta::new_readonly(state(*i), false));
-                        }
-                    }
-                    (
-                        Instruction::new_with_bytes(COUNTER, &[*add, *may_fail as u8], metas),
-                        payer(*p),
-                    )
+            },
+            op => one(n, op),
+        };
+        txs.push(tx);
+    }
+    txs
+}
+
+/// The `n`th transaction of a batch, doing `op` (not a resend).
+fn one(n: usize, op: &Op) -> Transaction {
+    let (ix, fee_payer) = match op {
+        Op::Transfer { from, to, lamports } => (
+            system::instruction::transfer(&payer(*from), &payer(*to), *lamports),
+            payer(*from),
+        ),
+        Op::Count {
+            payer: p,
+            w,
+            r,
+            add,
+            may_fail,
+        } => {
+            let mut metas: Vec<AccountMeta> = Vec::new();
+            for i in w {
+                if !metas.iter().any(|m| m.pubkey == state(*i)) {
+                    metas.push(AccountMeta::new(state(*i), false));
                 }
-            };
-            let message =
-                Message::new_with_blockhash(&[ix], Some(&fee_payer), &baton::genesis_blockhash());
-            let mut sig = [0u8; 64];
-            sig[..8].copy_from_slice(&(n as u64).to_le_bytes());
-            Transaction {
-                signatures: vec![Signature(sig)],
-                message,
             }
-        })
-        .collect()
+            for i in r {
+                if !metas.iter().any(|m| m.pubkey == state(*i)) {
+                    metas.push(AccountMeta::new_readonly(state(*i), false));
+                }
+            }
+            (
+                Instruction::new_with_bytes(COUNTER, &[*add, *may_fail as u8], metas),
+                payer(*p),
+            )
+        }
+        Op::Resend(_) => (
+            system::instruction::transfer(&payer(0), &payer(1), 1),
+            payer(0),
+        ),
+    };
+    let message = Message::new_with_blockhash(&[ix], Some(&fee_payer), &baton::genesis_blockhash());
+    let mut sig = [0u8; 64];
+    sig[..8].copy_from_slice(&(n as u64).to_le_bytes());
+    Transaction {
+        signatures: vec![Signature(sig)],
+        message,
+    }
 }
 
 fn runtime(threads: usize, accounts: usize) -> Runtime {

@@ -297,6 +297,11 @@ impl GraphBuilder {
         self.spare = Some(graph);
     }
 
+    /// Whether a recycled graph's buffers wait for the next build.
+    pub fn has_spare(&self) -> bool {
+        self.spare.is_some()
+    }
+
     /// Build the graph of `locks[0..n]`: for each account, remember its last
     /// writer and the readers since; each lock then yields its edges in O(1)
     /// amortised (a writer consumes the reader list it depends on).

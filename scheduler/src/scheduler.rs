@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::contention::{self, ParallelRun};
-use crate::sync::{StdAtomicU64, StdMutex, StdOrdering, TryLockError};
+use crate::sync::{StdAtomicU64, StdMutex, StdOrdering};
 use crate::{Crew, DependencyGraph, Dispatch, GraphBuilder, LockSet};
 
 /// A lingering thread yields once every this many rounds of 64 spin hints
@@ -33,10 +33,10 @@ pub enum SchedulerError {
 pub struct Scheduler {
     pool: rayon::ThreadPool,
     threads: usize,
-    /// Graph-building buffers reused from batch to batch. Taken with
-    /// `try_lock`: a second batch run concurrently on the same scheduler
-    /// builds with fresh buffers rather than wait.
-    builder: StdMutex<GraphBuilder>,
+    /// Graph-building buffers reused from batch to batch, one builder per
+    /// graph built at once (see [`build_graphs_from`](Self::build_graphs_from)):
+    /// taken out for a build and put back after it.
+    builders: StdMutex<Vec<GraphBuilder>>,
     /// The current linger (see [`linger`](Self::linger)): pool threads spin
     /// while it holds the number they were started with. Bumped to end it.
     linger: Arc<StdAtomicU64>,
@@ -66,7 +66,7 @@ impl Scheduler {
         Ok(Self {
             pool,
             threads,
-            builder: StdMutex::new(GraphBuilder::new()),
+            builders: StdMutex::new(Vec::new()),
             linger: Arc::new(StdAtomicU64::new(0)),
             fallback: true,
         })
@@ -179,12 +179,57 @@ impl Scheduler {
         F: FnMut(usize) -> I,
         I: Iterator<Item = crate::AccountLock>,
     {
-        match self.builder.try_lock() {
-            Ok(mut b) => b.build_from(n, total_locks, locks_of),
-            Err(TryLockError::Poisoned(p)) => p.into_inner().build_from(n, total_locks, locks_of),
-            Err(TryLockError::WouldBlock) => {
-                GraphBuilder::new().build_from(n, total_locks, locks_of)
-            }
+        let mut builder = self.take_builder();
+        let graph = builder.build_from(n, total_locks, locks_of);
+        self.put_builder(builder);
+        graph
+    }
+
+    /// Build one dependency graph per part, the parts side by side on the
+    /// pool: part `p` has `parts[p].0` transactions whose locks
+    /// `locks_of(p, j)` yields, `parts[p].1` locks in all (only to size
+    /// buffers); see [`GraphBuilder::build_from`]. The graphs come back in
+    /// the order of `parts`.
+    ///
+    /// For a caller that runs a batch as a sequence of parts, each
+    /// finished before the next starts: each part's graph depends on its
+    /// own transactions only, so they can all be built at once.
+    pub fn build_graphs_from<F, I>(
+        &self,
+        parts: &[(usize, usize)],
+        locks_of: F,
+    ) -> Vec<Result<DependencyGraph, SchedulerError>>
+    where
+        F: Fn(usize, usize) -> I + Sync,
+        I: Iterator<Item = crate::AccountLock>,
+    {
+        use rayon::prelude::*;
+        self.pool().install(|| {
+            parts
+                .par_iter()
+                .enumerate()
+                .map(|(p, &(n, total_locks))| {
+                    self.build_graph_from(n, total_locks, |j| locks_of(p, j))
+                })
+                .collect()
+        })
+    }
+
+    /// A builder with its buffers from an earlier batch, when one is free.
+    fn take_builder(&self) -> GraphBuilder {
+        match self.builders.lock() {
+            Ok(mut b) => b.pop(),
+            Err(p) => p.into_inner().pop(),
+        }
+        .unwrap_or_default()
+    }
+
+    /// Keep `builder` for a later build (as many as builds ran at once, at
+    /// most one per thread and one more).
+    fn put_builder(&self, builder: GraphBuilder) {
+        let mut builders = self.builders.lock().unwrap_or_else(|p| p.into_inner());
+        if builders.len() <= self.threads {
+            builders.push(builder);
         }
     }
 
@@ -207,11 +252,9 @@ impl Scheduler {
         if self.threads <= 1 || locks.len() < 2 {
             return serial(locks.len(), &execute);
         }
-        let built = match self.builder.try_lock() {
-            Ok(mut b) => b.build(locks),
-            Err(TryLockError::Poisoned(p)) => p.into_inner().build(locks),
-            Err(TryLockError::WouldBlock) => DependencyGraph::build(locks),
-        };
+        let mut builder = self.take_builder();
+        let built = builder.build(locks);
+        self.put_builder(builder);
         match built {
             Ok(graph) => self.run_graph(graph, execute),
             // Too long to index: serial order is always a valid schedule.
@@ -449,10 +492,11 @@ impl Scheduler {
         contention::HOST.record_serial(len, started.elapsed());
     }
 
-    /// Keep a finished graph's buffers for the next batch (skipped if
-    /// another batch holds the builder right now).
+    /// Keep a finished graph's buffers for the next batch, in a free
+    /// builder that has none.
     fn recycle(&self, graph: DependencyGraph) {
-        if let Ok(mut b) = self.builder.try_lock() {
+        let mut builders = self.builders.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(b) = builders.iter_mut().find(|b| !b.has_spare()) {
             b.recycle(graph);
         }
     }

@@ -122,10 +122,10 @@ impl Backoff {
     }
 }
 /// std's mutex in every build, for state that no model exercises (the
-/// scheduler's reusable graph-building buffers, touched once per batch on
-/// the calling thread): loom's primitives may only be created inside a
+/// scheduler's reusable graph-building buffers, taken and put back once
+/// per graph built): loom's primitives may only be created inside a
 /// model, and a `Scheduler` is not.
-pub(crate) use std::sync::{Mutex as StdMutex, TryLockError};
+pub(crate) use std::sync::Mutex as StdMutex;
 
 /// std's atomics in every build, for the same reason: the linger flag and
 /// the contention record of a `Scheduler` (hints that choose between two

@@ -38,6 +38,9 @@ pub(crate) struct Admission<'a> {
     pub(crate) blockhash_check: bool,
     pub(crate) blockhashes: &'a VecDeque<Hash>,
     pub(crate) history: Option<&'a mut SignatureHistory>,
+    /// Whether the batch's signatures went into the history before
+    /// admission, on every thread (see [`StageOne::insert_history`]).
+    pub(crate) history_checked: bool,
     /// Admitted transactions the executor refused, to forget at the end.
     pub(crate) refused: Vec<usize>,
     /// Where address table lookups are resolved: the store and the
@@ -220,9 +223,11 @@ impl Admission<'_> {
         } else {
             None
         };
-        if let Some(history) = &mut self.history {
-            if !history.insert(tx) {
-                return Err(TransactionError::AlreadyProcessed);
+        if !self.history_checked {
+            if let Some(history) = &mut self.history {
+                if !history.insert(tx) {
+                    return Err(TransactionError::AlreadyProcessed);
+                }
             }
         }
         if loaded.is_some() || nonce.is_some() {
@@ -281,34 +286,7 @@ impl Admission<'_> {
             .filter(|&j| verdicts[j].is_none())
             .map(|j| start + j)
             .collect();
-        let admitted = self.admitted;
-        let message = |i: usize| {
-            let tx = &txs[i];
-            match admitted.get(i).and_then(OnceLock::get) {
-                Some(a) => LoadedMessage::new(&tx.message, &a.loaded),
-                None => LoadedMessage::legacy(&tx.message),
-            }
-        };
-        // A wave too long to index runs serially, which is always valid.
-        let graph = scheduler.and_then(|s| {
-            let total: usize = accepted.iter().map(|&i| message(i).len()).sum();
-            // Reserved accounts (builtins, sysvars) are never writable in a
-            // transaction, so their read locks can conflict with nothing:
-            // leaving them out gives the same graph for less work.
-            s.build_graph_from(accepted.len(), total, |j| {
-                let m = accepted.get(j).map(|&i| message(i));
-                m.into_iter().flat_map(|m| {
-                    m.keys()
-                        .enumerate()
-                        .filter(|(_, key)| !ids::is_reserved(key))
-                        .map(move |(k, key)| AccountLock {
-                            key: *key,
-                            mode: LockMode::from_writable(m.is_writable(k)),
-                        })
-                })
-            })
-            .ok()
-        });
+        let graph = scheduler.and_then(|s| wave_graph(s, txs, self.admitted, &accepted));
         Wave {
             start,
             verdicts,
@@ -328,6 +306,45 @@ impl Admission<'_> {
             }
         }
     }
+}
+
+/// The dependency graph of a wave's `accepted` transactions (batch
+/// indices into `txs`), over their static and loaded keys; `None` for a
+/// wave too long to index, which runs serially (always valid).
+pub(crate) fn wave_graph(
+    s: &Scheduler,
+    txs: &[Transaction],
+    admitted: &[OnceLock<Admitted>],
+    accepted: &[usize],
+) -> Option<DependencyGraph> {
+    let message = |i: usize| {
+        let tx = txs.get(i)?;
+        Some(match admitted.get(i).and_then(OnceLock::get) {
+            Some(a) => LoadedMessage::new(&tx.message, &a.loaded),
+            None => LoadedMessage::legacy(&tx.message),
+        })
+    };
+    let total: usize = accepted
+        .iter()
+        .filter_map(|&i| message(i))
+        .map(|m| m.len())
+        .sum();
+    // Reserved accounts (builtins, sysvars) are never writable in a
+    // transaction, so their read locks can conflict with nothing: leaving
+    // them out gives the same graph for less work.
+    s.build_graph_from(accepted.len(), total, |j| {
+        let m = accepted.get(j).and_then(|&i| message(i));
+        m.into_iter().flat_map(|m| {
+            m.keys()
+                .enumerate()
+                .filter(|(_, key)| !ids::is_reserved(key))
+                .map(move |(k, key)| AccountLock {
+                    key: *key,
+                    mode: LockMode::from_writable(m.is_writable(k)),
+                })
+        })
+    })
+    .ok()
 }
 
 /// One wave of a batch: its first batch index, every transaction's

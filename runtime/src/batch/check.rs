@@ -14,6 +14,7 @@ use baton_scheduler::{validate_account_locks, Scheduler};
 use baton_types::{signing, wire, Hash, LoadedAddresses, Transaction, TransactionError};
 
 use super::admit::TableCache;
+use crate::history::{SignatureHistory, NO_SHARD};
 use crate::lookup;
 use rayon::prelude::*;
 
@@ -32,6 +33,10 @@ pub(crate) struct StatelessChecks<'a> {
     /// earlier one in the batch may have changed).
     pub(crate) tables: &'a TableCache,
     pub(crate) sysvars: &'a SysvarCache,
+    /// The signature history, whose shard of each transaction that passes
+    /// is noted for the history's parallel insert (see
+    /// [`SignatureHistory::insert_partitioned`]).
+    pub(crate) history: Option<&'a SignatureHistory>,
 }
 
 /// A transaction with lookups, past its stateless checks: its lookups
@@ -97,21 +102,37 @@ impl StatelessChecks<'_> {
         verdicts
             .into_iter()
             .zip(chunk)
-            .map(|(v, tx)| match v {
-                Some(e) => (Some(e), None),
-                None => match self.after_signatures(tx) {
-                    Err(e) => (Some(e), None),
-                    Ok(()) if tx.message.address_table_lookups.is_empty() => (None, None),
-                    Ok(()) => (None, Some(self.resolve(tx))),
-                },
+            .map(|(v, tx)| {
+                let (verdict, resolved) = match v {
+                    Some(e) => (Some(e), None),
+                    None => match self.after_signatures(tx) {
+                        Err(e) => (Some(e), None),
+                        Ok(()) if tx.message.address_table_lookups.is_empty() => (None, None),
+                        Ok(()) => (None, Some(self.resolve(tx))),
+                    },
+                };
+                let shard = match (&verdict, self.history) {
+                    (None, Some(h)) => h.shard_of(tx),
+                    _ => NO_SHARD,
+                };
+                Checked {
+                    verdict,
+                    resolved,
+                    shard,
+                }
             })
             .collect()
     }
 }
 
-/// One transaction's stage-1 outcome: the stateless verdict, and for one
-/// with lookups that passed it, what its resolution gave.
-type Checked = (Option<TransactionError>, Option<Resolved>);
+/// One transaction's stage-1 outcome: the stateless verdict, for one with
+/// lookups that passed it what its resolution gave, and for one that
+/// passed its history shard ([`NO_SHARD`] for the others).
+struct Checked {
+    verdict: Option<TransactionError>,
+    resolved: Option<Resolved>,
+    shard: u8,
+}
 
 /// The stage-1 verdict of every transaction of a batch (`None`: it passed),
 /// or nothing when stage 1 was left to admission: on one thread without
@@ -119,9 +140,13 @@ type Checked = (Option<TransactionError>, Option<Resolved>);
 /// batch.
 pub(crate) struct StageOne(Option<Columns>);
 
-/// Stage 1's verdicts, and (when the batch has lookups) each transaction's
-/// resolution.
-type Columns = (Vec<Option<TransactionError>>, Vec<Option<Resolved>>);
+/// Stage 1's verdicts, (when the batch has lookups) each transaction's
+/// resolution, and (with a history) each one's history shard.
+struct Columns {
+    verdicts: Vec<Option<TransactionError>>,
+    resolved: Vec<Option<Resolved>>,
+    shards: Vec<u8>,
+}
 
 impl StageOne {
     /// Check `txs` on the scheduler's pool when it has several threads,
@@ -145,17 +170,49 @@ impl StageOne {
             _ => None,
         };
         Self(checked.map(|c| {
-            let any_resolved = c.iter().any(|(_, r)| r.is_some());
-            let (verdicts, resolved): (Vec<_>, Vec<_>) = c.into_iter().unzip();
-            // Most batches have no lookups: keep no column for them.
-            (verdicts, if any_resolved { resolved } else { Vec::new() })
+            let any_resolved = c.iter().any(|c| c.resolved.is_some());
+            let mut columns = Columns {
+                verdicts: Vec::with_capacity(c.len()),
+                // Most batches have no lookups: keep no column for them.
+                resolved: Vec::with_capacity(if any_resolved { c.len() } else { 0 }),
+                shards: Vec::with_capacity(c.len()),
+            };
+            for c in c {
+                columns.verdicts.push(c.verdict);
+                columns.shards.push(c.shard);
+                if any_resolved {
+                    columns.resolved.push(c.resolved);
+                }
+            }
+            columns
         }))
     }
 
     /// What stage 1's resolution gave for transaction `i`, if it has
     /// lookups and passed the stateless checks.
     pub(crate) fn resolved(&self, i: usize) -> Option<&Resolved> {
-        self.0.as_ref()?.1.get(i)?.as_ref()
+        self.0.as_ref()?.resolved.get(i)?.as_ref()
+    }
+
+    /// Record every transaction that passed stage 1 in `history`, the
+    /// shards side by side on `pool` (see
+    /// [`SignatureHistory::insert_partitioned`]), and refuse those already
+    /// processed. False (and nothing recorded) when stage 1 did not run.
+    pub(crate) fn insert_history(
+        &mut self,
+        history: &mut SignatureHistory,
+        pool: &rayon::ThreadPool,
+        txs: &[Transaction],
+    ) -> bool {
+        let Some(columns) = &mut self.0 else {
+            return false;
+        };
+        for i in history.insert_partitioned(pool, txs, &columns.shards) {
+            if let Some(v) = columns.verdicts.get_mut(i) {
+                *v = Some(TransactionError::AlreadyProcessed);
+            }
+        }
+        true
     }
 
     /// Whether stage 1 made the stateless checks, leaving admission the
@@ -168,7 +225,7 @@ impl StageOne {
     /// The stage-1 verdicts of the wave `start..end`.
     pub(crate) fn of_wave(&self, start: usize, end: usize) -> Vec<Option<TransactionError>> {
         match &self.0 {
-            Some((verdicts, _)) => verdicts[start..end].to_vec(),
+            Some(columns) => columns.verdicts[start..end].to_vec(),
             None => vec![None; end - start],
         }
     }

@@ -95,11 +95,12 @@ impl Runtime {
             blockhashes: self.blockhash_check.then_some(&self.blockhashes),
             tables: &tables,
             sysvars: &self.sysvars,
+            history: self.history.as_ref(),
         };
-        let stage_one = StageOne::check(self.scheduler.as_ref(), &checks, txs);
+        let mut stage_one = StageOne::check(self.scheduler.as_ref(), &checks, txs);
         // Stages 2 to 4, in waves: admit, schedule and execute, collect.
         let store_errors = Mutex::new(Vec::new());
-        let results = self.admit_and_execute(txs, &stage_one, tables, &store_errors);
+        let results = self.admit_and_execute(txs, &mut stage_one, tables, &store_errors);
         // The end: store faults, durability, the pool's linger.
         self.finish_batch(txs.len(), started, store_errors);
         results
@@ -109,10 +110,19 @@ impl Runtime {
     /// history; then the dependency graph) and execution run in waves,
     /// serially on this thread or overlapping on the pool (`waves.rs`), and
     /// the results are collected in batch order.
+    ///
+    /// On several threads, a batch without lookups or durable nonces
+    /// (whose admission reads no state but the history) has its
+    /// signatures inserted into the history on every thread, shard by
+    /// shard, and its waves' graphs built on every thread
+    /// ([`waves::run_planned`]); other batches are admitted in order on
+    /// this thread, wave by wave, while the pool runs the previous wave
+    /// ([`waves::run_waves`]), as are all batches while the scheduler runs
+    /// them serially because the host's cores are contended.
     fn admit_and_execute(
         &mut self,
         txs: &[Transaction],
-        stage_one: &StageOne,
+        stage_one: &mut StageOne,
         tables: TableCache,
         store_errors: &Mutex<Vec<StoreError>>,
     ) -> Vec<TransactionResult> {
@@ -139,6 +149,13 @@ impl Runtime {
         } else {
             Vec::new()
         };
+        let parallel = scheduler.as_ref().filter(|s| s.threads() > 1);
+        let planned = parallel.filter(|s| !watch.any() && stage_one.done() && !s.serial_for_now());
+        let history_checked = match (planned, history.as_mut()) {
+            (Some(s), Some(h)) => stage_one.insert_history(h, s.pool(), txs),
+            _ => false,
+        };
+        let stage_one = &*stage_one;
         let mut admission = Admission {
             prechecked: stage_one.done(),
             stage_one,
@@ -146,6 +163,7 @@ impl Runtime {
             blockhash_check: *blockhash_check,
             blockhashes,
             history: history.as_mut(),
+            history_checked,
             refused: Vec::new(),
             store,
             sysvars,
@@ -167,9 +185,14 @@ impl Runtime {
             admitted: &admitted,
         };
         let mut results = Vec::with_capacity(txs.len());
-        match scheduler.as_ref().filter(|s| s.threads() > 1) {
-            None => waves::run_serial(&mut admission, &exec, stage_one, &mut results),
-            Some(s) => waves::run_waves(s, &mut admission, &exec, &outbox, stage_one, &mut results),
+        match (planned, parallel) {
+            (Some(s), _) => {
+                waves::run_planned(s, &mut admission, &exec, &outbox, stage_one, &mut results);
+            }
+            (None, Some(s)) => {
+                waves::run_waves(s, &mut admission, &exec, &outbox, stage_one, &mut results);
+            }
+            (None, None) => waves::run_serial(&mut admission, &exec, stage_one, &mut results),
         }
         admission.forget_refused(txs);
         *kept_outbox = Some(outbox);

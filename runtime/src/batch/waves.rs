@@ -6,7 +6,7 @@
 use baton_scheduler::Scheduler;
 use baton_types::TransactionError;
 
-use super::admit::{Admission, Wave};
+use super::admit::{wave_graph, Admission, Wave};
 use super::check::StageOne;
 use super::collect::{Outbox, TransactionResult};
 use super::execute::{Executed, Execution, Finished};
@@ -182,6 +182,81 @@ pub(crate) fn run_waves(
     }
 }
 
+/// The smallest and largest wave of a planned batch (see [`run_planned`]).
+const PLANNED_WAVES: (usize, usize) = (256, WAVE);
+
+/// The wave size of a planned batch of `n` on `threads` threads: one wave
+/// per thread at least, so that all of them build graphs, but waves of
+/// [`WAVE`] at most (each ends at a barrier, which a longer one reaches
+/// less often, but its graph takes longer alone) and 256 at least.
+fn planned_wave(n: usize, threads: usize) -> usize {
+    n.div_ceil(threads.max(1))
+        .clamp(PLANNED_WAVES.0, PLANNED_WAVES.1)
+}
+
+/// Stages 2 and 3 of a batch whose admission reads no state (no address
+/// table lookups, no durable nonces; its signatures already in the
+/// history, inserted on every thread), on the scheduler's threads: every
+/// wave's graph is built at once, one wave per task on all threads (a
+/// wave's graph depends on its own transactions only), then the waves run
+/// one after the other, the calling thread collecting wave k−1 while the
+/// pool starts wave k. Nothing is left to one thread but the collection,
+/// which overlaps execution.
+pub(crate) fn run_planned(
+    s: &Scheduler,
+    admission: &mut Admission<'_>,
+    exec: &Execution<'_>,
+    outbox: &Outbox,
+    stage_one: &StageOne,
+    results: &mut Vec<TransactionResult>,
+) {
+    use rayon::prelude::*;
+    let txs = exec.txs;
+    let size = planned_wave(txs.len(), s.threads());
+    let starts: Vec<usize> = (0..txs.len()).step_by(size).collect();
+    let admitted = admission.admitted;
+    let waves: Vec<Wave> = s.pool().install(|| {
+        starts
+            .par_iter()
+            .map(|&start| {
+                let end = txs.len().min(start + size);
+                let verdicts = stage_one.of_wave(start, end);
+                let accepted: Vec<usize> = (start..end)
+                    .filter(|&i| verdicts[i - start].is_none())
+                    .collect();
+                let graph = wave_graph(s, txs, admitted, &accepted);
+                Wave {
+                    start,
+                    verdicts,
+                    accepted,
+                    graph,
+                    barrier: false,
+                }
+            })
+            .collect()
+    });
+    let run_one = |list: &mut Vec<Finished>, i: usize| exec.run_one(list, i);
+    let prefetch = |i: usize| exec.prefetch(i);
+    let mut gathered = Vec::new();
+    let mut done: Option<(Wave, usize)> = None;
+    for (k, mut wave) in waves.into_iter().enumerate() {
+        let parity = k % 2;
+        let prev = done.take();
+        let (admission_now, gathered_now, results_now) =
+            (&mut *admission, &mut gathered, &mut *results);
+        let side = move || {
+            if let Some((prev, p)) = prev {
+                admission_now.collect_from(outbox, p, txs, prev, gathered_now, results_now);
+            }
+        };
+        wave.execute_alongside(s, outbox, parity, &run_one, &prefetch, side);
+        done = Some((wave, parity));
+    }
+    if let Some((prev, p)) = done {
+        admission.collect_from(outbox, p, txs, prev, &mut gathered, results);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,6 +271,16 @@ mod tests {
             Some(b)
         })
         .collect()
+    }
+
+    #[test]
+    fn planned_waves_give_every_thread_one_within_bounds() {
+        assert_eq!(planned_wave(10_000, 2), 1024);
+        assert_eq!(planned_wave(10_000, 16), 625);
+        assert_eq!(planned_wave(1_000, 2), 500);
+        assert_eq!(planned_wave(300, 2), 256);
+        assert_eq!(planned_wave(0, 4), 256);
+        assert_eq!(planned_wave(100_000, 0), 1024);
     }
 
     #[test]

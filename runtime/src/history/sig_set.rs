@@ -1,109 +1,6 @@
-//! The signature history: which transactions were processed, by blockhash.
-
-use std::collections::hash_map::RandomState;
-use std::hash::BuildHasher;
+//! The set of signature keys the history keeps per blockhash and shard.
 
 use baton_types::fast::{folded_multiply, prefetch_line};
-use baton_types::{Hash, Transaction};
-use rustc_hash::FxHashMap;
-
-/// Signatures of processed transactions, grouped by the blockhash they
-/// name so that they expire with it, as Agave's status cache does. Like
-/// Agave's cache it keeps a short key per signature (16 of its 64 bytes):
-/// a false "already processed" needs two signatures agreeing on 128 bits.
-///
-/// Given a capacity (see [`prepare`](Self::prepare)) the set of each
-/// blockhash made current is allocated and written through before any
-/// transaction names it, so that no batch waits on a table growing (a
-/// rehash of every signature so far) or on the kernel mapping its pages.
-#[derive(Debug)]
-pub(crate) struct SignatureHistory {
-    by_blockhash: FxHashMap<Hash, SigSet>,
-    /// Seeds of the sets' slot choice, drawn per history so that senders
-    /// cannot grind signatures that pile up in one run of slots.
-    seeds: [u64; 2],
-    /// The table of the last expired set made by [`prepare`](Self::prepare),
-    /// kept to be cleared and reused by the next one instead of fresh memory.
-    spare: Option<SigSet>,
-}
-
-impl Default for SignatureHistory {
-    fn default() -> Self {
-        let random = RandomState::new();
-        Self {
-            by_blockhash: FxHashMap::default(),
-            seeds: [random.hash_one(1u64), random.hash_one(2u64)],
-            spare: None,
-        }
-    }
-}
-
-impl SignatureHistory {
-    /// Make room for `capacity` signatures of `blockhash` (the one just
-    /// made current), unless `capacity` is 0 or its set already exists.
-    pub(crate) fn prepare(&mut self, blockhash: Hash, capacity: usize) {
-        if capacity == 0 || self.by_blockhash.contains_key(&blockhash) {
-            return;
-        }
-        let set = match self.spare.take() {
-            Some(mut set) if set.reserved == capacity => {
-                set.clear();
-                set
-            }
-            _ => SigSet::with_capacity(self.seeds, capacity),
-        };
-        self.by_blockhash.insert(blockhash, set);
-    }
-
-    fn key(tx: &Transaction) -> u128 {
-        let sig = tx.signature().copied().unwrap_or_default();
-        let mut k = [0u8; 16];
-        k.copy_from_slice(&sig.0[..16]);
-        u128::from_le_bytes(k)
-    }
-
-    /// Record `tx`; false if it was already recorded.
-    pub(crate) fn insert(&mut self, tx: &Transaction) -> bool {
-        let seeds = self.seeds;
-        self.by_blockhash
-            .entry(tx.message.recent_blockhash)
-            .or_insert_with(|| SigSet::with_capacity(seeds, 0))
-            .insert(Self::key(tx))
-    }
-
-    /// Whether `tx` was recorded, without recording it (for a simulation).
-    pub(crate) fn contains(&self, tx: &Transaction) -> bool {
-        self.by_blockhash
-            .get(&tx.message.recent_blockhash)
-            .is_some_and(|set| set.contains(Self::key(tx)))
-    }
-
-    /// Forget `tx`, so that it may be processed again.
-    pub(crate) fn forget(&mut self, tx: &Transaction) {
-        if let Some(set) = self.by_blockhash.get_mut(&tx.message.recent_blockhash) {
-            set.remove(Self::key(tx));
-        }
-    }
-
-    /// Ask the CPU for the slot [`insert`](Self::insert) will look at
-    /// first for `tx`, ahead of time: a history of many signatures is far
-    /// larger than the caches, and every insert would otherwise wait on a
-    /// miss.
-    pub(crate) fn prefetch(&self, tx: &Transaction) {
-        if let Some(set) = self.by_blockhash.get(&tx.message.recent_blockhash) {
-            set.prefetch(Self::key(tx));
-        }
-    }
-
-    /// Drop the signatures recorded under `blockhash`.
-    pub(crate) fn expire(&mut self, blockhash: &Hash) {
-        if let Some(gone) = self.by_blockhash.remove(blockhash) {
-            if gone.reserved > 0 {
-                self.spare = Some(gone);
-            }
-        }
-    }
-}
 
 /// A set of 128-bit keys: open addressing with linear probing over a flat
 /// array, at most half full, with 0 marking an empty slot (the key 0 itself
@@ -118,8 +15,8 @@ impl SignatureHistory {
 /// the batch pipeline for 2 to 20 ms (the last when the kernel compacted
 /// memory for huge pages).
 #[derive(Debug)]
-struct SigSet {
-    slots: Vec<u128>,
+pub(super) struct SigSet {
+    pub(super) slots: Vec<u128>,
     mask: usize,
     /// Non-zero keys held.
     len: usize,
@@ -129,7 +26,7 @@ struct SigSet {
     seeds: [u64; 2],
     /// Keys the set was sized to hold: it starts preparing its next table
     /// only past them.
-    reserved: usize,
+    pub(super) reserved: usize,
 }
 
 impl SigSet {
@@ -144,7 +41,7 @@ impl SigSet {
     /// half load to zero the next table (0: the smallest table, which
     /// prepares from 3/8 load on). Every slot is written here, so the
     /// pages are mapped now rather than by the inserts.
-    fn with_capacity(seeds: [u64; 2], keys: usize) -> Self {
+    pub(super) fn with_capacity(seeds: [u64; 2], keys: usize) -> Self {
         let size = keys
             .saturating_mul(16)
             .div_ceil(7)
@@ -169,7 +66,7 @@ impl SigSet {
     }
 
     /// Remove every key, keeping the table.
-    fn clear(&mut self) {
+    pub(super) fn clear(&mut self) {
         self.slots.fill(0);
         self.next.clear();
         self.len = 0;
@@ -185,7 +82,7 @@ impl SigSet {
             & self.mask
     }
 
-    fn prefetch(&self, key: u128) {
+    pub(super) fn prefetch(&self, key: u128) {
         if let Some(slot) = self.slots.get(self.home(key)) {
             prefetch_line(std::ptr::from_ref(slot).cast());
         }
@@ -203,7 +100,7 @@ impl SigSet {
     }
 
     /// Whether `key` is in the set.
-    fn contains(&self, key: u128) -> bool {
+    pub(super) fn contains(&self, key: u128) -> bool {
         if key == 0 {
             return self.has_zero;
         }
@@ -211,7 +108,7 @@ impl SigSet {
     }
 
     /// Add `key`; false if it was already there.
-    fn insert(&mut self, key: u128) -> bool {
+    pub(super) fn insert(&mut self, key: u128) -> bool {
         if key == 0 {
             return !std::mem::replace(&mut self.has_zero, true);
         }
@@ -237,7 +134,7 @@ impl SigSet {
 
     /// Remove `key`; false if it was not there. Shifts later keys of the
     /// same run back, so probes stay correct without tombstones.
-    fn remove(&mut self, key: u128) -> bool {
+    pub(super) fn remove(&mut self, key: u128) -> bool {
         if key == 0 {
             return std::mem::replace(&mut self.has_zero, false);
         }
@@ -359,67 +256,5 @@ mod tests {
             assert_eq!(set.slots.len(), 2 * size);
             assert!((0..k).all(|j| !set.insert(key(j))), "every key kept");
         }
-    }
-
-    #[test]
-    fn a_history_with_capacity_prepares_and_recycles_sets() {
-        let (a, b, c) = (
-            Hash::hashv(&[b"a"]),
-            Hash::hashv(&[b"b"]),
-            Hash::hashv(&[b"c"]),
-        );
-        let mut h = SignatureHistory::default();
-        h.prepare(a, 500);
-        let table = |h: &SignatureHistory, bh: &Hash| {
-            h.by_blockhash
-                .get(bh)
-                .map(|s| (s.slots.as_ptr(), s.slots.len(), s.reserved))
-        };
-        let (ptr_a, len_a, reserved) = table(&h, &a).unwrap_or((std::ptr::null(), 0, 0));
-        assert_eq!(reserved, 500);
-        assert!(len_a * 7 >= 500 * 16);
-        for k in 1..=500u128 {
-            assert!(h.by_blockhash.get_mut(&a).is_some_and(|s| s.insert(k)));
-        }
-        assert_eq!(table(&h, &a).map(|t| t.0), Some(ptr_a), "no growth");
-        // A second prepare of a blockhash with a set keeps its signatures.
-        h.prepare(a, 500);
-        assert!(h.by_blockhash.get_mut(&a).is_some_and(|s| !s.insert(7)));
-        // Expired, its table is cleared and reused for the next blockhash.
-        h.expire(&a);
-        assert!(!h.by_blockhash.contains_key(&a));
-        h.prepare(b, 500);
-        assert_eq!(table(&h, &b).map(|t| (t.0, t.1)), Some((ptr_a, len_a)));
-        assert!(
-            h.by_blockhash.get_mut(&b).is_some_and(|s| s.insert(7)),
-            "the reused table starts empty"
-        );
-        // No spare left: a new table.
-        h.prepare(c, 500);
-        assert_ne!(table(&h, &c).map(|t| t.0), Some(ptr_a));
-        // Without a capacity nothing is prepared.
-        let mut plain = SignatureHistory::default();
-        plain.prepare(a, 0);
-        assert!(plain.by_blockhash.is_empty());
-    }
-
-    #[test]
-    fn history_dedups_per_blockhash_and_forgets() -> Result<(), Box<dyn std::error::Error>> {
-        use baton_types::Keypair;
-        let payer = Keypair::from_seed(&[7; 32]);
-        let tx = |blockhash: Hash| {
-            Transaction::new_signed_with_payer(&[], Some(&payer.pubkey()), &[&payer], blockhash)
-        };
-        let (a, b) = (Hash::hashv(&[b"a"]), Hash::hashv(&[b"b"]));
-        let mut h = SignatureHistory::default();
-        assert!(h.insert(&tx(a)?));
-        assert!(!h.insert(&tx(a)?), "the same signature again");
-        assert!(h.insert(&tx(b)?), "another blockhash signs another message");
-        h.forget(&tx(a)?);
-        assert!(h.insert(&tx(a)?), "forgotten, so new again");
-        h.expire(&a);
-        assert!(h.insert(&tx(a)?), "expired with its blockhash");
-        assert!(!h.insert(&tx(b)?));
-        Ok(())
     }
 }
