@@ -34,8 +34,8 @@ pub struct Scheduler {
     pool: rayon::ThreadPool,
     threads: usize,
     /// Graph-building buffers reused from batch to batch, one builder per
-    /// graph built at once (see [`build_graphs_from`](Self::build_graphs_from)):
-    /// taken out for a build and put back after it.
+    /// graph built at once (a caller may build several graphs side by
+    /// side): taken out for a build and put back after it.
     builders: StdMutex<Vec<GraphBuilder>>,
     /// The current linger (see [`linger`](Self::linger)): pool threads spin
     /// while it holds the number they were started with. Bumped to end it.
@@ -183,36 +183,6 @@ impl Scheduler {
         let graph = builder.build_from(n, total_locks, locks_of);
         self.put_builder(builder);
         graph
-    }
-
-    /// Build one dependency graph per part, the parts side by side on the
-    /// pool: part `p` has `parts[p].0` transactions whose locks
-    /// `locks_of(p, j)` yields, `parts[p].1` locks in all (only to size
-    /// buffers); see [`GraphBuilder::build_from`]. The graphs come back in
-    /// the order of `parts`.
-    ///
-    /// For a caller that runs a batch as a sequence of parts, each
-    /// finished before the next starts: each part's graph depends on its
-    /// own transactions only, so they can all be built at once.
-    pub fn build_graphs_from<F, I>(
-        &self,
-        parts: &[(usize, usize)],
-        locks_of: F,
-    ) -> Vec<Result<DependencyGraph, SchedulerError>>
-    where
-        F: Fn(usize, usize) -> I + Sync,
-        I: Iterator<Item = crate::AccountLock>,
-    {
-        use rayon::prelude::*;
-        self.pool().install(|| {
-            parts
-                .par_iter()
-                .enumerate()
-                .map(|(p, &(n, total_locks))| {
-                    self.build_graph_from(n, total_locks, |j| locks_of(p, j))
-                })
-                .collect()
-        })
     }
 
     /// A builder with its buffers from an earlier batch, when one is free.
