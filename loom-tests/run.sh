@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Run the loom models of the scheduler's concurrent core, then show that
-# they catch a deliberately broken scheduler.
+# Run the loom models of the scheduler's concurrent core and of the
+# executor's program cache, then show that they catch deliberately broken
+# versions of both.
 #
 #   loom-tests/run.sh            # from anywhere
 #

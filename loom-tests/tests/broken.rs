@@ -1,6 +1,7 @@
 //! Shows that the models can fail. Built with
 //! `--cfg baton_loom --cfg baton_loom_broken`, the scheduler has two
-//! deliberate bugs, each in a part that only some models exercise:
+//! deliberate bugs and the executor's program cache three, each in a part
+//! that only some models exercise:
 //!
 //! * it decrements its dependency counters with a separate load and store
 //!   instead of one atomic `fetch_sub`: two predecessors finishing together
@@ -9,7 +10,18 @@
 //! * a caller parking on a `Crew` checks the helpers' count before taking
 //!   the crew's lock instead of under it: the last helper can leave and
 //!   find nobody parked between the check and the sleep, and the caller
-//!   then sleeps forever (the crew model, which uses no counter).
+//!   then sleeps forever (the crew model, which uses no counter);
+//! * the program cache, on a miss, inserts a fresh entry under the write
+//!   lock instead of joining one another thread inserted since its read:
+//!   two threads that missed together each load (the shared-load model);
+//! * when a load finds nothing, it removes whatever entry the id has now,
+//!   not only its own: a thread still holding the empty first entry evicts
+//!   the program another thread has loaded since (the eviction model; the
+//!   source there finds nothing only on its first load);
+//! * an invalidation keeps the entries still loading: a load that read the
+//!   programdata before its write fills its entry after the invalidation
+//!   and stays (the invalidation model, which has one asker, so the two
+//!   bugs above cannot show).
 //!
 //! Each test runs an unmodified model against that build and passes only
 //! if loom reports the failure.
@@ -25,7 +37,7 @@
 
 use std::process::Command;
 
-use baton_loom_tests::models;
+use baton_loom_tests::{models, registry};
 
 const CHILD: &str = "BATON_LOOM_CHILD";
 
@@ -88,5 +100,36 @@ fn crew_model_catches_lost_wakeup() {
         "crew_model_catches_lost_wakeup",
         models::crew_park_no_lost_wakeup,
         "deadlock",
+    );
+}
+
+/// The shared-load model sees the program loaded twice.
+#[test]
+fn registry_shared_load_model_catches_check_then_insert() {
+    assert_loom_fails(
+        "registry_shared_load_model_catches_check_then_insert",
+        registry::registry_first_asks_share_one_load,
+        "source loaded the program 2 times",
+    );
+}
+
+/// The eviction model sees the program gone from the cache after a thread
+/// got it.
+#[test]
+fn registry_eviction_model_catches_unchecked_removal() {
+    assert_loom_fails(
+        "registry_eviction_model_catches_unchecked_removal",
+        registry::registry_nothing_found_never_evicts_a_program,
+        "a program loaded meanwhile was evicted",
+    );
+}
+
+/// The invalidation model sees the old version after the invalidation.
+#[test]
+fn registry_invalidate_model_catches_kept_loading_entry() {
+    assert_loom_fails(
+        "registry_invalidate_model_catches_kept_loading_entry",
+        registry::registry_invalidate_leaves_no_stale_program,
+        "a program loaded before the write survived its invalidation",
     );
 }

@@ -3,7 +3,7 @@
 //! (that build deliberately breaks the scheduler; see `broken.rs`).
 #![cfg(all(baton_loom, not(baton_loom_broken)))]
 
-use baton_loom_tests::models;
+use baton_loom_tests::{models, registry};
 
 #[test]
 fn counters_release_once() {
@@ -43,4 +43,24 @@ fn crew_caller_waits_for_helper() {
 #[test]
 fn crew_park_no_lost_wakeup() {
     models::crew_park_no_lost_wakeup();
+}
+
+#[test]
+fn registry_first_asks_share_one_load() {
+    registry::registry_first_asks_share_one_load();
+}
+
+#[test]
+fn registry_nothing_found_is_not_cached() {
+    registry::registry_nothing_found_is_not_cached();
+}
+
+#[test]
+fn registry_nothing_found_never_evicts_a_program() {
+    registry::registry_nothing_found_never_evicts_a_program();
+}
+
+#[test]
+fn registry_invalidate_leaves_no_stale_program() {
+    registry::registry_invalidate_leaves_no_stale_program();
 }

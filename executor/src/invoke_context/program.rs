@@ -3,11 +3,15 @@
 //! [`ProgramSource`] compiles on first use into a cache the batch's worker
 //! threads share (Agave's program cache).
 
+mod first_use;
+mod sync;
+
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::Arc;
 
 use baton_types::{InstructionError, Pubkey};
 
+use self::first_use::FirstUseCache;
 use super::InvokeContext;
 
 /// A native program: Rust code the engine calls for each instruction
@@ -70,54 +74,20 @@ pub struct SourcedProgram {
 
 type FastMap<K, V> = HashMap<K, V, rustc_hash::FxBuildHasher>;
 
-/// A cache entry, filled once by the thread that asks first while others
-/// asking for the same id wait on it: `None` when the source found no
-/// program (then the entry is dropped, so a later ask looks again).
-type Cell = Arc<OnceLock<Option<SourcedProgram>>>;
-
-/// Programs deployed in accounts, compiled on first use.
+/// Programs deployed in accounts, compiled on first use into a cache the
+/// batch's threads share (see [`FirstUseCache`]).
+#[derive(Clone)]
 struct Deployed {
     source: Arc<dyn ProgramSource>,
-    cache: RwLock<FastMap<Pubkey, Cell>>,
-}
-
-impl Clone for Deployed {
-    fn clone(&self) -> Self {
-        Self {
-            source: self.source.clone(),
-            cache: RwLock::new(read(&self.cache).clone()),
-        }
-    }
-}
-
-fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
-    // No code panics while holding the lock, so poisoning cannot happen;
-    // were it to, the map itself is still consistent.
-    lock.read().unwrap_or_else(|e| e.into_inner())
+    cache: FirstUseCache<Pubkey, SourcedProgram>,
 }
 
 impl Deployed {
-    /// The entry for `id`, loading it on the first ask.
-    fn entry(&self, id: &Pubkey) -> Option<Cell> {
-        let cell = read(&self.cache).get(id).cloned();
-        let cell = match cell {
-            Some(c) => c,
-            None => {
-                let mut map = self.cache.write().unwrap_or_else(|e| e.into_inner());
-                map.entry(*id).or_default().clone()
-            }
-        };
-        // The lock is released: loading may take a while, and other ids
-        // (and a program this one calls) are looked up meanwhile.
-        if cell.get_or_init(|| self.source.load(id)).is_some() {
-            Some(cell)
-        } else {
-            let mut map = self.cache.write().unwrap_or_else(|e| e.into_inner());
-            if map.get(id).is_some_and(|c| Arc::ptr_eq(c, &cell)) {
-                map.remove(id);
-            }
-            None
-        }
+    /// `f` of the program deployed at `id`, loading it on the first ask;
+    /// `None` if the source finds nothing there.
+    #[inline]
+    fn with<R>(&self, id: &Pubkey, f: impl FnOnce(&SourcedProgram) -> R) -> Option<R> {
+        self.cache.get_or_load(id, || self.source.load(id), f)
     }
 }
 
@@ -232,7 +202,7 @@ impl ProgramRegistry {
     pub fn set_source(&mut self, source: Option<Arc<dyn ProgramSource>>) {
         self.deployed = source.map(|source| Deployed {
             source,
-            cache: RwLock::default(),
+            cache: FirstUseCache::default(),
         });
     }
 
@@ -252,24 +222,33 @@ impl ProgramRegistry {
             self.programs.remove(&id);
             self.read_from.retain(|_, p| *p != id);
         }
-        if let Some(d) = &mut self.deployed {
-            let map = d.cache.get_mut().unwrap_or_else(|e| e.into_inner());
-            if !map.is_empty() {
-                map.retain(|id, cell| {
-                    id != key
-                        && cell
-                            .get()
-                            .and_then(Option::as_ref)
-                            .is_none_or(|p| !p.accounts.contains(key))
-                });
-            }
+        self.drop_cached(key);
+    }
+
+    /// The cached part of [`invalidate`](Self::invalidate): drop the
+    /// deployed programs read from `key`, and any still loading (they may
+    /// be reading it). Through a shared reference, as the cache allows;
+    /// the registry calls it only from `invalidate`, which no ask overlaps.
+    fn drop_cached(&self, key: &Pubkey) {
+        if let Some(d) = &self.deployed {
+            d.cache
+                .retain(|id, p| id != key && !p.accounts.contains(key));
         }
+    }
+
+    /// [`invalidate`](Self::invalidate)'s drop of cached programs through
+    /// a shared reference, so that the loom models can run it beside asks
+    /// (the cache's contract; see `FirstUseCache::retain`). Loom builds only.
+    #[cfg(baton_loom)]
+    #[doc(hidden)]
+    pub fn invalidate_cached_shared(&self, key: &Pubkey) {
+        self.drop_cached(key);
     }
 
     /// Drop every cached deployed program (the store changed under them).
     pub fn clear_cache(&mut self) {
         if let Some(d) = &mut self.deployed {
-            d.cache.get_mut().unwrap_or_else(|e| e.into_inner()).clear();
+            d.cache.clear();
         }
     }
 
@@ -279,22 +258,23 @@ impl ProgramRegistry {
         if let Some(p) = self.programs.get(id) {
             return Some(p.as_ref());
         }
-        let cell = self.deployed.as_ref()?.entry(id)?;
-        let sourced = cell.get().and_then(Option::as_ref)?;
-        Some(match &sourced.program {
-            Ok(p) => {
-                let i = usize::from(p.is_builtin()) * 2 + usize::from(p.logs_return_data());
-                &DISPATCH[i]
-            }
-            Err(_) => &NotDeployed,
-        })
+        self.deployed
+            .as_ref()?
+            .with(id, |sourced| match &sourced.program {
+                Ok(p) => {
+                    let i = usize::from(p.is_builtin()) * 2 + usize::from(p.logs_return_data());
+                    &DISPATCH[i] as &dyn Program
+                }
+                Err(_) => &NotDeployed,
+            })
     }
 
     /// The cached deployed program at `id`, if it loaded.
     fn cached(&self, id: &Pubkey) -> Option<Arc<dyn Program>> {
-        let cell = read(&self.deployed.as_ref()?.cache).get(id).cloned()?;
-        let sourced = cell.get().and_then(Option::as_ref)?;
-        sourced.program.as_ref().ok().cloned()
+        self.deployed
+            .as_ref()?
+            .cache
+            .get_loaded(id, |sourced| sourced.program.as_ref().ok().cloned())?
     }
 
     /// Why the program deployed at `id` does not load, if it is one that
@@ -303,9 +283,9 @@ impl ProgramRegistry {
         if self.programs.contains_key(id) {
             return None;
         }
-        let cell = self.deployed.as_ref()?.entry(id)?;
-        let sourced = cell.get().and_then(Option::as_ref)?;
-        sourced.program.as_ref().err().cloned()
+        self.deployed
+            .as_ref()?
+            .with(id, |sourced| sourced.program.as_ref().err().cloned())?
     }
 
     /// Whether there is a program at `id`, registered or deployed (see
@@ -328,7 +308,7 @@ impl ProgramRegistry {
     pub fn cached_ids(&self) -> Vec<Pubkey> {
         self.deployed
             .as_ref()
-            .map(|d| read(&d.cache).keys().copied().collect())
+            .map(|d| d.cache.keys())
             .unwrap_or_default()
     }
 }
