@@ -111,14 +111,15 @@ impl StatelessChecks<'_> {
                         Ok(()) => (None, Some(self.resolve(tx))),
                     },
                 };
-                let shard = match (&verdict, self.history) {
-                    (None, Some(h)) => h.shard_of(tx),
-                    _ => NO_SHARD,
+                let (shard, key) = match (&verdict, self.history) {
+                    (None, Some(h)) => h.shard_and_key(tx),
+                    _ => (NO_SHARD, 0),
                 };
                 Checked {
                     verdict,
                     resolved,
                     shard,
+                    key,
                 }
             })
             .collect()
@@ -127,11 +128,12 @@ impl StatelessChecks<'_> {
 
 /// One transaction's stage-1 outcome: the stateless verdict, for one with
 /// lookups that passed it what its resolution gave, and for one that
-/// passed its history shard ([`NO_SHARD`] for the others).
+/// passed its history shard and key ([`NO_SHARD`] for the others).
 struct Checked {
     verdict: Option<TransactionError>,
     resolved: Option<Resolved>,
     shard: u8,
+    key: u128,
 }
 
 /// The stage-1 verdict of every transaction of a batch (`None`: it passed),
@@ -141,11 +143,12 @@ struct Checked {
 pub(crate) struct StageOne(Option<Columns>);
 
 /// Stage 1's verdicts, (when the batch has lookups) each transaction's
-/// resolution, and (with a history) each one's history shard.
+/// resolution, and (with a history) each one's history shard and key.
 struct Columns {
     verdicts: Vec<Option<TransactionError>>,
     resolved: Vec<Option<Resolved>>,
     shards: Vec<u8>,
+    keys: Vec<u128>,
 }
 
 impl StageOne {
@@ -176,10 +179,12 @@ impl StageOne {
                 // Most batches have no lookups: keep no column for them.
                 resolved: Vec::with_capacity(if any_resolved { c.len() } else { 0 }),
                 shards: Vec::with_capacity(c.len()),
+                keys: Vec::with_capacity(c.len()),
             };
             for c in c {
                 columns.verdicts.push(c.verdict);
                 columns.shards.push(c.shard);
+                columns.keys.push(c.key);
                 if any_resolved {
                     columns.resolved.push(c.resolved);
                 }
@@ -196,23 +201,18 @@ impl StageOne {
 
     /// Record every transaction that passed stage 1 in `history`, the
     /// shards side by side on `pool` (see
-    /// [`SignatureHistory::insert_partitioned`]), and refuse those already
-    /// processed. False (and nothing recorded) when stage 1 did not run.
+    /// [`SignatureHistory::insert_partitioned`]); the batch indices of
+    /// those already processed (none when stage 1 did not run).
     pub(crate) fn insert_history(
-        &mut self,
+        &self,
         history: &mut SignatureHistory,
         pool: &rayon::ThreadPool,
         txs: &[Transaction],
-    ) -> bool {
-        let Some(columns) = &mut self.0 else {
-            return false;
-        };
-        for i in history.insert_partitioned(pool, txs, &columns.shards) {
-            if let Some(v) = columns.verdicts.get_mut(i) {
-                *v = Some(TransactionError::AlreadyProcessed);
-            }
+    ) -> Vec<usize> {
+        match &self.0 {
+            Some(c) => history.insert_partitioned(pool, txs, &c.shards, &c.keys),
+            None => Vec::new(),
         }
-        true
     }
 
     /// Whether stage 1 made the stateless checks, leaving admission the

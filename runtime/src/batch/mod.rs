@@ -97,10 +97,10 @@ impl Runtime {
             sysvars: &self.sysvars,
             history: self.history.as_ref(),
         };
-        let mut stage_one = StageOne::check(self.scheduler.as_ref(), &checks, txs);
+        let stage_one = StageOne::check(self.scheduler.as_ref(), &checks, txs);
         // Stages 2 to 4, in waves: admit, schedule and execute, collect.
         let store_errors = Mutex::new(Vec::new());
-        let results = self.admit_and_execute(txs, &mut stage_one, tables, &store_errors);
+        let results = self.admit_and_execute(txs, &stage_one, tables, &store_errors);
         // The end: store faults, durability, the pool's linger.
         self.finish_batch(txs.len(), started, store_errors);
         results
@@ -122,7 +122,7 @@ impl Runtime {
     fn admit_and_execute(
         &mut self,
         txs: &[Transaction],
-        stage_one: &mut StageOne,
+        stage_one: &StageOne,
         tables: TableCache,
         store_errors: &Mutex<Vec<StoreError>>,
     ) -> Vec<TransactionResult> {
@@ -150,12 +150,13 @@ impl Runtime {
             Vec::new()
         };
         let parallel = scheduler.as_ref().filter(|s| s.threads() > 1);
-        let planned = parallel.filter(|s| !watch.any() && stage_one.done() && !s.serial_for_now());
-        let history_checked = match (planned, history.as_mut()) {
-            (Some(s), Some(h)) => stage_one.insert_history(h, s.pool(), txs),
-            _ => false,
-        };
-        let stage_one = &*stage_one;
+        let planned = parallel.filter(|s| {
+            !watch.any()
+                && stage_one.done()
+                && txs.len() <= u32::MAX as usize
+                && !s.serial_for_now()
+        });
+        let history_checked = planned.is_some();
         let mut admission = Admission {
             prechecked: stage_one.done(),
             stage_one,

@@ -194,14 +194,17 @@ fn planned_wave(n: usize, threads: usize) -> usize {
         .clamp(PLANNED_WAVES.0, PLANNED_WAVES.1)
 }
 
-/// Stages 2 and 3 of a batch whose admission reads no state (no address
-/// table lookups, no durable nonces; its signatures already in the
-/// history, inserted on every thread), on the scheduler's threads: every
-/// wave's graph is built at once, one wave per task on all threads (a
-/// wave's graph depends on its own transactions only), then the waves run
-/// one after the other, the calling thread collecting wave k−1 while the
-/// pool starts wave k. Nothing is left to one thread but the collection,
-/// which overlaps execution.
+/// Stages 2 and 3 of a batch whose admission reads no state but the
+/// history (no address table lookups, no durable nonces), on the
+/// scheduler's threads. First, all at once on every thread: the batch's
+/// signatures go into the history, shard by shard, and every wave's graph
+/// is built, one wave per task (a wave's graph depends on its own
+/// transactions only). A graph includes the transactions the history
+/// then refuses, which are skipped when their turn comes: an extra node
+/// only delays what conflicts with it, so the order stays a valid one.
+/// Then the waves run one after the other, the calling thread collecting
+/// wave k−1 while the pool starts wave k. Nothing is left to one thread
+/// but the collection, which overlaps execution.
 pub(crate) fn run_planned(
     s: &Scheduler,
     admission: &mut Admission<'_>,
@@ -215,27 +218,54 @@ pub(crate) fn run_planned(
     let size = planned_wave(txs.len(), s.threads());
     let starts: Vec<usize> = (0..txs.len()).step_by(size).collect();
     let admitted = admission.admitted;
-    let waves: Vec<Wave> = s.pool().install(|| {
-        starts
-            .par_iter()
-            .map(|&start| {
-                let end = txs.len().min(start + size);
-                let verdicts = stage_one.of_wave(start, end);
-                let accepted: Vec<usize> = (start..end)
-                    .filter(|&i| verdicts[i - start].is_none())
-                    .collect();
-                let graph = wave_graph(s, txs, admitted, &accepted);
-                Wave {
-                    start,
-                    verdicts,
-                    accepted,
-                    graph,
-                    barrier: false,
-                }
-            })
-            .collect()
+    let history = admission.history.as_deref_mut();
+    let pool = s.pool();
+    let (seen, mut waves) = pool.install(|| {
+        rayon::join(
+            || match history {
+                Some(h) => stage_one.insert_history(h, pool, txs),
+                None => Vec::new(),
+            },
+            || {
+                starts
+                    .par_iter()
+                    .map(|&start| {
+                        let end = txs.len().min(start + size);
+                        let verdicts = stage_one.of_wave(start, end);
+                        let accepted: Vec<usize> = (start..end)
+                            .filter(|&i| verdicts[i - start].is_none())
+                            .collect();
+                        let graph = wave_graph(s, txs, admitted, &accepted);
+                        Wave {
+                            start,
+                            verdicts,
+                            accepted,
+                            graph,
+                            barrier: false,
+                        }
+                    })
+                    .collect::<Vec<Wave>>()
+            },
+        )
     });
-    let run_one = |list: &mut Vec<Finished>, i: usize| exec.run_one(list, i);
+    // Already processed: refused, and skipped by the graph's walk.
+    let mut skip = vec![false; if seen.is_empty() { 0 } else { txs.len() }];
+    for i in seen {
+        if let Some(v) = waves
+            .get_mut(i / size)
+            .and_then(|w| w.verdicts.get_mut(i % size))
+        {
+            *v = Some(TransactionError::AlreadyProcessed);
+        }
+        if let Some(k) = skip.get_mut(i) {
+            *k = true;
+        }
+    }
+    let run_one = |list: &mut Vec<Finished>, i: usize| {
+        if !skip.get(i).copied().unwrap_or(false) {
+            exec.run_one(list, i);
+        }
+    };
     let prefetch = |i: usize| exec.prefetch(i);
     let mut gathered = Vec::new();
     let mut done: Option<(Wave, usize)> = None;

@@ -7,7 +7,7 @@ mod sig_set;
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
 
-use baton_types::fast::folded_multiply;
+use baton_types::fast::{folded_multiply, prefetch_line};
 use baton_types::{Hash, Transaction};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -91,32 +91,45 @@ impl Shard {
         }
     }
 
-    /// Insert, in batch order, the transactions of `txs` whose shard in
-    /// `shards` is `me`; the batch indices of those already recorded.
+    /// Insert, in batch order, the transactions of `txs` at the batch
+    /// indices `own`, with their keys from `keys`; the batch indices of
+    /// those already recorded.
     fn insert_own(
         &mut self,
         seeds: [u64; 2],
-        me: u8,
+        own: &[u32],
         txs: &[Transaction],
-        shards: &[u8],
+        keys: &[u128],
     ) -> Vec<usize> {
-        let own: Vec<usize> = (0..shards.len()).filter(|&i| shards[i] == me).collect();
+        let own = |n: usize| own.get(n).map(|&i| i as usize);
+        let blockhash = |n: usize| {
+            own(n).and_then(|i| Some((i, &txs.get(i)?.message.recent_blockhash, *keys.get(i)?)))
+        };
         let mut dups = Vec::new();
-        for (n, &i) in own.iter().enumerate() {
-            if let Some(ahead) = own.get(n + AHEAD).and_then(|&a| txs.get(a)) {
-                self.prefetch(
-                    &ahead.message.recent_blockhash,
-                    SignatureHistory::key(ahead),
-                );
-            }
-            if let Some(tx) = txs.get(i) {
-                if !self.insert(
-                    seeds,
-                    tx.message.recent_blockhash,
-                    SignatureHistory::key(tx),
-                ) {
+        let mut n = 0;
+        // Runs of transactions naming one blockhash (a batch mostly names
+        // one): the set is looked up once per run.
+        while let Some((_, &current, _)) = blockhash(n) {
+            let set = self
+                .by_blockhash
+                .entry(current)
+                .or_insert_with(|| SigSet::with_capacity(seeds, 0));
+            while let Some((i, bh, key)) = blockhash(n) {
+                if *bh != current {
+                    break;
+                }
+                if let Some(ahead) = own(n + AHEAD) {
+                    if let Some(&k) = keys.get(ahead) {
+                        set.prefetch(k);
+                    }
+                    if let Some(tx) = txs.get(ahead) {
+                        prefetch_line(std::ptr::from_ref(&tx.message.recent_blockhash).cast());
+                    }
+                }
+                if !set.insert(key) {
                     dups.push(i);
                 }
+                n += 1;
             }
         }
         dups
@@ -147,17 +160,25 @@ impl SignatureHistory {
         u128::from_le_bytes(k)
     }
 
-    /// The shard of `tx`'s signature (below [`SHARDS`]). The mix differs
-    /// from the one choosing a key's slot in its set (the seeds swap), so
-    /// the keys of one shard spread over all of its slots.
-    pub(crate) fn shard_of(&self, tx: &Transaction) -> u8 {
+    /// The shard of `tx`'s signature (below [`SHARDS`]) and its key. The
+    /// mix differs from the one choosing a key's slot in its set (the seeds
+    /// swap), so the keys of one shard spread over all of its slots.
+    pub(crate) fn shard_and_key(&self, tx: &Transaction) -> (u8, u128) {
         let key = Self::key(tx);
+        (self.shard_of_key(key), key)
+    }
+
+    fn shard_of_key(&self, key: u128) -> u8 {
         let mixed = folded_multiply(
             key as u64 ^ self.seeds[1],
             (key >> 64) as u64 ^ self.seeds[0] | 1,
         );
         // SHARDS is 16: the top four bits.
         (mixed >> 60) as u8
+    }
+
+    fn shard_of(&self, tx: &Transaction) -> u8 {
+        self.shard_of_key(Self::key(tx))
     }
 
     fn shard(&mut self, tx: &Transaction) -> &mut Shard {
@@ -172,9 +193,10 @@ impl SignatureHistory {
             .insert(seeds, tx.message.recent_blockhash, Self::key(tx))
     }
 
-    /// Record the transactions of a batch whose entry in `shards` (one per
-    /// transaction, from [`shard_of`](Self::shard_of)) is not [`NO_SHARD`],
-    /// one task per shard on `pool`; returns the batch indices of those
+    /// Record the transactions of a batch (at most `u32::MAX`) whose entry in `shards` (one per
+    /// transaction, from [`shard_and_key`](Self::shard_and_key), as its
+    /// key in `keys`) is not [`NO_SHARD`], one task per shard on `pool`;
+    /// returns the batch indices of those
     /// already recorded, by then or by an earlier transaction of the batch.
     ///
     /// The same outcome as [`insert`](Self::insert) called for each in
@@ -186,13 +208,24 @@ impl SignatureHistory {
         pool: &rayon::ThreadPool,
         txs: &[Transaction],
         shards: &[u8],
+        keys: &[u128],
     ) -> Vec<usize> {
         let seeds = self.seeds;
+        // Each shard's transactions, in batch order: one pass here rather
+        // than one per shard.
+        let mut own: Vec<Vec<u32>> = (0..SHARDS)
+            .map(|_| Vec::with_capacity(shards.len() / SHARDS * 5 / 4 + 8))
+            .collect();
+        for (i, &s) in shards.iter().enumerate() {
+            if let Some(list) = own.get_mut(usize::from(s)) {
+                list.push(i as u32);
+            }
+        }
         pool.install(|| {
             self.shards
                 .par_iter_mut()
-                .enumerate()
-                .flat_map_iter(|(s, shard)| shard.insert_own(seeds, s as u8, txs, shards))
+                .zip(&own)
+                .flat_map_iter(|(shard, own)| shard.insert_own(seeds, own, txs, keys))
                 .collect()
         })
     }
