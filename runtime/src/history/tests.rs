@@ -129,18 +129,15 @@ fn partitioned_insert_equals_inserting_in_batch_order() {
             let mut expected: Vec<usize> = (0..txs.len())
                 .filter(|&i| !skipped[i] && !serial.insert(&txs[i]))
                 .collect();
-            let shards: Vec<u8> = txs
+            let (shards, keys): (Vec<u8>, Vec<u128>) = txs
                 .iter()
                 .zip(&skipped)
-                .map(|(tx, &skip)| {
-                    if skip {
-                        NO_SHARD
-                    } else {
-                        parallel.shard_of(tx)
-                    }
+                .map(|(tx, &skip)| match parallel.shard_and_key(tx) {
+                    _ if skip => (NO_SHARD, 0),
+                    tagged => tagged,
                 })
-                .collect();
-            let mut found = parallel.insert_partitioned(&pool, &txs, &shards);
+                .unzip();
+            let mut found = parallel.insert_partitioned(&pool, &txs, &shards, &keys);
             found.sort_unstable();
             expected.sort_unstable();
             assert!(
