@@ -25,3 +25,5 @@
 pub mod models;
 #[cfg(baton_loom)]
 pub mod registry;
+#[cfg(baton_loom)]
+pub mod waves;

@@ -1,5 +1,5 @@
 //! Shows that the models can fail. Built with
-//! `--cfg baton_loom --cfg baton_loom_broken`, the scheduler has two
+//! `--cfg baton_loom --cfg baton_loom_broken`, the scheduler has three
 //! deliberate bugs and the executor's program cache three, each in a part
 //! that only some models exercise:
 //!
@@ -11,6 +11,9 @@
 //!   the crew's lock instead of under it: the last helper can leave and
 //!   find nobody parked between the check and the sleep, and the caller
 //!   then sleeps forever (the crew model, which uses no counter);
+//! * opening a stage of a `Gate`, it reads whether anyone parked before
+//!   storing the new count instead of after: a waiter can check the old
+//!   count and park between the two, and sleeps forever (the gate model);
 //! * the program cache, on a miss, inserts a fresh entry under the write
 //!   lock instead of joining one another thread inserted since its read:
 //!   two threads that missed together each load (the shared-load model);
@@ -37,7 +40,7 @@
 
 use std::process::Command;
 
-use baton_loom_tests::{models, registry};
+use baton_loom_tests::{models, registry, waves};
 
 const CHILD: &str = "BATON_LOOM_CHILD";
 
@@ -131,5 +134,16 @@ fn registry_invalidate_model_catches_kept_loading_entry() {
         "registry_invalidate_model_catches_kept_loading_entry",
         registry::registry_invalidate_leaves_no_stale_program,
         "a program loaded before the write survived its invalidation",
+    );
+}
+
+/// The gate model deadlocks: a waiter checked the old count and parked
+/// after the opener had read that nobody was parked.
+#[test]
+fn gate_model_catches_lost_wakeup() {
+    assert_loom_fails(
+        "gate_model_catches_lost_wakeup",
+        waves::gate_no_lost_wakeup,
+        "deadlock",
     );
 }

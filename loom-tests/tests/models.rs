@@ -3,7 +3,7 @@
 //! (that build deliberately breaks the scheduler; see `broken.rs`).
 #![cfg(all(baton_loom, not(baton_loom_broken)))]
 
-use baton_loom_tests::{models, registry};
+use baton_loom_tests::{models, registry, waves};
 
 #[test]
 fn counters_release_once() {
@@ -63,4 +63,19 @@ fn registry_nothing_found_never_evicts_a_program() {
 #[test]
 fn registry_invalidate_leaves_no_stale_program() {
     registry::registry_invalidate_leaves_no_stale_program();
+}
+
+#[test]
+fn gate_no_lost_wakeup() {
+    waves::gate_no_lost_wakeup();
+}
+
+#[test]
+fn gate_shut_releases_waiter() {
+    waves::gate_shut_releases_waiter();
+}
+
+#[test]
+fn waves_helper_stays_between_waves() {
+    waves::waves_helper_stays_between_waves();
 }

@@ -12,7 +12,9 @@ use crate::sync::{
 use crate::DependencyGraph;
 
 mod crew;
+mod gate;
 pub use crew::{Crew, CrewMember};
+pub use gate::{Gate, ShutOnDrop};
 
 /// The mutable part of a [`ReadyQueue`], behind its mutex.
 #[derive(Default)]
@@ -210,6 +212,12 @@ impl Dispatch {
     /// Take the graph back, e.g. to recycle its buffers.
     pub fn into_graph(self) -> DependencyGraph {
         self.graph
+    }
+
+    /// Whether a worker stopped the batch (its callback panicked).
+    #[inline]
+    pub fn stopped(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
     }
 
     /// The ready queue (for the loom models).

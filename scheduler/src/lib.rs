@@ -193,10 +193,11 @@ mod graph;
 mod lock_set;
 mod scheduler;
 mod sync;
+mod waves;
 
 pub use baton_types::Pubkey;
 pub use contention::set_serial_fallback;
-pub use dispatch::{Crew, CrewMember, Dispatch, ReadyQueue, WorkerEffort};
+pub use dispatch::{Crew, CrewMember, Dispatch, Gate, ReadyQueue, ShutOnDrop, WorkerEffort};
 pub use graph::{DependencyGraph, GraphBuilder, MAX_BATCH_LEN};
 pub use lock_set::{
     validate_account_locks, AccountLock, LockMode, LockSet, DEFAULT_ACCOUNT_LOCK_LIMIT,

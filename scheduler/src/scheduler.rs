@@ -86,7 +86,7 @@ impl Scheduler {
     /// Whether this scheduler may fall back now (its own setting and the
     /// process's, [`crate::set_serial_fallback`]).
     #[inline]
-    fn falls_back(&self) -> bool {
+    pub(crate) fn falls_back(&self) -> bool {
         self.fallback && contention::fallback_allowed()
     }
 
@@ -464,7 +464,7 @@ impl Scheduler {
 
     /// Keep a finished graph's buffers for the next batch, in a free
     /// builder that has none.
-    fn recycle(&self, graph: DependencyGraph) {
+    pub(crate) fn recycle(&self, graph: DependencyGraph) {
         let mut builders = self.builders.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(b) = builders.iter_mut().find(|b| !b.has_spare()) {
             b.recycle(graph);

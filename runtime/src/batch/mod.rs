@@ -111,14 +111,15 @@ impl Runtime {
     /// serially on this thread or overlapping on the pool (`waves.rs`), and
     /// the results are collected in batch order.
     ///
-    /// On several threads, a batch without lookups or durable nonces
-    /// (whose admission reads no state but the history) has its
-    /// signatures inserted into the history on every thread, shard by
-    /// shard, and its waves' graphs built on every thread
+    /// On [`waves::PLANNED_FROM_THREADS`] threads or more, a batch without
+    /// lookups or durable nonces (whose admission reads no state but the
+    /// history) has its signatures inserted into the history on every
+    /// thread, shard by shard, and its waves' graphs built on every thread
     /// ([`waves::run_planned`]); other batches are admitted in order on
     /// this thread, wave by wave, while the pool runs the previous wave
-    /// ([`waves::run_waves`]), as are all batches while the scheduler runs
-    /// them serially because the host's cores are contended.
+    /// ([`waves::run_waves`]), as are all batches on fewer threads and
+    /// while the scheduler runs them serially because the host's cores are
+    /// contended.
     fn admit_and_execute(
         &mut self,
         txs: &[Transaction],
@@ -151,7 +152,8 @@ impl Runtime {
         };
         let parallel = scheduler.as_ref().filter(|s| s.threads() > 1);
         let planned = parallel.filter(|s| {
-            !watch.any()
+            s.threads() >= waves::PLANNED_FROM_THREADS
+                && !watch.any()
                 && stage_one.done()
                 && txs.len() <= u32::MAX as usize
                 && !s.serial_for_now()
