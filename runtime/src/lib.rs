@@ -70,7 +70,13 @@
 //! dependency graph while the worker pool executes the previous wave (the
 //! calling thread then joins that wave as a worker), each
 //! transaction released as soon as the earlier ones it conflicts with have
-//! finished (see `baton_scheduler`). Rejected transactions (malformed, bad signature, lock violations,
+//! finished (see `baton_scheduler`). From 8 threads on, where that one
+//! calling thread would hold the others back, a batch without lookups or
+//! durable nonces is planned on every thread instead: its signatures go
+//! into the history shard by shard (the earliest occurrence in batch order
+//! recorded, later ones refused), every wave's graph is built at once,
+//! and the waves run one after the other with the pool staying in the
+//! batch ([`baton_scheduler::Scheduler::run_graphs_alongside_local`]). Rejected transactions (malformed, bad signature, lock violations,
 //! unknown blockhash, already processed, fee payer unable to pay) change
 //! nothing and are charged nothing; executed transactions that fail are
 //! charged their fee and change nothing else.
