@@ -22,7 +22,7 @@
 //!
 //! Checks before the call, in this order, each with its own error (the call
 //! is not made, nothing changed, the caller may go on): a descriptor over
-//! [`MAX_AUTH_ENTRIES`] entries or an encoded one that does not decode
+//! [`MAX_AUTH_ENTRIES`](crate::auth::MAX_AUTH_ENTRIES) entries or an encoded one that does not decode
 //! ([`InvokeError::MalformedDescriptor`]); the program index or an entry past
 //! the transaction's accounts ([`InvokeError::IndexOutOfRange`]); an
 //! authorized account the running program does not own
