@@ -95,7 +95,11 @@ impl Runtime {
             blockhashes: self.blockhash_check.then_some(&self.blockhashes),
             tables: &tables,
             sysvars: &self.sysvars,
-            history: self.history.as_ref(),
+            // The history keys only a planned batch reads (on the same
+            // thread count as admit_and_execute's choice).
+            history: self.history.as_ref().filter(|_| {
+                self.scheduler.as_ref().map_or(0, Scheduler::threads) >= waves::PLANNED_FROM_THREADS
+            }),
         };
         let stage_one = StageOne::check(self.scheduler.as_ref(), &checks, txs);
         // Stages 2 to 4, in waves: admit, schedule and execute, collect.
