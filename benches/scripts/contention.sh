@@ -12,9 +12,11 @@
 #   BATON_BINARY  default target/release/baton
 #   BENCH_ARGS    passed on to `baton bench` (default --repeat 5)
 #   ROUNDS        bench runs per N, under the same burners (default 1): the
-#                 bench times all its 1-thread runs before its 2-thread ones,
-#                 so on a host whose load drifts, several rounds and their
-#                 median say more than one
+#                 bench alternates its 1- and 2-thread runs, but where the
+#                 host's scheduler puts the burners (both on one core, or
+#                 one beside each bench thread) changes from run to run and
+#                 moves a single ratio by up to a third, so take the median
+#                 of several rounds (6 rounds of --repeat 9 for a figure)
 # Needs python3.
 set -euo pipefail
 counts=${1:-1,2}

@@ -122,6 +122,17 @@ pub fn set_serial_fallback(on: bool) {
     FALLBACK.store(on, StdOrdering::Relaxed);
 }
 
+/// Run every batch of this process's schedulers serially, on its calling
+/// thread, for the next `d` (or until a window already open ends, if
+/// later), as if parallel runs had just lost to serial ones: for an
+/// embedder that knows its cores are about to be taken (by its own other
+/// threads, say) and for tests of the serial path. Results are the same
+/// either way. Does nothing while the fallback is off
+/// ([`set_serial_fallback`], [`crate::Scheduler::with_serial_fallback`]).
+pub fn hold_serial_for(d: std::time::Duration) {
+    HOST.hold_until(now_ns().saturating_add(ns(d)));
+}
+
 /// See [`set_serial_fallback`].
 #[inline]
 pub(crate) fn fallback_allowed() -> bool {
@@ -162,6 +173,12 @@ impl Contention {
     #[inline]
     pub(crate) fn serial_at(&self, now: u64) -> bool {
         now < self.serial_until.load(StdOrdering::Relaxed)
+    }
+
+    /// Run batches serially until `until` at least (see
+    /// [`hold_serial_for`]).
+    fn hold_until(&self, until: u64) {
+        self.serial_until.fetch_max(until, StdOrdering::Relaxed);
     }
 
     /// Take a per-transaction cost sample (ns × [`SCALE`]) into the
@@ -358,6 +375,18 @@ mod tests {
         assert!(per_tx <= 3 * 500 * SCALE, "{per_tx}");
         // That run lost against serial 0.5 ms + change: a window opens.
         assert!(c.serial_at(2));
+    }
+
+    #[test]
+    fn a_hold_opens_a_window_that_only_a_later_one_extends() {
+        let c = Contention::new();
+        let now = 1_000;
+        c.hold_until(now + 5_000_000);
+        assert!(c.serial_at(now + 4_999_999));
+        assert!(!c.serial_at(now + 5_000_000));
+        // A shorter hold does not cut the window short.
+        c.hold_until(now + 1_000);
+        assert!(c.serial_at(now + 4_999_999));
     }
 
     #[test]

@@ -121,7 +121,12 @@
 //! debt of the difference, floored at a 0.5 ms credit. A stall behind a
 //! descheduled helper (0.5–8 ms measured) pushes the debt past 0.5 ms: from
 //! then on, for a window of 8 ms, every batch runs on the calling thread
-//! alone (after its side work), the pool asleep and not lingering. When
+//! alone (after its side work), the pool asleep and not lingering; a
+//! caller that asks [`Scheduler::serial_for_now`] before a batch can run
+//! the whole batch its own serial way instead (the runtime takes its
+//! one-thread path, stage 1 and admission included, and times it with
+//! [`Scheduler::run_serially`]), and [`hold_serial_for`] opens such a
+//! window on purpose. When
 //! the window ends, parallel runs resume as a probe; a window that follows
 //! too soon is four times the last, up to 512 ms, and each stretch of
 //! paying parallel runs as long as the last window steps it back down. The
@@ -213,7 +218,7 @@ mod sync;
 mod waves;
 
 pub use baton_types::Pubkey;
-pub use contention::set_serial_fallback;
+pub use contention::{hold_serial_for, set_serial_fallback};
 pub use dispatch::{Crew, CrewMember, Dispatch, Gate, ReadyQueue, ShutOnDrop, WorkerEffort};
 pub use graph::{DependencyGraph, GraphBuilder, MAX_BATCH_LEN};
 pub use lock_set::{

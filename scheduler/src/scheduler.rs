@@ -462,6 +462,24 @@ impl Scheduler {
         contention::HOST.record_serial(len, started.elapsed());
     }
 
+    /// Run `execute`, the in-order execution of `len` transactions on the
+    /// calling thread that a caller chose instead of a parallel run because
+    /// [`serial_for_now`](Self::serial_for_now) said so, and take its cost
+    /// per transaction as the yardstick the next parallel runs are judged
+    /// by (the same as a serial run inside this scheduler). Measures
+    /// nothing on one thread or with the fallback off. For a caller that
+    /// runs a whole batch its own serial way while the host is contended
+    /// (the runtime: its one-thread path, stage 1 and admission included).
+    pub fn run_serially<R>(&self, len: usize, execute: impl FnOnce() -> R) -> R {
+        if self.threads <= 1 || !self.falls_back() {
+            return execute();
+        }
+        let started = Instant::now();
+        let r = execute();
+        contention::HOST.record_serial(len, started.elapsed());
+        r
+    }
+
     /// Keep a finished graph's buffers for the next batch, in a free
     /// builder that has none.
     pub(crate) fn recycle(&self, graph: DependencyGraph) {

@@ -6,8 +6,10 @@
 //! `--hot`, `--fail-rate`, `--variant`; lists give several series). For
 //! each series: generate the workload, count its conflicts, run it once on
 //! one thread as the reference, then `--repeat` timed runs per thread
-//! count, each on a fresh runtime loaded with the workload (loading not
-//! timed; only the `execute_batch` calls are). A run is serial-equivalent
+//! count (round after round over the thread counts, every other round in
+//! reverse, so that a drifting host slows each alike), each on a fresh
+//! runtime loaded with the workload (loading not timed; only the
+//! `execute_batch` calls are). A run is serial-equivalent
 //! when its final state hash and every result equal the reference's.
 //!
 //! Output: a table on stdout, or with `--json` exactly one JSON object on
@@ -179,6 +181,23 @@ fn run_once(
     })
 }
 
+/// What the timed runs of one thread count gave so far.
+struct PerCount {
+    times: Vec<Duration>,
+    rates: Vec<f64>,
+    equal: bool,
+}
+
+impl Default for PerCount {
+    fn default() -> Self {
+        Self {
+            times: Vec::new(),
+            rates: Vec::new(),
+            equal: true,
+        }
+    }
+}
+
 /// Generate and measure one series.
 fn measure(s: &Series, args: &BenchArgs, progress: &mut Progress) -> Result<Report, String> {
     let sigverify = matches!(args.sigverify, OnOff::On);
@@ -192,12 +211,20 @@ fn measure(s: &Series, args: &BenchArgs, progress: &mut Progress) -> Result<Repo
         .iter()
         .filter(|r| r.status.is_ok())
         .count();
-    let mut runs = Vec::new();
-    for &threads in &args.threads {
-        let mut times = Vec::new();
-        let mut rates = Vec::new();
-        let mut equal = true;
-        for i in 0..args.repeat {
+    // The timed runs go round the thread counts, the order reversed every
+    // other round, so that a host whose speed drifts (a noisy neighbour
+    // coming and going) slows every thread count alike, and their ratios
+    // stay comparable.
+    let mut per_count: Vec<PerCount> = args.threads.iter().map(|_| PerCount::default()).collect();
+    for i in 0..args.repeat {
+        let mut order: Vec<usize> = (0..args.threads.len()).collect();
+        if i % 2 == 1 {
+            order.reverse();
+        }
+        for k in order {
+            let (Some(&threads), Some(acc)) = (args.threads.get(k), per_count.get_mut(k)) else {
+                continue;
+            };
             progress.message(format!(
                 "{}: {threads} threads, run {}/{}",
                 w.label,
@@ -205,21 +232,32 @@ fn measure(s: &Series, args: &BenchArgs, progress: &mut Progress) -> Result<Repo
                 args.repeat
             ));
             let r = run_once(&w, threads, sigverify, args.batch, progress)?;
-            equal &= r.hash == reference.hash && r.results == reference.results;
-            times.push(r.elapsed);
-            rates.extend(r.batch_rates);
+            acc.equal &= r.hash == reference.hash && r.results == reference.results;
+            acc.times.push(r.elapsed);
+            acc.rates.extend(r.batch_rates);
         }
-        times.sort();
-        rates.sort_by(f64::total_cmp);
-        runs.push(ThreadRuns {
-            threads,
-            median: times[times.len() / 2],
-            min: times[0],
-            max: times[times.len() - 1],
-            batch_median: rates.get(rates.len() / 2).copied().unwrap_or(0.0),
-            equal,
-        });
     }
+    let runs = args
+        .threads
+        .iter()
+        .zip(per_count)
+        .map(|(&threads, mut acc)| {
+            acc.times.sort();
+            acc.rates.sort_by(f64::total_cmp);
+            ThreadRuns {
+                threads,
+                median: acc
+                    .times
+                    .get(acc.times.len() / 2)
+                    .copied()
+                    .unwrap_or_default(),
+                min: acc.times.first().copied().unwrap_or_default(),
+                max: acc.times.last().copied().unwrap_or_default(),
+                batch_median: acc.rates.get(acc.rates.len() / 2).copied().unwrap_or(0.0),
+                equal: acc.equal,
+            }
+        })
+        .collect();
     Ok(Report {
         workload: w,
         params: s.params.clone(),

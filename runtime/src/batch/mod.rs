@@ -81,6 +81,17 @@ impl Runtime {
     pub fn execute_batch(&mut self, txs: &[Transaction]) -> Vec<TransactionResult> {
         let started = Instant::now();
         self.ensure_scheduler();
+        // While the host's cores are contended (parallel runs have lately
+        // lost to serial ones; see `Scheduler::serial_for_now`), the whole
+        // batch takes the one-thread path: stage 1 folded into admission,
+        // no graphs, no pool. A batch whose pool threads wait for cores
+        // would lose to it, and half-serial (stage 1 and graphs on the
+        // pool, execution in order) costs more than it.
+        let parallel = self
+            .scheduler
+            .as_ref()
+            .filter(|s| s.threads() > 1 && !s.serial_for_now());
+        let parallel_threads = parallel.map_or(1, Scheduler::threads);
         // Stage 1, stateless and parallel: sanitize, then verify signatures.
         // The lookup tables the batch names, as it starts (none for most).
         let mut tables = TableCache::default();
@@ -97,14 +108,16 @@ impl Runtime {
             sysvars: &self.sysvars,
             // The history keys only a planned batch reads (on the same
             // thread count as admit_and_execute's choice).
-            history: self.history.as_ref().filter(|_| {
-                self.scheduler.as_ref().map_or(0, Scheduler::threads) >= waves::PLANNED_FROM_THREADS
-            }),
+            history: self
+                .history
+                .as_ref()
+                .filter(|_| parallel_threads >= waves::PLANNED_FROM_THREADS),
         };
-        let stage_one = StageOne::check(self.scheduler.as_ref(), &checks, txs);
+        let stage_one = StageOne::check(parallel, &checks, txs);
         // Stages 2 to 4, in waves: admit, schedule and execute, collect.
         let store_errors = Mutex::new(Vec::new());
-        let results = self.admit_and_execute(txs, &stage_one, tables, &store_errors);
+        let parallel = parallel.is_some();
+        let results = self.admit_and_execute(txs, parallel, &stage_one, tables, &store_errors);
         // The end: store faults, durability, the pool's linger.
         self.finish_batch(txs.len(), started, store_errors);
         results
@@ -123,10 +136,12 @@ impl Runtime {
     /// this thread, wave by wave, while the pool runs the previous wave
     /// ([`waves::run_waves`]), as are all batches on fewer threads and
     /// while the scheduler runs them serially because the host's cores are
-    /// contended.
+    /// contended. With `parallel` false (one thread, or a contended host)
+    /// the batch runs serially on this thread, as on one thread.
     fn admit_and_execute(
         &mut self,
         txs: &[Transaction],
+        parallel: bool,
         stage_one: &StageOne,
         tables: TableCache,
         store_errors: &Mutex<Vec<StoreError>>,
@@ -154,13 +169,13 @@ impl Runtime {
         } else {
             Vec::new()
         };
-        let parallel = scheduler.as_ref().filter(|s| s.threads() > 1);
+        let serial = scheduler.as_ref().filter(|s| s.threads() > 1 && !parallel);
+        let parallel = scheduler.as_ref().filter(|s| s.threads() > 1 && parallel);
         let planned = parallel.filter(|s| {
             s.threads() >= waves::PLANNED_FROM_THREADS
                 && !watch.any()
                 && stage_one.done()
                 && txs.len() <= u32::MAX as usize
-                && !s.serial_for_now()
         });
         let history_checked = planned.is_some();
         let mut admission = Admission {
@@ -199,7 +214,9 @@ impl Runtime {
             (None, Some(s)) => {
                 waves::run_waves(s, &mut admission, &exec, &outbox, stage_one, &mut results);
             }
-            (None, None) => waves::run_serial(&mut admission, &exec, stage_one, &mut results),
+            (None, None) => {
+                waves::run_serial(&mut admission, &exec, stage_one, serial, &mut results);
+            }
         }
         admission.forget_refused(txs);
         *kept_outbox = Some(outbox);

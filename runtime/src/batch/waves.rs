@@ -105,11 +105,14 @@ fn in_order(order: &[usize], prefetch: &dyn Fn(usize), mut run: impl FnMut(usize
 /// Stages 2 and 3 on the calling thread alone: admit the batch as one
 /// wave (or, past a barrier, one wave per stretch between barriers), run
 /// its admitted transactions in order, the results straight into a list
-/// in the same order.
+/// in the same order. With `measured_by` (a scheduler of several threads
+/// whose batch runs here because its host is contended) each stretch's
+/// execution is timed as the yardstick for its later parallel runs.
 pub(crate) fn run_serial(
     admission: &mut Admission<'_>,
     exec: &Execution<'_>,
     stage_one: &StageOne,
+    measured_by: Option<&Scheduler>,
     results: &mut Vec<TransactionResult>,
 ) {
     let txs = exec.txs;
@@ -118,12 +121,18 @@ pub(crate) fn run_serial(
         let verdicts = stage_one.of_wave(start, txs.len());
         let wave = admission.prepare(txs, start, verdicts, None, true);
         let mut executed = Vec::with_capacity(wave.accepted.len());
-        in_order(&wave.accepted, &|i| exec.prefetch(i), |i| {
-            executed.push(txs.get(i).map_or_else(
-                || Executed::refused(TransactionError::CommitCancelled),
-                |tx| exec.execute(i, tx),
-            ));
-        });
+        let mut run = || {
+            in_order(&wave.accepted, &|i| exec.prefetch(i), |i| {
+                executed.push(txs.get(i).map_or_else(
+                    || Executed::refused(TransactionError::CommitCancelled),
+                    |tx| exec.execute(i, tx),
+                ));
+            });
+        };
+        match measured_by {
+            Some(s) => s.run_serially(wave.accepted.len(), run),
+            None => run(),
+        }
         start = wave.end();
         let mut executed = executed.into_iter();
         admission.collect(txs, wave, |_| executed.next(), results);
