@@ -63,6 +63,7 @@ fn check_series(v: &Value, workload: &str) {
     assert_eq!(v["accounts"], 100);
     assert_eq!(v["repeat"], 1);
     assert_eq!(v["sigverify"], false);
+    assert_eq!(v["serial_fallback"], true);
     // Every transaction of a workload names one blockhash.
     assert_eq!(v["history_capacity"], 200);
     assert_eq!(v["serial_equivalent"], true, "{v}");
@@ -489,4 +490,28 @@ fn a_slower_parallel_run_comes_with_a_hint_and_a_faster_one_without() {
     } else if two > one {
         assert!(!hinted, "{one} {two}: {err}");
     }
+}
+
+#[test]
+fn the_serial_fallback_can_be_turned_off_and_is_reported() {
+    let args = small("uniform-transfers", &["--serial-fallback", "off"]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = baton(&args);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let v = json_of(&out);
+    assert_eq!(v["serial_fallback"], false, "{v}");
+    assert_eq!(v["serial_equivalent"], true, "{v}");
+    let table = baton(&[
+        "bench",
+        "--txs",
+        "300",
+        "--accounts",
+        "50",
+        "--repeat",
+        "1",
+        "--serial-fallback",
+        "off",
+    ]);
+    let text = String::from_utf8(table.stdout).unwrap();
+    assert!(text.contains("| serial fallback off"), "{text}");
 }

@@ -41,6 +41,13 @@ pub struct BenchArgs {
     /// Signature verification.
     #[arg(long, value_enum, default_value = "off")]
     pub(super) sigverify: OnOff,
+    /// The scheduler's serial fallback: while parallel runs lose to serial
+    /// ones (the host's cores busy with other work), batches run on the
+    /// calling thread alone for a while. `off` runs every batch of several
+    /// threads on the pool whatever the host's load (to profile the
+    /// parallel path, under valgrind say, which runs one thread at a time).
+    #[arg(long, value_enum, default_value = "on")]
+    pub(super) serial_fallback: OnOff,
     /// Timed runs per thread count; the median is reported.
     #[arg(long, default_value = "3", value_parser = count::<usize>, allow_negative_numbers = true)]
     pub(super) repeat: usize,

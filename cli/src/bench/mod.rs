@@ -354,6 +354,7 @@ pub fn run(args: BenchArgs) -> ExitCode {
         list(args.json);
         return ExitCode::SUCCESS;
     }
+    baton::scheduler::set_serial_fallback(matches!(args.serial_fallback, OnOff::On));
     let series = match plan(&args) {
         Ok(s) => s,
         Err(e) => {

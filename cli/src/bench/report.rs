@@ -15,8 +15,9 @@ fn ms(d: Duration) -> f64 {
 }
 
 /// The JSON object of one series: `workload`, `label`, the parameters
-/// (`txs`, `accounts`, `batch`, `sigverify`, `repeat`, `seed`, `threads`,
-/// and the workload's knob: `skew`, `hot`, `fail_rate` or `variant`),
+/// (`txs`, `accounts`, `batch`, `sigverify`, `serial_fallback`, `repeat`,
+/// `seed`, `threads`, and the workload's knob: `skew`, `hot`, `fail_rate`
+/// or `variant`),
 /// `succeeded`, `conflicts`, `state_hash`, `runs` (one
 /// `{threads, tx_per_sec, median_ms, min_ms, max_ms, speedup,
 /// batch_tx_per_sec, batch_speedup, serial_equivalent}` per thread count)
@@ -52,6 +53,7 @@ pub(super) fn series_json(r: &Report, args: &BenchArgs) -> Value {
         "accounts": r.params.accounts,
         "batch": args.batch,
         "sigverify": matches!(args.sigverify, OnOff::On),
+        "serial_fallback": matches!(args.serial_fallback, OnOff::On),
         "log_collection": false,
         "history_capacity": r.workload.history_capacity(),
         "repeat": args.repeat,
@@ -90,7 +92,7 @@ pub(super) fn series_table(r: &Report, args: &BenchArgs) -> Vec<String> {
     let c = &r.conflicts;
     let mut lines = vec![
         format!(
-            "{} | {} txs | {} accounts | batch {} | sigverify {} | logs off | history sized for {} | repeat {}",
+            "{} | {} txs | {} accounts | batch {} | sigverify {} | logs off | history sized for {} | repeat {}{}",
             r.workload.label,
             r.workload.txs.len(),
             r.workload.accounts.len(),
@@ -98,6 +100,7 @@ pub(super) fn series_table(r: &Report, args: &BenchArgs) -> Vec<String> {
             if matches!(args.sigverify, OnOff::On) { "on" } else { "off" },
             r.workload.history_capacity(),
             args.repeat,
+            if matches!(args.serial_fallback, OnOff::On) { "" } else { " | serial fallback off" },
         ),
         format!("  {}", r.workload.description),
         format!(
