@@ -3,7 +3,8 @@
 //!
 //! 1. `check.rs`: stateless checks on every thread — sanitize, verify
 //!    signatures in batches, the compute-budget instructions, account
-//!    locks and blockhash (of transactions without lookups).
+//!    locks and blockhash (of transactions without lookups); on one or two
+//!    threads, without signature checks or lookups, left to admission.
 //! 2. `admit.rs`: in batch order, wave by wave — what reads the state:
 //!    address table lookups (then those transactions' locks and
 //!    blockhash), the signature history; then the wave's dependency graph.
