@@ -64,19 +64,23 @@
 //! A batch executes as if its transactions ran one at a time in batch
 //! order: same states, results, logs and compute units, whatever the thread
 //! count. Stateless checks (sanitizing, signature verification) run in
-//! parallel first; then, in waves of 1,024 transactions (after a ramp of
-//! 32, 128 and 512), the calling thread
+//! parallel first (on two threads, without signatures to verify or
+//! lookups, admission makes them instead); then, in waves of 1,024
+//! transactions (after a ramp of 32, 128 and 512), the calling thread
 //! admits each wave in order (locks, blockhash, history) and builds its
 //! dependency graph while the worker pool executes the previous wave (the
-//! calling thread then joins that wave as a worker), each
-//! transaction released as soon as the earlier ones it conflicts with have
-//! finished (see `baton_scheduler`). From 8 threads on, where that one
+//! calling thread then joins that wave as a worker), each transaction
+//! released as soon as the earlier ones it conflicts with have finished
+//! (see `baton_scheduler`). While parallel runs lose to serial ones (the
+//! host's cores busy with other work), batches run the one-thread path
+//! for a window (`baton_scheduler::hold_serial_for` opens one on purpose). From 8 threads on, where that one
 //! calling thread would hold the others back, a batch without lookups or
 //! durable nonces is planned on every thread instead: its signatures go
 //! into the history shard by shard (the earliest occurrence in batch order
 //! recorded, later ones refused), every wave's graph is built at once,
 //! and the waves run one after the other with the pool staying in the
-//! batch ([`baton_scheduler::Scheduler::run_graphs_alongside_local`]). Rejected transactions (malformed, bad signature, lock violations,
+//! batch ([`baton_scheduler::Scheduler::run_graphs_alongside_local`]).
+//! Rejected transactions (malformed, bad signature, lock violations,
 //! unknown blockhash, already processed, fee payer unable to pay) change
 //! nothing and are charged nothing; executed transactions that fail are
 //! charged their fee and change nothing else.
