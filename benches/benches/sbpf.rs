@@ -9,6 +9,7 @@
 #![allow(clippy::unwrap_used)] // a failed setup should just fail
 
 use baton::sbpf::Mode;
+use baton::token::state::TokenAccount;
 use baton::{
     ids, Account, AccountMeta, Instruction, Message, ProgramLoader, Pubkey, Runtime, Signature,
     Transaction,
@@ -22,14 +23,8 @@ const TXS: usize = 10_000;
 const ACCOUNTS: u64 = 10_000;
 
 fn token_account(mint: Pubkey, owner: Pubkey, amount: u64) -> Account {
-    let mut d = Vec::with_capacity(165);
-    d.extend_from_slice(mint.as_array());
-    d.extend_from_slice(owner.as_array());
-    d.extend_from_slice(&amount.to_le_bytes());
-    d.extend_from_slice(&[0u8; 36]);
-    d.push(1);
-    d.extend_from_slice(&[0u8; 12 + 8 + 36]);
-    Account::with_data(2_039_280, d, &ids::TOKEN_PROGRAM)
+    let d = TokenAccount::initialized(mint, owner, amount).to_bytes();
+    Account::with_data(2_039_280, d.to_vec(), &ids::TOKEN_PROGRAM)
 }
 
 fn owner(i: u64) -> Pubkey {

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use baton::sbpf::deploy::{program_accounts, ProgramLoader};
 use baton::sbpf::{Mode, SbpfProgram};
+use baton::token::state::TokenAccount;
 use baton::{ids, AccountMeta, Instruction, Pubkey, Rent};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -23,14 +24,9 @@ const TOKENS: u64 = 1_000_000_000;
 
 /// An initialized SPL token account of `mint` owned by `owner`.
 fn token_account(mint: &Pubkey, owner: &Pubkey, amount: u64) -> Vec<u8> {
-    let mut d = Vec::with_capacity(165);
-    d.extend_from_slice(mint.as_array());
-    d.extend_from_slice(owner.as_array());
-    d.extend_from_slice(&amount.to_le_bytes());
-    d.extend_from_slice(&[0u8; 36]);
-    d.push(1);
-    d.extend_from_slice(&[0u8; 12 + 8 + 36]);
-    d
+    TokenAccount::initialized(*mint, *owner, amount)
+        .to_bytes()
+        .to_vec()
 }
 
 /// An initialized SPL mint with no authorities and 6 decimals.

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use baton::sbpf::deploy::{programdata_address, BPF_LOADER, BPF_LOADER_UPGRADEABLE, LOADER_V4};
+use baton::token::state::TokenAccount;
 use baton::{
     ids, Account, AccountMeta, DeployError, Instruction, InstructionError, Keypair, ProgramLoader,
     Pubkey, Runtime, Transaction, TransactionError,
@@ -13,14 +14,8 @@ use baton::{
 const TOKEN_ELF: &[u8] = include_bytes!("../../sbpf/elf/token.so");
 
 fn token_account(program: &Pubkey, mint: Pubkey, owner: Pubkey, amount: u64) -> Account {
-    let mut d = Vec::with_capacity(165);
-    d.extend_from_slice(mint.as_array());
-    d.extend_from_slice(owner.as_array());
-    d.extend_from_slice(&amount.to_le_bytes());
-    d.extend_from_slice(&[0u8; 36]);
-    d.push(1);
-    d.extend_from_slice(&[0u8; 12 + 8 + 36]);
-    Account::with_data(2_039_280, d, program)
+    let d = TokenAccount::initialized(mint, owner, amount).to_bytes();
+    Account::with_data(2_039_280, d.to_vec(), program)
 }
 
 fn amount(rt: &Runtime, k: &Pubkey) -> u64 {

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use baton_executor::{
     process_instruction, Environment, ExecutionConfig, ProgramRegistry, SysvarCache,
 };
+use baton_programs::token::state::TokenAccount;
 use baton_sbpf::{Mode, SbpfProgram};
 use baton_types::{Account, AccountMeta, Instruction, Pubkey};
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -18,14 +19,8 @@ const TOKEN_2022_ELF: &[u8] = include_bytes!("../elf/token_2022.so");
 const TOKEN_ID: Pubkey = Pubkey::from_str_const("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA");
 
 fn token_account(mint: Pubkey, owner: Pubkey, amount: u64) -> Account {
-    let mut d = Vec::with_capacity(165);
-    d.extend_from_slice(mint.as_array());
-    d.extend_from_slice(owner.as_array());
-    d.extend_from_slice(&amount.to_le_bytes());
-    d.extend_from_slice(&[0u8; 36]);
-    d.push(1);
-    d.extend_from_slice(&[0u8; 12 + 8 + 36]);
-    Account::with_data(2_039_280, d, &TOKEN_ID)
+    let d = TokenAccount::initialized(mint, owner, amount).to_bytes();
+    Account::with_data(2_039_280, d.to_vec(), &TOKEN_ID)
 }
 
 /// Deployment: load with the deployment checks, verify, JIT-compile.

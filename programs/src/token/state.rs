@@ -259,6 +259,18 @@ impl TokenAccount {
     /// Packed length in bytes.
     pub const LEN: usize = 165;
 
+    /// An initialized account of `mint` held for `owner`: no delegate, not
+    /// native, closed by its owner.
+    pub fn initialized(mint: Pubkey, owner: Pubkey, amount: u64) -> Self {
+        Self {
+            mint,
+            owner,
+            amount,
+            state: AccountState::Initialized,
+            ..Self::default()
+        }
+    }
+
     /// Decode an account without requiring it to be initialized (SPL's
     /// `unpack_unchecked`): `InvalidAccountData` if `data` is not
     /// [`TokenAccount::LEN`] bytes or holds an invalid tag or state.

@@ -67,7 +67,11 @@ fn close_account_errors() {
         InstructionError::UninitializedAccount,
     );
     // A system-owned token account closes only into the incinerator.
-    let w2 = with(w, C, token_account(&holding(MINT, ids::SYSTEM_PROGRAM, 0)));
+    let w2 = with(
+        w,
+        C,
+        token_account(&TokenAccount::initialized(MINT, ids::SYSTEM_PROGRAM, 0)),
+    );
     fails(
         &w2,
         &unsigned(tok::close_account(&C, &MALLORY, &MALLORY), 2),
@@ -157,7 +161,7 @@ fn native_accounts_move_lamports_with_tokens() {
     let env = Env::new();
     let reserve = rent().minimum_balance(TokenAccount::LEN);
     let native = |owner, amount| {
-        let mut t = holding(NATIVE_MINT, owner, amount);
+        let mut t = TokenAccount::initialized(NATIVE_MINT, owner, amount);
         t.is_native = Some(reserve);
         let mut acc = token_account(&t);
         acc.lamports = reserve + amount;
@@ -212,7 +216,7 @@ fn state_unpack_validates_like_spl() {
         is_native: Some(9),
         close_authority: Some(C),
         state: AccountState::Frozen,
-        ..holding(MINT, ALICE, 77)
+        ..TokenAccount::initialized(MINT, ALICE, 77)
     };
     assert_eq!(TokenAccount::unpack(&acc.to_bytes()), Ok(acc));
     assert_eq!(

@@ -47,7 +47,7 @@ fn approve_and_revoke_errors() {
         &tok::approve_checked(&A, &MINT2, &DELEGATE, &ALICE, 1, DECIMALS),
         TokenError::MintMismatch,
     );
-    let mut frozen = holding(MINT, ALICE, 1_000);
+    let mut frozen = TokenAccount::initialized(MINT, ALICE, 1_000);
     frozen.state = AccountState::Frozen;
     let wf = with(w.clone(), A, token_account(&frozen));
     fails(
@@ -221,7 +221,7 @@ fn set_authority_errors() {
         ),
         InstructionError::MissingRequiredSignature,
     );
-    let mut frozen = holding(MINT, ALICE, 1_000);
+    let mut frozen = TokenAccount::initialized(MINT, ALICE, 1_000);
     frozen.state = AccountState::Frozen;
     fails(
         &with(w.clone(), A, token_account(&frozen)),

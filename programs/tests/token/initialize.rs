@@ -94,7 +94,7 @@ fn initialize_account_variants_write_the_account() {
         (MINT, mint_account(&mint_state(0, None))),
         (C, blank(TokenAccount::LEN)),
     ];
-    let expected = holding(MINT, BOB, 0);
+    let expected = TokenAccount::initialized(MINT, BOB, 0);
     for (ix, units) in [
         (
             tok::initialize_account(&C, &MINT, &BOB),
@@ -153,7 +153,11 @@ fn initialize_account_errors() {
         TokenError::InvalidMint,
     );
     fails(
-        &with(base.clone(), MINT, token_account(&holding(MINT2, ALICE, 0))),
+        &with(
+            base.clone(),
+            MINT,
+            token_account(&TokenAccount::initialized(MINT2, ALICE, 0)),
+        ),
         &ix,
         TokenError::InvalidMint,
     );

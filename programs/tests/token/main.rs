@@ -102,16 +102,6 @@ fn mint_account(mint: &Mint) -> Account {
     owned(mint.to_bytes().to_vec())
 }
 
-fn holding(mint: Pubkey, owner: Pubkey, amount: u64) -> TokenAccount {
-    TokenAccount {
-        mint,
-        owner,
-        amount,
-        state: AccountState::Initialized,
-        ..TokenAccount::default()
-    }
-}
-
 fn token_account(account: &TokenAccount) -> Account {
     owned(account.to_bytes().to_vec())
 }
@@ -129,8 +119,11 @@ fn system_account(lamports: u64) -> Account {
 fn world() -> Vec<(Pubkey, Account)> {
     vec![
         (MINT, mint_account(&mint_state(1_000, Some(FREEZE_AUTH)))),
-        (A, token_account(&holding(MINT, ALICE, 1_000))),
-        (B, token_account(&holding(MINT, BOB, 0))),
+        (
+            A,
+            token_account(&TokenAccount::initialized(MINT, ALICE, 1_000)),
+        ),
+        (B, token_account(&TokenAccount::initialized(MINT, BOB, 0))),
     ]
 }
 

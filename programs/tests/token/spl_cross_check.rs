@@ -248,7 +248,7 @@ fn baton_state_unpacks_in_spl_token_and_back() {
         }
     }
     // Both refuse the same malformed bytes.
-    let mut bad = holding(MINT, ALICE, 1).to_bytes();
+    let mut bad = TokenAccount::initialized(MINT, ALICE, 1).to_bytes();
     bad[108] = 7;
     assert!(spl::state::Account::unpack(&bad).is_err());
     assert!(TokenAccount::unpack(&bad).is_err());

@@ -42,7 +42,7 @@ fn mint_to_errors() {
         &tok::mint_to(&MINT, &B, &MINT_AUTH, u64::MAX),
         TokenError::Overflow,
     );
-    let mut frozen = holding(MINT, BOB, 0);
+    let mut frozen = TokenAccount::initialized(MINT, BOB, 0);
     frozen.state = AccountState::Frozen;
     fails(
         &with(w.clone(), B, token_account(&frozen)),
@@ -59,7 +59,7 @@ fn mint_to_errors() {
         &readonly(ix.clone(), 0),
         InstructionError::ReadonlyDataModified,
     );
-    let mut native = holding(NATIVE_MINT, BOB, 0);
+    let mut native = TokenAccount::initialized(NATIVE_MINT, BOB, 0);
     native.is_native = Some(1);
     fails(
         &with(w, B, token_account(&native)),
@@ -115,7 +115,7 @@ fn burn_errors() {
         &tok::burn_checked(&A, &MINT, &ALICE, 1, 9),
         TokenError::MintDecimalsMismatch,
     );
-    let mut frozen = holding(MINT, ALICE, 1_000);
+    let mut frozen = TokenAccount::initialized(MINT, ALICE, 1_000);
     frozen.state = AccountState::Frozen;
     fails(
         &with(w.clone(), A, token_account(&frozen)),
@@ -147,7 +147,11 @@ fn delegate_burns_from_the_allowance() {
 #[test]
 fn anyone_may_burn_from_an_incinerator_owned_account() {
     let env = Env::new();
-    let w = with(world(), C, token_account(&holding(MINT, INCINERATOR, 10)));
+    let w = with(
+        world(),
+        C,
+        token_account(&TokenAccount::initialized(MINT, INCINERATOR, 10)),
+    );
     let ix = unsigned(tok::burn(&C, &MINT, &MALLORY, 10), 2);
     let out = ok(&env, &w, &ix);
     assert_eq!(tokens(&out, &C).amount, 0);

@@ -32,20 +32,24 @@ fn transfer_errors() {
         &tok::transfer(&A, &B, &ALICE, 1_001),
         TokenError::InsufficientFunds,
     );
-    let other = with(w.clone(), B, token_account(&holding(MINT2, BOB, 0)));
+    let other = with(
+        w.clone(),
+        B,
+        token_account(&TokenAccount::initialized(MINT2, BOB, 0)),
+    );
     fails(&other, &ix, TokenError::MintMismatch);
     let uninit = with(w.clone(), B, blank(TokenAccount::LEN));
     fails(&uninit, &ix, InstructionError::UninitializedAccount);
     let not_token = with(w.clone(), B, mint_account(&mint_state(0, None)));
     fails(&not_token, &ix, InstructionError::InvalidAccountData);
-    let mut frozen = holding(MINT, BOB, 0);
+    let mut frozen = TokenAccount::initialized(MINT, BOB, 0);
     frozen.state = AccountState::Frozen;
     fails(
         &with(w.clone(), B, token_account(&frozen)),
         &ix,
         TokenError::AccountFrozen,
     );
-    let mut frozen = holding(MINT, ALICE, 1_000);
+    let mut frozen = TokenAccount::initialized(MINT, ALICE, 1_000);
     frozen.state = AccountState::Frozen;
     fails(
         &with(w.clone(), A, token_account(&frozen)),
@@ -66,7 +70,7 @@ fn transfer_errors() {
 fn checks_run_in_spl_order() {
     // Frozen beats insufficient funds, which beats a mint mismatch, which
     // beats a missing signature.
-    let mut frozen = holding(MINT2, BOB, 0);
+    let mut frozen = TokenAccount::initialized(MINT2, BOB, 0);
     frozen.state = AccountState::Frozen;
     let w = with(world(), B, token_account(&frozen));
     fails(
@@ -74,7 +78,11 @@ fn checks_run_in_spl_order() {
         &unsigned(tok::transfer(&A, &B, &MALLORY, 5_000), 2),
         TokenError::AccountFrozen,
     );
-    let w = with(world(), B, token_account(&holding(MINT2, BOB, 0)));
+    let w = with(
+        world(),
+        B,
+        token_account(&TokenAccount::initialized(MINT2, BOB, 0)),
+    );
     fails(
         &w,
         &unsigned(tok::transfer(&A, &B, &MALLORY, 5_000), 2),
@@ -144,7 +152,7 @@ fn self_transfer_is_validated_then_changes_nothing() {
     let out = ok(&env, &w, &tok::transfer(&A, &A, &DELEGATE, 50));
     assert_eq!(tokens(&out, &A).delegated_amount, 50);
     // A self-transfer on an account the token program does not own.
-    let mut foreign = token_account(&holding(MINT, ALICE, 1_000));
+    let mut foreign = token_account(&TokenAccount::initialized(MINT, ALICE, 1_000));
     foreign.owner = MALLORY;
     fails(
         &with(world(), A, foreign),
@@ -158,7 +166,7 @@ fn zero_transfer_checks_program_ownership() {
     let env = Env::new();
     let out = ok(&env, &world(), &tok::transfer(&A, &B, &ALICE, 0));
     assert_eq!(out.accounts, world());
-    let mut foreign = token_account(&holding(MINT, BOB, 0));
+    let mut foreign = token_account(&TokenAccount::initialized(MINT, BOB, 0));
     foreign.owner = MALLORY;
     fails(
         &with(world(), B, foreign.clone()),
