@@ -198,7 +198,7 @@ pub fn process_nonced_message(
                 },
             }
         };
-        if let Some(pd) = programdata_of(&a) {
+        if let Some(pd) = ids::v3_programdata_key(&a) {
             if !programdata_counted.contains(&pd) && !message.keys().any(|k| *k == pd) {
                 programdata_counted.push(pd);
                 if let Some((_, len)) = load.load_without_data(&pd) {
@@ -336,14 +336,6 @@ pub const ADDRESS_LOOKUP_TABLE_BASE_SIZE: u64 = 8_248;
 /// The rent epoch of an account that pays no rent (Agave's
 /// `RENT_EXEMPT_RENT_EPOCH`).
 pub const RENT_EXEMPT_RENT_EPOCH: u64 = u64::MAX;
-
-/// The programdata key an upgradeable-loader program account names.
-fn programdata_of(account: &Account) -> Option<Pubkey> {
-    if account.owner != ids::BPF_LOADER_UPGRADEABLE || account.data.get(..4)? != [2, 0, 0, 0] {
-        return None;
-    }
-    Some(Pubkey(account.data.get(4..36)?.try_into().ok()?))
-}
 
 /// The account of a native program, as the native loader keeps one.
 fn native_program_account() -> Account {

@@ -12,17 +12,9 @@
 use baton_executor::Rent;
 use baton_types::{pda, Account, Pubkey};
 
-/// Loader v1 (`BPFLoader1…`): ABIv0, not supported.
-pub const BPF_LOADER_DEPRECATED: Pubkey =
-    Pubkey::from_str_const("BPFLoader1111111111111111111111111111111111");
-/// Loader v2 (`BPFLoader2…`).
-pub const BPF_LOADER: Pubkey =
-    Pubkey::from_str_const("BPFLoader2111111111111111111111111111111111");
-/// Loader v3, the upgradeable loader.
-pub const BPF_LOADER_UPGRADEABLE: Pubkey =
-    Pubkey::from_str_const("BPFLoaderUpgradeab1e11111111111111111111111");
-/// Loader v4.
-pub const LOADER_V4: Pubkey = Pubkey::from_str_const("LoaderV411111111111111111111111111111111111");
+/// The loaders' ids, from `baton_types::ids`: v1 (`BPF_LOADER_DEPRECATED`,
+/// ABIv0, not supported), v2, v3 (the upgradeable loader) and v4.
+pub use baton_types::ids::{BPF_LOADER, BPF_LOADER_DEPRECATED, BPF_LOADER_UPGRADEABLE, LOADER_V4};
 
 /// Bytes of the v3 program account (`UpgradeableLoaderState::Program`).
 pub const V3_PROGRAM_LEN: usize = 36;
@@ -145,11 +137,10 @@ pub fn deployed_elf(
         return Some((ProgramLoader::V4 { authority }, elf));
     }
     if program.owner == BPF_LOADER_UPGRADEABLE {
-        let d = &program.data;
-        if d.len() != V3_PROGRAM_LEN || d[..4] != 2u32.to_le_bytes() {
+        if program.data.len() != V3_PROGRAM_LEN {
             return None;
         }
-        let pd_key = Pubkey::new_from_array(d[4..36].try_into().ok()?);
+        let pd_key = baton_types::ids::v3_programdata_key(program)?;
         let pd = load(&pd_key)?;
         if pd.owner != BPF_LOADER_UPGRADEABLE || pd.data.get(..4)? != 3u32.to_le_bytes() {
             return None;

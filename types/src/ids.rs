@@ -82,6 +82,18 @@ pub fn is_reserved(key: &Pubkey) -> bool {
     RESERVED_FIRST_BYTES[b / 64] & (1 << (b % 64)) != 0 && RESERVED.contains(key)
 }
 
+/// The programdata key a loader-v3 program account names (its data starts
+/// with the `UpgradeableLoaderState::Program` tag, 2, then the key);
+/// `None` for any other account.
+pub fn v3_programdata_key(account: &crate::Account) -> Option<Pubkey> {
+    if account.owner != BPF_LOADER_UPGRADEABLE || account.data.get(..4)? != 2u32.to_le_bytes() {
+        return None;
+    }
+    Some(Pubkey::new_from_array(
+        account.data.get(4..36)?.try_into().ok()?,
+    ))
+}
+
 /// Whether `key` is one of the BPF loaders (v1, v2, v3 upgradeable, v4),
 /// which own the programs they run.
 pub fn is_loader(key: &Pubkey) -> bool {
