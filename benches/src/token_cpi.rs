@@ -6,7 +6,7 @@
 
 use baton::sdk::prelude::*;
 use baton::sdk::{self};
-use baton::token::state::{AccountState, Mint, TokenAccount};
+use baton::token::state::{Mint, TokenAccount};
 use baton::{AccountMeta, Instruction};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -199,13 +199,7 @@ pub fn token_cpi(p: &Params, variant: TokenCpiVariant) -> Result<Workload, Workl
         owned(&baton::token::ID, mint_state.to_bytes().to_vec()),
     ));
     for (ta, owner) in token_accounts.iter().zip(&wallets) {
-        let state = TokenAccount {
-            mint,
-            owner: *owner,
-            amount: TOKENS,
-            state: AccountState::Initialized,
-            ..TokenAccount::default()
-        };
+        let state = TokenAccount::initialized(mint, *owner, TOKENS);
         accounts.push((*ta, owned(&baton::token::ID, state.to_bytes().to_vec())));
     }
     let mut rng = ChaCha8Rng::seed_from_u64(p.seed);

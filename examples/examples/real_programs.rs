@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use baton::prelude::*;
 use baton::sdk::token::{transfer, Transfer};
-use baton::token::state::{AccountState, Mint, TokenAccount};
+use baton::token::state::{Mint, TokenAccount};
 use baton::{ids, pda, ProgramLoader};
 
 /// A native program that pays tokens by CPI into the token program.
@@ -62,13 +62,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         mint,
         Account::with_data(1_461_600, m.to_bytes().to_vec(), &ids::TOKEN_PROGRAM),
     )?;
-    let t = TokenAccount {
-        mint,
-        owner: alice.pubkey(),
-        amount: 500,
-        state: AccountState::Initialized,
-        ..TokenAccount::default()
-    };
+    let t = TokenAccount::initialized(mint, alice.pubkey(), 500);
     rt.set_account(
         alice_tokens,
         Account::with_data(2_039_280, t.to_bytes().to_vec(), &ids::TOKEN_PROGRAM),

@@ -14,7 +14,7 @@ use baton_executor::{
     SysvarCache,
 };
 use baton_programs::system::{self, SystemProgram};
-use baton_programs::token::state::{AccountState, Mint, TokenAccount};
+use baton_programs::token::state::{Mint, TokenAccount};
 use baton_programs::token::{self, TokenProgram};
 use baton_types::{Account, Instruction, InstructionError, Pubkey};
 
@@ -81,13 +81,7 @@ fn mint_account(env: &Env) -> Account {
 }
 
 fn token_account(env: &Env, owner: &Pubkey, amount: u64) -> Account {
-    let ta = TokenAccount {
-        mint: MINT,
-        owner: *owner,
-        amount,
-        state: AccountState::Initialized,
-        ..TokenAccount::default()
-    };
+    let ta = TokenAccount::initialized(MINT, *owner, amount);
     Account::with_data(
         env.rent(TokenAccount::LEN),
         ta.to_bytes().to_vec(),

@@ -17,7 +17,7 @@ use baton::{
 use baton_examples::swap::{self, curve, PoolState, SwapError, SwapProgram};
 use baton_examples::vault::{self, Receipt, VaultError, VaultProgram};
 use baton_programs::token::instruction as tok;
-use baton_programs::token::state::{AccountState, Mint, TokenAccount};
+use baton_programs::token::state::{Mint, TokenAccount};
 use baton_programs::token::{self, TokenError, TokenProgram};
 use baton_types::pda;
 
@@ -64,13 +64,7 @@ fn set_mint(rt: &mut Runtime, mint: Pubkey, authority: &Pubkey) {
 /// A token account of `mint` held by `owner` with `amount` (the mint's
 /// supply is not adjusted: the tests read balances only).
 fn set_token(rt: &mut Runtime, account: Pubkey, mint: Pubkey, owner: &Pubkey, amount: u64) {
-    let state = TokenAccount {
-        mint,
-        owner: *owner,
-        amount,
-        state: AccountState::Initialized,
-        ..TokenAccount::default()
-    };
+    let state = TokenAccount::initialized(mint, *owner, amount);
     let lamports = rent(rt, TokenAccount::LEN);
     rt.set_account(
         account,

@@ -18,7 +18,7 @@ use baton_executor::{
     ProgramRegistry, SysvarCache,
 };
 use baton_programs::system::{self, SystemProgram};
-use baton_programs::token::state::{AccountState, Mint, TokenAccount};
+use baton_programs::token::state::{Mint, TokenAccount};
 use baton_programs::token::{self, TokenError, TokenProgram};
 use baton_sdk::msg;
 use baton_sdk::{self as sdk, AccountHandle, CpiContext, InvokeContextExt};
@@ -103,13 +103,7 @@ fn mint_account(env: &Env) -> Account {
 }
 
 fn token_account(env: &Env, owner: &Pubkey, amount: u64) -> Account {
-    let ta = TokenAccount {
-        mint: MINT,
-        owner: *owner,
-        amount,
-        state: AccountState::Initialized,
-        ..TokenAccount::default()
-    };
+    let ta = TokenAccount::initialized(MINT, *owner, amount);
     Account::with_data(
         env.rent(TokenAccount::LEN),
         ta.to_bytes().to_vec(),
