@@ -14,7 +14,8 @@ use solana_svm_log_collector::LogCollector;
 use solana_sysvar::recent_blockhashes::{IterItem, RecentBlockhashes};
 
 use crate::fixture::{
-    encode_data, AccountState, ClockEnv, Environment, Expected, RecentBlockhash, RentEnv, Target,
+    encode_data, AccountState, ClockEnv, Environment, Expected, InstructionRef, Meta,
+    RecentBlockhash, RentEnv, Target,
 };
 
 /// The `SVMFeatureSet` fields the target turns off: the memory features of
@@ -181,6 +182,23 @@ fn parse_hash(s: &str) -> Hash {
     let n = v.len().min(32);
     b[..n].copy_from_slice(&v[..n]);
     Hash::new_from_array(b)
+}
+
+/// `ix` as a fixture records it, under `program_id`.
+pub fn instruction_ref(program_id: &Pubkey, ix: &Instruction) -> InstructionRef {
+    InstructionRef {
+        program_id: program_id.to_string(),
+        accounts: ix
+            .accounts
+            .iter()
+            .map(|m| Meta {
+                pubkey: m.pubkey.to_string(),
+                signer: m.is_signer,
+                writable: m.is_writable,
+            })
+            .collect(),
+        data: hex::encode(&ix.data),
+    }
 }
 
 /// An environment with Mollusk's defaults (clock at slot 0, Rent of

@@ -18,8 +18,8 @@ use solana_nonce::versions::Versions;
 use solana_pubkey::Pubkey;
 use solana_system_interface::instruction::SystemInstruction;
 
-use crate::fixture::{Case, Environment, InstructionRef, Meta, ProgramRef};
-use crate::harness::{account_state, default_env, Harness, ENV_BLOCKHASH};
+use crate::fixture::{Case, Environment, ProgramRef};
+use crate::harness::{account_state, default_env, instruction_ref, Harness, ENV_BLOCKHASH};
 
 mod build;
 mod mutate;
@@ -223,19 +223,7 @@ impl SystemGen {
                 name: format!("{kind}/{i:04}{suffix}"),
                 kind: kind.to_string(),
                 env: d.env,
-                instruction: InstructionRef {
-                    program_id: SYSTEM.to_string(),
-                    accounts: ix
-                        .accounts
-                        .iter()
-                        .map(|m| Meta {
-                            pubkey: m.pubkey.to_string(),
-                            signer: m.is_signer,
-                            writable: m.is_writable,
-                        })
-                        .collect(),
-                    data: hex::encode(&ix.data),
-                },
+                instruction: instruction_ref(&SYSTEM, &ix),
                 accounts: accounts.iter().map(|(k, a)| account_state(k, a)).collect(),
                 expected,
             };

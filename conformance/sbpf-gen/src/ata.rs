@@ -14,7 +14,7 @@ use solana_account::Account;
 use solana_instruction::{AccountMeta, Instruction};
 use solana_pubkey::Pubkey;
 
-use crate::fixture::{Case, Environment, InstructionRef, Meta, ProgramRef};
+use crate::fixture::{Case, Environment, ProgramRef};
 use crate::harness;
 use crate::ptoken::{mollusk, run, state, SbpfProgram, P_TOKEN};
 
@@ -32,16 +32,7 @@ pub const BUDGETS: [u64; 3] = [200_000, 5_000, 11_000];
 
 /// One environment per budget.
 pub fn environments() -> Vec<Environment> {
-    BUDGETS
-        .iter()
-        .map(|&b| {
-            harness::default_env(
-                &[(harness::ENV_BLOCKHASH, harness::ENV_LAMPORTS_PER_SIGNATURE)],
-                b,
-                0,
-            )
-        })
-        .collect()
+    crate::budget_envs(&BUDGETS)
 }
 
 /// The programs of the suite: ATA and p-token (ELFs), the system program.
@@ -230,19 +221,7 @@ impl AtaGen {
             name: format!("{kind_name}/{index:04}/{}", tags.join("+")),
             kind: kind_name.into(),
             env,
-            instruction: InstructionRef {
-                program_id: ATA.id.to_string(),
-                accounts: ix
-                    .accounts
-                    .iter()
-                    .map(|m| Meta {
-                        pubkey: m.pubkey.to_string(),
-                        signer: m.is_signer,
-                        writable: m.is_writable,
-                    })
-                    .collect(),
-                data: hex::encode(&ix.data),
-            },
+            instruction: harness::instruction_ref(&ATA.id, &ix),
             accounts: accounts.iter().map(|(k, a)| state(k, a)).collect(),
             expected,
         })

@@ -18,7 +18,7 @@ use solana_account::Account;
 use solana_instruction::{AccountMeta, Instruction};
 use solana_pubkey::Pubkey;
 
-use crate::fixture::{Case, Environment, InstructionRef, Meta, ProgramRef};
+use crate::fixture::{Case, Environment, ProgramRef};
 use crate::harness;
 use crate::ptoken::{base_mollusk, run, state};
 
@@ -42,16 +42,7 @@ pub const BUDGETS: [u64; 3] = [200_000, 3_000, 8_000];
 
 /// One environment per budget.
 pub fn environments() -> Vec<Environment> {
-    BUDGETS
-        .iter()
-        .map(|&b| {
-            harness::default_env(
-                &[(harness::ENV_BLOCKHASH, harness::ENV_LAMPORTS_PER_SIGNATURE)],
-                b,
-                0,
-            )
-        })
-        .collect()
+    crate::budget_envs(&BUDGETS)
 }
 
 /// The suite's programs: the node ELF at each id, the system program.
@@ -311,19 +302,7 @@ impl TreeGen {
             name,
             kind: "CallTree".into(),
             env,
-            instruction: InstructionRef {
-                program_id: ix.program_id.to_string(),
-                accounts: ix
-                    .accounts
-                    .iter()
-                    .map(|m| Meta {
-                        pubkey: m.pubkey.to_string(),
-                        signer: m.is_signer,
-                        writable: m.is_writable,
-                    })
-                    .collect(),
-                data: hex::encode(&ix.data),
-            },
+            instruction: harness::instruction_ref(&ix.program_id, &ix),
             accounts: accounts.iter().map(|(k, a)| state(k, a)).collect(),
             expected,
         })

@@ -44,6 +44,21 @@ struct Args {
     check: bool,
 }
 
+/// One environment per compute limit in `budgets` (Mollusk's defaults, the
+/// suites' blockhash, slot 0).
+fn budget_envs(budgets: &[u64]) -> Vec<fixture::Environment> {
+    budgets
+        .iter()
+        .map(|&b| {
+            harness::default_env(
+                &[(harness::ENV_BLOCKHASH, harness::ENV_LAMPORTS_PER_SIGNATURE)],
+                b,
+                0,
+            )
+        })
+        .collect()
+}
+
 fn parse() -> Result<Args, String> {
     let f = Flags::parse(USAGE, &["--seed", "--per-kind", "--out"])?;
     Ok(Args {

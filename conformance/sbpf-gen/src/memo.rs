@@ -9,7 +9,7 @@ use solana_account::Account;
 use solana_instruction::{AccountMeta, Instruction};
 use solana_pubkey::Pubkey;
 
-use crate::fixture::{Case, Environment, InstructionRef, Meta};
+use crate::fixture::{Case, Environment};
 use crate::harness;
 use crate::ptoken::{mollusk, run, state, SbpfProgram};
 
@@ -27,16 +27,7 @@ pub const BUDGETS: [u64; 5] = [200_000, 500, 5_000, 12_000, 20_000];
 
 /// One environment per budget.
 pub fn environments() -> Vec<Environment> {
-    BUDGETS
-        .iter()
-        .map(|&b| {
-            harness::default_env(
-                &[(harness::ENV_BLOCKHASH, harness::ENV_LAMPORTS_PER_SIGNATURE)],
-                b,
-                0,
-            )
-        })
-        .collect()
+    crate::budget_envs(&BUDGETS)
 }
 
 /// The case generator.
@@ -145,19 +136,7 @@ impl MemoGen {
             name: format!("Memo/{index:04}/{}", tags.join("+")),
             kind: "Memo".into(),
             env,
-            instruction: InstructionRef {
-                program_id: MEMO.id.to_string(),
-                accounts: ix
-                    .accounts
-                    .iter()
-                    .map(|m| Meta {
-                        pubkey: m.pubkey.to_string(),
-                        signer: m.is_signer,
-                        writable: m.is_writable,
-                    })
-                    .collect(),
-                data: hex::encode(&ix.data),
-            },
+            instruction: harness::instruction_ref(&MEMO.id, &ix),
             accounts: accounts.iter().map(|(k, a)| state(k, a)).collect(),
             expected,
         })

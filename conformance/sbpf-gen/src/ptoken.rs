@@ -17,9 +17,7 @@ use solana_pubkey::Pubkey;
 use solana_svm_log_collector::LogCollector;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use crate::fixture::{
-    encode_data, AccountState, Case, Environment, Expected, InstructionRef, Meta, ProgramRef,
-};
+use crate::fixture::{encode_data, AccountState, Case, Environment, Expected, ProgramRef};
 use crate::harness;
 
 /// An ELF program a suite runs.
@@ -64,16 +62,7 @@ pub const BUDGETS: [u64; 7] = [200_000, 50, 100, 150, 200, 300, 500];
 
 /// One environment per budget, Mollusk's sysvars otherwise.
 pub fn environments() -> Vec<Environment> {
-    BUDGETS
-        .iter()
-        .map(|&b| {
-            harness::default_env(
-                &[(harness::ENV_BLOCKHASH, harness::ENV_LAMPORTS_PER_SIGNATURE)],
-                b,
-                0,
-            )
-        })
-        .collect()
+    crate::budget_envs(&BUDGETS)
 }
 
 /// The suite's programs.
@@ -536,19 +525,7 @@ impl PtokenGen {
             name,
             kind: kind.into(),
             env,
-            instruction: InstructionRef {
-                program_id: token_id.to_string(),
-                accounts: ix
-                    .accounts
-                    .iter()
-                    .map(|m| Meta {
-                        pubkey: m.pubkey.to_string(),
-                        signer: m.is_signer,
-                        writable: m.is_writable,
-                    })
-                    .collect(),
-                data: hex::encode(&ix.data),
-            },
+            instruction: harness::instruction_ref(&token_id, &ix),
             accounts: accounts.iter().map(|(k, a)| state(k, a)).collect(),
             expected,
         })

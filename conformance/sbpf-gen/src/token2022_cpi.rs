@@ -19,7 +19,7 @@ use solana_account::Account;
 use solana_instruction::{AccountMeta, Instruction};
 use solana_pubkey::Pubkey;
 
-use crate::fixture::{Case, Environment, InstructionRef, Meta, ProgramRef};
+use crate::fixture::{Case, Environment, ProgramRef};
 use crate::harness;
 use crate::ptoken::{mollusk, run, state, TokenAccount, TOKEN_2022};
 
@@ -33,16 +33,7 @@ pub const BUDGETS: [u64; 3] = [200_000, 2_000, 6_000];
 
 /// One environment per budget.
 pub fn environments() -> Vec<Environment> {
-    BUDGETS
-        .iter()
-        .map(|&b| {
-            harness::default_env(
-                &[(harness::ENV_BLOCKHASH, harness::ENV_LAMPORTS_PER_SIGNATURE)],
-                b,
-                0,
-            )
-        })
-        .collect()
+    crate::budget_envs(&BUDGETS)
 }
 
 /// The programs: Token-2022 (ELF), the hook (assembled ELF) and the
@@ -393,19 +384,7 @@ impl CpiGen {
             name: format!("{kind}/{index:04}/{}", tags.join("+")),
             kind: kind.into(),
             env,
-            instruction: InstructionRef {
-                program_id: ix.program_id.to_string(),
-                accounts: ix
-                    .accounts
-                    .iter()
-                    .map(|m| Meta {
-                        pubkey: m.pubkey.to_string(),
-                        signer: m.is_signer,
-                        writable: m.is_writable,
-                    })
-                    .collect(),
-                data: hex::encode(&ix.data),
-            },
+            instruction: harness::instruction_ref(&ix.program_id, &ix),
             accounts: accounts.iter().map(|(k, a)| state(k, a)).collect(),
             expected,
         })

@@ -12,7 +12,7 @@ use solana_account::Account;
 use solana_instruction::{AccountMeta, Instruction};
 use solana_pubkey::Pubkey;
 
-use crate::fixture::{Case, Environment, InstructionRef, Meta};
+use crate::fixture::{Case, Environment};
 use crate::ptoken::{coption, mollusk, run, state, TokenAccount, BUDGETS, P_TOKEN};
 
 const SYSTEM: Pubkey = Pubkey::new_from_array([0; 32]);
@@ -468,19 +468,7 @@ impl TokenIxGen {
             name,
             kind: kind.into(),
             env,
-            instruction: InstructionRef {
-                program_id: token.to_string(),
-                accounts: ix
-                    .accounts
-                    .iter()
-                    .map(|m| Meta {
-                        pubkey: m.pubkey.to_string(),
-                        signer: m.is_signer,
-                        writable: m.is_writable,
-                    })
-                    .collect(),
-                data: hex::encode(&ix.data),
-            },
+            instruction: crate::harness::instruction_ref(&token, &ix),
             accounts: accounts.iter().map(|(k, a)| state(k, a)).collect(),
             expected,
         })
