@@ -259,7 +259,7 @@ impl Scheduler {
             serial_with_hint(graph.len(), &execute, &upcoming);
             graph
         } else if self.serial_for_now() {
-            self.serial_measured(graph.len(), || {
+            self.run_serially(graph.len(), || {
                 serial_with_hint(graph.len(), &execute, &upcoming)
             });
             graph
@@ -342,7 +342,7 @@ impl Scheduler {
             // contended): the caller alone, with the pool asleep, beats a
             // run that stalls on a descheduled thread.
             let r = side();
-            self.serial_measured(n, in_order);
+            self.run_serially(n, in_order);
             (graph, r)
         } else if graph.is_chain() {
             // The batch can only run in order: the caller runs it (its
@@ -454,19 +454,11 @@ impl Scheduler {
         (dispatch.into_graph(), r)
     }
 
-    /// Run `batch` (a serial run of `len` transactions) and record its
-    /// cost per transaction, the yardstick parallel runs are judged by.
-    fn serial_measured(&self, len: usize, batch: impl FnOnce()) {
-        let started = Instant::now();
-        batch();
-        contention::HOST.record_serial(len, started.elapsed());
-    }
-
     /// Run `execute`, the in-order execution of `len` transactions on the
-    /// calling thread that a caller chose instead of a parallel run because
-    /// [`serial_for_now`](Self::serial_for_now) said so, and take its cost
-    /// per transaction as the yardstick the next parallel runs are judged
-    /// by (the same as a serial run inside this scheduler). Measures
+    /// calling thread instead of a parallel run because
+    /// [`serial_for_now`](Self::serial_for_now) said so (here, or in a
+    /// caller that runs a batch its own serial way), and take its cost per
+    /// transaction as the yardstick the next parallel runs are judged by. Measures
     /// nothing on one thread or with the fallback off. For a caller that
     /// runs a whole batch its own serial way while the host is contended
     /// (the runtime: its one-thread path, stage 1 and admission included).
