@@ -115,20 +115,10 @@ fn main() -> ExitCode {
             (envs, ata::programs(), cases, g.dropped)
         }
         "token2022-cpi" => {
-            let elf = match node_elf::hook_elf() {
+            let elf = match suite_elf(node_elf::hook_elf(), token2022_hook::ELF_PATH, &args) {
                 Ok(e) => e,
-                Err(e) => {
-                    eprintln!("{e}");
-                    return ExitCode::FAILURE;
-                }
+                Err(code) => return code,
             };
-            let dir = std::path::Path::new(&args.out)
-                .parent()
-                .unwrap_or(std::path::Path::new("."));
-            if let Err(code) = write_or_check(&dir.join(token2022_hook::ELF_PATH), &elf, args.check)
-            {
-                return code;
-            }
             let envs = token2022_cpi::environments();
             let mut g =
                 token2022_cpi::CpiGen::new(ChaCha8Rng::seed_from_u64(args.seed), &envs, &elf);
@@ -136,20 +126,10 @@ fn main() -> ExitCode {
             (envs, token2022_cpi::programs(&elf), cases, g.dropped)
         }
         "call-trees" => {
-            let elf = match node_elf::node_elf() {
+            let elf = match suite_elf(node_elf::node_elf(), call_tree::ELF_PATH, &args) {
                 Ok(e) => e,
-                Err(e) => {
-                    eprintln!("{e}");
-                    return ExitCode::FAILURE;
-                }
+                Err(code) => return code,
             };
-            let dir = std::path::Path::new(&args.out)
-                .parent()
-                .unwrap_or(std::path::Path::new("."));
-            let elf_out = dir.join(call_tree::ELF_PATH);
-            if let Err(code) = write_or_check(&elf_out, &elf, args.check) {
-                return code;
-            }
             let envs = call_tree::environments();
             let mut g = call_tree::TreeGen::new(ChaCha8Rng::seed_from_u64(args.seed), &envs, &elf);
             let mut cases = g.generate(args.per_kind);
@@ -267,4 +247,22 @@ fn program_accounts(out: &str, check: bool) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// A suite's assembled ELF, written (or with `--check`, compared) at
+/// `path`, relative to the fixture file's directory.
+fn suite_elf(
+    assembled: Result<Vec<u8>, String>,
+    path: &str,
+    args: &Args,
+) -> Result<Vec<u8>, ExitCode> {
+    let elf = assembled.map_err(|e| {
+        eprintln!("{e}");
+        ExitCode::FAILURE
+    })?;
+    let dir = std::path::Path::new(&args.out)
+        .parent()
+        .unwrap_or(std::path::Path::new("."));
+    write_or_check(&dir.join(path), &elf, args.check)?;
+    Ok(elf)
 }
