@@ -63,23 +63,34 @@ pub const RESERVED: &[Pubkey] = &[
     LOADER_V4,
 ];
 
-/// Whether some reserved id starts with byte `b`, as a 256-bit set.
-const RESERVED_FIRST_BYTES: [u64; 4] = {
-    let mut set = [0u64; 4];
+/// For each first byte, the reserved ids starting with it, as a bit set of
+/// indices into [`RESERVED`] (the sysvars share theirs).
+const RESERVED_BY_FIRST_BYTE: [u16; 256] = {
+    assert!(RESERVED.len() <= 16);
+    let mut table = [0u16; 256];
     let mut i = 0;
     while i < RESERVED.len() {
-        let b = RESERVED[i].0[0] as usize;
-        set[b / 64] |= 1 << (b % 64);
+        table[RESERVED[i].0[0] as usize] |= 1 << i;
         i += 1;
     }
-    set
+    table
 };
 
 /// Whether `key` is a reserved id. Checked for every account of every
-/// transaction, so most keys are turned away by their first byte.
+/// transaction (and again whenever one's writability is asked), so a key
+/// is turned away by its first byte, and otherwise compared with only the
+/// ids that start with it.
+#[inline]
 pub fn is_reserved(key: &Pubkey) -> bool {
-    let b = key.0[0] as usize;
-    RESERVED_FIRST_BYTES[b / 64] & (1 << (b % 64)) != 0 && RESERVED.contains(key)
+    let mut candidates = RESERVED_BY_FIRST_BYTE[key.0[0] as usize];
+    while candidates != 0 {
+        let i = candidates.trailing_zeros() as usize;
+        if RESERVED.get(i).is_some_and(|id| id.0 == key.0) {
+            return true;
+        }
+        candidates &= candidates - 1;
+    }
+    false
 }
 
 /// The programdata key a loader-v3 program account names (its data starts
