@@ -164,9 +164,9 @@
 //! * **No conflicts**: the graph has no edges, workers claim roots in chunks
 //!   and never share anything else.
 //! * **One hot account**: every transaction depends on the one before, which
-//!   the build pass notices ([`DependencyGraph::is_chain`]); the batch then
-//!   runs as a plain loop on the calling thread without waking the pool. A
-//!   partial chain still runs inline, one worker per chain.
+//!   the build pass notices ([`DependencyGraph::is_chain`]); the batch (or
+//!   wave) then runs as a plain loop on the calling thread without waking
+//!   the pool. A partial chain still runs inline, one worker per chain.
 //! * **One thread**: [`Scheduler::run`] is a plain in-order loop; no graph
 //!   is built.
 //!
@@ -174,13 +174,16 @@
 //!
 //! `benches/schedule.rs` measures the scheduler alone (trivial callback).
 //! On the project's shared 2-core VM: building the graph of 10k
-//! three-account transactions takes ~28–31 ns per transaction (~44 ns at
-//! 100k, where the account map no longer fits in cache); build plus a
-//! 2-thread dispatch of a 10k conflict-free batch ~29 ns per transaction
-//! (~46 ns at 100k); a 10k hot-account batch ~23 ns (the build; it then
-//! runs as a loop). A graph's build is sequential; in the runtime (where
-//! it also reads each message's keys, ~650 instructions per transfer) the
-//! calling thread builds each wave's while the pool runs the previous one,
+//! three-account transactions takes ~28–37 ns per transaction (~44 ns at
+//! 100k, where the account map no longer fits in cache). A graph's build
+//! is sequential, so below [`PIPELINED_BELOW_THREADS`] threads
+//! [`Scheduler::run`] builds a long batch's graph a wave of [`RUN_WAVE`]
+//! at a time, the next wave's while the pool runs this one (a wave's map
+//! also stays in cache): build plus 2-thread dispatch of a 10k batch
+//! then took 33 ns per transaction in a slow phase where the build alone
+//! took 37 (52 ns building the whole graph first), a 10k hot-account batch
+//! 30 ns (45). The runtime does the same with its own waves (where the
+//! build also reads each message's keys, ~650 instructions per transfer),
 //! and from 8 threads on, where one thread could not keep up, the waves'
 //! graphs are built side by side, one per task
 //! ([`Scheduler::build_graph_from`] takes a builder of its own per call).
@@ -225,4 +228,4 @@ pub use lock_set::{
     validate_account_locks, AccountLock, LockMode, LockSet, DEFAULT_ACCOUNT_LOCK_LIMIT,
     MAX_ACCOUNT_LOCK_LIMIT,
 };
-pub use scheduler::{Scheduler, SchedulerError};
+pub use scheduler::{Scheduler, SchedulerError, PIPELINED_BELOW_THREADS, RUN_WAVE};

@@ -11,6 +11,16 @@ use crate::{Crew, DependencyGraph, Dispatch, GraphBuilder, LockSet};
 /// (a few microseconds).
 const LINGER_YIELD_EVERY: u32 = 16;
 
+/// Transactions per wave of a [`Scheduler::run`] that overlaps building
+/// graphs with running them (the runtime's waves are this size too).
+pub const RUN_WAVE: usize = 1024;
+
+/// The thread count from which [`Scheduler::run`] builds a batch's whole
+/// graph before running it instead of building wave k+1's while wave k
+/// runs: with that many threads executing, one thread building graphs
+/// would hold them back (the runtime plans its batches from here too).
+pub const PIPELINED_BELOW_THREADS: usize = 8;
+
 /// Why a scheduler could not be built or a graph not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum SchedulerError {
@@ -212,6 +222,15 @@ impl Scheduler {
     /// With one thread, or a batch of fewer than two transactions, this is
     /// a plain loop on the calling thread, with no graph built at all.
     ///
+    /// On 2 to [`PIPELINED_BELOW_THREADS`]` − 1` threads a batch of at least
+    /// two [`RUN_WAVE`]s runs in waves: while the pool runs one wave, the
+    /// calling thread builds the next one's graph, then joins (see
+    /// [`run_graph_alongside`](Self::run_graph_alongside)); every wave has
+    /// finished before the next starts. Building the graph is the part of a
+    /// parallel run only one thread can do; overlapping it with execution
+    /// takes it off the batch's time. On more threads the whole graph is
+    /// built first (one thread building would hold the others back).
+    ///
     /// If `execute` panics, the panic propagates out of `run` after the
     /// workers have stopped; transactions that depend on the panicked one
     /// are not started, others may or may not have run.
@@ -222,13 +241,67 @@ impl Scheduler {
         if self.threads <= 1 || locks.len() < 2 {
             return serial(locks.len(), &execute);
         }
-        let mut builder = self.take_builder();
-        let built = builder.build(locks);
-        self.put_builder(builder);
-        match built {
+        if self.threads < PIPELINED_BELOW_THREADS && locks.len() >= 2 * RUN_WAVE {
+            return self.run_pipelined(locks, &execute);
+        }
+        match self.build(locks) {
             Ok(graph) => self.run_graph(graph, execute),
             // Too long to index: serial order is always a valid schedule.
             Err(_) => serial(locks.len(), &execute),
+        }
+    }
+
+    /// The graph of `locks`, with a kept builder's buffers.
+    fn build(&self, locks: &[LockSet]) -> Result<DependencyGraph, SchedulerError> {
+        let mut builder = self.take_builder();
+        let built = builder.build(locks);
+        self.put_builder(builder);
+        built
+    }
+
+    /// [`run`](Self::run) in waves of [`RUN_WAVE`], each wave's graph built
+    /// while the previous wave runs.
+    fn run_pipelined<F>(&self, locks: &[LockSet], execute: &F)
+    where
+        F: Fn(usize) + Sync,
+    {
+        let n = locks.len();
+        let wave = |start: usize| start..n.min(start + RUN_WAVE);
+        let build = |range: std::ops::Range<usize>| self.build(locks.get(range).unwrap_or(&[]));
+        let mut start = 0;
+        let mut next = build(wave(0));
+        while start < n {
+            let this = wave(start);
+            let following = wave(this.end);
+            let build_following = || (!following.is_empty()).then(|| build(following));
+            let built = match next {
+                // A wave that can only run in order runs here after the
+                // next graph is built, without the pool, as a whole batch
+                // that is a chain does: handing the build to a pool thread
+                // costs more than it saves when the wave itself is short.
+                Ok(graph) if graph.is_chain() => {
+                    let following = build_following();
+                    serial(graph.len(), &|j| execute(this.start + j));
+                    self.recycle(graph);
+                    following
+                }
+                Ok(graph) => self.run_graph_alongside(
+                    graph,
+                    |j| execute(this.start + j),
+                    |_| {},
+                    build_following,
+                ),
+                // Never at this wave size; in order is always valid.
+                Err(_) => {
+                    this.clone().for_each(execute);
+                    build_following()
+                }
+            };
+            start = this.end;
+            next = match built {
+                Some(following) => following,
+                None => break,
+            };
         }
     }
 
