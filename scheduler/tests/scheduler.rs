@@ -142,6 +142,35 @@ fn a_panicking_transaction_propagates_without_deadlock() {
     assert_eq!(run_counting(&s, &locks).iter().sum::<u32>(), 400);
 }
 
+#[test]
+fn a_panic_in_a_later_wave_propagates_and_stops_the_batch() {
+    use baton_scheduler::RUN_WAVE;
+    let s = Scheduler::new(2).unwrap().with_serial_fallback(false);
+    // Three waves of two independent chains: run in waves on 2 threads.
+    let n = 3 * RUN_WAVE as u64;
+    let locks: Vec<LockSet> = (0..n)
+        .map(|i| LockSet::from_keys(&[k(i % 2)], &[]))
+        .collect();
+    let bad = RUN_WAVE + 100;
+    let ran: Vec<AtomicUsize> = (0..n).map(|_| AtomicUsize::new(0)).collect();
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        s.run(&locks, |i| {
+            if i == bad {
+                panic!("a transaction of the second wave panics");
+            }
+            ran[i].fetch_add(1, SeqCst);
+        })
+    }));
+    assert!(result.is_err());
+    // The first wave ran in full; nothing that depends on the panicked
+    // transaction did, and no later wave started.
+    assert!(ran[..RUN_WAVE].iter().all(|r| r.load(SeqCst) == 1));
+    assert!(ran[bad..].iter().step_by(2).all(|r| r.load(SeqCst) == 0));
+    assert!(ran[2 * RUN_WAVE..].iter().all(|r| r.load(SeqCst) == 0));
+    // The scheduler is still usable, pipelined batches included.
+    assert_eq!(run_counting(&s, &locks).iter().sum::<u32>(), n as u32);
+}
+
 /// `build_from` on unsorted locks gives the same graph as `build` on the
 /// equivalent lock sets when each transaction lists a key once, and the same
 /// ordering (reachability) when keys repeat.
