@@ -7,7 +7,7 @@ use std::sync::{Mutex, OnceLock};
 
 use baton_accounts_db::{AccountsStore, StoreError};
 use baton_executor::{AccountSource, Environment};
-use baton_types::{Account, LoadedMessage, Pubkey, Transaction, TransactionError};
+use baton_types::{ids, Account, LoadedMessage, Pubkey, Transaction, TransactionError};
 
 use super::admit::Admitted;
 use super::budget::execute_with_budget;
@@ -29,11 +29,25 @@ pub(crate) struct Execution<'a> {
     pub(crate) admitted: &'a [OnceLock<Admitted>],
 }
 
+impl Execution<'_> {
+    /// The copy of `k` if it is a reserved account: only reserved ids are
+    /// kept there, and telling one apart (by its first byte, mostly) is
+    /// cheaper than a lookup for the accounts that are not.
+    #[inline]
+    fn reserved_copy(&self, k: &Pubkey) -> Option<&Account> {
+        if ids::is_reserved(k) {
+            self.reserved.get(k)
+        } else {
+            None
+        }
+    }
+}
+
 /// Accounts come from the reserved copies, else from the store.
 impl AccountSource for Execution<'_> {
     #[inline]
     fn load(&self, k: &Pubkey) -> Option<Account> {
-        match self.reserved.get(k) {
+        match self.reserved_copy(k) {
             Some(a) => Some(a.clone()),
             None => self.store.load(k),
         }
@@ -41,7 +55,7 @@ impl AccountSource for Execution<'_> {
 
     #[inline]
     fn load_without_data(&self, k: &Pubkey) -> Option<(Account, usize)> {
-        match self.reserved.get(k) {
+        match self.reserved_copy(k) {
             Some(a) => Some((
                 Account {
                     lamports: a.lamports,
@@ -68,7 +82,7 @@ impl Execution<'_> {
         let Some(next) = self.txs.get(i) else { return };
         let message = &next.message;
         for (k, key) in message.account_keys.iter().enumerate() {
-            if message.is_writable_index(k) || !self.reserved.contains_key(key) {
+            if message.is_writable_index(k) || !ids::is_reserved(key) {
                 self.store.prefetch(key);
             }
         }
