@@ -311,12 +311,30 @@ impl Admission<'_> {
 /// The dependency graph of a wave's `accepted` transactions (batch
 /// indices into `txs`), over their static and loaded keys; `None` for a
 /// wave too long to index, which runs serially (always valid).
+///
+/// Reserved accounts (builtins, sysvars) are never writable in a
+/// transaction, so their read locks can conflict with nothing: leaving
+/// them out gives the same graph for less work.
 pub(crate) fn wave_graph(
     s: &Scheduler,
     txs: &[Transaction],
     admitted: &[OnceLock<Admitted>],
     accepted: &[usize],
 ) -> Option<DependencyGraph> {
+    let tx = |j: usize| accepted.get(j).and_then(|&i| txs.get(i));
+    if admitted.is_empty() {
+        // No lookups in the batch: every key is a static one, and the
+        // locks come straight from the message header.
+        let total = (0..accepted.len())
+            .filter_map(tx)
+            .map(|tx| tx.message.account_keys.len())
+            .sum();
+        return s
+            .build_graph_from(accepted.len(), total, |j| {
+                StaticLocks::of(tx(j).map(|tx| &tx.message))
+            })
+            .ok();
+    }
     let message = |i: usize| {
         let tx = txs.get(i)?;
         Some(match admitted.get(i).and_then(OnceLock::get) {
@@ -329,9 +347,6 @@ pub(crate) fn wave_graph(
         .filter_map(|&i| message(i))
         .map(|m| m.len())
         .sum();
-    // Reserved accounts (builtins, sysvars) are never writable in a
-    // transaction, so their read locks can conflict with nothing: leaving
-    // them out gives the same graph for less work.
     s.build_graph_from(accepted.len(), total, |j| {
         let m = accepted.get(j).and_then(|&i| message(i));
         m.into_iter().flat_map(|m| {
@@ -345,6 +360,80 @@ pub(crate) fn wave_graph(
         })
     })
     .ok()
+}
+
+/// The graph locks of a message's static keys: every key but the reserved
+/// ones, write-locked where [`Message::is_writable`] says so. The header's
+/// bounds are read once per message instead of once per key.
+///
+/// [`Message::is_writable`]: baton_types::Message::is_writable
+struct StaticLocks<'a> {
+    keys: &'a [Pubkey],
+    instructions: &'a [baton_types::CompiledInstruction],
+    next: usize,
+    /// Keys below this are signers.
+    signed: usize,
+    /// Signers below this are writable by position.
+    writable_signed: usize,
+    /// Non-signers below this are writable by position.
+    writable_unsigned: usize,
+}
+
+impl<'a> StaticLocks<'a> {
+    fn of(message: Option<&'a baton_types::Message>) -> Self {
+        let Some(m) = message else {
+            return Self {
+                keys: &[],
+                instructions: &[],
+                next: 0,
+                signed: 0,
+                writable_signed: 0,
+                writable_unsigned: 0,
+            };
+        };
+        let signed = m.header.num_required_signatures as usize;
+        Self {
+            keys: &m.account_keys,
+            instructions: &m.instructions,
+            next: 0,
+            signed,
+            writable_signed: signed.saturating_sub(m.header.num_readonly_signed_accounts as usize),
+            writable_unsigned: m
+                .account_keys
+                .len()
+                .saturating_sub(m.header.num_readonly_unsigned_accounts as usize),
+        }
+    }
+}
+
+impl Iterator for StaticLocks<'_> {
+    type Item = AccountLock;
+
+    #[inline]
+    fn next(&mut self) -> Option<AccountLock> {
+        while let Some(key) = self.keys.get(self.next) {
+            let i = self.next;
+            self.next += 1;
+            if ids::is_reserved(key) {
+                continue;
+            }
+            let by_position = if i < self.signed {
+                i < self.writable_signed
+            } else {
+                i < self.writable_unsigned
+            };
+            let invoked = || {
+                self.instructions
+                    .iter()
+                    .any(|ix| ix.program_id_index as usize == i)
+            };
+            return Some(AccountLock {
+                key: *key,
+                mode: LockMode::from_writable(by_position && !invoked()),
+            });
+        }
+        None
+    }
 }
 
 /// One wave of a batch: its first batch index, every transaction's
@@ -363,5 +452,68 @@ impl Wave {
     /// The batch index after the wave's last transaction.
     pub(crate) fn end(&self) -> usize {
         self.start + self.verdicts.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use baton_types::{CompiledInstruction, Message, MessageHeader};
+
+    /// The locks the general path takes for a message's static keys.
+    fn general(m: &Message) -> Vec<AccountLock> {
+        let lm = LoadedMessage::legacy(m);
+        lm.keys()
+            .enumerate()
+            .filter(|(_, key)| !ids::is_reserved(key))
+            .map(|(k, key)| AccountLock {
+                key: *key,
+                mode: LockMode::from_writable(lm.is_writable(k)),
+            })
+            .collect()
+    }
+
+    /// Header-derived locks equal `Message::is_writable`'s on messages of
+    /// every shape: signers read-only or not, invoked program ids at
+    /// writable positions, reserved ids anywhere, headers that overrun
+    /// the keys.
+    #[test]
+    fn static_locks_match_the_general_path() {
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = |n: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % n.max(1)
+        };
+        for _ in 0..2_000 {
+            let len = next(9) as usize;
+            let account_keys: Vec<Pubkey> = (0..len)
+                .map(|_| match next(4) {
+                    0 => ids::RESERVED[next(ids::RESERVED.len() as u64) as usize],
+                    _ => Pubkey::new_from_u64(next(1 << 40) + 1),
+                })
+                .collect();
+            let instructions = (0..next(3))
+                .map(|_| CompiledInstruction {
+                    program_id_index: next(len as u64 + 1) as u8,
+                    accounts: Vec::new(),
+                    data: Vec::new(),
+                })
+                .collect();
+            let m = Message {
+                header: MessageHeader {
+                    num_required_signatures: next(len as u64 + 2) as u8,
+                    num_readonly_signed_accounts: next(3) as u8,
+                    num_readonly_unsigned_accounts: next(len as u64 + 2) as u8,
+                },
+                account_keys,
+                instructions,
+                ..Message::default()
+            };
+            let fast: Vec<AccountLock> = StaticLocks::of(Some(&m)).collect();
+            assert_eq!(fast, general(&m), "{m:?}");
+        }
+        assert_eq!(StaticLocks::of(None).count(), 0);
     }
 }
