@@ -72,4 +72,4 @@ pub use sysvar::{
     Clock, Rent, SlotHash, SlotHashes, SysvarCache, DEFAULT_EXEMPTION_THRESHOLD,
     DEFAULT_LAMPORTS_PER_BYTE_YEAR,
 };
-pub use transaction_context::TransactionContext;
+pub use transaction_context::{recycle_changes, TransactionContext};

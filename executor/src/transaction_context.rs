@@ -15,10 +15,53 @@ use crate::journal::{AccountMarks, Checkpoint, Journal, JournalEntry, RevertTarg
 /// `AccountBorrowFailed` instead of aliasing.
 #[derive(Debug)]
 pub struct TransactionContext {
-    accounts: Vec<(Pubkey, RefCell<Account>, AccountMarks)>,
+    accounts: Vec<ContextAccount>,
     journal: RefCell<Journal>,
     pub(crate) resize_delta: Cell<i64>,
     return_data: RefCell<(Pubkey, Vec<u8>)>,
+}
+
+/// One loaded account: its key, the account, its journal marks.
+type ContextAccount = (Pubkey, RefCell<Account>, AccountMarks);
+
+thread_local! {
+    /// An emptied account list of this thread's last transaction, kept
+    /// for its next one.
+    static SPARE_ACCOUNTS: RefCell<Vec<ContextAccount>> = const { RefCell::new(Vec::new()) };
+    /// An emptied change list handed back with [`recycle_changes`].
+    static SPARE_CHANGES: RefCell<Vec<(Pubkey, Account)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Take this thread's spare vector from `slot` (a new one if it has none,
+/// or is in use).
+fn take_spare<T>(slot: &'static std::thread::LocalKey<RefCell<Vec<T>>>) -> Vec<T> {
+    slot.try_with(|s| {
+        s.try_borrow_mut()
+            .map(|mut v| std::mem::take(&mut *v))
+            .unwrap_or_default()
+    })
+    .unwrap_or_default()
+}
+
+/// Keep `v`, emptied, as this thread's spare in `slot`, unless a larger
+/// one is kept already.
+fn keep_spare<T>(slot: &'static std::thread::LocalKey<RefCell<Vec<T>>>, mut v: Vec<T>) {
+    v.clear();
+    let _ = slot.try_with(|s| {
+        if let Ok(mut kept) = s.try_borrow_mut() {
+            if kept.capacity() < v.capacity() {
+                *kept = v;
+            }
+        }
+    });
+}
+
+/// Hand a transaction's change list ([`crate::TransactionOutcome::changes`])
+/// back once it is committed, so that the next transaction executed on
+/// this thread collects its changes into it instead of a new allocation.
+/// Optional: a list not handed back is simply freed.
+pub fn recycle_changes(changes: Vec<(Pubkey, Account)>) {
+    keep_spare(&SPARE_CHANGES, changes);
 }
 
 impl TransactionContext {
@@ -30,11 +73,17 @@ impl TransactionContext {
 
     /// A context over `(key, account)` pairs, in transaction order.
     pub fn from_accounts(accounts: impl IntoIterator<Item = (Pubkey, Account)>) -> Self {
-        Self {
-            accounts: accounts
+        // The previous transaction's list, when this thread ran one: with
+        // one list allocated and freed per transaction, the allocator takes
+        // its slow path every time.
+        let mut list = take_spare(&SPARE_ACCOUNTS);
+        list.extend(
+            accounts
                 .into_iter()
-                .map(|(k, a)| (k, RefCell::new(a), AccountMarks::new()))
-                .collect(),
+                .map(|(k, a)| (k, RefCell::new(a), AccountMarks::new())),
+        );
+        Self {
+            accounts: list,
             journal: RefCell::new(Journal::new()),
             resize_delta: Cell::new(0),
             return_data: RefCell::new((Pubkey::default(), Vec::new())),
@@ -182,12 +231,54 @@ impl TransactionContext {
         self,
         keep: impl Fn(usize, &AccountMarks) -> bool,
     ) -> Vec<(Pubkey, Account)> {
-        let mut out = Vec::with_capacity(self.accounts.len());
-        for (i, (k, a, m)) in self.accounts.into_iter().enumerate() {
+        let mut accounts = self.accounts;
+        let mut out = take_spare(&SPARE_CHANGES);
+        out.reserve(accounts.len());
+        for (i, (k, a, m)) in accounts.drain(..).enumerate() {
             if keep(i, &m) {
                 out.push((k, a.into_inner()));
             }
         }
+        keep_spare(&SPARE_ACCOUNTS, accounts);
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn account(lamports: u64) -> Account {
+        Account {
+            lamports,
+            ..Account::default()
+        }
+    }
+
+    /// The lists a thread's transactions use come back for its next one:
+    /// a change list handed back collects the next transaction's changes,
+    /// and a context's account list serves the next context, emptied.
+    #[test]
+    fn lists_are_reused_on_the_thread_and_start_empty() {
+        let key = |n: u64| Pubkey::new_from_u64(n);
+        let ctx = TransactionContext::from_accounts((0..3).map(|n| (key(n), account(n + 1))));
+        let changes = ctx.into_accounts_where(|i, _| i != 1);
+        assert_eq!(changes, vec![(key(0), account(1)), (key(2), account(3))]);
+
+        let mut big = changes;
+        big.reserve(1_000);
+        let (ptr, capacity) = (big.as_ptr(), big.capacity());
+        recycle_changes(big);
+        let ctx = TransactionContext::from_accounts([(key(9), account(9))]);
+        assert_eq!(ctx.len(), 1, "the spare account list starts empty");
+        let changes = ctx.into_accounts_where(|_, _| true);
+        assert_eq!(changes, vec![(key(9), account(9))]);
+        assert_eq!((changes.as_ptr(), changes.capacity()), (ptr, capacity));
+
+        // A smaller list handed back does not replace a larger spare.
+        recycle_changes(changes);
+        recycle_changes(Vec::with_capacity(1));
+        let ctx = TransactionContext::from_accounts([(key(4), account(4))]);
+        assert_eq!(ctx.into_accounts_where(|_, _| true).capacity(), capacity);
     }
 }

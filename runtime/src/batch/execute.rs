@@ -126,6 +126,7 @@ impl Execution<'_> {
                         Err(TransactionError::CommitCancelled)
                     }
                 };
+                baton_executor::recycle_changes(outcome.changes);
                 let rare =
                     (outcome.return_data.is_some() || outcome.reverted_by.is_some()).then(|| {
                         Box::new(RareOutcome {
