@@ -199,17 +199,23 @@ impl StageOne {
         };
         Self(checked.map(|c| {
             let any_resolved = c.iter().any(|c| c.resolved.is_some());
+            // Only a planned batch has history shards (the others were
+            // given no history): keep no shard and key columns for the rest.
+            let any_keyed = c.iter().any(|c| c.shard != NO_SHARD);
+            let len_if = |any: bool| if any { c.len() } else { 0 };
             let mut columns = Columns {
                 verdicts: Vec::with_capacity(c.len()),
                 // Most batches have no lookups: keep no column for them.
-                resolved: Vec::with_capacity(if any_resolved { c.len() } else { 0 }),
-                shards: Vec::with_capacity(c.len()),
-                keys: Vec::with_capacity(c.len()),
+                resolved: Vec::with_capacity(len_if(any_resolved)),
+                shards: Vec::with_capacity(len_if(any_keyed)),
+                keys: Vec::with_capacity(len_if(any_keyed)),
             };
             for c in c {
                 columns.verdicts.push(c.verdict);
-                columns.shards.push(c.shard);
-                columns.keys.push(c.key);
+                if any_keyed {
+                    columns.shards.push(c.shard);
+                    columns.keys.push(c.key);
+                }
                 if any_resolved {
                     columns.resolved.push(c.resolved);
                 }
