@@ -78,11 +78,15 @@ impl Shard {
         self.by_blockhash.insert(blockhash, set);
     }
 
-    fn insert(&mut self, seeds: [u64; 2], blockhash: Hash, key: u128) -> bool {
+    /// The set of `blockhash`, made empty if it has none yet.
+    fn set(&mut self, seeds: [u64; 2], blockhash: Hash) -> &mut SigSet {
         self.by_blockhash
             .entry(blockhash)
             .or_insert_with(|| SigSet::with_capacity(seeds, 0))
-            .insert(key)
+    }
+
+    fn insert(&mut self, seeds: [u64; 2], blockhash: Hash, key: u128) -> bool {
+        self.set(seeds, blockhash).insert(key)
     }
 
     fn prefetch(&self, blockhash: &Hash, key: u128) {
@@ -110,10 +114,7 @@ impl Shard {
         // Runs of transactions naming one blockhash (a batch mostly names
         // one): the set is looked up once per run.
         while let Some((_, &current, _)) = blockhash(n) {
-            let set = self
-                .by_blockhash
-                .entry(current)
-                .or_insert_with(|| SigSet::with_capacity(seeds, 0));
+            let set = self.set(seeds, current);
             while let Some((i, bh, key)) = blockhash(n) {
                 if *bh != current {
                     break;
