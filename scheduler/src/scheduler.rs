@@ -189,10 +189,16 @@ impl Scheduler {
         F: FnMut(usize) -> I,
         I: Iterator<Item = crate::AccountLock>,
     {
+        self.with_builder(|b| b.build_from(n, total_locks, locks_of))
+    }
+
+    /// `f` of a builder with its buffers from an earlier batch when one is
+    /// free, kept for a later build afterwards.
+    fn with_builder<R>(&self, f: impl FnOnce(&mut GraphBuilder) -> R) -> R {
         let mut builder = self.take_builder();
-        let graph = builder.build_from(n, total_locks, locks_of);
+        let r = f(&mut builder);
         self.put_builder(builder);
-        graph
+        r
     }
 
     /// A builder with its buffers from an earlier batch, when one is free.
@@ -253,10 +259,7 @@ impl Scheduler {
 
     /// The graph of `locks`, with a kept builder's buffers.
     fn build(&self, locks: &[LockSet]) -> Result<DependencyGraph, SchedulerError> {
-        let mut builder = self.take_builder();
-        let built = builder.build(locks);
-        self.put_builder(builder);
-        built
+        self.with_builder(|b| b.build(locks))
     }
 
     /// [`run`](Self::run) in waves of [`RUN_WAVE`], each wave's graph built
