@@ -220,10 +220,7 @@ impl TransactionContext {
 
     /// Take the accounts out, in transaction order.
     pub fn into_accounts(self) -> Vec<(Pubkey, Account)> {
-        self.accounts
-            .into_iter()
-            .map(|(k, a, _)| (k, a.into_inner()))
-            .collect()
+        self.into_accounts_where(|_, _| true)
     }
 
     /// Take out the accounts for which `keep(index)` holds, in order.
