@@ -515,3 +515,60 @@ fn the_serial_fallback_can_be_turned_off_and_is_reported() {
     let text = String::from_utf8(table.stdout).unwrap();
     assert!(text.contains("| serial fallback off"), "{text}");
 }
+
+/// `--pair`: two one-thread runs side by side in every round, reported as
+/// `pair` (serial-equivalent, rates added up) and each run's share of it;
+/// absent without the flag. The table has its `1+1` row.
+#[test]
+fn the_pair_is_run_and_reported_only_when_asked() {
+    let out = baton(
+        &small("uniform-transfers", &["--pair"])
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let v = json_of(&out);
+    let pair = &v["pair"];
+    assert_eq!(pair["serial_equivalent"], true, "{v}");
+    for k in [
+        "tx_per_sec",
+        "median_ms",
+        "min_ms",
+        "max_ms",
+        "batch_tx_per_sec",
+    ] {
+        assert!(pair[k].as_f64().unwrap() > 0.0, "{k} in {pair}");
+    }
+    assert!(pair["min_ms"].as_f64() <= pair["median_ms"].as_f64());
+    for run in v["runs"].as_array().unwrap() {
+        assert!(run["of_pair"].as_f64().unwrap() > 0.0, "{run}");
+    }
+
+    let out = baton(
+        &small("uniform-transfers", &[])
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    let v = json_of(&out);
+    assert!(v.get("pair").is_none(), "{v}");
+    assert!(v["runs"][0].get("of_pair").is_none(), "{v}");
+
+    let out = baton(&[
+        "bench",
+        "--txs",
+        "300",
+        "--accounts",
+        "50",
+        "--repeat",
+        "1",
+        "--pair",
+    ]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("of pair") && text.contains("     1+1 "),
+        "{text}"
+    );
+}

@@ -51,6 +51,13 @@ pub struct BenchArgs {
     /// Timed runs per thread count; the median is reported.
     #[arg(long, default_value = "3", value_parser = count::<usize>, allow_negative_numbers = true)]
     pub(super) repeat: usize,
+    /// Also run, in every round, two one-thread runs side by side, each on
+    /// its own runtime and thread: the ceiling two independent processes
+    /// would reach on this host at that moment. Reports each thread
+    /// count's throughput as a share of the pair's (median over rounds of
+    /// the same round's ratio).
+    #[arg(long)]
+    pub(super) pair: bool,
     /// Generator seed.
     #[arg(long, default_value = "7", value_parser = count::<u64>, allow_negative_numbers = true)]
     pub(super) seed: u64,

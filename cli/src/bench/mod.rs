@@ -59,6 +59,9 @@ struct ThreadRuns {
     /// The median throughput of a batch, over every batch of every run.
     batch_median: f64,
     equal: bool,
+    /// With `--pair`: the median over rounds of this run's throughput over
+    /// the pair's in the same round.
+    of_pair: Option<f64>,
 }
 
 /// Everything measured for one series.
@@ -69,11 +72,14 @@ struct Report {
     succeeded: usize,
     hash: StateHash,
     runs: Vec<ThreadRuns>,
+    /// With `--pair`: the pair's runs, each round's time that of one run
+    /// at the two sides' rates added up (`threads` 1).
+    pair: Option<ThreadRuns>,
 }
 
 impl Report {
     fn serial_equivalent(&self) -> bool {
-        self.runs.iter().all(|r| r.equal)
+        self.runs.iter().all(|r| r.equal) && self.pair.as_ref().is_none_or(|p| p.equal)
     }
 
     fn tx_per_sec(&self, d: Duration) -> f64 {
@@ -104,6 +110,16 @@ struct Progress {
 
 impl Progress {
     const DELAY: Duration = Duration::from_secs(2);
+
+    /// A bar never drawn, for runs whose progress is counted elsewhere.
+    fn hidden() -> Self {
+        Self {
+            bar: ProgressBar::hidden(),
+            start: Instant::now(),
+            shown: false,
+            tty: false,
+        }
+    }
 
     fn new(total: u64) -> Self {
         let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
@@ -147,20 +163,19 @@ impl Progress {
     }
 }
 
-/// Run `w` once: a fresh runtime, then `execute_batch` per chunk of
-/// `batch`, timing only those calls.
-fn run_once(
-    w: &Workload,
-    threads: usize,
-    sigverify: bool,
-    batch: usize,
-    progress: &mut Progress,
-) -> Result<Run, String> {
+/// A fresh runtime of `threads` threads loaded with `w`, its pool started.
+fn load(w: &Workload, threads: usize, sigverify: bool) -> Result<baton::Runtime, String> {
     let mut rt = w
         .runtime(threads, sigverify)
         .map_err(|e| format!("cannot load the workload: {e}"))?;
     // Start the worker pool before timing.
     rt.execute_batch(&[]);
+    Ok(rt)
+}
+
+/// Run `w` on `rt`: `execute_batch` per chunk of `batch`, timing only
+/// those calls.
+fn timed(rt: &mut baton::Runtime, w: &Workload, batch: usize, progress: &mut Progress) -> Run {
     let mut elapsed = Duration::ZERO;
     let mut batch_rates = Vec::new();
     let mut results = Vec::with_capacity(w.txs.len());
@@ -173,16 +188,59 @@ fn run_once(
         results.extend(r);
         progress.inc(chunk.len() as u64);
     }
-    Ok(Run {
+    Run {
         elapsed,
         batch_rates,
         hash: rt.state_hash(),
         results,
-    })
+    }
 }
 
-/// What the timed runs of one thread count gave so far.
+/// Run `w` once on a fresh runtime of `threads` threads.
+fn run_once(
+    w: &Workload,
+    threads: usize,
+    sigverify: bool,
+    batch: usize,
+    progress: &mut Progress,
+) -> Result<Run, String> {
+    let mut rt = load(w, threads, sigverify)?;
+    Ok(timed(&mut rt, w, batch, progress))
+}
+
+/// Two one-thread runs of `w` side by side, each on a runtime of its own
+/// (its own copy of the state) and a thread of its own, their timed parts
+/// started together: what two independent single-thread executions reach
+/// together on this host at this moment, the ceiling of a 2-thread run.
+fn run_pair(
+    w: &Workload,
+    sigverify: bool,
+    batch: usize,
+    progress: &mut Progress,
+) -> Result<[Run; 2], String> {
+    let start = std::sync::Barrier::new(2);
+    let one = || {
+        let loaded = load(w, 1, sigverify);
+        // Both sides wait here, loaded or not, so that neither waits forever.
+        start.wait();
+        loaded.map(|mut rt| timed(&mut rt, w, batch, &mut Progress::hidden()))
+    };
+    let (a, b) = std::thread::scope(|s| {
+        let other = s.spawn(one);
+        let mine = one();
+        let theirs = other
+            .join()
+            .unwrap_or_else(|_| Err("a run of the pair panicked".into()));
+        (mine, theirs)
+    });
+    progress.inc(2 * w.txs.len() as u64);
+    Ok([a?, b?])
+}
+
+/// What the timed runs of one thread count (or of the pair) gave so far.
 struct PerCount {
+    /// Each round's time: a run's total, or the pair's two totals added up
+    /// as rates (see [`PerCount::add_pair`]).
     times: Vec<Duration>,
     rates: Vec<f64>,
     equal: bool,
@@ -198,6 +256,66 @@ impl Default for PerCount {
     }
 }
 
+impl PerCount {
+    fn add(&mut self, r: &Run, reference: &Run) {
+        self.equal &= r.hash == reference.hash && r.results == reference.results;
+        self.times.push(r.elapsed);
+        self.rates.extend(r.batch_rates.iter().copied());
+    }
+
+    /// A pair's round: its rate is the sum of its two runs' rates (what
+    /// `ceiling.sh` adds up for two processes), kept as the time one run of
+    /// the workload would take at that rate.
+    fn add_pair(&mut self, a: &Run, b: &Run, reference: &Run) {
+        let rate =
+            1.0 / a.elapsed.as_secs_f64().max(1e-9) + 1.0 / b.elapsed.as_secs_f64().max(1e-9);
+        for r in [a, b] {
+            self.equal &= r.hash == reference.hash && r.results == reference.results;
+        }
+        self.times.push(Duration::from_secs_f64(1.0 / rate));
+        // The batch rates of the two sides, added batch by batch.
+        self.rates
+            .extend(a.batch_rates.iter().zip(&b.batch_rates).map(|(x, y)| x + y));
+    }
+
+    /// Each round's throughput, transactions per second, in round order.
+    fn round_rates(&self, txs: usize) -> Vec<f64> {
+        self.times
+            .iter()
+            .map(|t| txs as f64 / t.as_secs_f64().max(1e-9))
+            .collect()
+    }
+
+    fn summary(mut self, threads: usize, of_pair: Option<f64>) -> ThreadRuns {
+        self.times.sort();
+        self.rates.sort_by(f64::total_cmp);
+        ThreadRuns {
+            threads,
+            median: self
+                .times
+                .get(self.times.len() / 2)
+                .copied()
+                .unwrap_or_default(),
+            min: self.times.first().copied().unwrap_or_default(),
+            max: self.times.last().copied().unwrap_or_default(),
+            batch_median: self.rates.get(self.rates.len() / 2).copied().unwrap_or(0.0),
+            equal: self.equal,
+            of_pair,
+        }
+    }
+}
+
+/// The median of `xs` (the upper one of an even count), 0 if empty.
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs.get(xs.len() / 2).copied().unwrap_or(0.0)
+}
+
+/// The median over rounds of `a`'s rate over `b`'s in the same round.
+fn median_ratio(a: &[f64], b: &[f64]) -> f64 {
+    median(a.iter().zip(b).map(|(x, y)| x / y.max(1e-9)).collect())
+}
+
 /// Generate and measure one series.
 fn measure(s: &Series, args: &BenchArgs, progress: &mut Progress) -> Result<Report, String> {
     let sigverify = matches!(args.sigverify, OnOff::On);
@@ -211,53 +329,54 @@ fn measure(s: &Series, args: &BenchArgs, progress: &mut Progress) -> Result<Repo
         .iter()
         .filter(|r| r.status.is_ok())
         .count();
-    // The timed runs go round the thread counts, the order reversed every
-    // other round, so that a host whose speed drifts (a noisy neighbour
-    // coming and going) slows every thread count alike, and their ratios
-    // stay comparable.
+    // The timed runs go round the thread counts (and the pair, with
+    // `--pair`), the order reversed every other round, so that a host whose
+    // speed drifts (a noisy neighbour coming and going) slows every thread
+    // count alike, and their ratios stay comparable.
     let mut per_count: Vec<PerCount> = args.threads.iter().map(|_| PerCount::default()).collect();
+    let mut pair = args.pair.then(PerCount::default);
+    let slots = args.threads.len() + usize::from(pair.is_some());
     for i in 0..args.repeat {
-        let mut order: Vec<usize> = (0..args.threads.len()).collect();
+        let mut order: Vec<usize> = (0..slots).collect();
         if i % 2 == 1 {
             order.reverse();
         }
         for k in order {
-            let (Some(&threads), Some(acc)) = (args.threads.get(k), per_count.get_mut(k)) else {
-                continue;
-            };
-            progress.message(format!(
-                "{}: {threads} threads, run {}/{}",
-                w.label,
-                i + 1,
-                args.repeat
-            ));
-            let r = run_once(&w, threads, sigverify, args.batch, progress)?;
-            acc.equal &= r.hash == reference.hash && r.results == reference.results;
-            acc.times.push(r.elapsed);
-            acc.rates.extend(r.batch_rates);
+            if let (Some(&threads), Some(acc)) = (args.threads.get(k), per_count.get_mut(k)) {
+                progress.message(format!(
+                    "{}: {threads} threads, run {}/{}",
+                    w.label,
+                    i + 1,
+                    args.repeat
+                ));
+                let r = run_once(&w, threads, sigverify, args.batch, progress)?;
+                acc.add(&r, &reference);
+            } else if let Some(acc) = pair.as_mut() {
+                progress.message(format!(
+                    "{}: two 1-thread runs side by side, run {}/{}",
+                    w.label,
+                    i + 1,
+                    args.repeat
+                ));
+                let [a, b] = run_pair(&w, sigverify, args.batch, progress)?;
+                acc.add_pair(&a, &b, &reference);
+            }
         }
     }
+    let txs = w.txs.len();
+    let pair_rounds = pair.as_ref().map(|p| p.round_rates(txs));
     let runs = args
         .threads
         .iter()
         .zip(per_count)
-        .map(|(&threads, mut acc)| {
-            acc.times.sort();
-            acc.rates.sort_by(f64::total_cmp);
-            ThreadRuns {
-                threads,
-                median: acc
-                    .times
-                    .get(acc.times.len() / 2)
-                    .copied()
-                    .unwrap_or_default(),
-                min: acc.times.first().copied().unwrap_or_default(),
-                max: acc.times.last().copied().unwrap_or_default(),
-                batch_median: acc.rates.get(acc.rates.len() / 2).copied().unwrap_or(0.0),
-                equal: acc.equal,
-            }
+        .map(|(&threads, acc)| {
+            let of_pair = pair_rounds
+                .as_ref()
+                .map(|p| median_ratio(&acc.round_rates(txs), p));
+            acc.summary(threads, of_pair)
         })
         .collect();
+    let pair = pair.map(|acc| acc.summary(1, None));
     Ok(Report {
         workload: w,
         params: s.params.clone(),
@@ -265,6 +384,7 @@ fn measure(s: &Series, args: &BenchArgs, progress: &mut Progress) -> Result<Repo
         succeeded,
         hash: reference.hash,
         runs,
+        pair,
     })
 }
 
@@ -461,6 +581,35 @@ mod tests {
         assert_eq!(slow_hint("w", &slower, 0.1, 1), None);
         // No one-thread run, nothing to compare with.
         assert_eq!(slow_hint("w", &[(2, 1.0), (4, 0.5)], 0.0, 8), None);
+    }
+
+    #[test]
+    fn medians_of_round_ratios_pair_rounds_up() {
+        assert_eq!(median(vec![]), 0.0);
+        assert_eq!(median(vec![3.0, 1.0, 2.0]), 2.0);
+        // Round by round: 0.5, 2.0, 1.0 (not the ratio of the medians).
+        assert_eq!(median_ratio(&[1.0, 8.0, 3.0], &[2.0, 4.0, 3.0]), 1.0);
+    }
+
+    #[test]
+    fn a_pair_round_adds_the_two_rates() {
+        let run = |ms: u64, hash: StateHash| Run {
+            elapsed: Duration::from_millis(ms),
+            batch_rates: vec![10.0, 20.0],
+            hash,
+            results: Vec::new(),
+        };
+        let h = StateHash::default();
+        let mut acc = PerCount::default();
+        // 1/0.1 s + 1/0.4 s = 12.5 runs per second: 80 ms a run.
+        acc.add_pair(&run(100, h), &run(400, h), &run(1, h));
+        assert_eq!(acc.times, vec![Duration::from_millis(80)]);
+        assert_eq!(acc.rates, vec![20.0, 40.0]);
+        assert!(acc.equal);
+        assert_eq!(acc.round_rates(1000), vec![12_500.0]);
+        let other = StateHash([1; 32]);
+        acc.add_pair(&run(100, h), &run(100, other), &run(1, h));
+        assert!(!acc.equal);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use baton_benches::info;
 
-use super::{BenchArgs, OnOff, Report};
+use super::{BenchArgs, OnOff, Report, ThreadRuns};
 
 /// Milliseconds, rounded to microseconds.
 fn ms(d: Duration) -> f64 {
@@ -23,7 +23,11 @@ fn ms(d: Duration) -> f64 {
 /// batch_tx_per_sec, batch_speedup, serial_equivalent}` per thread count)
 /// and `serial_equivalent`. `batch_tx_per_sec` is the median throughput of
 /// a single batch over every batch of every run: a stall of the host during
-/// one batch moves it far less than the run totals.
+/// one batch moves it far less than the run totals. With `--pair`, each run
+/// also has `of_pair` (the median over rounds of its throughput over the
+/// pair's in the same round), and `pair` is `{tx_per_sec, median_ms,
+/// min_ms, max_ms, batch_tx_per_sec, serial_equivalent}` of the two
+/// one-thread runs side by side, their rates added up.
 pub(super) fn series_json(r: &Report, args: &BenchArgs) -> Value {
     let round3 = |x: f64| (x * 1000.0).round() / 1000.0;
     let runs: Vec<Value> = r
@@ -32,7 +36,7 @@ pub(super) fn series_json(r: &Report, args: &BenchArgs) -> Value {
         .map(|t| {
             let tps = r.tx_per_sec(t.median);
             let (speedup, batch_speedup) = r.speedups(t);
-            json!({
+            let mut run = json!({
                 "threads": t.threads,
                 "tx_per_sec": tps.round(),
                 "median_ms": ms(t.median),
@@ -42,7 +46,11 @@ pub(super) fn series_json(r: &Report, args: &BenchArgs) -> Value {
                 "batch_tx_per_sec": t.batch_median.round(),
                 "batch_speedup": round3(batch_speedup),
                 "serial_equivalent": t.equal,
-            })
+            });
+            if let (Some(share), Some(map)) = (t.of_pair, run.as_object_mut()) {
+                map.insert("of_pair".into(), json!(round3(share)));
+            }
+            run
         })
         .collect();
     let mut obj = json!({
@@ -81,8 +89,21 @@ pub(super) fn series_json(r: &Report, args: &BenchArgs) -> Value {
                 ("variant", json!(v))
             }),
     };
-    if let (Some((k, v)), Some(map)) = (knob, obj.as_object_mut()) {
-        map.insert(k.to_string(), v);
+    if let Some(map) = obj.as_object_mut() {
+        if let Some((k, v)) = knob {
+            map.insert(k.to_string(), v);
+        }
+        if let Some(p) = &r.pair {
+            let pair = json!({
+                "tx_per_sec": r.tx_per_sec(p.median).round(),
+                "median_ms": ms(p.median),
+                "min_ms": ms(p.min),
+                "max_ms": ms(p.max),
+                "batch_tx_per_sec": p.batch_median.round(),
+                "serial_equivalent": p.equal,
+            });
+            map.insert("pair".into(), pair);
+        }
     }
     obj
 }
@@ -122,15 +143,14 @@ pub(super) fn series_table(r: &Report, args: &BenchArgs) -> Vec<String> {
             "batch tx/s",
             "speedup",
             "serial-eq"
-        ),
+        ) + if r.pair.is_some() { "  of pair" } else { "" },
     ];
-    for t in &r.runs {
-        let tps = r.tx_per_sec(t.median);
+    let row = |threads: String, t: &ThreadRuns| {
         let (speedup, batch_speedup) = r.speedups(t);
-        lines.push(format!(
-            "{:>8} {:>14.0} {:>10.1} {:>10.1} {:>10.1} {:>7.2}x {:>12.0} {:>7.2}x {:>10}",
-            t.threads,
-            tps,
+        let of_pair = t.of_pair.map_or(String::new(), |s| format!(" {s:>8.3}"));
+        format!(
+            "{threads:>8} {:>14.0} {:>10.1} {:>10.1} {:>10.1} {:>7.2}x {:>12.0} {:>7.2}x {:>10}{of_pair}",
+            r.tx_per_sec(t.median),
             ms(t.median),
             ms(t.min),
             ms(t.max),
@@ -138,7 +158,19 @@ pub(super) fn series_table(r: &Report, args: &BenchArgs) -> Vec<String> {
             t.batch_median,
             batch_speedup,
             if t.equal { "yes" } else { "NO" }
-        ));
+        )
+    };
+    for t in &r.runs {
+        lines.push(row(t.threads.to_string(), t));
+    }
+    if let Some(p) = &r.pair {
+        lines.push(row("1+1".into(), p));
+        lines.push(
+            "  1+1: two 1-thread runs side by side, each on its own runtime and thread \
+             (their rates added up); of pair: a run's throughput over the pair's in the \
+             same round, median over rounds"
+                .into(),
+        );
     }
     lines
 }
