@@ -492,7 +492,9 @@ pub fn run(args: BenchArgs) -> ExitCode {
     if let Some(w) = oversubscribed(&args.threads, cores) {
         eprintln!("{w}");
     }
-    let per_series = (1 + args.threads.len() * args.repeat) as u64 * args.txs as u64;
+    // The reference run, the timed runs, and with `--pair` two more each round.
+    let runs = 1 + (args.threads.len() + 2 * usize::from(args.pair)) * args.repeat;
+    let per_series = runs as u64 * args.txs as u64;
     let mut progress = Progress::new(per_series * series.len() as u64);
     let mut reports = Vec::new();
     for (i, s) in series.iter().enumerate() {
