@@ -9,6 +9,9 @@
 # minute to minute, a lone run caught in a slow moment puts the ceiling
 # past 2 (impossible on two cores), and then the ratio's share of it
 # reads low. The fourth over the third is the share of the ceiling.
+# `baton bench --pair` measures the same ceiling in one process: every round
+# also runs two one-thread runtimes side by side, and "of pair" is the
+# 2-thread run over them in the same round.
 # Usage: benches/scripts/ceiling.sh [ROUNDS] [BATON_BINARY]   (needs python3)
 set -euo pipefail
 rounds=${1:-10}
