@@ -219,9 +219,10 @@ fn plot_writes_svg_and_png() {
     }
 }
 
-#[test]
-fn table_without_json() {
-    let out = baton(&[
+/// The table `baton bench` prints without `--json` for a small run of
+/// the default workload on 1 and 2 threads, with `extra` flags.
+fn table(extra: &[&str]) -> String {
+    let mut args = vec![
         "bench",
         "--txs",
         "300",
@@ -231,14 +232,22 @@ fn table_without_json() {
         "1,2",
         "--repeat",
         "1",
-    ]);
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
+    ];
+    args.extend_from_slice(extra);
+    let out = baton(&args);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn table_without_json() {
+    let text = table(&[]);
     assert!(text.contains("uniform-transfers"), "{text}");
     assert!(
         text.contains("tx/s (median)") && text.contains("yes"),
         "{text}"
     );
+    assert!(!text.contains("1+1"), "{text}");
 }
 
 fn stderr_of(out: &Output) -> String {
@@ -555,18 +564,7 @@ fn the_pair_is_run_and_reported_only_when_asked() {
     assert!(v.get("pair").is_none(), "{v}");
     assert!(v["runs"][0].get("of_pair").is_none(), "{v}");
 
-    let out = baton(&[
-        "bench",
-        "--txs",
-        "300",
-        "--accounts",
-        "50",
-        "--repeat",
-        "1",
-        "--pair",
-    ]);
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = table(&["--pair"]);
     assert!(
         text.contains("of pair") && text.contains("     1+1 "),
         "{text}"
