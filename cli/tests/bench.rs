@@ -57,6 +57,21 @@ fn json_of(out: &Output) -> Value {
     serde_json::from_str(stdout.trim()).unwrap()
 }
 
+/// A run's (or the pair's) rates and times: positive, and min ≤ median ≤ max.
+fn check_timings(run: &Value) {
+    for k in [
+        "tx_per_sec",
+        "median_ms",
+        "min_ms",
+        "max_ms",
+        "batch_tx_per_sec",
+    ] {
+        assert!(run[k].as_f64().unwrap() > 0.0, "{k} in {run}");
+    }
+    assert!(run["min_ms"].as_f64() <= run["median_ms"].as_f64());
+    assert!(run["median_ms"].as_f64() <= run["max_ms"].as_f64());
+}
+
 fn check_series(v: &Value, workload: &str) {
     assert_eq!(v["workload"], workload);
     assert_eq!(v["txs"], 200);
@@ -71,18 +86,8 @@ fn check_series(v: &Value, workload: &str) {
     assert_eq!(runs.len(), 2);
     for (run, threads) in runs.iter().zip([1, 2]) {
         assert_eq!(run["threads"], threads);
-        for k in [
-            "tx_per_sec",
-            "median_ms",
-            "min_ms",
-            "max_ms",
-            "batch_tx_per_sec",
-            "batch_speedup",
-        ] {
-            assert!(run[k].as_f64().unwrap() > 0.0, "{k} in {run}");
-        }
-        assert!(run["min_ms"].as_f64() <= run["median_ms"].as_f64());
-        assert!(run["median_ms"].as_f64() <= run["max_ms"].as_f64());
+        check_timings(run);
+        assert!(run["batch_speedup"].as_f64().unwrap() > 0.0, "{run}");
     }
     // The one-thread run is the base of both speedups.
     assert_eq!(runs[0]["speedup"], 1.0);
@@ -540,16 +545,7 @@ fn the_pair_is_run_and_reported_only_when_asked() {
     let v = json_of(&out);
     let pair = &v["pair"];
     assert_eq!(pair["serial_equivalent"], true, "{v}");
-    for k in [
-        "tx_per_sec",
-        "median_ms",
-        "min_ms",
-        "max_ms",
-        "batch_tx_per_sec",
-    ] {
-        assert!(pair[k].as_f64().unwrap() > 0.0, "{k} in {pair}");
-    }
-    assert!(pair["min_ms"].as_f64() <= pair["median_ms"].as_f64());
+    check_timings(pair);
     for run in v["runs"].as_array().unwrap() {
         assert!(run["of_pair"].as_f64().unwrap() > 0.0, "{run}");
     }
