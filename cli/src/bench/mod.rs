@@ -220,8 +220,11 @@ fn run_pair(
 ) -> Result<[Run; 2], String> {
     let start = std::sync::Barrier::new(2);
     let one = || {
-        let loaded = load(w, 1, sigverify);
-        // Both sides wait here, loaded or not, so that neither waits forever.
+        // Both sides reach the barrier, loaded or not (a panic while loading
+        // included), so that neither waits there forever.
+        let loaded =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| load(w, 1, sigverify)))
+                .unwrap_or_else(|_| Err("loading a runtime of the pair panicked".into()));
         start.wait();
         loaded.map(|mut rt| timed(&mut rt, w, batch, &mut Progress::hidden()))
     };
