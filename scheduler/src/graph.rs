@@ -82,10 +82,15 @@ impl AccountMap {
         mix_key(&key.0, self.seeds, 0) | 1 << 63
     }
 
+    /// The table size [`reset`](Self::reset) gives for `keys` tags.
+    fn slots_for(keys: usize) -> usize {
+        (keys + keys / 2).max(16).next_power_of_two()
+    }
+
     /// Empty the table, sized for at most `keys` distinct tags (it stays at
     /// most 2/3 full; beyond that it grows).
     fn reset(&mut self, keys: usize) {
-        let capacity = (keys + keys / 2).max(16).next_power_of_two();
+        let capacity = Self::slots_for(keys);
         if self.slots.len() == capacity {
             self.slots.fill(EMPTY_SLOT);
         } else {
@@ -139,15 +144,91 @@ impl AccountMap {
     }
 }
 
+/// The edges of a build as its transactions come, in order: each
+/// transaction's locks ([`Edges::lock`]) between [`Edges::begin`] and
+/// [`Edges::end`].
+struct Edges<'a> {
+    preds: &'a mut Vec<u32>,
+    readers: &'a mut Vec<ReaderNode>,
+    last_succ: &'a mut Vec<u32>,
+    succ_offsets: &'a mut Vec<u32>,
+    pred_count: &'a mut Vec<u32>,
+    roots: &'a mut Vec<u32>,
+    /// Where the current transaction's predecessors start in `preds`.
+    first_pred: usize,
+}
+
+impl Edges<'_> {
+    #[inline(always)]
+    fn begin(&mut self) {
+        self.first_pred = self.preds.len();
+    }
+
+    /// Record the edge `p → i` unless it is a self-edge or already there.
+    #[inline(always)]
+    fn edge(&mut self, p: u32, i: u32) {
+        if p != i && self.last_succ[p as usize] != i {
+            self.last_succ[p as usize] = i;
+            self.succ_offsets[p as usize + 1] += 1;
+            self.preds.push(p);
+        }
+    }
+
+    /// Transaction `i` locks the account whose build state is `state`.
+    #[inline(always)]
+    fn lock(&mut self, state: &mut AccountState, writable: bool, i: u32) {
+        if writable {
+            if state.readers != NONE {
+                // Write after reads: wait for every reader since the last
+                // writer (each of them waits for that writer, so the
+                // writer→writer edge is implied).
+                let mut node = state.readers;
+                while node != NONE {
+                    let r = self.readers[node as usize];
+                    self.edge(r.tx, i);
+                    node = r.next;
+                }
+            } else if state.last_writer != NONE {
+                // Write after write.
+                self.edge(state.last_writer, i);
+            }
+            state.last_writer = i;
+            state.readers = NONE;
+        } else {
+            // Read after write; reads after reads need no edge.
+            if state.last_writer != NONE {
+                self.edge(state.last_writer, i);
+            }
+            self.readers.push(ReaderNode {
+                tx: i,
+                next: state.readers,
+            });
+            state.readers = (self.readers.len() - 1) as u32;
+        }
+    }
+
+    /// Transaction `i` has no more locks: count its predecessors.
+    #[inline(always)]
+    fn end(&mut self, i: u32) {
+        let count = (self.preds.len() - self.first_pred) as u32;
+        self.pred_count.push(count);
+        if count == 0 {
+            self.roots.push(i);
+        }
+    }
+}
+
 /// How many transactions ahead a build prefetches the account slots.
 const PREFETCH_AHEAD: usize = 8;
 
 /// The smallest table (in slots of 16 bytes: 512 KiB) whose slots a build
-/// prefetches. `reset` has just written every slot, so a smaller table is
-/// still in cache and the prefetches only cost instructions (a wave of
-/// 1,024 transfers has 4,096 slots: 40 instructions per transaction, no
-/// time); in a larger one, which `reset` left partly in memory, they pay
-/// (a build of 100,000 transactions took 8–9 ms without them, 5.2 with).
+/// prefetches, tagging every lock in a pass of its own first. `reset` has
+/// just written every slot, so a smaller table is still in cache: there
+/// the prefetches only cost instructions (a wave of 1,024 transfers: 40
+/// per transaction, no time), and so does the separate pass, and the build
+/// adds each lock as it comes (a wave's graph 416 → 341 instructions per
+/// transfer). In a larger one, which `reset` left partly in memory, they
+/// pay (a build of 100,000 transactions took 8–9 ms without them, 5.2 with).
 const PREFETCH_FROM_SLOTS: usize = 1 << 15;
 
 /// The happens-before relation a batch needs, as a DAG over transaction
@@ -328,7 +409,11 @@ impl GraphBuilder {
     }
 
     /// Build the graph of `n` transactions whose locks `locks_of(i)` yields,
-    /// without materialising [`LockSet`]s (`total_locks` only sizes buffers).
+    /// without materialising [`LockSet`]s. `total_locks` is how many locks
+    /// there are at most, or 0 if unknown: it sizes buffers, and a small
+    /// known count lets the build take one pass over the locks instead of
+    /// two when the table that count needs stays in cache; the graph is
+    /// the same.
     /// A transaction's locks need not be sorted. When each transaction lists
     /// a key once (as a validated message does) the graph is the one its
     /// [`LockSet`]s would give; a key listed twice, once in each mode, may
@@ -348,35 +433,15 @@ impl GraphBuilder {
             return Err(SchedulerError::BatchTooLarge { len: n });
         }
 
-        // Pass 1: every lock's tag, in order. No table access yet, so that
-        // pass 2 can prefetch the slots of the transactions ahead.
-        let accounts = &mut self.accounts;
-        let locks = &mut self.locks;
-        let lock_ends = &mut self.lock_ends;
-        locks.clear();
-        locks.reserve(total_locks);
-        lock_ends.clear();
-        lock_ends.reserve(n);
-        for i in 0..n {
-            locks.extend(
-                locks_of(i).map(|lock| (accounts.tag(&lock.key), lock.mode == LockMode::Write)),
-            );
-            lock_ends.push(locks.len());
-        }
-        accounts.reset(locks.len());
-        let readers = &mut self.readers;
-        readers.clear();
         // Predecessor lists, CSR by successor: the preds of `i` are the next
         // `pred_count[i]` entries. Edges are discovered in increasing
         // successor order, so this CSR fills by appending.
-        let preds = &mut self.preds;
-        preds.clear();
+        self.preds.clear();
+        self.readers.clear();
         // `last_succ[p] == i` once the edge `p → i` is recorded: merges the
         // duplicate edges a pair sharing several accounts would produce.
-        let last_succ = &mut self.last_succ;
-        last_succ.clear();
-        last_succ.resize(n, NONE);
-
+        self.last_succ.clear();
+        self.last_succ.resize(n, NONE);
         let DependencyGraph {
             mut pred_count,
             mut succ_offsets,
@@ -389,65 +454,68 @@ impl GraphBuilder {
         // Out-degrees, counted in what becomes the successor offsets.
         succ_offsets.clear();
         succ_offsets.resize(n + 1, 0);
-
-        // Pass 2: the edges, transaction by transaction.
-        let mut lock_start = 0;
-        let prefetch = accounts.slots.len() >= PREFETCH_FROM_SLOTS;
-        for (i, &lock_end) in lock_ends.iter().enumerate() {
-            if let Some(&ahead_end) = lock_ends.get(i + PREFETCH_AHEAD).filter(|_| prefetch) {
-                let ahead_start = lock_ends[i + PREFETCH_AHEAD - 1];
-                for &(tag, _) in locks.get(ahead_start..ahead_end).unwrap_or(&[]) {
-                    accounts.prefetch(tag);
+        let mut edges = Edges {
+            preds: &mut self.preds,
+            readers: &mut self.readers,
+            last_succ: &mut self.last_succ,
+            succ_offsets: &mut succ_offsets,
+            pred_count: &mut pred_count,
+            roots: &mut roots,
+            first_pred: 0,
+        };
+        let accounts = &mut self.accounts;
+        let locks = &mut self.locks;
+        let lock_ends = &mut self.lock_ends;
+        // A table small enough to stay in cache once `reset` has written it
+        // needs no prefetching, and then the locks need no pass of their
+        // own: each is tagged and added as it comes.
+        if total_locks > 0 && AccountMap::slots_for(total_locks) < PREFETCH_FROM_SLOTS {
+            accounts.reset(total_locks);
+            for i in 0..n {
+                let i32 = i as u32; // n <= MAX_BATCH_LEN
+                edges.begin();
+                for lock in locks_of(i) {
+                    let tag = accounts.tag(&lock.key);
+                    edges.lock(accounts.state(tag), lock.mode == LockMode::Write, i32);
                 }
+                edges.end(i32);
             }
-            let set = locks.get(lock_start..lock_end).unwrap_or(&[]);
-            lock_start = lock_end;
-            let i = i as u32; // n <= MAX_BATCH_LEN
-            let first_pred = preds.len();
-            let mut add_edge = |p: u32| {
-                if p != i && last_succ[p as usize] != i {
-                    last_succ[p as usize] = i;
-                    succ_offsets[p as usize + 1] += 1;
-                    preds.push(p);
-                }
-            };
-            for &(tag, writable) in set {
-                let state = accounts.state(tag);
-                if writable {
-                    if state.readers != NONE {
-                        // Write after reads: wait for every reader since the
-                        // last writer (each of them waits for that writer,
-                        // so the writer→writer edge is implied).
-                        let mut node = state.readers;
-                        while node != NONE {
-                            let r = readers[node as usize];
-                            add_edge(r.tx);
-                            node = r.next;
-                        }
-                    } else if state.last_writer != NONE {
-                        // Write after write.
-                        add_edge(state.last_writer);
-                    }
-                    state.last_writer = i;
-                    state.readers = NONE;
-                } else {
-                    // Read after write; reads after reads need no edge.
-                    if state.last_writer != NONE {
-                        add_edge(state.last_writer);
-                    }
-                    readers.push(ReaderNode {
-                        tx: i,
-                        next: state.readers,
-                    });
-                    state.readers = (readers.len() - 1) as u32;
-                }
+        } else {
+            // Pass 1: every lock's tag, in order. No table access yet, so
+            // that pass 2 can prefetch the slots of the transactions ahead.
+            locks.clear();
+            locks.reserve(total_locks);
+            lock_ends.clear();
+            lock_ends.reserve(n);
+            for i in 0..n {
+                locks.extend(
+                    locks_of(i).map(|lock| (accounts.tag(&lock.key), lock.mode == LockMode::Write)),
+                );
+                lock_ends.push(locks.len());
             }
-            let count = (preds.len() - first_pred) as u32;
-            pred_count.push(count);
-            if count == 0 {
-                roots.push(i);
+            accounts.reset(locks.len());
+            // Pass 2: the edges, transaction by transaction.
+            let mut lock_start = 0;
+            let prefetch = accounts.slots.len() >= PREFETCH_FROM_SLOTS;
+            for (i, &lock_end) in lock_ends.iter().enumerate() {
+                if let Some(&ahead_end) = lock_ends.get(i + PREFETCH_AHEAD).filter(|_| prefetch) {
+                    let ahead_start = lock_ends[i + PREFETCH_AHEAD - 1];
+                    for &(tag, _) in locks.get(ahead_start..ahead_end).unwrap_or(&[]) {
+                        accounts.prefetch(tag);
+                    }
+                }
+                let set = locks.get(lock_start..lock_end).unwrap_or(&[]);
+                lock_start = lock_end;
+                let i = i as u32; // n <= MAX_BATCH_LEN
+                edges.begin();
+                for &(tag, writable) in set {
+                    edges.lock(accounts.state(tag), writable, i);
+                }
+                edges.end(i);
             }
         }
+        let preds = &self.preds;
+        let last_succ = &mut self.last_succ;
 
         // A chain: every transaction waits for the one right before it,
         // which takes at least n - 1 edges (checked only then: a batch with
