@@ -36,7 +36,9 @@ pub use error::{InstructionError, TransactionError};
 pub use hash::{Hash, Signature};
 pub use instruction::{AccountMeta, CompiledInstruction, Instruction};
 pub use loaded::{LoadedAddresses, LoadedMessage};
-pub use message::{Message, MessageAddressTableLookup, MessageHeader, MessageVersion};
+pub use message::{
+    Message, MessageAddressTableLookup, MessageHeader, MessageVersion, WritableByPosition,
+};
 pub use pda::PdaError;
 pub use pubkey::{ParsePubkeyError, Pubkey};
 pub use signing::{Keypair, SignError};

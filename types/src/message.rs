@@ -205,18 +205,7 @@ impl Message {
 
     /// Whether the header places key `i` among the writable keys.
     pub fn is_writable_index(&self, i: usize) -> bool {
-        let n = self.account_keys.len();
-        let signed = self.header.num_required_signatures as usize;
-        if i >= n {
-            return false;
-        }
-        if i < signed {
-            i < signed.saturating_sub(self.header.num_readonly_signed_accounts as usize)
-        } else {
-            let unsigned_writable_end =
-                n.saturating_sub(self.header.num_readonly_unsigned_accounts as usize);
-            i < unsigned_writable_end
-        }
+        i < self.account_keys.len() && WritableByPosition::of(self).contains(i)
     }
 
     /// Whether key `i` is the program id of some instruction.
@@ -245,5 +234,90 @@ impl Message {
     /// The bytes that signers sign: the message's wire encoding.
     pub fn serialize(&self) -> Vec<u8> {
         crate::wire::encode_message(self)
+    }
+}
+
+/// Which static keys a message's header makes writable by position,
+/// read from the header once (for callers that walk every key): a signer
+/// `i` is writable below `writable_signed`, a non-signer below
+/// `writable_unsigned`. Before demotion (§1.1): invoked program ids and
+/// reserved ids are left to the caller.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WritableByPosition {
+    signed: usize,
+    writable_signed: usize,
+    writable_unsigned: usize,
+}
+
+impl WritableByPosition {
+    /// The bounds of `m`'s header.
+    #[inline]
+    pub fn of(m: &Message) -> Self {
+        let signed = usize::from(m.header.num_required_signatures);
+        Self {
+            signed,
+            writable_signed: signed
+                .saturating_sub(usize::from(m.header.num_readonly_signed_accounts)),
+            writable_unsigned: m
+                .account_keys
+                .len()
+                .saturating_sub(usize::from(m.header.num_readonly_unsigned_accounts)),
+        }
+    }
+
+    /// Whether static key `i` (one of the message's `account_keys`) is
+    /// writable by its position.
+    #[inline]
+    pub fn contains(&self, i: usize) -> bool {
+        if i < self.signed {
+            i < self.writable_signed
+        } else {
+            i < self.writable_unsigned
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Pubkey;
+
+    fn message(keys: u64, signed: u8, ro_signed: u8, ro_unsigned: u8) -> Message {
+        Message {
+            header: MessageHeader {
+                num_required_signatures: signed,
+                num_readonly_signed_accounts: ro_signed,
+                num_readonly_unsigned_accounts: ro_unsigned,
+            },
+            account_keys: (0..keys).map(Pubkey::new_from_u64).collect(),
+            ..Message::default()
+        }
+    }
+
+    fn writable(m: &Message) -> Vec<bool> {
+        (0..m.account_keys.len() + 1)
+            .map(|i| m.is_writable_index(i))
+            .collect()
+    }
+
+    /// Writable signers, read-only signers, writable non-signers, read-only
+    /// non-signers, in that order; headers that overrun the keys leave
+    /// nothing writable past them, and no index past the keys is.
+    #[test]
+    fn the_header_places_the_writable_keys() {
+        assert_eq!(
+            writable(&message(6, 3, 1, 2)),
+            [true, true, false, true, false, false, false]
+        );
+        assert_eq!(writable(&message(3, 1, 0, 0)), [true, true, true, false]);
+        assert_eq!(writable(&message(3, 2, 2, 1)), [false, false, false, false]);
+        // More read-only non-signers than non-signers: none writable.
+        assert_eq!(writable(&message(3, 1, 0, 9)), [true, false, false, false]);
+        // More signers than keys.
+        assert_eq!(writable(&message(2, 5, 4, 0)), [true, false, false]);
+        assert_eq!(
+            WritableByPosition::default(),
+            WritableByPosition::of(&message(0, 0, 0, 0))
+        );
     }
 }
