@@ -518,19 +518,10 @@ impl GraphBuilder {
         let last_succ = &mut self.last_succ;
 
         // A chain: every transaction waits for the one right before it,
-        // which takes at least n - 1 edges (checked only then: a batch with
-        // few conflicts pays nothing for it).
-        let chain = n > 0
-            && preds.len() >= n - 1
-            && pred_count
-                .iter()
-                .scan(0usize, |start, &count| {
-                    let from = *start;
-                    *start += count as usize;
-                    Some(preds.get(from..*start).unwrap_or(&[]))
-                })
-                .enumerate()
-                .all(|(i, p)| i == 0 || p.contains(&(i as u32 - 1)));
+        // which takes at least n - 1 edges (checked only then, in the walk
+        // below: a batch with few conflicts pays nothing for it).
+        let check_chain = n > 0 && preds.len() >= n - 1;
+        let mut chain = check_chain;
 
         // Transpose the predecessor lists into successor lists. Prefix sums
         // of the out-degrees give each list's start; `last_succ` (no longer
@@ -546,7 +537,11 @@ impl GraphBuilder {
         let mut start = 0usize;
         for (s, &count) in pred_count.iter().enumerate() {
             let end = start + count as usize;
-            for &p in &preds[start..end] {
+            let of_s = &preds[start..end];
+            if check_chain {
+                chain &= s == 0 || of_s.contains(&(s as u32 - 1));
+            }
+            for &p in of_s {
                 let at = &mut cursor[p as usize];
                 succ[*at as usize] = s as u32;
                 *at += 1;
