@@ -174,16 +174,17 @@
 //!
 //! `benches/schedule.rs` measures the scheduler alone (trivial callback).
 //! On the project's shared 2-core VM: building the graph of 10k
-//! three-account transactions takes ~28–37 ns per transaction (~44 ns at
+//! three-account transactions takes ~27–30 ns per transaction (~44 ns at
 //! 100k, where the account map no longer fits in cache). A graph's build
 //! is sequential, so below [`PIPELINED_BELOW_THREADS`] threads
 //! [`Scheduler::run`] builds a long batch's graph a wave of [`RUN_WAVE`]
 //! at a time, the next wave's while the pool runs this one (a wave's map
-//! also stays in cache): build plus 2-thread dispatch of a 10k batch
-//! then took 33 ns per transaction in a slow phase where the build alone
-//! took 37 (52 ns building the whole graph first), a 10k hot-account batch
-//! 30 ns (45). The runtime does the same with its own waves (where the
-//! build also reads each message's keys, ~650 instructions per transfer),
+//! stays in cache, so its build takes one pass over the locks): build
+//! plus 2-thread dispatch of a 10k batch then takes ~24 ns per
+//! transaction, a 10k hot-account batch ~26 ns (52 and 45 building the
+//! whole graph first). The runtime does the same with its own waves
+//! (where the build also reads each message's keys, ~340 instructions per
+//! transfer),
 //! and from 8 threads on, where one thread could not keep up, the waves'
 //! graphs are built side by side, one per task
 //! ([`Scheduler::build_graph_from`] takes a builder of its own per call).
