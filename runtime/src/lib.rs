@@ -73,8 +73,9 @@
 //! released as soon as the earlier ones it conflicts with have finished
 //! (see `baton_scheduler`). While parallel runs lose to serial ones (the
 //! host's cores busy with other work), batches run the one-thread path
-//! for a window (`baton_scheduler::hold_serial_for` opens one on purpose). From 8 threads on, where that one
-//! calling thread would hold the others back, a batch without lookups or
+//! for a window (`baton_scheduler::hold_serial_for` opens one on
+//! purpose). From 8 threads on, where that one calling thread would hold
+//! the others back, a batch without lookups or
 //! durable nonces is planned on every thread instead: its signatures go
 //! into the history shard by shard (the earliest occurrence in batch order
 //! recorded, later ones refused), every wave's graph is built at once,

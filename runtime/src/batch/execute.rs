@@ -7,7 +7,9 @@ use std::sync::{Mutex, OnceLock};
 
 use baton_accounts_db::{AccountsStore, StoreError};
 use baton_executor::{AccountSource, Environment};
-use baton_types::{ids, Account, LoadedMessage, Pubkey, Transaction, TransactionError};
+use baton_types::{
+    ids, Account, LoadedMessage, Pubkey, Transaction, TransactionError, WritableByPosition,
+};
 
 use super::admit::Admitted;
 use super::budget::execute_with_budget;
@@ -81,8 +83,9 @@ impl Execution<'_> {
     pub(crate) fn prefetch(&self, i: usize) {
         let Some(next) = self.txs.get(i) else { return };
         let message = &next.message;
+        let by_position = WritableByPosition::of(message);
         for (k, key) in message.account_keys.iter().enumerate() {
-            if message.is_writable_index(k) || !ids::is_reserved(key) {
+            if by_position.contains(k) || !ids::is_reserved(key) {
                 self.store.prefetch(key);
             }
         }
