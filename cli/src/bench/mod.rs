@@ -50,6 +50,14 @@ struct Run {
     results: Vec<TransactionResult>,
 }
 
+impl Run {
+    /// Whether this run ended as `reference` did: the same state hash and
+    /// every result the same (serial equivalence).
+    fn ends_as(&self, reference: &Run) -> bool {
+        self.hash == reference.hash && self.results == reference.results
+    }
+}
+
 /// The figures of one thread count.
 struct ThreadRuns {
     threads: usize,
@@ -261,7 +269,7 @@ impl Default for PerCount {
 
 impl PerCount {
     fn add(&mut self, r: &Run, reference: &Run) {
-        self.equal &= r.hash == reference.hash && r.results == reference.results;
+        self.equal &= r.ends_as(reference);
         self.times.push(r.elapsed);
         self.rates.extend(r.batch_rates.iter().copied());
     }
@@ -272,9 +280,7 @@ impl PerCount {
     fn add_pair(&mut self, a: &Run, b: &Run, reference: &Run) {
         let rate =
             1.0 / a.elapsed.as_secs_f64().max(1e-9) + 1.0 / b.elapsed.as_secs_f64().max(1e-9);
-        for r in [a, b] {
-            self.equal &= r.hash == reference.hash && r.results == reference.results;
-        }
+        self.equal &= a.ends_as(reference) && b.ends_as(reference);
         self.times.push(Duration::from_secs_f64(1.0 / rate));
         // The batch rates of the two sides, added batch by batch.
         self.rates
@@ -291,7 +297,6 @@ impl PerCount {
 
     fn summary(mut self, threads: usize, of_pair: Option<f64>) -> ThreadRuns {
         self.times.sort();
-        self.rates.sort_by(f64::total_cmp);
         ThreadRuns {
             threads,
             median: self
@@ -301,7 +306,7 @@ impl PerCount {
                 .unwrap_or_default(),
             min: self.times.first().copied().unwrap_or_default(),
             max: self.times.last().copied().unwrap_or_default(),
-            batch_median: self.rates.get(self.rates.len() / 2).copied().unwrap_or(0.0),
+            batch_median: median(self.rates),
             equal: self.equal,
             of_pair,
         }
