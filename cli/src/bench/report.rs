@@ -34,21 +34,15 @@ pub(super) fn series_json(r: &Report, args: &BenchArgs) -> Value {
         .runs
         .iter()
         .map(|t| {
-            let tps = r.tx_per_sec(t.median);
             let (speedup, batch_speedup) = r.speedups(t);
-            let mut run = json!({
-                "threads": t.threads,
-                "tx_per_sec": tps.round(),
-                "median_ms": ms(t.median),
-                "min_ms": ms(t.min),
-                "max_ms": ms(t.max),
-                "speedup": round3(speedup),
-                "batch_tx_per_sec": t.batch_median.round(),
-                "batch_speedup": round3(batch_speedup),
-                "serial_equivalent": t.equal,
-            });
-            if let (Some(share), Some(map)) = (t.of_pair, run.as_object_mut()) {
-                map.insert("of_pair".into(), json!(round3(share)));
+            let mut run = timings_json(r, t);
+            if let Some(map) = run.as_object_mut() {
+                map.insert("threads".into(), json!(t.threads));
+                map.insert("speedup".into(), json!(round3(speedup)));
+                map.insert("batch_speedup".into(), json!(round3(batch_speedup)));
+                if let Some(share) = t.of_pair {
+                    map.insert("of_pair".into(), json!(round3(share)));
+                }
             }
             run
         })
@@ -94,18 +88,23 @@ pub(super) fn series_json(r: &Report, args: &BenchArgs) -> Value {
             map.insert(k.to_string(), v);
         }
         if let Some(p) = &r.pair {
-            let pair = json!({
-                "tx_per_sec": r.tx_per_sec(p.median).round(),
-                "median_ms": ms(p.median),
-                "min_ms": ms(p.min),
-                "max_ms": ms(p.max),
-                "batch_tx_per_sec": p.batch_median.round(),
-                "serial_equivalent": p.equal,
-            });
-            map.insert("pair".into(), pair);
+            map.insert("pair".into(), timings_json(r, p));
         }
     }
     obj
+}
+
+/// What a thread count's runs and the pair's report alike: `{tx_per_sec,
+/// median_ms, min_ms, max_ms, batch_tx_per_sec, serial_equivalent}`.
+fn timings_json(r: &Report, t: &ThreadRuns) -> Value {
+    json!({
+        "tx_per_sec": r.tx_per_sec(t.median).round(),
+        "median_ms": ms(t.median),
+        "min_ms": ms(t.min),
+        "max_ms": ms(t.max),
+        "batch_tx_per_sec": t.batch_median.round(),
+        "serial_equivalent": t.equal,
+    })
 }
 
 /// The table of one series, as lines.
