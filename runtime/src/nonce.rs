@@ -27,8 +27,13 @@ const ADVANCE_NONCE: [u8; 4] = 4u32.to_le_bytes();
 /// first account is a static key the message writes.
 pub(crate) fn nonce_account(message: &Message) -> Option<Pubkey> {
     let ix = message.instructions.first()?;
+    // The data first: most first instructions are no nonce advance, and
+    // that rules them out without reading the account keys.
+    if ix.data.get(..4)? != ADVANCE_NONCE {
+        return None;
+    }
     let program = message.account_keys.get(usize::from(ix.program_id_index))?;
-    if *program != ids::SYSTEM_PROGRAM || ix.data.get(..4)? != ADVANCE_NONCE {
+    if *program != ids::SYSTEM_PROGRAM {
         return None;
     }
     let index = usize::from(*ix.accounts.first()?);

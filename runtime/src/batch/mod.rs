@@ -93,14 +93,14 @@ impl Runtime {
             .as_ref()
             .filter(|s| s.threads() > 1 && !s.serial_for_now());
         let parallel_threads = parallel.map_or(1, Scheduler::threads);
-        // Stage 1, stateless and parallel: sanitize, then verify signatures.
-        // The lookup tables the batch names, as it starts (none for most).
+        // The lookup tables and nonce accounts the batch names (none for
+        // most), and the tables as the batch starts.
+        let watch = TableWatch::of(txs);
         let mut tables = TableCache::default();
-        for l in txs.iter().flat_map(|tx| &tx.message.address_table_lookups) {
-            tables
-                .entry(l.account_key)
-                .or_insert_with(|| self.store.load(&l.account_key));
+        for key in watch.looked_up() {
+            tables.insert(*key, self.store.load(key));
         }
+        // Stage 1, stateless and parallel: sanitize, then verify signatures.
         let checks = StatelessChecks {
             sigverify: self.sigverify,
             lock_limit: self.lock_limit,
@@ -118,7 +118,8 @@ impl Runtime {
         // Stages 2 to 4, in waves: admit, schedule and execute, collect.
         let store_errors = Mutex::new(Vec::new());
         let parallel = parallel.is_some();
-        let results = self.admit_and_execute(txs, parallel, &stage_one, tables, &store_errors);
+        let results =
+            self.admit_and_execute(txs, parallel, &stage_one, tables, watch, &store_errors);
         // The end: store faults, durability, the pool's linger.
         self.finish_batch(txs.len(), started, store_errors);
         results
@@ -145,6 +146,7 @@ impl Runtime {
         parallel: bool,
         stage_one: &StageOne,
         tables: TableCache,
+        watch: TableWatch,
         store_errors: &Mutex<Vec<StoreError>>,
     ) -> Vec<TransactionResult> {
         let Self {
@@ -164,7 +166,6 @@ impl Runtime {
         let store: &dyn AccountsStore = &**store;
         // One slot per transaction for what admission finds (loaded keys,
         // an advanced nonce), only when the batch has lookups or nonces.
-        let watch = TableWatch::of(txs);
         let admitted: Vec<OnceLock<Admitted>> = if watch.any() {
             txs.iter().map(|_| OnceLock::new()).collect()
         } else {
