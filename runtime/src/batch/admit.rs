@@ -99,16 +99,18 @@ impl TableWatch {
     pub(crate) fn of(txs: &[Transaction]) -> Self {
         let mut used = FxHashSet::default();
         let mut looked_up = Vec::new();
+        let mut nonces = Vec::new();
         for tx in txs {
             for l in &tx.message.address_table_lookups {
                 if used.insert(l.account_key) {
                     looked_up.push(l.account_key);
                 }
             }
-            if let Some(key) = nonce::nonce_account(&tx.message) {
-                used.insert(key);
-            }
+            nonces.extend(nonce::nonce_account(&tx.message));
         }
+        // After the tables: a nonce account that is also some table's key
+        // must not keep that table out of `looked_up`.
+        used.extend(nonces);
         Self {
             used,
             looked_up,
@@ -483,6 +485,59 @@ mod tests {
                 mode: LockMode::from_writable(lm.is_writable(k)),
             })
             .collect()
+    }
+
+    /// Every table a batch looks up is listed once, in batch order, to be
+    /// loaded, also one whose key an earlier transaction names as its
+    /// durable nonce; the nonce accounts are watched too.
+    #[test]
+    fn the_watch_lists_every_table_once_whatever_the_nonces() {
+        let key = Pubkey::new_from_u64;
+        // A durable-nonce message advancing `nonce` (a writable signer).
+        let nonced = |nonce: Pubkey| Transaction {
+            signatures: Vec::new(),
+            message: Message {
+                header: MessageHeader {
+                    num_required_signatures: 1,
+                    num_readonly_signed_accounts: 0,
+                    num_readonly_unsigned_accounts: 1,
+                },
+                account_keys: vec![nonce, ids::SYSTEM_PROGRAM],
+                instructions: vec![CompiledInstruction {
+                    program_id_index: 1,
+                    accounts: vec![0],
+                    data: 4u32.to_le_bytes().to_vec(),
+                }],
+                ..Message::default()
+            },
+        };
+        let looking_up = |tables: &[Pubkey]| Transaction {
+            signatures: Vec::new(),
+            message: Message {
+                address_table_lookups: tables
+                    .iter()
+                    .map(|&account_key| baton_types::MessageAddressTableLookup {
+                        account_key,
+                        writable_indexes: vec![0],
+                        readonly_indexes: Vec::new(),
+                    })
+                    .collect(),
+                ..Message::default()
+            },
+        };
+        let txs = [
+            nonced(key(1)),
+            looking_up(&[key(2), key(1)]),
+            looking_up(&[key(1), key(3)]),
+            nonced(key(4)),
+        ];
+        let watch = TableWatch::of(&txs);
+        assert_eq!(watch.looked_up(), [key(2), key(1), key(3)]);
+        assert!(watch.any());
+        for k in 1..=4 {
+            assert!(watch.used.contains(&key(k)), "{k}");
+        }
+        assert!(!TableWatch::of(&txs[..0]).any());
     }
 
     /// Header-derived locks equal the loaded-message view's on messages of
