@@ -209,6 +209,7 @@ impl Message {
     }
 
     /// Whether key `i` is the program id of some instruction.
+    #[inline]
     pub fn is_invoked(&self, i: usize) -> bool {
         self.instructions
             .iter()
