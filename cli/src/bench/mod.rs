@@ -349,22 +349,16 @@ fn measure(s: &Series, args: &BenchArgs, progress: &mut Progress) -> Result<Repo
         if i % 2 == 1 {
             order.reverse();
         }
+        let round = format!("run {}/{}", i + 1, args.repeat);
         for k in order {
             if let (Some(&threads), Some(acc)) = (args.threads.get(k), per_count.get_mut(k)) {
-                progress.message(format!(
-                    "{}: {threads} threads, run {}/{}",
-                    w.label,
-                    i + 1,
-                    args.repeat
-                ));
+                progress.message(format!("{}: {threads} threads, {round}", w.label));
                 let r = run_once(&w, threads, sigverify, args.batch, progress)?;
                 acc.add(&r, &reference);
             } else if let Some(acc) = pair.as_mut() {
                 progress.message(format!(
-                    "{}: two 1-thread runs side by side, run {}/{}",
-                    w.label,
-                    i + 1,
-                    args.repeat
+                    "{}: two 1-thread runs side by side, {round}",
+                    w.label
                 ));
                 let [a, b] = run_pair(&w, sigverify, args.batch, progress)?;
                 acc.add_pair(&a, &b, &reference);
