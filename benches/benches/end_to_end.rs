@@ -28,6 +28,13 @@ fn cases() -> Vec<(&'static str, Params)> {
     vec![
         ("uniform-transfers", p(100_000)),
         (
+            "uniform-transfers",
+            Params {
+                blockhash_age: 149,
+                ..p(100_000)
+            },
+        ),
+        (
             "zipf-transfers",
             Params {
                 skew: 1.0,

@@ -112,6 +112,7 @@ pub fn cpi_chain(p: &Params) -> Workload {
         .map(|id| (*id, Arc::new(ScriptedProgram) as Arc<dyn Program>))
         .collect();
     Workload {
+        blockhash_age: p.blockhash_age,
         name: "cpi-chain",
         label: format!("cpi-chain fail-rate={fail_rate}"),
         description: format!(

@@ -159,6 +159,7 @@ pub fn large_writes(p: &Params, read_shared: bool) -> Workload {
     });
     let variant = if read_shared { "read-shared" } else { "write" };
     Workload {
+        blockhash_age: p.blockhash_age,
         name: "large-writes",
         label: format!("large-writes {variant}"),
         description: format!(

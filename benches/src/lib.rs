@@ -26,6 +26,7 @@
 use std::fmt;
 use std::sync::Arc;
 
+use baton::executor::sysvar::MAX_RECENT_BLOCKHASHES;
 use baton::{
     Account, Hash, Instruction, Keypair, Message, Program, Pubkey, Runtime, RuntimeError,
     Signature, Transaction,
@@ -74,6 +75,11 @@ pub struct Params {
     pub seed: u64,
     /// Blockhash the transactions name.
     pub blockhash: Hash,
+    /// How many newer blockhashes the runtime holds than the one the
+    /// transactions name (see [`Workload::runtime`]): 0, they name the
+    /// newest; at most 149, the oldest one still accepted. A node sees
+    /// transactions naming any of the last 150.
+    pub blockhash_age: usize,
     /// `zipf-transfers`: the Zipf exponent (0 is uniform; 0.8, 1.0 and 1.2
     /// are typical).
     pub skew: f64,
@@ -95,6 +101,7 @@ impl Default for Params {
             sign: false,
             seed: 7,
             blockhash: baton::genesis_blockhash(),
+            blockhash_age: 0,
             skew: 1.0,
             hot: 1,
             fail_rate: 0.1,
@@ -140,6 +147,9 @@ pub struct Workload {
     pub programs: Vec<(Pubkey, Arc<dyn Program>)>,
     /// The transactions, in batch order.
     pub txs: Vec<Transaction>,
+    /// How many newer blockhashes [`Workload::runtime`] adds after the one
+    /// the transactions name ([`Params::blockhash_age`]).
+    pub blockhash_age: usize,
 }
 
 impl fmt::Debug for Workload {
@@ -169,7 +179,10 @@ impl Workload {
     /// blockhash check and signature history on, the history sized for the
     /// workload's transactions (they all name one blockhash), as a node
     /// would size it for the transactions a blockhash sees (see
-    /// [`Runtime::with_history_capacity`]).
+    /// [`Runtime::with_history_capacity`]). Then it advances
+    /// [`Workload::blockhash_age`] times
+    /// ([`Runtime::expire_blockhash`]), making no room ahead for the
+    /// newer blockhashes' signatures (none will come).
     pub fn runtime(&self, threads: usize, sigverify: bool) -> Result<Runtime, RuntimeError> {
         let mut rt = Runtime::new()
             .with_sigverify(sigverify)
@@ -184,6 +197,13 @@ impl Workload {
         }
         for (key, account) in &self.accounts {
             rt.set_account(*key, account.clone())?;
+        }
+        if self.blockhash_age > 0 {
+            rt = rt.with_history_capacity(0);
+            for _ in 0..self.blockhash_age {
+                rt.expire_blockhash();
+            }
+            rt = rt.with_history_capacity(self.history_capacity());
         }
         Ok(rt)
     }
@@ -289,6 +309,11 @@ pub fn info(name: &str) -> Option<&'static WorkloadInfo> {
 pub fn validate(name: &str, p: &Params) -> Result<(), WorkloadError> {
     let info = info(name).ok_or_else(|| WorkloadError::UnknownWorkload(name.to_string()))?;
     variant(info, p)?;
+    if p.blockhash_age >= MAX_RECENT_BLOCKHASHES {
+        return Err(WorkloadError::InvalidParam(
+            "--blockhash-age must be below 150: a blockhash 150 newer ones have followed is expired",
+        ));
+    }
     match name {
         "zipf-transfers" if !(p.skew.is_finite() && p.skew >= 0.0) => Err(
             WorkloadError::InvalidParam("--skew must be a finite number, 0 or more"),
@@ -322,7 +347,7 @@ fn variant(info: &WorkloadInfo, p: &Params) -> Result<&'static str, WorkloadErro
 pub fn generate(name: &str, p: &Params) -> Result<Workload, WorkloadError> {
     validate(name, p)?;
     let v = info(name).map(|i| variant(i, p)).transpose()?.unwrap_or("");
-    Ok(match name {
+    let mut w = match name {
         "uniform-transfers" => uniform_transfers(p, v == "v0-alt"),
         "zipf-transfers" => zipf_transfers(p),
         "hot-account" => hot_account(p),
@@ -338,7 +363,11 @@ pub fn generate(name: &str, p: &Params) -> Result<Workload, WorkloadError> {
         "large-writes" => large_writes(p, v == "read-shared"),
         "sbpf-token-transfers" => sbpf_token_transfers(p, v == "interpreter")?,
         _ => return Err(WorkloadError::UnknownWorkload(name.to_string())),
-    })
+    };
+    if w.blockhash_age > 0 {
+        w.label = format!("{} blockhash-age={}", w.label, w.blockhash_age);
+    }
+    Ok(w)
 }
 
 /// The key of the `i`th generated account of kind `class` (each workload
@@ -545,7 +574,53 @@ mod tests {
             }
         )
         .is_err());
-        assert!(validate("zipf-transfers", &Params { skew: -1.0, ..p }).is_err());
+        assert!(validate(
+            "zipf-transfers",
+            &Params {
+                skew: -1.0,
+                ..p.clone()
+            }
+        )
+        .is_err());
+        for name in WORKLOADS {
+            let age = |blockhash_age| Params {
+                blockhash_age,
+                ..p.clone()
+            };
+            assert!(validate(name, &age(149)).is_ok(), "{name}");
+            assert!(validate(name, &age(150)).is_err(), "{name}");
+        }
+    }
+
+    /// With a blockhash age, the runtime holds that many newer blockhashes
+    /// than the one the transactions name, which is still recent: they run
+    /// as at age 0 (same results, same state), and one more blockhash
+    /// expires it.
+    #[test]
+    fn aged_blockhashes_stay_recent_until_the_150th() {
+        let young = generate("uniform-transfers", &small()).unwrap();
+        let old = generate(
+            "uniform-transfers",
+            &Params {
+                blockhash_age: 149,
+                ..small()
+            },
+        )
+        .unwrap();
+        assert_eq!(old.txs, young.txs);
+        assert_eq!(old.label, "uniform-transfers blockhash-age=149");
+        let mut rt = old.runtime(2, false).unwrap();
+        assert_ne!(rt.latest_blockhash(), Params::default().blockhash);
+        let results = rt.execute_batch(&old.txs);
+        assert!(results.iter().all(|r| r.status.is_ok()));
+        let mut reference = young.runtime(1, false).unwrap();
+        assert_eq!(reference.execute_batch(&young.txs), results);
+        let mut rt = old.runtime(1, false).unwrap();
+        rt.expire_blockhash();
+        assert!(rt
+            .execute_batch(&old.txs)
+            .iter()
+            .all(|r| r.status == Err(baton::TransactionError::BlockhashNotFound)));
     }
 
     #[test]

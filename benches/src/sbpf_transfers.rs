@@ -92,6 +92,7 @@ pub fn sbpf_token_transfers(p: &Params, interpreter: bool) -> Result<Workload, W
     });
     let v = if interpreter { "interpreter" } else { "jit" };
     Ok(Workload {
+        blockhash_age: p.blockhash_age,
         name: "sbpf-token-transfers",
         label: format!("sbpf-token-transfers {v}"),
         description: format!(

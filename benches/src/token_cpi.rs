@@ -244,6 +244,7 @@ pub fn token_cpi(p: &Params, variant: TokenCpiVariant) -> Result<Workload, Workl
         TokenCpiVariant::Sbpf => "sbpf",
     };
     Ok(Workload {
+        blockhash_age: p.blockhash_age,
         name: "token-cpi",
         label: format!("token-cpi {variant}"),
         description: format!(

@@ -88,6 +88,7 @@ fn transfers_through_tables(p: &Params, n: usize, plan: &[(usize, usize, u64)]) 
         })
         .collect();
     Workload {
+        blockhash_age: p.blockhash_age,
         name: "uniform-transfers",
         label: "uniform-transfers v0-alt".into(),
         description: format!(
@@ -164,6 +165,7 @@ pub fn hot_account(p: &Params) -> Workload {
         (vec![ix], from)
     });
     Workload {
+        blockhash_age: p.blockhash_age,
         name: "hot-account",
         label: format!("hot-account hot={k}"),
         description: format!("system transfers from one of {n} payers to one of {k} hot accounts"),
@@ -188,6 +190,7 @@ fn transfers(
         (vec![ix], from)
     });
     Workload {
+        blockhash_age: p.blockhash_age,
         name,
         label,
         description,

@@ -31,7 +31,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Measure batch throughput on the built-in workloads.
-    Bench(bench::BenchArgs),
+    Bench(Box<bench::BenchArgs>),
     /// Run scenario files: print what happened as JSON; end with
     /// `N passed, M failed` on stderr; exit 0 when every expectation holds,
     /// 1 when one does not, 2 when a file cannot be read or is malformed.
@@ -106,7 +106,7 @@ fn run_scenarios(args: RunArgs) -> ExitCode {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Bench(args) => bench::run(args),
+        Command::Bench(args) => bench::run(*args),
         Command::Run(args) => run_scenarios(args),
     }
 }

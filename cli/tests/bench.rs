@@ -184,6 +184,7 @@ fn bad_arguments_exit_2_with_a_message() {
         &["bench", "--workload", "large-writes", "--variant", "nope"],
         &["bench", "--workload", "hot-account", "--hot", "0"],
         &["bench", "--workload", "cpi-chain", "--fail-rate", "2"],
+        &["bench", "--blockhash-age", "150"],
         &["bench", "--threads", "0"],
         &["bench", "--plot", "out.txt"],
     ] {

@@ -118,23 +118,20 @@ impl Runtime {
 
     /// The newest blockhash, for new transactions.
     pub fn latest_blockhash(&self) -> Hash {
-        self.blockhashes.front().copied().unwrap_or_default()
+        self.blockhashes.latest()
     }
 
     /// Advance to a new blockhash and slot; the oldest of more than 150
     /// recent blockhashes expires.
     pub fn expire_blockhash(&mut self) {
         let next = Hash::hashv(&[b"baton blockhash", &self.latest_blockhash().0]);
-        self.blockhashes.push_front(next);
-        if self.blockhashes.len() > MAX_RECENT_BLOCKHASHES {
-            for expired in self.blockhashes.drain(MAX_RECENT_BLOCKHASHES..) {
-                // A transaction naming an expired blockhash is refused
-                // before its signature is looked at, so its history can go
-                // (unless blockhash checks are off, when nothing expires).
-                if self.blockhash_check {
-                    if let Some(h) = &mut self.history {
-                        h.expire(&expired);
-                    }
+        for expired in self.blockhashes.push(next, MAX_RECENT_BLOCKHASHES) {
+            // A transaction naming an expired blockhash is refused before
+            // its signature is looked at, so its history can go (unless
+            // blockhash checks are off, when nothing expires).
+            if self.blockhash_check && !self.blockhashes.contains(&expired) {
+                if let Some(h) = &mut self.history {
+                    h.expire(&expired);
                 }
             }
         }

@@ -88,6 +88,7 @@
 
 mod accounts;
 mod batch;
+mod blockhashes;
 mod check;
 mod deploy;
 mod history;

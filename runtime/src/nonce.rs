@@ -11,12 +11,12 @@
 //! the account as advanced. If the transaction fails, that advanced
 //! account is committed with the fee payer: the nonce is used either way.
 
-use std::collections::VecDeque;
-
 use baton_accounts_db::AccountsStore;
 use baton_executor::SysvarCache;
 use baton_programs::system::nonce::{self, Data, State, Versions};
-use baton_types::{ids, Account, Hash, Message, Pubkey, TransactionError};
+use baton_types::{ids, Account, Message, Pubkey, TransactionError};
+
+use crate::blockhashes::RecentBlockhashes;
 
 /// The serialized `SystemInstruction::AdvanceNonceAccount` (its variant
 /// index); further bytes are allowed, as Agave's check allows them.
@@ -89,7 +89,7 @@ pub(crate) fn advanced(
 /// `BlockhashNotFound`.
 pub(crate) fn check_blockhash(
     message: &Message,
-    blockhashes: &VecDeque<Hash>,
+    blockhashes: &RecentBlockhashes,
     store: &dyn AccountsStore,
     sysvars: &SysvarCache,
 ) -> Result<Option<(Pubkey, Account)>, TransactionError> {

@@ -4,7 +4,6 @@
 //! is in `accounts.rs`; the batch pipeline ([`Runtime::execute_batch`]) in
 //! `batch/`, one file per stage.
 
-use std::collections::VecDeque;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -14,6 +13,8 @@ use baton_executor::{ExecutionConfig, Program, ProgramRegistry, SysvarCache};
 use baton_scheduler::Scheduler;
 use baton_types::{ids, Account, Hash, Pubkey};
 use rustc_hash::FxHashMap;
+
+use crate::blockhashes::RecentBlockhashes;
 
 use crate::batch::collect::Outbox;
 use crate::history::SignatureHistory;
@@ -62,7 +63,7 @@ pub struct Runtime {
     pub(crate) history: Option<SignatureHistory>,
     /// Signatures per blockhash the history makes room for ahead (0: grow).
     pub(crate) history_capacity: usize,
-    pub(crate) blockhashes: VecDeque<Hash>,
+    pub(crate) blockhashes: RecentBlockhashes,
     pub(crate) lock_limit: usize,
     pub(crate) threads: usize,
     pub(crate) scheduler: Option<Scheduler>,
@@ -167,7 +168,7 @@ impl Runtime {
             blockhash_check: true,
             history: Some(SignatureHistory::default()),
             history_capacity: 0,
-            blockhashes: VecDeque::from([genesis]),
+            blockhashes: RecentBlockhashes::new(genesis),
             lock_limit: DEFAULT_ACCOUNT_LOCK_LIMIT,
             threads: 0,
             scheduler: None,

@@ -61,6 +61,11 @@ pub struct BenchArgs {
     /// Generator seed.
     #[arg(long, default_value = "7", value_parser = count::<u64>, allow_negative_numbers = true)]
     pub(super) seed: u64,
+    /// How many newer blockhashes the runtime holds than the one the
+    /// transactions name: 0 (the newest) to 149 (the oldest still
+    /// accepted), as a node sees transactions naming any of the last 150.
+    #[arg(long, default_value = "0", value_parser = count::<usize>, allow_negative_numbers = true, value_name = "N")]
+    pub(super) blockhash_age: usize,
     /// zipf-transfers only: Zipf exponents, comma separated (one series
     /// each) [default: 1.0].
     #[arg(
@@ -204,6 +209,7 @@ pub(super) fn plan(args: &BenchArgs) -> Result<Vec<Series>, String> {
             accounts,
             sign,
             seed: args.seed,
+            blockhash_age: args.blockhash_age,
             ..Params::default()
         };
         let knobs: Vec<Params> = match i.name {

@@ -8,19 +8,19 @@
 //! admitted transactions that the executor refused are forgotten
 //! ([`Admission::forget_refused`]).
 
-use std::collections::VecDeque;
 use std::sync::OnceLock;
 
 use baton_accounts_db::AccountsStore;
 use baton_executor::SysvarCache;
 use baton_scheduler::{validate_account_locks, AccountLock, DependencyGraph, LockMode, Scheduler};
 use baton_types::{
-    ids, wire, Account, Hash, LoadedAddresses, LoadedMessage, Pubkey, Transaction,
-    TransactionError, WritableByPosition,
+    ids, wire, Account, LoadedAddresses, LoadedMessage, Pubkey, Transaction, TransactionError,
+    WritableByPosition,
 };
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::check::StageOne;
+use crate::blockhashes::RecentBlockhashes;
 use crate::history::SignatureHistory;
 use crate::{lookup, nonce};
 
@@ -37,7 +37,7 @@ pub(crate) struct Admission<'a> {
     pub(crate) stage_one: &'a StageOne,
     pub(crate) lock_limit: usize,
     pub(crate) blockhash_check: bool,
-    pub(crate) blockhashes: &'a VecDeque<Hash>,
+    pub(crate) blockhashes: &'a RecentBlockhashes,
     pub(crate) history: Option<&'a mut SignatureHistory>,
     /// Whether the batch's signatures went into the history before
     /// admission, on every thread (see [`StageOne::insert_history`]).
@@ -75,8 +75,9 @@ pub(crate) struct Admitted {
 /// committed, so admission stops before it ([`Wave::barrier`]).
 #[derive(Default)]
 pub(crate) struct TableWatch {
-    /// Every table some transaction of the batch looks up, and every
-    /// account a durable-nonce instruction of the batch names.
+    /// Every table some transaction of the batch looks up, and the nonce
+    /// account of every transaction whose admission reads one (see
+    /// [`TableWatch::of`]).
     used: FxHashSet<Pubkey>,
     /// The tables, each once, in batch order.
     looked_up: Vec<Pubkey>,
@@ -89,14 +90,21 @@ pub(crate) struct TableWatch {
 }
 
 impl TableWatch {
-    /// The tables `txs` look up and their nonce accounts (none for most
-    /// batches), in one pass over the batch. The pass reads each
-    /// transaction's first instruction (the nonce check), which at the
-    /// start of a batch costs cache misses that nothing overlaps; reading
-    /// the lookups in the same pass, and the instruction's data before the
-    /// program's key, took 10,000 transfers' prologue from ~320 to ~200 µs
+    /// The tables `txs` look up and the nonce accounts their admission
+    /// reads (none for most batches), in one pass over the batch, which
+    /// runs before anything else of the batch can.
+    ///
+    /// Admission reads a nonce account only for a durable-nonce
+    /// transaction whose blockhash is not recent (Agave's age check tries
+    /// the blockhash first), and only with the blockhash check on
+    /// (`recent`: the recent blockhashes, `None` when it is off). So the
+    /// pass reads each transaction's lookups and blockhash, which lie in
+    /// the transaction itself, one after the other in the batch, and reads
+    /// the first instruction only of a transaction with an unknown
+    /// blockhash: reading every one (behind two pointers, cache misses
+    /// that nothing overlaps) made this pass ~200 µs per 10,000 transfers
     /// (dev VM).
-    pub(crate) fn of(txs: &[Transaction]) -> Self {
+    pub(crate) fn of(txs: &[Transaction], recent: Option<&RecentBlockhashes>) -> Self {
         let mut used = FxHashSet::default();
         let mut looked_up = Vec::new();
         let mut nonces = Vec::new();
@@ -106,7 +114,9 @@ impl TableWatch {
                     looked_up.push(l.account_key);
                 }
             }
-            nonces.extend(nonce::nonce_account(&tx.message));
+            if recent.is_some_and(|r| !r.contains(&tx.message.recent_blockhash)) {
+                nonces.extend(nonce::nonce_account(&tx.message));
+            }
         }
         // After the tables: a nonce account that is also some table's key
         // must not keep that table out of `looked_up`.
@@ -141,8 +151,8 @@ impl TableWatch {
         !self.used.is_empty()
     }
 
-    /// Whether `tx` looks up a table, or advances a nonce account, that an
-    /// unsettled transaction may change.
+    /// Whether `tx` looks up a table, or may read a nonce account, that
+    /// an unsettled transaction may change.
     fn must_wait(&self, tx: &Transaction) -> bool {
         !self.dirty.is_empty()
             && (tx
@@ -235,8 +245,11 @@ impl Admission<'_> {
                 self.lock_limit,
             )?,
         };
+        // A recent blockhash passes whatever the instructions are (stage 1,
+        // when it checked it, refused an unknown one but for a durable-nonce
+        // transaction, which is checked against its nonce account here).
         let nonce = if self.blockhash_check
-            && (!blockhash_checked || nonce::nonce_account(&tx.message).is_some())
+            && (!blockhash_checked || !self.blockhashes.contains(&tx.message.recent_blockhash))
         {
             nonce::check_blockhash(&tx.message, self.blockhashes, self.store, self.sysvars)?
         } else {
@@ -469,7 +482,7 @@ impl Wave {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use baton_types::{CompiledInstruction, Message, MessageHeader};
+    use baton_types::{CompiledInstruction, Hash, Message, MessageHeader};
 
     /// The locks the general path takes: the loaded-message view's keys
     /// and `is_writable`, reserved ids left out.
@@ -487,11 +500,14 @@ mod tests {
 
     /// Every table a batch looks up is listed once, in batch order, to be
     /// loaded, also one whose key an earlier transaction names as its
-    /// durable nonce; the nonce accounts are watched too.
+    /// durable nonce; the nonce accounts are watched too, when admission
+    /// reads them: for a blockhash that is not recent, with the blockhash
+    /// check on.
     #[test]
     fn the_watch_lists_every_table_once_whatever_the_nonces() {
         let key = Pubkey::new_from_u64;
-        // A durable-nonce message advancing `nonce` (a writable signer).
+        // A durable-nonce message advancing `nonce` (a writable signer),
+        // naming the default blockhash.
         let nonced = |nonce: Pubkey| Transaction {
             signatures: Vec::new(),
             message: Message {
@@ -529,13 +545,26 @@ mod tests {
             looking_up(&[key(1), key(3)]),
             nonced(key(4)),
         ];
-        let watch = TableWatch::of(&txs);
+        let stale = RecentBlockhashes::new(Hash::hashv(&[b"stale"]));
+        let watch = TableWatch::of(&txs, Some(&stale));
         assert_eq!(watch.looked_up(), [key(2), key(1), key(3)]);
         assert!(watch.any());
         for k in 1..=4 {
             assert!(watch.used.contains(&key(k)), "{k}");
         }
-        assert!(!TableWatch::of(&txs[..0]).any());
+        assert!(!TableWatch::of(&txs[..0], Some(&stale)).any());
+        // The nonce transactions' blockhash is recent, or not checked:
+        // their admission reads no nonce account.
+        let recent = RecentBlockhashes::new(Hash::default());
+        for watch in [
+            TableWatch::of(&txs, Some(&recent)),
+            TableWatch::of(&txs, None),
+        ] {
+            assert_eq!(watch.looked_up(), [key(2), key(1), key(3)]);
+            assert!(!watch.used.contains(&key(4)));
+        }
+        assert!(!TableWatch::of(&[nonced(key(4))], Some(&recent)).any());
+        assert!(TableWatch::of(&[nonced(key(4))], Some(&stale)).any());
     }
 
     /// Header-derived locks equal the loaded-message view's on messages of

@@ -10,13 +10,12 @@
 //! admission makes the same checks as it admits each transaction
 //! ([`STAGE_ONE_APART_FROM_THREADS`] says why).
 
-use std::collections::VecDeque;
-
 use baton_executor::SysvarCache;
 use baton_scheduler::{validate_account_locks, Scheduler};
-use baton_types::{signing, wire, Hash, LoadedAddresses, Transaction, TransactionError};
+use baton_types::{signing, wire, LoadedAddresses, Transaction, TransactionError};
 
 use super::admit::TableCache;
+use crate::blockhashes::RecentBlockhashes;
 use crate::history::{SignatureHistory, NO_SHARD};
 use crate::lookup;
 use rayon::prelude::*;
@@ -29,7 +28,7 @@ pub(crate) struct StatelessChecks<'a> {
     pub(crate) sigverify: bool,
     pub(crate) lock_limit: usize,
     /// The blockhashes a transaction may name, when they are checked.
-    pub(crate) blockhashes: Option<&'a VecDeque<Hash>>,
+    pub(crate) blockhashes: Option<&'a RecentBlockhashes>,
     /// The lookup tables of the batch as they were when it started, and
     /// the sysvars to resolve them in (lookups are resolved here too, on
     /// every thread; admission redoes it for a transaction whose table an

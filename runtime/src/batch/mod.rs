@@ -95,7 +95,7 @@ impl Runtime {
         let parallel_threads = parallel.map_or(1, Scheduler::threads);
         // The lookup tables and nonce accounts the batch names (none for
         // most), and the tables as the batch starts.
-        let watch = TableWatch::of(txs);
+        let watch = TableWatch::of(txs, self.blockhash_check.then_some(&self.blockhashes));
         let mut tables = TableCache::default();
         for key in watch.looked_up() {
             tables.insert(*key, self.store.load(key));
