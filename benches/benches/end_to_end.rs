@@ -9,6 +9,11 @@
 #![allow(clippy::unwrap_used)] // a failed setup should just fail
 
 use baton_benches::{generate, Params};
+
+/// The allocator of the `baton` binary, so that these figures and
+/// `baton bench`'s measure the same program.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 
 /// Transactions per batch (one `execute_batch` call).

@@ -18,6 +18,11 @@ use baton::{Account, Instruction, Pubkey, Runtime, Transaction};
 use baton_benches::{generate, Params, Workload};
 use criterion::{criterion_group, criterion_main, Criterion};
 
+/// The allocator of the `baton` binary, so that these figures and
+/// `baton bench`'s measure the same program.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The first transaction of `name` as an instruction with its accounts
 /// (program accounts included), and a runtime with the workload's programs.
 fn first_instruction(name: &str) -> (Runtime, Instruction, Vec<(Pubkey, Account)>) {

@@ -18,6 +18,11 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughpu
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+/// The allocator of the `baton` binary, so that these figures and
+/// `baton bench`'s measure the same program.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const TOKEN_ELF: &[u8] = include_bytes!("../../sbpf/elf/token.so");
 const TXS: usize = 10_000;
 const ACCOUNTS: u64 = 10_000;
