@@ -519,9 +519,12 @@ impl GraphBuilder {
 
         // A chain: every transaction waits for the one right before it,
         // which takes at least n - 1 edges (checked only then, in the walk
-        // below: a batch with few conflicts pays nothing for it).
-        let check_chain = n > 0 && preds.len() >= n - 1;
-        let mut chain = check_chain;
+        // below: a batch with few conflicts pays nothing for it), and no
+        // further than the first transaction that does not (scanning every
+        // transaction's predecessors whatever the answer cost a batch with
+        // many conflicts but no chain a fifth more to schedule:
+        // `schedule/mixed/2t/10000` 275–302 → 330–368 µs).
+        let mut chain = n > 0 && preds.len() >= n - 1;
 
         // Transpose the predecessor lists into successor lists. Prefix sums
         // of the out-degrees give each list's start; `last_succ` (no longer
@@ -538,8 +541,8 @@ impl GraphBuilder {
         for (s, &count) in pred_count.iter().enumerate() {
             let end = start + count as usize;
             let of_s = &preds[start..end];
-            if check_chain {
-                chain &= s == 0 || of_s.contains(&(s as u32 - 1));
+            if chain {
+                chain = s == 0 || of_s.contains(&(s as u32 - 1));
             }
             for &p in of_s {
                 let at = &mut cursor[p as usize];
