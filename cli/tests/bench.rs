@@ -547,6 +547,13 @@ fn the_pair_is_run_and_reported_only_when_asked() {
     let pair = &v["pair"];
     assert_eq!(pair["serial_equivalent"], true, "{v}");
     check_timings(pair);
+    let trip = &pair["round_trip_ns"];
+    let (median, min, max) = (
+        trip["median"].as_f64().unwrap(),
+        trip["min"].as_f64().unwrap(),
+        trip["max"].as_f64().unwrap(),
+    );
+    assert!(min > 0.0 && min <= median && median <= max, "{trip}");
     for run in v["runs"].as_array().unwrap() {
         assert!(run["of_pair"].as_f64().unwrap() > 0.0, "{run}");
     }
@@ -563,7 +570,7 @@ fn the_pair_is_run_and_reported_only_when_asked() {
 
     let text = table(&["--pair"]);
     assert!(
-        text.contains("of pair") && text.contains("     1+1 "),
+        text.contains("of pair") && text.contains("     1+1 ") && text.contains("round trip"),
         "{text}"
     );
 }

@@ -37,6 +37,7 @@ use report::{series_json, series_table};
 
 mod args;
 mod report;
+mod round_trip;
 
 use args::{knob_of, plan, Series};
 pub use args::{BenchArgs, OnOff};
@@ -83,6 +84,9 @@ struct Report {
     /// With `--pair`: the pair's runs, each round's time that of one run
     /// at the two sides' rates added up (`threads` 1).
     pair: Option<ThreadRuns>,
+    /// With `--pair`: a cache line's round trip between two threads, in
+    /// ns, measured before each round (see `round_trip.rs`).
+    round_trips: Vec<f64>,
 }
 
 impl Report {
@@ -344,7 +348,11 @@ fn measure(s: &Series, args: &BenchArgs, progress: &mut Progress) -> Result<Repo
     let mut per_count: Vec<PerCount> = args.threads.iter().map(|_| PerCount::default()).collect();
     let mut pair = args.pair.then(PerCount::default);
     let slots = args.threads.len() + usize::from(pair.is_some());
+    let mut round_trips = Vec::new();
     for i in 0..args.repeat {
+        if pair.is_some() {
+            round_trips.push(round_trip::round_trip_ns());
+        }
         let mut order: Vec<usize> = (0..slots).collect();
         if i % 2 == 1 {
             order.reverse();
@@ -387,6 +395,7 @@ fn measure(s: &Series, args: &BenchArgs, progress: &mut Progress) -> Result<Repo
         hash: reference.hash,
         runs,
         pair,
+        round_trips,
     })
 }
 

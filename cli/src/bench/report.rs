@@ -26,8 +26,10 @@ fn ms(d: Duration) -> f64 {
 /// one batch moves it far less than the run totals. With `--pair`, each run
 /// also has `of_pair` (the median over rounds of its throughput over the
 /// pair's in the same round), and `pair` is `{tx_per_sec, median_ms,
-/// min_ms, max_ms, batch_tx_per_sec, serial_equivalent}` of the two
-/// one-thread runs side by side, their rates added up.
+/// min_ms, max_ms, batch_tx_per_sec, serial_equivalent, round_trip_ns}`
+/// of the two one-thread runs side by side, their rates added up;
+/// `round_trip_ns` is `{median, min, max}` of a cache line's round trip
+/// between two threads measured before each round.
 pub(super) fn series_json(r: &Report, args: &BenchArgs) -> Value {
     let round3 = |x: f64| (x * 1000.0).round() / 1000.0;
     let runs: Vec<Value> = r
@@ -88,7 +90,16 @@ pub(super) fn series_json(r: &Report, args: &BenchArgs) -> Value {
             map.insert(k.to_string(), v);
         }
         if let Some(p) = &r.pair {
-            map.insert("pair".into(), timings_json(r, p));
+            let mut pair = timings_json(r, p);
+            if let (Some(map), Some((median, min, max))) =
+                (pair.as_object_mut(), spread(&r.round_trips))
+            {
+                map.insert(
+                    "round_trip_ns".into(),
+                    json!({ "median": median.round(), "min": min.round(), "max": max.round() }),
+                );
+            }
+            map.insert("pair".into(), pair);
         }
     }
     obj
@@ -170,6 +181,24 @@ pub(super) fn series_table(r: &Report, args: &BenchArgs) -> Vec<String> {
              same round, median over rounds"
                 .into(),
         );
+        if let Some((median, min, max)) = spread(&r.round_trips) {
+            lines.push(format!(
+                "  a cache line's round trip between two threads, before each round: \
+                 median {median:.0} ns ({min:.0}–{max:.0}); the pair never pays it, a \
+                 2-thread run does for what its threads hand each other"
+            ));
+        }
     }
     lines
+}
+
+/// The median, least and greatest of `xs`, if any.
+fn spread(xs: &[f64]) -> Option<(f64, f64, f64)> {
+    let mut sorted = xs.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    Some((
+        *sorted.get(sorted.len() / 2)?,
+        *sorted.first()?,
+        *sorted.last()?,
+    ))
 }
