@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use baton_benches::info;
 
-use super::{BenchArgs, OnOff, Report, ThreadRuns};
+use super::{median, BenchArgs, OnOff, Report, ThreadRuns};
 
 /// Milliseconds, rounded to microseconds.
 fn ms(d: Duration) -> f64 {
@@ -194,11 +194,7 @@ pub(super) fn series_table(r: &Report, args: &BenchArgs) -> Vec<String> {
 
 /// The median, least and greatest of `xs`, if any.
 fn spread(xs: &[f64]) -> Option<(f64, f64, f64)> {
-    let mut sorted = xs.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    Some((
-        *sorted.get(sorted.len() / 2)?,
-        *sorted.first()?,
-        *sorted.last()?,
-    ))
+    let min = xs.iter().copied().reduce(f64::min)?;
+    let max = xs.iter().copied().reduce(f64::max)?;
+    Some((median(xs.to_vec()), min, max))
 }
