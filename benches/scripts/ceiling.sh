@@ -2,8 +2,8 @@
 # The 2-thread ratio next to the machine's own ceiling, measured at the same
 # moment: for each round, one single-thread `baton bench` alone, two of them
 # side by side (what two independent processes reach together), then the
-# default 1-vs-2-thread run. Prints one line per round:
-#   alone_tx_s  pair_tx_s  ceiling(pair/alone)  ratio(2T/1T totals)  ratio(median batches)  2T/pair
+# default 1-vs-2-thread run (with `--pair`). Prints one line per round:
+#   alone_tx_s  pair_tx_s  ceiling(pair/alone)  ratio(2T/1T totals)  ratio(median batches)  2T/pair  round_trip_ns
 # The last column, the 2-thread run's total over the pair's, is the same
 # comparison without the lone run: on a host whose speed swings from
 # minute to minute, a lone run caught in a slow moment puts the ceiling
@@ -11,7 +11,12 @@
 # reads low. The fourth over the third is the share of the ceiling.
 # `baton bench --pair` measures the same ceiling in one process: every round
 # also runs two one-thread runtimes side by side, and "of pair" is the
-# 2-thread run over them in the same round.
+# 2-thread run over them in the same round. The last column is the median
+# cache-line round trip between two threads that the 1-vs-2 run measured
+# before its rounds (`pair.round_trip_ns`): about 65-90 ns in this VM's
+# quiet minutes, 320-500 ns in its slow ones, when every line the two
+# threads hand each other costs five times more and the 2-thread ratio
+# drops by a quarter whatever the build; read a round's figures with it.
 # Usage: benches/scripts/ceiling.sh [ROUNDS] [BATON_BINARY]   (needs python3)
 set -euo pipefail
 rounds=${1:-10}
@@ -25,6 +30,6 @@ for _ in $(seq "$rounds"); do
   "$baton" bench --threads 1 --repeat 8 --json 2>/dev/null >"$tmp/b.json"
   wait
   pair=$(python3 -c 'import json,sys; print(sum(json.load(open(f))["runs"][0]["tx_per_sec"] for f in sys.argv[1:]))' "$tmp/a.json" "$tmp/b.json")
-  run=$("$baton" bench --json 2>/dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin); r={x["threads"]: x for x in d["runs"]}; print("%.3f %.3f %.0f" % (r[2]["tx_per_sec"] / r[1]["tx_per_sec"], r[2]["batch_speedup"], r[2]["tx_per_sec"]))')
-  python3 -c 'import sys; a, p = map(float, sys.argv[1:3]); r, b, two = sys.argv[3].split(); print("%.0f %.0f %.3f %s %s %.3f" % (a, p, p / a, r, b, float(two) / p))' "$alone" "$pair" "$run"
+  run=$("$baton" bench --pair --json 2>/dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin); r={x["threads"]: x for x in d["runs"]}; print("%.3f %.3f %.0f %.0f" % (r[2]["tx_per_sec"] / r[1]["tx_per_sec"], r[2]["batch_speedup"], r[2]["tx_per_sec"], d["pair"]["round_trip_ns"]["median"]))')
+  python3 -c 'import sys; a, p = map(float, sys.argv[1:3]); r, b, two, rt = sys.argv[3].split(); print("%.0f %.0f %.3f %s %s %.3f %s" % (a, p, p / a, r, b, float(two) / p, rt))' "$alone" "$pair" "$run"
 done
