@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use baton_types::{Account, Pubkey};
+use baton_types::{Account, AccountRef, Pubkey};
 
 use crate::{StateHash, StoreError};
 
@@ -40,6 +40,26 @@ pub trait AccountsRead: Send + Sync {
             }
             None => false,
         }
+    }
+
+    /// Lend the account at `key` (`None` when there is none) to `f`, for a
+    /// reader that needs a few bytes of a large account, such as the
+    /// addresses a transaction takes from an 8 KiB lookup table. A store
+    /// that [`lends`](Self::lends) calls `f` on its own copy, under its
+    /// read lock: `f` must not call back into the store. The default lends
+    /// a copy ([`load`](Self::load)).
+    fn read_with(&self, key: &Pubkey, f: &mut dyn FnMut(Option<AccountRef<'_>>)) {
+        match self.load(key) {
+            Some(a) => f(Some(a.view())),
+            None => f(None),
+        }
+    }
+
+    /// Whether [`read_with`](Self::read_with) lends the store's own copy
+    /// (no copying); a reader that uses an account many times may rather
+    /// keep one copy of it from a store that does not.
+    fn lends(&self) -> bool {
+        false
     }
 
     /// A hint that `key` will be loaded soon: a store may start fetching it
@@ -175,6 +195,15 @@ macro_rules! forward {
             }
             fn contains(&self, key: &Pubkey) -> bool {
                 (**self).contains(key)
+            }
+            fn read_with(&self, key: &Pubkey, f: &mut dyn FnMut(Option<AccountRef<'_>>)) {
+                (**self).read_with(key, f)
+            }
+            fn lends(&self) -> bool {
+                (**self).lends()
+            }
+            fn prefetch(&self, key: &Pubkey) {
+                (**self).prefetch(key)
             }
         }
 

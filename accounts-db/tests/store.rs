@@ -48,6 +48,48 @@ fn usable_as_trait_objects() {
     assert_eq!(store.state_hash(), InMemoryAccounts::new().state_hash());
 }
 
+/// What `read_with` lent for `key`, copied out (`None`: absent), and how
+/// many times it called back.
+fn lent(store: &dyn AccountsRead, key: &Pubkey) -> (Option<Account>, usize) {
+    let mut got = None;
+    let mut calls = 0;
+    store.read_with(key, &mut |a| {
+        calls += 1;
+        got = a.map(|a| a.to_account());
+    });
+    (got, calls)
+}
+
+#[test]
+fn read_with_lends_what_load_copies() {
+    let dir = tempfile::tempdir().unwrap();
+    let durable = baton_accounts_db::DurableAccounts::open(dir.path().join("s.redb")).unwrap();
+    let memory = InMemoryAccounts::new();
+    let stores: [(&dyn AccountsStore, bool); 2] = [(&memory, true), (&durable, false)];
+    let table = account(7, (0..=255u8).cycle().take(8248).collect(), 3);
+    let (k, gone, never) = (
+        Pubkey::new_from_u64(1),
+        Pubkey::new_from_u64(2),
+        Pubkey::new_from_u64(3),
+    );
+    for (store, lends) in stores {
+        assert_eq!(store.lends(), lends);
+        store
+            .commit(&[(k, table.clone()), (gone, account(1, vec![1], 0))])
+            .unwrap();
+        store.commit(&[(gone, account(0, vec![], 0))]).unwrap();
+        // Each key: one call back, with what `load` gives.
+        for key in [k, gone, never] {
+            assert_eq!(lent(store, &key), (store.load(&key), 1), "{key}");
+        }
+        assert_eq!(lent(store, &k).0, Some(table.clone()));
+        // Through the pointer types, as the runtime holds a store.
+        let arc: Arc<&dyn AccountsStore> = Arc::new(store);
+        assert_eq!(arc.lends(), lends);
+        assert_eq!(lent(&arc, &k), (Some(table.clone()), 1));
+    }
+}
+
 #[test]
 fn last_write_wins_within_one_commit() {
     let s = InMemoryAccounts::new();

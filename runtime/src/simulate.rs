@@ -116,7 +116,7 @@ impl Runtime {
         let loaded = crate::batch::resolve_and_lock(
             tx,
             &*self.store,
-            &mut Default::default(),
+            &mut crate::lookup::TableReader::new(&*self.store, &[]),
             &self.sysvars,
             self.lock_limit,
         )?;

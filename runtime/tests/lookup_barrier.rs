@@ -6,7 +6,9 @@
 
 use baton::sdk::address_lookup_table as alt;
 use baton::types::AddressLookupTableAccount;
-use baton::{system, Hash, Keypair, Message, Pubkey, Runtime, Transaction, TransactionError};
+use baton::{
+    system, AccountsRead, Hash, Keypair, Message, Pubkey, Runtime, Transaction, TransactionError,
+};
 
 fn kp(n: u8) -> Keypair {
     Keypair::from_seed(&[n; 32])
@@ -14,7 +16,22 @@ fn kp(n: u8) -> Keypair {
 
 /// A runtime at slot 10 with funded payers.
 fn runtime(threads: usize, payers: &[Keypair]) -> Runtime {
-    let mut rt = Runtime::new().with_threads(threads);
+    fund(Runtime::new().with_threads(threads), payers)
+}
+
+/// The same on a durable store in `dir`, which copies an account on every
+/// read instead of lending it, so that lookups read copies of the tables
+/// kept for the batch (`TableReader`) rather than the store in place.
+fn durable_runtime(threads: usize, payers: &[Keypair], dir: &std::path::Path) -> Runtime {
+    let rt = Runtime::new()
+        .with_threads(threads)
+        .with_storage(dir.join(format!("{threads}.redb")))
+        .unwrap();
+    assert!(!rt.store().lends());
+    fund(rt, payers)
+}
+
+fn fund(mut rt: Runtime, payers: &[Keypair]) -> Runtime {
     for p in payers {
         rt.airdrop(&p.pubkey(), 10_000_000_000).unwrap();
     }
@@ -53,11 +70,22 @@ fn all_agree(payers: &[Keypair], batch: &[Transaction]) -> Vec<Result<(), Transa
         .iter()
         .map(|tx| serial.send_transaction(tx.clone()))
         .collect();
+    let dir = tempfile::tempdir().unwrap();
     for threads in [1, 2, 4] {
-        let mut rt = runtime(threads, payers);
-        let got = rt.execute_batch(batch);
-        assert_eq!(got, expected, "{threads} threads");
-        assert_eq!(rt.state_hash(), serial.state_hash(), "{threads} threads");
+        let lent = runtime(threads, payers);
+        assert!(lent.store().lends());
+        for (store, mut rt) in [
+            ("lent", lent),
+            ("copied", durable_runtime(threads, payers, dir.path())),
+        ] {
+            let got = rt.execute_batch(batch);
+            assert_eq!(got, expected, "{threads} threads, tables {store}");
+            assert_eq!(
+                rt.state_hash(),
+                serial.state_hash(),
+                "{threads} threads, tables {store}"
+            );
+        }
     }
     expected.into_iter().map(|r| r.status).collect()
 }

@@ -41,12 +41,52 @@ impl Account {
         }
     }
 
+    /// The account borrowed, as a store lends it.
+    pub fn view(&self) -> AccountRef<'_> {
+        AccountRef {
+            lamports: self.lamports,
+            data: &self.data,
+            owner: &self.owner,
+            executable: self.executable,
+            rent_epoch: self.rent_epoch,
+        }
+    }
+
     /// Whether this is the default (empty) account, which the store treats as absent.
     pub fn is_empty(&self) -> bool {
         self.lamports == 0
             && self.data.is_empty()
             && self.owner == Pubkey::default()
             && !self.executable
+    }
+}
+
+/// An account borrowed from where it is kept (a store's own copy, say):
+/// the fields of an [`Account`] without the copy of its data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AccountRef<'a> {
+    /// Balance in lamports.
+    pub lamports: u64,
+    /// Account data.
+    pub data: &'a [u8],
+    /// The owning program.
+    pub owner: &'a Pubkey,
+    /// Whether this account holds a program.
+    pub executable: bool,
+    /// The rent epoch.
+    pub rent_epoch: u64,
+}
+
+impl AccountRef<'_> {
+    /// An owned copy.
+    pub fn to_account(&self) -> Account {
+        Account {
+            lamports: self.lamports,
+            data: self.data.to_vec(),
+            owner: *self.owner,
+            executable: self.executable,
+            rent_epoch: self.rent_epoch,
+        }
     }
 }
 

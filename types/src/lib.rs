@@ -30,7 +30,7 @@ pub mod signing;
 mod transaction;
 pub mod wire;
 
-pub use account::{Account, MAX_PERMITTED_DATA_LENGTH};
+pub use account::{Account, AccountRef, MAX_PERMITTED_DATA_LENGTH};
 pub use compile_v0::{AddressLookupTableAccount, CompileError};
 pub use error::{InstructionError, TransactionError};
 pub use hash::{Hash, Signature};

@@ -17,12 +17,13 @@ use baton_types::{
     ids, wire, Account, LoadedAddresses, LoadedMessage, Pubkey, Transaction, TransactionError,
     WritableByPosition,
 };
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 
 use super::check::StageOne;
 use crate::blockhashes::RecentBlockhashes;
 use crate::history::SignatureHistory;
-use crate::{lookup, nonce};
+use crate::lookup::{self, TableReader};
+use crate::nonce;
 
 /// How many transactions ahead admission prefetches the history's slots.
 const HISTORY_AHEAD: usize = 8;
@@ -56,8 +57,8 @@ pub(crate) struct Admission<'a> {
     /// admitted transaction may have changed since the batch last settled
     /// (every admitted transaction committed).
     pub(crate) tables: TableWatch,
-    /// The lookup tables read so far in this batch.
-    pub(crate) table_cache: TableCache,
+    /// Where lookups read their tables (see [`TableReader`]).
+    pub(crate) table_reader: TableReader,
 }
 
 /// What admission found of a transaction beyond its verdict: the keys its
@@ -177,19 +178,13 @@ impl TableWatch {
     }
 }
 
-/// The lookup table accounts a batch has read, by key (`None`: absent),
-/// so that transactions looking up the same table do not each copy its
-/// (up to 8 KiB of) data. An entry is dropped when a transaction of the
-/// batch may have changed the table (see [`TableWatch`]).
-pub(crate) type TableCache = FxHashMap<Pubkey, Option<Account>>;
-
 /// What admission resolves and checks of a transaction against the state:
-/// its lookups (the tables read from `store` through `cache`, in the
+/// its lookups (the tables read from `store` through `tables`, in the
 /// clock's slot), then its account locks over every key, static and loaded.
 pub(crate) fn resolve_and_lock(
     tx: &Transaction,
     store: &dyn AccountsStore,
-    cache: &mut TableCache,
+    tables: &mut TableReader,
     sysvars: &SysvarCache,
     lock_limit: usize,
 ) -> Result<Option<LoadedAddresses>, TransactionError> {
@@ -198,14 +193,9 @@ pub(crate) fn resolve_and_lock(
         validate_account_locks(&message.account_keys, lock_limit)?;
         return Ok(None);
     }
-    for l in &message.address_table_lookups {
-        cache
-            .entry(l.account_key)
-            .or_insert_with(|| store.load(&l.account_key));
-    }
     lookup::resolve_and_validate_locks(
         message,
-        |k| cache.get(k).and_then(Option::as_ref),
+        &mut |k, f| tables.read_keeping(store, k, f),
         sysvars,
         lock_limit,
     )
@@ -240,7 +230,7 @@ impl Admission<'_> {
             None => resolve_and_lock(
                 tx,
                 self.store,
-                &mut self.table_cache,
+                &mut self.table_reader,
                 self.sysvars,
                 self.lock_limit,
             )?,
@@ -296,14 +286,21 @@ impl Admission<'_> {
         if settled {
             // Tables changed since the batch last settled are read again.
             for key in self.tables.dirty.drain(..) {
-                self.table_cache.remove(&key);
+                self.table_reader.forget(&key);
             }
         }
         let wave = txs.get(start..start + verdicts.len()).unwrap_or(&[]);
         let mut barrier = false;
         for (n, tx) in wave.iter().enumerate() {
-            if let (Some(history), Some(ahead)) = (&self.history, wave.get(n + HISTORY_AHEAD)) {
-                history.prefetch(ahead);
+            if let Some(ahead) = wave.get(n + HISTORY_AHEAD) {
+                if let Some(history) = &self.history {
+                    history.prefetch(ahead);
+                }
+                if !self.prechecked && self.table_reader.in_place() {
+                    for l in &ahead.message.address_table_lookups {
+                        self.store.prefetch(&l.account_key);
+                    }
+                }
             }
             if self.tables.must_wait(tx) {
                 verdicts.truncate(n);

@@ -10,14 +10,14 @@
 //! admission makes the same checks as it admits each transaction
 //! ([`STAGE_ONE_APART_FROM_THREADS`] says why).
 
+use baton_accounts_db::AccountsStore;
 use baton_executor::SysvarCache;
 use baton_scheduler::{validate_account_locks, Scheduler};
 use baton_types::{signing, wire, LoadedAddresses, Transaction, TransactionError};
 
-use super::admit::TableCache;
 use crate::blockhashes::RecentBlockhashes;
 use crate::history::{SignatureHistory, NO_SHARD};
-use crate::lookup;
+use crate::lookup::{self, TableReader};
 use rayon::prelude::*;
 
 /// Transactions checked per task (and per batch-verification call).
@@ -33,7 +33,11 @@ pub(crate) struct StatelessChecks<'a> {
     /// the sysvars to resolve them in (lookups are resolved here too, on
     /// every thread; admission redoes it for a transaction whose table an
     /// earlier one in the batch may have changed).
-    pub(crate) tables: &'a TableCache,
+    pub(crate) tables: &'a TableReader,
+    /// The store the tables are read from (see [`TableReader`]).
+    pub(crate) store: &'a dyn AccountsStore,
+    /// Whether some transaction of the batch has lookups.
+    pub(crate) lookups: bool,
     pub(crate) sysvars: &'a SysvarCache,
     /// The signature history, whose shard of each transaction that passes
     /// is noted for the history's parallel insert (see
@@ -59,7 +63,7 @@ impl StatelessChecks<'_> {
     fn resolve(&self, tx: &Transaction) -> Resolved {
         let loaded = lookup::resolve_and_validate_locks(
             &tx.message,
-            |k| self.tables.get(k).and_then(Option::as_ref),
+            &mut |k, f| self.tables.read(self.store, k, f),
             self.sysvars,
             self.lock_limit,
         )?;
@@ -94,6 +98,13 @@ impl StatelessChecks<'_> {
     fn check_chunk(&self, chunk: &[Transaction]) -> Vec<Checked> {
         let mut verdicts: Vec<Option<TransactionError>> =
             chunk.iter().map(Self::sanitize).collect();
+        if self.tables.in_place() {
+            for tx in chunk {
+                for l in &tx.message.address_table_lookups {
+                    self.store.prefetch(&l.account_key);
+                }
+            }
+        }
         if self.sigverify {
             for (v, sig) in verdicts.iter_mut().zip(signing::verify_batch(chunk)) {
                 if v.is_none() {
@@ -180,7 +191,7 @@ impl StageOne {
         let apart = |s: &Scheduler| {
             s.threads() > 1
                 && (checks.sigverify
-                    || !checks.tables.is_empty()
+                    || checks.lookups
                     || s.threads() >= STAGE_ONE_APART_FROM_THREADS)
         };
         let checked: Option<Vec<Checked>> = match scheduler {

@@ -34,9 +34,10 @@ use baton_executor::Environment;
 use baton_scheduler::Scheduler;
 use baton_types::Transaction;
 
+use crate::lookup::TableReader;
 use crate::Runtime;
 pub(crate) use admit::resolve_and_lock;
-use admit::{Admission, Admitted, TableCache, TableWatch};
+use admit::{Admission, Admitted, TableWatch};
 pub(crate) use budget::{check_compute_budget, execute_with_budget};
 use check::{StageOne, StatelessChecks};
 use collect::TransactionResult;
@@ -96,16 +97,15 @@ impl Runtime {
         // The lookup tables and nonce accounts the batch names (none for
         // most), and the tables as the batch starts.
         let watch = TableWatch::of(txs, self.blockhash_check.then_some(&self.blockhashes));
-        let mut tables = TableCache::default();
-        for key in watch.looked_up() {
-            tables.insert(*key, self.store.load(key));
-        }
+        let tables = TableReader::new(&*self.store, watch.looked_up());
         // Stage 1, stateless and parallel: sanitize, then verify signatures.
         let checks = StatelessChecks {
             sigverify: self.sigverify,
             lock_limit: self.lock_limit,
             blockhashes: self.blockhash_check.then_some(&self.blockhashes),
             tables: &tables,
+            store: &*self.store,
+            lookups: !watch.looked_up().is_empty(),
             sysvars: &self.sysvars,
             // The history keys only a planned batch reads (on the same
             // thread count as admit_and_execute's choice).
@@ -145,7 +145,7 @@ impl Runtime {
         txs: &[Transaction],
         parallel: bool,
         stage_one: &StageOne,
-        tables: TableCache,
+        tables: TableReader,
         watch: TableWatch,
         store_errors: &Mutex<Vec<StoreError>>,
     ) -> Vec<TransactionResult> {
@@ -193,7 +193,7 @@ impl Runtime {
             sysvars,
             admitted: &admitted,
             tables: watch,
-            table_cache: tables,
+            table_reader: tables,
         };
         let outbox = kept_outbox.take().unwrap_or_default();
         let exec = Execution {

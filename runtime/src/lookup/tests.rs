@@ -62,7 +62,12 @@ fn run(
 ) -> Result<LoadedAddresses, TransactionError> {
     resolve(
         m,
-        |k| tables.iter().find(|(t, _)| key(*t) == *k).map(|(_, a)| a),
+        &mut |k, f| {
+            f(tables
+                .iter()
+                .find(|(t, _)| key(*t) == *k)
+                .map(|(_, a)| a.view()))
+        },
         slot,
         sh,
     )
