@@ -61,13 +61,13 @@ impl Entry {
     }
 
     fn view(&self) -> AccountRef<'_> {
-        AccountRef {
-            lamports: self.lamports,
-            data: &self.data,
-            owner: &self.owner,
-            executable: self.executable,
-            rent_epoch: self.rent_epoch,
-        }
+        AccountRef::new(
+            self.lamports,
+            &self.data,
+            &self.owner,
+            self.executable,
+            self.rent_epoch,
+        )
     }
 
     fn to_account(&self) -> Account {

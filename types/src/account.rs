@@ -43,13 +43,13 @@ impl Account {
 
     /// The account borrowed, as a store lends it.
     pub fn view(&self) -> AccountRef<'_> {
-        AccountRef {
-            lamports: self.lamports,
-            data: &self.data,
-            owner: &self.owner,
-            executable: self.executable,
-            rent_epoch: self.rent_epoch,
-        }
+        AccountRef::new(
+            self.lamports,
+            &self.data,
+            &self.owner,
+            self.executable,
+            self.rent_epoch,
+        )
     }
 
     /// Whether this is the default (empty) account, which the store treats as absent.
@@ -77,7 +77,24 @@ pub struct AccountRef<'a> {
     pub rent_epoch: u64,
 }
 
-impl AccountRef<'_> {
+impl<'a> AccountRef<'a> {
+    /// The account of these fields.
+    pub fn new(
+        lamports: u64,
+        data: &'a [u8],
+        owner: &'a Pubkey,
+        executable: bool,
+        rent_epoch: u64,
+    ) -> Self {
+        Self {
+            lamports,
+            data,
+            owner,
+            executable,
+            rent_epoch,
+        }
+    }
+
     /// An owned copy.
     pub fn to_account(&self) -> Account {
         Account {
