@@ -19,7 +19,7 @@ use baton_types::{
 };
 use rustc_hash::FxHashSet;
 
-use super::check::StageOne;
+use super::check::Resolved;
 use crate::blockhashes::RecentBlockhashes;
 use crate::history::SignatureHistory;
 use crate::lookup::{self, TableReader};
@@ -35,13 +35,16 @@ pub(crate) struct Admission<'a> {
     /// Whether stage 1 made the stateless checks (see `check.rs`), and what
     /// it found.
     pub(crate) prechecked: bool,
-    pub(crate) stage_one: &'a StageOne,
+    /// Stage 1's resolutions of lookups, by batch index (see
+    /// [`StageOne::take_resolved`](super::check::StageOne::take_resolved)), each taken when its transaction is
+    /// admitted.
+    pub(crate) resolved: Vec<Option<Resolved>>,
     pub(crate) lock_limit: usize,
     pub(crate) blockhash_check: bool,
     pub(crate) blockhashes: &'a RecentBlockhashes,
     pub(crate) history: Option<&'a mut SignatureHistory>,
     /// Whether the batch's signatures went into the history before
-    /// admission, on every thread (see [`StageOne::insert_history`]).
+    /// admission, on every thread (see [`StageOne::insert_history`](super::check::StageOne::insert_history)).
     pub(crate) history_checked: bool,
     /// Admitted transactions the executor refused, to forget at the end.
     pub(crate) refused: Vec<usize>,
@@ -294,7 +297,10 @@ impl Admission<'_> {
         } else if self.tables.changed_in_batch(tx) {
             None
         } else {
-            self.stage_one.resolved(i).map(|r| r.clone().map(Some))
+            self.resolved
+                .get_mut(i)
+                .and_then(Option::take)
+                .map(|r| r.map(Some))
         };
         let blockhash_checked = from_stage_one.is_some();
         let loaded = match from_stage_one {

@@ -234,10 +234,16 @@ impl StageOne {
         }))
     }
 
-    /// What stage 1's resolution gave for transaction `i`, if it has
-    /// lookups and passed the stateless checks.
-    pub(crate) fn resolved(&self, i: usize) -> Option<&Resolved> {
-        self.0.as_ref()?.resolved.get(i)?.as_ref()
+    /// What stage 1's resolution gave, by batch index (`None` for a
+    /// transaction without lookups or that failed the stateless checks;
+    /// empty when stage 1 did not run or resolved nothing), taken out for
+    /// admission to move each into its transaction's slot instead of
+    /// copying it.
+    pub(crate) fn take_resolved(&mut self) -> Vec<Option<Resolved>> {
+        self.0
+            .as_mut()
+            .map(|c| std::mem::take(&mut c.resolved))
+            .unwrap_or_default()
     }
 
     /// Record every transaction that passed stage 1 in `history`, the

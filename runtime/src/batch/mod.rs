@@ -119,7 +119,7 @@ impl Runtime {
         let store_errors = Mutex::new(Vec::new());
         let parallel = parallel.is_some();
         let results =
-            self.admit_and_execute(txs, parallel, &stage_one, tables, watch, &store_errors);
+            self.admit_and_execute(txs, parallel, stage_one, tables, watch, &store_errors);
         // The end: store faults, durability, the pool's linger.
         self.finish_batch(txs.len(), started, store_errors);
         results
@@ -144,7 +144,7 @@ impl Runtime {
         &mut self,
         txs: &[Transaction],
         parallel: bool,
-        stage_one: &StageOne,
+        mut stage_one: StageOne,
         tables: TableReader,
         watch: TableWatch,
         store_errors: &Mutex<Vec<StoreError>>,
@@ -182,7 +182,7 @@ impl Runtime {
         let history_checked = planned.is_some();
         let mut admission = Admission {
             prechecked: stage_one.done(),
-            stage_one,
+            resolved: stage_one.take_resolved(),
             lock_limit: *lock_limit,
             blockhash_check: *blockhash_check,
             blockhashes,
@@ -211,13 +211,13 @@ impl Runtime {
         let mut results = Vec::with_capacity(txs.len());
         match (planned, parallel) {
             (Some(s), _) => {
-                waves::run_planned(s, &mut admission, &exec, &outbox, stage_one, &mut results);
+                waves::run_planned(s, &mut admission, &exec, &outbox, &stage_one, &mut results);
             }
             (None, Some(s)) => {
-                waves::run_waves(s, &mut admission, &exec, &outbox, stage_one, &mut results);
+                waves::run_waves(s, &mut admission, &exec, &outbox, &stage_one, &mut results);
             }
             (None, None) => {
-                waves::run_serial(&mut admission, &exec, stage_one, serial, &mut results);
+                waves::run_serial(&mut admission, &exec, &stage_one, serial, &mut results);
             }
         }
         admission.forget_refused(txs);
