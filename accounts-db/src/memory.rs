@@ -71,13 +71,7 @@ impl Entry {
     }
 
     fn to_account(&self) -> Account {
-        Account {
-            lamports: self.lamports,
-            data: self.data.to_vec(),
-            owner: self.owner,
-            executable: self.executable,
-            rent_epoch: self.rent_epoch,
-        }
+        self.view().to_account()
     }
 
     fn digest(&self, key: &Pubkey) -> [u8; 32] {

@@ -42,6 +42,7 @@ impl Account {
     }
 
     /// The account borrowed, as a store lends it.
+    #[inline]
     pub fn view(&self) -> AccountRef<'_> {
         AccountRef::new(
             self.lamports,
@@ -79,6 +80,7 @@ pub struct AccountRef<'a> {
 
 impl<'a> AccountRef<'a> {
     /// The account of these fields.
+    #[inline]
     pub fn new(
         lamports: u64,
         data: &'a [u8],
@@ -96,6 +98,7 @@ impl<'a> AccountRef<'a> {
     }
 
     /// An owned copy.
+    #[inline]
     pub fn to_account(&self) -> Account {
         Account {
             lamports: self.lamports,
