@@ -75,8 +75,10 @@
 //! host's cores busy with other work), batches run the one-thread path
 //! for a window (`baton_scheduler::hold_serial_for` opens one on
 //! purpose). From 8 threads on, where that one calling thread would hold
-//! the others back, a batch without lookups or
-//! durable nonces is planned on every thread instead: its signatures go
+//! the others back, a batch without durable nonces, none of whose
+//! transactions may write a lookup table it looks up (its lookups are then
+//! resolved once, in the parallel stateless checks), is planned on every
+//! thread instead: its signatures go
 //! into the history shard by shard (the earliest occurrence in batch order
 //! recorded, later ones refused), every wave's graph is built at once,
 //! and the waves run one after the other with the pool staying in the

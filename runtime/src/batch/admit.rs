@@ -93,6 +93,9 @@ pub(crate) struct TableWatch {
     written: FxHashSet<Pubkey>,
     /// A first test of `used` that only says no for keys not in it.
     filter: KeyFilter,
+    /// Whether `used` holds a nonce account (a durable-nonce transaction
+    /// whose admission reads one).
+    nonces: bool,
 }
 
 /// A set of keys tested by 16 bits mixed from each key: one bit for each
@@ -172,6 +175,7 @@ impl TableWatch {
         }
         // After the tables: a nonce account that is also some table's key
         // must not keep that table out of `looked_up`.
+        let any_nonce = !nonces.is_empty();
         used.extend(nonces);
         let filter = if used.is_empty() {
             KeyFilter::default()
@@ -184,7 +188,15 @@ impl TableWatch {
             dirty: Vec::new(),
             written: FxHashSet::default(),
             filter,
+            nonces: any_nonce,
         }
+    }
+
+    /// Whether some transaction of the batch may read a nonce account in
+    /// admission (a durable-nonce transaction whose blockhash is not
+    /// recent).
+    pub(crate) fn reads_nonces(&self) -> bool {
+        self.nonces
     }
 
     /// The tables the batch looks up, each once, in batch order.
@@ -221,36 +233,62 @@ impl TableWatch {
                 || nonce::nonce_account(&tx.message).is_some_and(|k| self.dirty.contains(&k)))
     }
 
+    /// Whether `message` may write a table or nonce account of the batch.
+    pub(crate) fn may_write(&self, message: LoadedMessage<'_>) -> bool {
+        !self.used.is_empty()
+            && watched_writes(&self.used, &self.filter, message)
+                .next()
+                .is_some()
+    }
+
     /// Note the watched tables an admitted transaction may write.
     fn admitted(&mut self, message: LoadedMessage<'_>) {
-        if self.used.is_empty() {
+        let Self {
+            used,
+            filter,
+            dirty,
+            written,
+            ..
+        } = self;
+        if used.is_empty() {
             return;
         }
-        // A key can only be written if it is writable by its position (a
-        // static key) or loaded writable: the others are not looked at.
-        let statics = &message.message.account_keys;
-        let by_position = WritableByPosition::of(message.message);
-        let writable_statics = statics
-            .iter()
-            .enumerate()
-            .filter(|&(i, _)| by_position.contains(i));
-        let loaded_writable = message
-            .loaded
-            .writable
-            .iter()
-            .enumerate()
-            .map(|(j, key)| (statics.len() + j, key));
-        for (i, key) in writable_statics.chain(loaded_writable) {
-            if self.filter.may_contain(key)
-                && self.used.contains(key)
-                && !self.dirty.contains(key)
-                && message.is_writable(i)
-            {
-                self.dirty.push(*key);
-                self.written.insert(*key);
+        for key in watched_writes(used, filter, message) {
+            if !dirty.contains(key) {
+                dirty.push(*key);
+                written.insert(*key);
             }
         }
     }
+}
+
+/// The keys of `used` (tested through `filter` first) that `message` may
+/// write.
+fn watched_writes<'m>(
+    used: &'m FxHashSet<Pubkey>,
+    filter: &'m KeyFilter,
+    message: LoadedMessage<'m>,
+) -> impl Iterator<Item = &'m Pubkey> + 'm {
+    // A key can only be written if it is writable by its position (a
+    // static key) or loaded writable: the others are not looked at.
+    let statics = &message.message.account_keys;
+    let by_position = WritableByPosition::of(message.message);
+    let writable_statics = statics
+        .iter()
+        .enumerate()
+        .filter(move |&(i, _)| by_position.contains(i));
+    let loaded_writable = message
+        .loaded
+        .writable
+        .iter()
+        .enumerate()
+        .map(move |(j, key)| (statics.len() + j, key));
+    writable_statics
+        .chain(loaded_writable)
+        .filter(move |&(i, key)| {
+            filter.may_contain(key) && used.contains(key) && message.is_writable(i)
+        })
+        .map(|(_, key)| key)
 }
 
 /// What admission resolves and checks of a transaction against the state:

@@ -13,8 +13,9 @@
 use baton_accounts_db::AccountsStore;
 use baton_executor::SysvarCache;
 use baton_scheduler::{validate_account_locks, Scheduler};
-use baton_types::{signing, wire, LoadedAddresses, Transaction, TransactionError};
+use baton_types::{signing, wire, LoadedAddresses, LoadedMessage, Transaction, TransactionError};
 
+use super::admit::TableWatch;
 use crate::blockhashes::RecentBlockhashes;
 use crate::history::{SignatureHistory, NO_SHARD};
 use crate::lookup::{self, TableReader};
@@ -43,6 +44,11 @@ pub(crate) struct StatelessChecks<'a> {
     /// is noted for the history's parallel insert (see
     /// [`SignatureHistory::insert_partitioned`]).
     pub(crate) history: Option<&'a SignatureHistory>,
+    /// For a batch with lookups that may be planned: its tables, to note
+    /// whether a transaction that passes may write one (a batch in which
+    /// none does keeps every resolution made here; see
+    /// [`StageOne::writes_watched`]).
+    pub(crate) watch: Option<&'a TableWatch>,
 }
 
 /// A transaction with lookups, past its stateless checks: its lookups
@@ -124,15 +130,27 @@ impl StatelessChecks<'_> {
                         Ok(()) => (None, Some(self.resolve(tx))),
                     },
                 };
-                let (shard, key) = match (&verdict, self.history) {
-                    (None, Some(h)) => h.shard_and_key(tx),
+                // A transaction whose lookups failed is refused as well
+                // (unless a table changes in the batch, which keeps it from
+                // being planned): no history shard.
+                let passed = verdict.is_none() && !matches!(resolved, Some(Err(_)));
+                let (shard, key) = match self.history {
+                    Some(h) if passed => h.shard_and_key(tx),
                     _ => (NO_SHARD, 0),
                 };
+                let writes = passed
+                    && self.watch.is_some_and(|w| {
+                        w.may_write(match &resolved {
+                            Some(Ok(loaded)) => LoadedMessage::new(&tx.message, loaded),
+                            _ => LoadedMessage::legacy(&tx.message),
+                        })
+                    });
                 Checked {
                     verdict,
                     resolved,
                     shard,
                     key,
+                    writes,
                 }
             })
             .collect()
@@ -147,6 +165,8 @@ struct Checked {
     resolved: Option<Resolved>,
     shard: u8,
     key: u128,
+    /// Whether it may write a table of the batch (only noted when asked).
+    writes: bool,
 }
 
 /// The stage-1 verdict of every transaction of a batch (`None`: it passed),
@@ -162,6 +182,9 @@ struct Columns {
     resolved: Vec<Option<Resolved>>,
     shards: Vec<u8>,
     keys: Vec<u128>,
+    /// Whether a transaction that passed may write one of the batch's
+    /// tables; `None` when not asked.
+    writes_watched: Option<bool>,
 }
 
 /// The thread count from which a batch without signature checks or
@@ -219,6 +242,7 @@ impl StageOne {
                 resolved: Vec::with_capacity(len_if(any_resolved)),
                 shards: Vec::with_capacity(len_if(any_keyed)),
                 keys: Vec::with_capacity(len_if(any_keyed)),
+                writes_watched: checks.watch.map(|_| c.iter().any(|c| c.writes)),
             };
             for c in c {
                 columns.verdicts.push(c.verdict);
@@ -260,6 +284,16 @@ impl StageOne {
             Some(c) => history.insert_partitioned(pool, txs, &c.shards, &c.keys),
             None => Vec::new(),
         }
+    }
+
+    /// Whether stage 1 was asked to watch the batch's tables
+    /// ([`StatelessChecks::watch`]) and no transaction that passed it may
+    /// write one: then no table changes in the batch, and every
+    /// resolution stage 1 made holds for the whole of it.
+    pub(crate) fn tables_unwritten(&self) -> bool {
+        self.0
+            .as_ref()
+            .is_some_and(|c| c.writes_watched == Some(false))
     }
 
     /// Whether stage 1 made the stateless checks, leaving admission the

@@ -51,6 +51,18 @@ const MAX_LINGER: Duration = Duration::from_millis(1);
 /// one is over in tens of microseconds, and a quarter of that saves little.
 const LINGER_AFTER: usize = 128;
 
+/// Whether a batch of `len` on `threads` threads (in parallel) is planned
+/// ([`waves::run_planned`]): from [`waves::PLANNED_FROM_THREADS`] threads,
+/// when stage 1 ran apart and admission would read no state but the
+/// history — no durable nonces, and no lookup table that a transaction of
+/// the batch may write, so that stage 1's resolutions all hold.
+fn plans(threads: usize, len: usize, watch: &TableWatch, stage_one: &StageOne) -> bool {
+    threads >= waves::PLANNED_FROM_THREADS
+        && (!watch.any() || stage_one.tables_unwritten())
+        && stage_one.done()
+        && len <= u32::MAX as usize
+}
+
 impl Runtime {
     fn ensure_scheduler(&mut self) {
         if self.scheduler.is_none() {
@@ -93,9 +105,25 @@ impl Runtime {
             .scheduler
             .as_ref()
             .filter(|s| s.threads() > 1 && !s.serial_for_now());
+        let (watch, tables, stage_one) = self.stage_one(txs, parallel);
+        // Stages 2 to 4, in waves: admit, schedule and execute, collect.
+        let store_errors = Mutex::new(Vec::new());
+        let parallel = parallel.is_some();
+        let results =
+            self.admit_and_execute(txs, parallel, stage_one, tables, watch, &store_errors);
+        // The end: store faults, durability, the pool's linger.
+        self.finish_batch(txs.len(), started, store_errors);
+        results
+    }
+
+    /// The batch's lookup tables and nonce accounts (none for most), the
+    /// tables as it starts, and its stage 1 (on `parallel`'s pool, if any).
+    fn stage_one(
+        &self,
+        txs: &[Transaction],
+        parallel: Option<&Scheduler>,
+    ) -> (TableWatch, TableReader, StageOne) {
         let parallel_threads = parallel.map_or(1, Scheduler::threads);
-        // The lookup tables and nonce accounts the batch names (none for
-        // most), and the tables as the batch starts.
         let watch = TableWatch::of(txs, self.blockhash_check.then_some(&self.blockhashes));
         let tables = TableReader::new(&*self.store, watch.looked_up());
         // Stage 1, stateless and parallel: sanitize, then verify signatures.
@@ -113,16 +141,14 @@ impl Runtime {
                 .history
                 .as_ref()
                 .filter(|_| parallel_threads >= waves::PLANNED_FROM_THREADS),
+            // A batch with lookups but no durable nonces may be planned if
+            // none of its transactions writes a table it looks up.
+            watch: Some(&watch).filter(|w| {
+                parallel_threads >= waves::PLANNED_FROM_THREADS && w.any() && !w.reads_nonces()
+            }),
         };
         let stage_one = StageOne::check(parallel, &checks, txs);
-        // Stages 2 to 4, in waves: admit, schedule and execute, collect.
-        let store_errors = Mutex::new(Vec::new());
-        let parallel = parallel.is_some();
-        let results =
-            self.admit_and_execute(txs, parallel, stage_one, tables, watch, &store_errors);
-        // The end: store faults, durability, the pool's linger.
-        self.finish_batch(txs.len(), started, store_errors);
-        results
+        (watch, tables, stage_one)
     }
 
     /// Stages 2 to 4 of a batch: admission (account locks, blockhash,
@@ -130,9 +156,10 @@ impl Runtime {
     /// serially on this thread or overlapping on the pool (`waves.rs`), and
     /// the results are collected in batch order.
     ///
-    /// On [`waves::PLANNED_FROM_THREADS`] threads or more, a batch without
-    /// lookups or durable nonces (whose admission reads no state but the
-    /// history) has its signatures inserted into the history on every
+    /// On [`waves::PLANNED_FROM_THREADS`] threads or more, a batch whose
+    /// admission reads no state but the history (see [`plans`]: no durable
+    /// nonces, no lookup table written) has its signatures inserted into
+    /// the history on every
     /// thread, shard by shard, and its waves' graphs built on every thread
     /// ([`waves::run_planned`]); other batches are admitted in order on
     /// this thread, wave by wave, while the pool runs the previous wave
@@ -173,12 +200,7 @@ impl Runtime {
         };
         let serial = scheduler.as_ref().filter(|s| s.threads() > 1 && !parallel);
         let parallel = scheduler.as_ref().filter(|s| s.threads() > 1 && parallel);
-        let planned = parallel.filter(|s| {
-            s.threads() >= waves::PLANNED_FROM_THREADS
-                && !watch.any()
-                && stage_one.done()
-                && txs.len() <= u32::MAX as usize
-        });
+        let planned = parallel.filter(|s| plans(s.threads(), txs.len(), &watch, &stage_one));
         let history_checked = planned.is_some();
         let mut admission = Admission {
             prechecked: stage_one.done(),
@@ -225,6 +247,16 @@ impl Runtime {
         results
     }
 
+    /// Whether a batch on `threads` threads, with stage 1 and the watch of
+    /// its tables as given, would be planned (test support).
+    #[cfg(test)]
+    pub(crate) fn would_plan(&mut self, txs: &[Transaction]) -> bool {
+        self.ensure_scheduler();
+        let scheduler = self.scheduler.as_ref().filter(|s| s.threads() > 1);
+        let (watch, _, stage_one) = self.stage_one(txs, scheduler);
+        scheduler.is_some_and(|s| plans(s.threads(), txs.len(), &watch, &stage_one))
+    }
+
     /// End the batch: record its store faults, make it durable with one
     /// `end_batch` call, and leave the pool awake for a while after a long
     /// one.
@@ -247,5 +279,109 @@ impl Runtime {
                 s.linger((started.elapsed() / 4).min(MAX_LINGER));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use baton_programs::system::instruction::{advance_nonce_account, transfer};
+    use baton_sdk::address_lookup_table::LookupTableMeta;
+    use baton_types::signing::Keypair;
+    use baton_types::{ids, Account, AddressLookupTableAccount, Hash, Message, Pubkey};
+
+    use super::*;
+
+    const TABLE: Pubkey = Pubkey::new_from_array([77; 32]);
+
+    fn payer(n: u8) -> Keypair {
+        Keypair::from_seed(&[n; 32])
+    }
+
+    /// A runtime of `threads` threads with four funded payers and a table
+    /// of `sinks` at [`TABLE`].
+    fn runtime(threads: usize, sinks: &[Pubkey]) -> Runtime {
+        let mut rt = Runtime::new().with_threads(threads);
+        for n in 1..=4 {
+            rt.airdrop(&payer(n).pubkey(), 50_000_000).unwrap();
+        }
+        let meta = LookupTableMeta::active(None, 0);
+        let table = Account {
+            lamports: 10_000_000,
+            data: meta.encode(sinks),
+            owner: ids::ADDRESS_LOOKUP_TABLE_PROGRAM,
+            executable: false,
+            rent_epoch: 0,
+        };
+        rt.set_account(TABLE, table).unwrap();
+        rt.warp_to_slot(10);
+        rt
+    }
+
+    fn signed(message: Message, payer: &Keypair, bh: Hash) -> Transaction {
+        let mut tx = Transaction::new_unsigned(message);
+        tx.sign(&[payer], bh).unwrap();
+        tx
+    }
+
+    /// Transfers from the payers to `sinks`, loaded through the table.
+    fn through_table(bh: Hash, sinks: &[Pubkey]) -> Vec<Transaction> {
+        let table = AddressLookupTableAccount {
+            key: TABLE,
+            addresses: sinks.to_vec(),
+        };
+        (0..64u64)
+            .map(|i| {
+                let p = payer(1 + (i % 4) as u8);
+                let to = sinks[i as usize % sinks.len()];
+                let ix = transfer(&p.pubkey(), &to, 1_000 + i);
+                let m =
+                    Message::try_compile_v0(&p.pubkey(), &[ix], std::slice::from_ref(&table), &bh)
+                        .unwrap();
+                signed(m, &p, bh)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_batch_with_lookups_is_planned_unless_it_may_write_a_table() {
+        let sinks: Vec<Pubkey> = (100..104).map(Pubkey::new_from_u64).collect();
+        let mut rt = runtime(8, &sinks);
+        let bh = rt.latest_blockhash();
+        let batch = through_table(bh, &sinks);
+        assert!(batch
+            .iter()
+            .all(|tx| !tx.message.address_table_lookups.is_empty()));
+        assert!(rt.would_plan(&batch), "lookups alone");
+
+        // A transfer to the table makes it writable: not planned.
+        let p = payer(1);
+        let to_table = Message::new(&[transfer(&p.pubkey(), &TABLE, 1)], Some(&p.pubkey()));
+        let mut writes = batch.clone();
+        writes.insert(40, signed(to_table.clone(), &p, bh));
+        assert!(
+            !rt.would_plan(&writes),
+            "a legacy transaction writes the table"
+        );
+        // The same with a blockhash no one knows: refused in stage 1, it
+        // writes nothing, and the batch is planned.
+        let mut refused = batch.clone();
+        refused.insert(40, signed(to_table, &p, Hash([9; 32])));
+        assert!(rt.would_plan(&refused), "the writer is refused in stage 1");
+
+        // A durable-nonce transaction (its blockhash is not recent): its
+        // admission reads its nonce account, not planned.
+        let nonce = Pubkey::new_from_u64(555);
+        let advance = advance_nonce_account(&nonce, &p.pubkey());
+        let pay = transfer(&p.pubkey(), &sinks[0], 1);
+        let m = Message::new(&[advance, pay], Some(&p.pubkey()));
+        let mut nonced = batch.clone();
+        nonced.push(signed(m, &p, Hash([8; 32])));
+        assert!(!rt.would_plan(&nonced), "a durable nonce");
+
+        // Below the planned thread count: never.
+        let mut two = runtime(2, &sinks);
+        assert!(!two.would_plan(&batch), "two threads");
     }
 }

@@ -6,8 +6,10 @@
 use baton_scheduler::Scheduler;
 use baton_types::TransactionError;
 
-use super::admit::{wave_graph, Admission, Wave};
-use super::check::StageOne;
+use std::sync::OnceLock;
+
+use super::admit::{wave_graph, Admission, Admitted, Wave};
+use super::check::{Resolved, StageOne};
 use super::collect::{Outbox, TransactionResult};
 use super::execute::{Executed, Execution, Finished};
 
@@ -215,12 +217,39 @@ fn planned_wave(n: usize, threads: usize) -> usize {
         .clamp(PLANNED_WAVES.0, PLANNED_WAVES.1)
 }
 
+/// Take the resolutions of a planned wave starting at `start`: a failed
+/// one refuses its transaction, the keys of the others go into their
+/// transactions' slots (for the graph and execution).
+fn admit_resolved(
+    start: usize,
+    resolved: &mut [Option<Resolved>],
+    verdicts: &mut [Option<TransactionError>],
+    admitted: &[OnceLock<Admitted>],
+) {
+    for (j, (r, verdict)) in resolved.iter_mut().zip(verdicts).enumerate() {
+        match r.take() {
+            Some(Ok(loaded)) => {
+                if let Some(slot) = admitted.get(start + j) {
+                    // Each transaction is admitted once.
+                    let _ = slot.set(Admitted {
+                        loaded,
+                        nonce: None,
+                    });
+                }
+            }
+            Some(Err(e)) => *verdict = verdict.take().or(Some(e)),
+            None => {}
+        }
+    }
+}
+
 /// Stages 2 and 3 of a batch whose admission reads no state but the
-/// history (no address table lookups, no durable nonces), on the
-/// scheduler's threads. First, all at once on every thread: the batch's
-/// signatures go into the history, shard by shard, and every wave's graph
-/// is built, one wave per task (a wave's graph depends on its own
-/// transactions only). A graph includes the transactions the history
+/// history: no durable nonces, and no lookup table that a transaction of
+/// the batch may write (the lookups were resolved in stage 1, against
+/// tables that do not change in the batch), on the scheduler's threads.
+/// First, all at once on every thread: the batch's signatures go into the
+/// history, shard by shard, and every wave's graph is built, one wave per
+/// task (a wave's graph depends on its own transactions only). A graph includes the transactions the history
 /// then refuses, which are skipped when their turn comes: an extra node
 /// only delays what conflicts with it, so the order stays a valid one.
 /// Then the waves run one after the other, the calling thread collecting
@@ -237,7 +266,13 @@ pub(crate) fn run_planned(
     use rayon::prelude::*;
     let txs = exec.txs;
     let size = planned_wave(txs.len(), s.threads());
-    let starts: Vec<usize> = (0..txs.len()).step_by(size).collect();
+    // Each wave with its share of stage 1's resolutions (none without
+    // lookups).
+    let mut resolved = admission.resolved.chunks_mut(size);
+    let starts: Vec<(usize, &mut [Option<Resolved>])> = (0..txs.len())
+        .step_by(size)
+        .map(|start| (start, resolved.next().unwrap_or_default()))
+        .collect();
     let admitted = admission.admitted;
     let history = admission.history.as_deref_mut();
     let pool = s.pool();
@@ -249,10 +284,11 @@ pub(crate) fn run_planned(
             },
             || {
                 starts
-                    .par_iter()
-                    .map(|&start| {
+                    .into_par_iter()
+                    .map(|(start, resolved)| {
                         let end = txs.len().min(start + size);
-                        let verdicts = stage_one.of_wave(start, end);
+                        let mut verdicts = stage_one.of_wave(start, end);
+                        admit_resolved(start, resolved, &mut verdicts, admitted);
                         let accepted: Vec<usize> = (start..end)
                             .filter(|&i| verdicts[i - start].is_none())
                             .collect();
