@@ -235,10 +235,22 @@ impl TableWatch {
 
     /// Whether `message` may write a table or nonce account of the batch.
     pub(crate) fn may_write(&self, message: LoadedMessage<'_>) -> bool {
-        !self.used.is_empty()
-            && watched_writes(&self.used, &self.filter, message)
-                .next()
-                .is_some()
+        let watched = |key: &Pubkey| self.filter.may_contain(key) && self.used.contains(key);
+        if self.used.is_empty() {
+            return false;
+        }
+        let statics = &message.message.account_keys;
+        let by_position = WritableByPosition::of(message.message);
+        statics
+            .iter()
+            .enumerate()
+            .any(|(i, key)| by_position.contains(i) && watched(key) && message.is_writable(i))
+            || message
+                .loaded
+                .writable
+                .iter()
+                .enumerate()
+                .any(|(j, key)| watched(key) && message.is_writable(statics.len() + j))
     }
 
     /// Note the watched tables an admitted transaction may write.
