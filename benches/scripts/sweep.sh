@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Thread sweep for a machine with more cores: `baton bench` at 1, 2, 4, 8
-# and 16 threads on `uniform-transfers` and `zipf-transfers`. Builds
-# nothing: give it the path of a release `baton` binary. With the defaults
-# it took 10–15 s on the project's 2-core VM, so well under a minute on a
-# 16-core machine (each workload is cut off after 110 s, so 4 minutes at
-# most whatever the arguments); prints the machine, one line per workload
-# and thread count, and leaves the raw JSON in OUT_DIR.
+# and 16 threads on `uniform-transfers`, `zipf-transfers` and
+# `uniform-transfers --variant v0-alt` (v0 messages through lookup tables,
+# with compute-budget instructions). Builds nothing: give it the path of a
+# release `baton` binary. With the defaults it took 10–15 s a workload on
+# the project's 2-core VM, so well under a minute on a 16-core machine
+# (each workload is cut off after 110 s, so under 6 minutes whatever the
+# arguments); prints the machine, one line per workload and thread count,
+# and leaves the raw JSON in OUT_DIR.
 #
 # Usage: benches/scripts/sweep.sh BATON_BINARY [REPEAT] [OUT_DIR] [BENCH_ARGS...]
 #   REPEAT      timed runs per thread count, median reported (default 9)
@@ -24,13 +26,17 @@ threads=1,2,4,8,16
 echo "# machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//'), $(uname -sr)"
 echo "# $baton bench --threads $threads --repeat $repeat $*; JSON in $out"
 echo "# workload threads tx_per_sec speedup batch_speedup serial_equivalent"
-for w in uniform-transfers zipf-transfers; do
-  if ! timeout 110 "$baton" bench --workload "$w" --threads "$threads" --repeat "$repeat" \
-      "$@" --json >"$out/$w.json" 2>"$out/$w.err"; then
-    echo "$w: bench failed or timed out (see $out/$w.err)"
+for spec in uniform-transfers zipf-transfers uniform-transfers:v0-alt; do
+  w=${spec%%:*}
+  variant=()
+  if [ "$spec" != "$w" ]; then variant=(--variant "${spec#*:}"); fi
+  name=${spec//:/-}
+  if ! timeout 110 "$baton" bench --workload "$w" ${variant[@]+"${variant[@]}"} --threads "$threads" \
+      --repeat "$repeat" "$@" --json >"$out/$name.json" 2>"$out/$name.err"; then
+    echo "$spec: bench failed or timed out (see $out/$name.err)"
     continue
   fi
-  python3 - "$out/$w.json" <<'PY'
+  python3 - "$out/$name.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 series = d["series"] if "series" in d else [d]
