@@ -1,6 +1,6 @@
 //! Stage 1 (the stateless checks) runs as a pass of its own on the pool,
 //! or folded into admission (one thread, and two threads without signature
-//! checks or lookups): a batch mixing every kind of stateless rejection
+//! checks): a batch mixing every kind of stateless rejection
 //! with good transfers gives the same results and state on 1 to 4 threads.
 #![allow(clippy::unwrap_used)]
 

@@ -469,12 +469,13 @@ proptest::proptest! {
         ..proptest::prelude::ProptestConfig::default()
     })]
 
-    /// The mixed batch gives the same results and balances on 1, 4, 8 and
-    /// 16 threads as sent one transaction at a time, with the scheduler's
-    /// serial fallback off (so every batch runs on the pool, here on more
-    /// threads than cores): pipelined waves below 8 threads, planned from
-    /// 8 (lookups resolved in stage 1) unless a transaction may write the
-    /// table (each seed is run both ways).
+    /// The mixed batch gives the same results and balances on 1, 2, 4, 8
+    /// and 16 threads as sent one transaction at a time, with the
+    /// scheduler's serial fallback off (so every batch runs on the pool,
+    /// here on more threads than cores): lookups resolved in admission on
+    /// 1 and 2 threads, in stage 1 from 3; pipelined waves below 8
+    /// threads, planned from 8 unless a transaction may write the table
+    /// (each seed is run both ways).
     #[test]
     fn mixed_legacy_and_v0_batches_are_serial_equivalent(seed in proptest::prelude::any::<u64>()) {
         baton::scheduler::set_serial_fallback(false);
@@ -534,7 +535,7 @@ fn mixed_batch_is_serial_equivalent(
     );
     proptest::prop_assert!(count(&|r| r.fee_details.prioritization_fee > 0) > 30);
     proptest::prop_assert!(count(&|r| r.status == Err(TransactionError::AlreadyProcessed)) > 5);
-    for threads in [1, 4, 8, 16] {
+    for threads in [1, 2, 4, 8, 16] {
         let mut rt = fresh(threads);
         let results = rt.execute_batch(&batch);
         proptest::prop_assert_eq!(

@@ -4,7 +4,7 @@
 //! 1. `check.rs`: stateless checks on every thread — sanitize, verify
 //!    signatures in batches, the compute-budget instructions, account
 //!    locks and blockhash (of transactions without lookups); on one or two
-//!    threads, without signature checks or lookups, left to admission.
+//!    threads, without signature checks, left to admission.
 //! 2. `admit.rs`: in batch order, wave by wave — what reads the state:
 //!    address table lookups (then those transactions' locks and
 //!    blockhash), the signature history; then the wave's dependency graph.
@@ -133,7 +133,6 @@ impl Runtime {
             blockhashes: self.blockhash_check.then_some(&self.blockhashes),
             tables: &tables,
             store: &*self.store,
-            lookups: !watch.looked_up().is_empty(),
             sysvars: &self.sysvars,
             // The history keys only a planned batch reads (on the same
             // thread count as admit_and_execute's choice).
