@@ -226,7 +226,7 @@ pub use contention::{hold_serial_for, set_serial_fallback};
 pub use dispatch::{Crew, CrewMember, Dispatch, Gate, ReadyQueue, ShutOnDrop, WorkerEffort};
 pub use graph::{DependencyGraph, GraphBuilder, MAX_BATCH_LEN};
 pub use lock_set::{
-    validate_account_locks, AccountLock, LockMode, LockSet, DEFAULT_ACCOUNT_LOCK_LIMIT,
-    MAX_ACCOUNT_LOCK_LIMIT,
+    validate_account_lock_lists, validate_account_locks, AccountLock, LockMode, LockSet,
+    DEFAULT_ACCOUNT_LOCK_LIMIT, MAX_ACCOUNT_LOCK_LIMIT,
 };
 pub use scheduler::{Scheduler, SchedulerError, PIPELINED_BELOW_THREADS, RUN_WAVE};

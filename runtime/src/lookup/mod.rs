@@ -15,10 +15,10 @@
 
 use baton_accounts_db::AccountsRead;
 use baton_executor::{SlotHashes, SysvarCache};
-use baton_scheduler::validate_account_locks;
+use baton_scheduler::validate_account_lock_lists;
 use baton_types::{
-    ids, Account, AccountRef, LoadedAddresses, LoadedMessage, Message, MessageAddressTableLookup,
-    Pubkey, TransactionError,
+    ids, Account, AccountRef, LoadedAddresses, Message, MessageAddressTableLookup, Pubkey,
+    TransactionError,
 };
 use rustc_hash::FxHashMap;
 
@@ -237,10 +237,9 @@ pub(crate) fn resolve_and_validate_locks(
     lock_limit: usize,
 ) -> Result<LoadedAddresses, TransactionError> {
     let loaded = resolve(message, read, sysvars.clock.slot, &sysvars.slot_hashes)?;
-    let keys: Vec<Pubkey> = LoadedMessage::new(message, &loaded)
-        .keys()
-        .copied()
-        .collect();
-    validate_account_locks(&keys, lock_limit)?;
+    validate_account_lock_lists(
+        [&message.account_keys, &loaded.writable, &loaded.readonly],
+        lock_limit,
+    )?;
     Ok(loaded)
 }
