@@ -8,6 +8,7 @@
 //! admitted transactions that the executor refused are forgotten
 //! ([`Admission::forget_refused`]).
 
+use std::ops::ControlFlow;
 use std::sync::OnceLock;
 
 use baton_accounts_db::AccountsStore;
@@ -235,22 +236,14 @@ impl TableWatch {
 
     /// Whether `message` may write a table or nonce account of the batch.
     pub(crate) fn may_write(&self, message: LoadedMessage<'_>) -> bool {
-        let watched = |key: &Pubkey| self.filter.may_contain(key) && self.used.contains(key);
-        if self.used.is_empty() {
-            return false;
-        }
-        let statics = &message.message.account_keys;
-        let by_position = WritableByPosition::of(message.message);
-        statics
-            .iter()
-            .enumerate()
-            .any(|(i, key)| by_position.contains(i) && watched(key) && message.is_writable(i))
-            || message
-                .loaded
-                .writable
-                .iter()
-                .enumerate()
-                .any(|(j, key)| watched(key) && message.is_writable(statics.len() + j))
+        !self.used.is_empty()
+            && watched_writes(
+                &self.used,
+                &self.filter,
+                message,
+                |_| ControlFlow::Break(()),
+            )
+            .is_break()
     }
 
     /// Note the watched tables an admitted transaction may write.
@@ -265,42 +258,40 @@ impl TableWatch {
         if used.is_empty() {
             return;
         }
-        for key in watched_writes(used, filter, message) {
+        let _ = watched_writes(used, filter, message, |key| {
             if !dirty.contains(key) {
                 dirty.push(*key);
                 written.insert(*key);
             }
-        }
+            ControlFlow::Continue(())
+        });
     }
 }
 
-/// The keys of `used` (tested through `filter` first) that `message` may
-/// write.
-fn watched_writes<'m>(
-    used: &'m FxHashSet<Pubkey>,
-    filter: &'m KeyFilter,
-    message: LoadedMessage<'m>,
-) -> impl Iterator<Item = &'m Pubkey> + 'm {
+/// Visit each key of `used` (tested through `filter` first) that `message`
+/// may write, until `visit` breaks.
+fn watched_writes(
+    used: &FxHashSet<Pubkey>,
+    filter: &KeyFilter,
+    message: LoadedMessage<'_>,
+    mut visit: impl FnMut(&Pubkey) -> ControlFlow<()>,
+) -> ControlFlow<()> {
+    let watched = |key: &Pubkey| filter.may_contain(key) && used.contains(key);
     // A key can only be written if it is writable by its position (a
     // static key) or loaded writable: the others are not looked at.
     let statics = &message.message.account_keys;
     let by_position = WritableByPosition::of(message.message);
-    let writable_statics = statics
-        .iter()
-        .enumerate()
-        .filter(move |&(i, _)| by_position.contains(i));
-    let loaded_writable = message
-        .loaded
-        .writable
-        .iter()
-        .enumerate()
-        .map(move |(j, key)| (statics.len() + j, key));
-    writable_statics
-        .chain(loaded_writable)
-        .filter(move |&(i, key)| {
-            filter.may_contain(key) && used.contains(key) && message.is_writable(i)
-        })
-        .map(|(_, key)| key)
+    for (i, key) in statics.iter().enumerate() {
+        if by_position.contains(i) && watched(key) && message.is_writable(i) {
+            visit(key)?;
+        }
+    }
+    for (j, key) in message.loaded.writable.iter().enumerate() {
+        if watched(key) && message.is_writable(statics.len() + j) {
+            visit(key)?;
+        }
+    }
+    ControlFlow::Continue(())
 }
 
 /// What admission resolves and checks of a transaction against the state:
