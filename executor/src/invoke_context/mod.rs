@@ -438,6 +438,11 @@ impl<'a> InvokeContext<'a> {
         start: usize,
         end: usize,
     ) -> Result<u128, InstructionError> {
+        // A frame without accounts (a compute-budget instruction, say):
+        // nothing to borrow or add, twice per frame.
+        if start >= end {
+            return Ok(0);
+        }
         let arena = self.accounts.borrow();
         let frame = arena.get(start..end).unwrap_or(&[]);
         self.tx.lamport_sum(
