@@ -475,7 +475,7 @@ proptest::proptest! {
     /// here on more threads than cores): lookups resolved in admission on
     /// 1 and 2 threads, in stage 1 from 3; pipelined waves below 8
     /// threads, planned from 8 unless a transaction may write the table
-    /// (each seed is run both ways).
+    /// (each seed is run both ways), in memory and on a durable store.
     #[test]
     fn mixed_legacy_and_v0_batches_are_serial_equivalent(seed in proptest::prelude::any::<u64>()) {
         baton::scheduler::set_serial_fallback(false);
@@ -491,8 +491,15 @@ fn mixed_batch_is_serial_equivalent(
 ) -> Result<(), proptest::test_runner::TestCaseError> {
     let payers: Vec<Keypair> = (1..=4).map(kp).collect();
     let sinks: Vec<Pubkey> = (100..104).map(Pubkey::new_from_u64).collect();
-    let fresh = |threads: usize| {
+    let dir = tempfile::tempdir().unwrap();
+    // In memory, or durable (a store that copies, so the batch's tables
+    // are copied once each).
+    let fresh_on = |threads: usize, durable: bool| {
         let mut rt = Runtime::new().with_threads(threads);
+        if durable {
+            let path = dir.path().join(format!("{threads}.redb"));
+            rt = rt.with_storage(path).unwrap();
+        }
         for p in &payers {
             rt.airdrop(&p.pubkey(), 50_000_000).unwrap();
         }
@@ -501,6 +508,7 @@ fn mixed_batch_is_serial_equivalent(
         rt.warp_to_slot(10);
         rt
     };
+    let fresh = |threads: usize| fresh_on(threads, false);
     let bh = fresh(1).latest_blockhash();
     let batch = mixed_batch(seed, bh, &payers, &sinks, write_table);
     let balances = |rt: &Runtime| -> Vec<u64> {
@@ -536,15 +544,18 @@ fn mixed_batch_is_serial_equivalent(
     proptest::prop_assert!(count(&|r| r.fee_details.prioritization_fee > 0) > 30);
     proptest::prop_assert!(count(&|r| r.status == Err(TransactionError::AlreadyProcessed)) > 5);
     for threads in [1, 2, 4, 8, 16] {
-        let mut rt = fresh(threads);
-        let results = rt.execute_batch(&batch);
-        proptest::prop_assert_eq!(
-            &(results, balances(&rt)),
-            &serial,
-            "{} threads, write_table {}",
-            threads,
-            write_table
-        );
+        for durable in [false, true] {
+            let mut rt = fresh_on(threads, durable);
+            let results = rt.execute_batch(&batch);
+            proptest::prop_assert_eq!(
+                &(results, balances(&rt)),
+                &serial,
+                "{} threads, write_table {}, durable {}",
+                threads,
+                write_table,
+                durable
+            );
+        }
     }
     Ok(())
 }
