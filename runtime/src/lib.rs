@@ -64,9 +64,9 @@
 //! A batch executes as if its transactions ran one at a time in batch
 //! order: same states, results, logs and compute units, whatever the thread
 //! count. Stateless checks (sanitizing, signature verification) run in
-//! parallel first (on two threads, without signatures to verify or
-//! lookups, admission makes them instead); then, in waves of 1,024
-//! transactions (after a ramp of 32, 128 and 512), the calling thread
+//! parallel first (on two threads, without signatures to verify,
+//! admission makes them instead); then, in waves of 512 transactions
+//! (after a ramp of 16, 64 and 256), the calling thread
 //! admits each wave in order (locks, blockhash, history) and builds its
 //! dependency graph while the worker pool executes the previous wave (the
 //! calling thread then joins that wave as a worker), each transaction

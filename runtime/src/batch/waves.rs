@@ -14,15 +14,23 @@ use super::collect::{Outbox, TransactionResult};
 use super::execute::{Executed, Execution, Finished};
 
 /// Transactions per wave of a parallel batch: admission and graph building
-/// of one wave overlap the execution of the previous one.
-const WAVE: usize = 1024;
+/// of one wave overlap the execution of the previous one. Waves of 512
+/// against 1,024 (build `6805eb9`, two threads, alternated batch by batch
+/// in one process, medians of 6 or 10 batches a side, 9–15 rounds each):
+/// `zipf-transfers` 1.026 (waves of 2,048: ~0.94, of 256: ~0.99),
+/// `uniform-transfers --variant v0-alt` 1.071, the default workload ~1.01,
+/// `cpi-chain` 1.008, `hot-account --hot 1` 0.995: a wave ends at a
+/// barrier, which a shorter one reaches with a shorter tail (a chain of
+/// conflicts, or the calling thread's side work), and the side work of a
+/// shorter wave lets the calling thread join the pool sooner.
+const WAVE: usize = 512;
 
 /// The sizes of a parallel batch's first waves, before waves of [`WAVE`].
 /// Admitting a transaction and adding it to the graph takes about a quarter
 /// of the time executing it does, so a wave four times the size of the one
 /// executing can be admitted meanwhile; the first wave, admitted before
 /// anything can run, is short. (From a first wave of 128 straight to 1,024,
-/// this ramp took 0.5–0.7% off a 2-thread batch.)
+/// this ramp, then 32, 128, 512, took 0.5–0.7% off a 2-thread batch.)
 const RAMP: [usize; 3] = [WAVE / 32, WAVE / 8, WAVE / 2];
 
 /// The bounds of a batch's waves: the [`RAMP`], then waves of [`WAVE`],
@@ -206,12 +214,13 @@ pub(crate) fn run_waves(
 pub(crate) const PLANNED_FROM_THREADS: usize = 8;
 
 /// The smallest and largest wave of a planned batch (see [`run_planned`]).
-const PLANNED_WAVES: (usize, usize) = (256, WAVE);
+const PLANNED_WAVES: (usize, usize) = (256, 1024);
 
 /// The wave size of a planned batch of `n` on `threads` threads: one wave
 /// per thread at least, so that all of them build graphs, but waves of
-/// [`WAVE`] at most (each ends at a barrier, which a longer one reaches
-/// less often, but its graph takes longer alone) and 256 at least.
+/// 1,024 at most (each ends at a barrier, which a longer one reaches less
+/// often, but its graph takes longer alone; measured on the device before
+/// pipelined waves became 512 long) and 256 at least.
 fn planned_wave(n: usize, threads: usize) -> usize {
     n.div_ceil(threads.max(1))
         .clamp(PLANNED_WAVES.0, PLANNED_WAVES.1)
@@ -403,7 +412,7 @@ mod tests {
 
     #[test]
     fn waves_ramp_up_and_cover_the_batch_once() {
-        for n in [0, 1, 31, 32, 33, 160, 671, 672, 673, 1696, 1697, 10_000] {
+        for n in [0, 1, 15, 16, 17, 80, 335, 336, 337, 848, 849, 10_000] {
             let waves = wave_bounds(n);
             // Contiguous, non-empty, from 0 to n.
             let mut at = 0;
@@ -425,7 +434,7 @@ mod tests {
             }
         }
         let sizes: Vec<usize> = wave_bounds(10_000).iter().map(|(s, e)| e - s).collect();
-        assert_eq!(&sizes[..4], &[32, 128, 512, 1024]);
-        assert_eq!(sizes.len(), 3 + 9 + 1);
+        assert_eq!(&sizes[..4], &[16, 64, 256, 512]);
+        assert_eq!(sizes.len(), 3 + 18 + 1);
     }
 }
