@@ -65,8 +65,9 @@
 //! order: same states, results, logs and compute units, whatever the thread
 //! count. Stateless checks (sanitizing, signature verification) run in
 //! parallel first (on two threads, without signatures to verify,
-//! admission makes them instead); then, in waves of 512 transactions
-//! (after a ramp of 16, 64 and 256), the calling thread
+//! admission makes them instead); then, in waves of 512 transactions on
+//! two threads, 1,024 from four (after a ramp of a 32nd, an 8th and half
+//! of that), the calling thread
 //! admits each wave in order (locks, blockhash, history) and builds its
 //! dependency graph while the worker pool executes the previous wave (the
 //! calling thread then joins that wave as a worker), each transaction

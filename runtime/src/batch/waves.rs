@@ -13,8 +13,9 @@ use super::check::{Resolved, StageOne};
 use super::collect::{Outbox, TransactionResult};
 use super::execute::{Executed, Execution, Finished};
 
-/// Transactions per wave of a parallel batch: admission and graph building
-/// of one wave overlap the execution of the previous one. Waves of 512
+/// Transactions per wave of a pipelined batch on two threads: admission and
+/// graph building of one wave overlap the execution of the previous one
+/// (see [`wave_size`] for more threads). Waves of 512
 /// against 1,024 (build `6805eb9`, two threads, alternated batch by batch
 /// in one process, medians of 6 or 10 batches a side, 9–15 rounds each):
 /// `zipf-transfers` 1.026 (waves of 2,048: ~0.94, of 256: ~0.99),
@@ -25,32 +26,45 @@ use super::execute::{Executed, Execution, Finished};
 /// shorter wave lets the calling thread join the pool sooner.
 const WAVE: usize = 512;
 
-/// The sizes of a parallel batch's first waves, before waves of [`WAVE`].
+/// The wave of a pipelined batch on `threads` threads: [`WAVE`] per two
+/// threads, at most 1,024 (from four threads on: the size those thread
+/// counts were measured with, on the 16-core device, before two-thread
+/// waves became 512 long), so that each thread's share of a wave, and of
+/// the barrier at its end, stays about the same.
+fn wave_size(threads: usize) -> usize {
+    (WAVE / 2 * threads).clamp(WAVE, 2 * WAVE)
+}
+
+/// The sizes of a parallel batch's first waves, before waves of `wave`.
 /// Admitting a transaction and adding it to the graph takes about a quarter
 /// of the time executing it does, so a wave four times the size of the one
 /// executing can be admitted meanwhile; the first wave, admitted before
 /// anything can run, is short. (From a first wave of 128 straight to 1,024,
 /// this ramp, then 32, 128, 512, took 0.5–0.7% off a 2-thread batch.)
-const RAMP: [usize; 3] = [WAVE / 32, WAVE / 8, WAVE / 2];
+fn ramp(wave: usize) -> [usize; 3] {
+    [wave / 32, wave / 8, wave / 2]
+}
 
-/// The bounds of a batch's waves: the [`RAMP`], then waves of [`WAVE`],
+/// The bounds of a batch's waves: the [`ramp`], then waves of `wave`,
 /// each from where the previous one ended (early, at a barrier).
 struct Bounds {
     n: usize,
+    wave: usize,
     sizes: std::iter::Chain<std::array::IntoIter<usize, 3>, std::iter::Repeat<usize>>,
 }
 
 impl Bounds {
-    fn new(n: usize) -> Self {
+    fn new(n: usize, wave: usize) -> Self {
         Self {
             n,
-            sizes: RAMP.into_iter().chain(std::iter::repeat(WAVE)),
+            wave,
+            sizes: ramp(wave).into_iter().chain(std::iter::repeat(wave)),
         }
     }
 
     /// `(start, end)` of the wave starting at `start`, if any is left.
     fn from(&mut self, start: usize) -> Option<(usize, usize)> {
-        let size = self.sizes.next().unwrap_or(WAVE);
+        let size = self.sizes.next().unwrap_or(self.wave);
         (start < self.n).then(|| (start, self.n.min(start + size)))
     }
 }
@@ -167,7 +181,7 @@ pub(crate) fn run_waves(
     let run_one = |list: &mut Vec<Finished>, i: usize| exec.run_one(list, i);
     let prefetch = |i: usize| exec.prefetch(i);
     let mut gathered = Vec::new();
-    let mut bounds = Bounds::new(txs.len());
+    let mut bounds = Bounds::new(txs.len(), wave_size(s.threads()));
     let prepare = |admission: &mut Admission<'_>, (start, end), settled| {
         admission.prepare(txs, start, stage_one.of_wave(start, end), Some(s), settled)
     };
@@ -388,9 +402,9 @@ pub(crate) fn run_planned(
 mod tests {
     use super::*;
 
-    /// The waves of a batch of `n` without barriers.
-    fn wave_bounds(n: usize) -> Vec<(usize, usize)> {
-        let mut bounds = Bounds::new(n);
+    /// The waves of a batch of `n` without barriers, waves of `wave`.
+    fn wave_bounds(n: usize, wave: usize) -> Vec<(usize, usize)> {
+        let mut bounds = Bounds::new(n, wave);
         let mut at = 0;
         std::iter::from_fn(|| {
             let b = bounds.from(at)?;
@@ -411,30 +425,50 @@ mod tests {
     }
 
     #[test]
+    fn pipelined_waves_grow_with_the_threads_up_to_1024() {
+        let sizes: Vec<usize> = [0, 1, 2, 3, 4, 7, 16].map(wave_size).to_vec();
+        assert_eq!(sizes, [512, 512, 512, 768, 1024, 1024, 1024]);
+    }
+
+    #[test]
     fn waves_ramp_up_and_cover_the_batch_once() {
-        for n in [0, 1, 15, 16, 17, 80, 335, 336, 337, 848, 849, 10_000] {
-            let waves = wave_bounds(n);
-            // Contiguous, non-empty, from 0 to n.
-            let mut at = 0;
-            for &(start, end) in &waves {
-                assert_eq!(start, at, "n = {n}: {waves:?}");
-                assert!(end > start, "n = {n}: {waves:?}");
-                at = end;
-            }
-            assert_eq!(at, n, "n = {n}: {waves:?}");
-            // The ramp, then full waves; only the last may be cut short.
-            let sizes: Vec<usize> = waves.iter().map(|(s, e)| e - s).collect();
-            let planned = RAMP.into_iter().chain(std::iter::repeat(WAVE));
-            for (k, (&size, plan)) in sizes.iter().zip(planned).enumerate() {
-                if k + 1 < sizes.len() {
-                    assert_eq!(size, plan, "n = {n}: {sizes:?}");
-                } else {
-                    assert!(size <= plan, "n = {n}: {sizes:?}");
+        for wave in [512, 768, 1024] {
+            let [a, b, c] = ramp(wave);
+            let ends = [a, a + b, a + b + c, a + b + c + wave];
+            let ns = ends.iter().flat_map(|&e| [e - 1, e, e + 1]);
+            for n in [0, 1, 10_000].into_iter().chain(ns) {
+                let waves = wave_bounds(n, wave);
+                // Contiguous, non-empty, from 0 to n.
+                let mut at = 0;
+                for &(start, end) in &waves {
+                    assert_eq!(start, at, "n = {n}: {waves:?}");
+                    assert!(end > start, "n = {n}: {waves:?}");
+                    at = end;
+                }
+                assert_eq!(at, n, "n = {n}: {waves:?}");
+                // The ramp, then full waves; only the last may be cut short.
+                let sizes: Vec<usize> = waves.iter().map(|(s, e)| e - s).collect();
+                let planned = ramp(wave).into_iter().chain(std::iter::repeat(wave));
+                for (k, (&size, plan)) in sizes.iter().zip(planned).enumerate() {
+                    if k + 1 < sizes.len() {
+                        assert_eq!(size, plan, "n = {n}: {sizes:?}");
+                    } else {
+                        assert!(size <= plan, "n = {n}: {sizes:?}");
+                    }
                 }
             }
         }
-        let sizes: Vec<usize> = wave_bounds(10_000).iter().map(|(s, e)| e - s).collect();
+        let sizes: Vec<usize> = wave_bounds(10_000, 512)
+            .iter()
+            .map(|(s, e)| e - s)
+            .collect();
         assert_eq!(&sizes[..4], &[16, 64, 256, 512]);
         assert_eq!(sizes.len(), 3 + 18 + 1);
+        let sizes: Vec<usize> = wave_bounds(10_000, 1024)
+            .iter()
+            .map(|(s, e)| e - s)
+            .collect();
+        assert_eq!(&sizes[..4], &[32, 128, 512, 1024]);
+        assert_eq!(sizes.len(), 3 + 9 + 1);
     }
 }
