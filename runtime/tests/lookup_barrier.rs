@@ -14,9 +14,15 @@ fn kp(n: u8) -> Keypair {
     Keypair::from_seed(&[n; 32])
 }
 
-/// A runtime at slot 10 with funded payers.
+/// A runtime at slot 10 with funded payers, signature checks off (the
+/// signatures are good): on two threads its stateless checks and lookups
+/// then run in admission, where the durable runtime below, checking
+/// signatures, has them in a pass of their own.
 fn runtime(threads: usize, payers: &[Keypair]) -> Runtime {
-    fund(Runtime::new().with_threads(threads), payers)
+    fund(
+        Runtime::new().with_threads(threads).with_sigverify(false),
+        payers,
+    )
 }
 
 /// The same on a durable store in `dir`, which copies an account on every

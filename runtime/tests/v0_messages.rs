@@ -492,13 +492,17 @@ fn mixed_batch_is_serial_equivalent(
     let payers: Vec<Keypair> = (1..=4).map(kp).collect();
     let sinks: Vec<Pubkey> = (100..104).map(Pubkey::new_from_u64).collect();
     let dir = tempfile::tempdir().unwrap();
-    // In memory, or durable (a store that copies, so the batch's tables
-    // are copied once each).
+    // In memory with signature checks off (on two threads the stateless
+    // checks and lookups then run in admission), or durable (a store that
+    // copies, so the batch's tables are copied once each) with them on
+    // (stage 1 a pass of its own from two threads).
     let fresh_on = |threads: usize, durable: bool| {
         let mut rt = Runtime::new().with_threads(threads);
         if durable {
             let path = dir.path().join(format!("{threads}.redb"));
             rt = rt.with_storage(path).unwrap();
+        } else {
+            rt = rt.with_sigverify(false);
         }
         for p in &payers {
             rt.airdrop(&p.pubkey(), 50_000_000).unwrap();
