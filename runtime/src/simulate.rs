@@ -34,7 +34,7 @@ impl Runtime {
     /// would succeed) rather than a `Result`. Signatures are checked one by
     /// one with the strict rule ([`signing::verify_transaction`]), whose
     /// verdict a batch's shares for every honest signer (see
-    /// [`signing`](baton_types::signing)).
+    /// [`signing`]).
     ///
     /// ```
     /// use baton::{system, Keypair, Pubkey, Runtime, Transaction};

@@ -45,7 +45,7 @@ pub(crate) struct StatelessChecks<'a> {
     /// For a batch with lookups that may be planned: its tables, to note
     /// whether a transaction that passes may write one (a batch in which
     /// none does keeps every resolution made here; see
-    /// [`StageOne::writes_watched`]).
+    /// [`StageOne::tables_unwritten`]).
     pub(crate) watch: Option<&'a TableWatch>,
 }
 
@@ -195,12 +195,12 @@ struct Columns {
 /// transaction once more, on other cores, and leaves the calling thread
 /// asleep until it ends, while admission's side of a 2-thread wave has
 /// room for the checks. Signature checks (tens of microseconds a
-/// transaction) keep their pass on every thread count. So do lookups no
-/// longer: folded into admission, a 2-thread batch of `v0-alt` transfers
-/// (one lookup each) ran 0.94–1.31 times as fast as with the pass, median
-/// ~1.07 over 18 alternations (batch by batch in one process, dev VM): the
-/// calling thread then resolves them in order, prefetching the tables
-/// eight transactions ahead, as on one thread.
+/// transaction) keep their pass on every thread count. Lookups kept
+/// theirs too until build `886cf58`; folded into admission, a 2-thread
+/// batch of `v0-alt` transfers (one lookup each) ran 0.94–1.31 times as
+/// fast as with the pass, median ~1.07 over 18 alternations (batch by batch
+/// in one process, dev VM): the calling thread resolves them in order,
+/// prefetching the tables eight transactions ahead, as on one thread.
 pub(crate) const STAGE_ONE_APART_FROM_THREADS: usize = 3;
 
 impl StageOne {

@@ -164,7 +164,7 @@ impl Execution<'_> {
 }
 
 /// What executing one transaction gave, in a compact record (80 bytes
-/// against 224 for a [`TransactionResult`]): the signature is taken from the
+/// against 224 for a [`TransactionResult`](super::collect::TransactionResult)): the signature is taken from the
 /// transaction when the result is built, and the fields that are rarely set
 /// are boxed. Threads hand these to the calling thread, so every byte saved
 /// is a byte less to move between cores.
