@@ -39,6 +39,7 @@ fn cases() -> Vec<(&'static str, Params)> {
                 ..p(100_000)
             },
         ),
+        ("uniform-transfers", variant("v0-alt", 100_000)),
         (
             "zipf-transfers",
             Params {
