@@ -458,17 +458,17 @@ mod tests {
                 }
             }
         }
-        let sizes: Vec<usize> = wave_bounds(10_000, 512)
-            .iter()
-            .map(|(s, e)| e - s)
-            .collect();
-        assert_eq!(&sizes[..4], &[16, 64, 256, 512]);
-        assert_eq!(sizes.len(), 3 + 18 + 1);
-        let sizes: Vec<usize> = wave_bounds(10_000, 1024)
-            .iter()
-            .map(|(s, e)| e - s)
-            .collect();
-        assert_eq!(&sizes[..4], &[32, 128, 512, 1024]);
-        assert_eq!(sizes.len(), 3 + 9 + 1);
+        // A batch of 10,000: the ramp, the full waves, one cut short.
+        for (wave, first, count) in [
+            (512, [16, 64, 256, 512], 3 + 18 + 1),
+            (1024, [32, 128, 512, 1024], 3 + 9 + 1),
+        ] {
+            let sizes: Vec<usize> = wave_bounds(10_000, wave)
+                .iter()
+                .map(|(s, e)| e - s)
+                .collect();
+            assert_eq!(sizes[..4], first, "waves of {wave}");
+            assert_eq!(sizes.len(), count, "waves of {wave}");
+        }
     }
 }
