@@ -158,13 +158,12 @@ impl Runtime {
     /// On [`waves::PLANNED_FROM_THREADS`] threads or more, a batch whose
     /// admission reads no state but the history (see [`plans`]: no durable
     /// nonces, no lookup table written) has its signatures inserted into
-    /// the history on every
-    /// thread, shard by shard, and its waves' graphs built on every thread
-    /// ([`waves::run_planned`]); other batches are admitted in order on
-    /// this thread, wave by wave, while the pool runs the previous wave
-    /// ([`waves::run_waves`]), as are all batches on fewer threads and
-    /// while the scheduler runs them serially because the host's cores are
-    /// contended. With `parallel` false (one thread, or a contended host)
+    /// the history on every thread, shard by shard, and its waves' graphs
+    /// built on every thread ([`waves::run_planned`]); other batches are
+    /// admitted in order on this thread, wave by wave, while the pool runs
+    /// the previous wave ([`waves::run_waves`]), as are all batches on
+    /// fewer threads and while the scheduler runs them serially because the
+    /// host's cores are contended. With `parallel` false (one thread, or a contended host)
     /// the batch runs serially on this thread, as on one thread.
     fn admit_and_execute(
         &mut self,
@@ -246,8 +245,8 @@ impl Runtime {
         results
     }
 
-    /// Whether a batch on `threads` threads, with stage 1 and the watch of
-    /// its tables as given, would be planned (test support).
+    /// Whether `txs` would be planned on this runtime's threads, its stage
+    /// 1 run as a batch would (test support).
     #[cfg(test)]
     pub(crate) fn would_plan(&mut self, txs: &[Transaction]) -> bool {
         self.ensure_scheduler();

@@ -3,10 +3,10 @@
 //! wave k+1, builds its graph and collects wave k-1 while the pool runs
 //! wave k, then joins wave k as a worker.
 
+use std::sync::OnceLock;
+
 use baton_scheduler::Scheduler;
 use baton_types::TransactionError;
-
-use std::sync::OnceLock;
 
 use super::admit::{wave_graph, Admission, Admitted, Wave};
 use super::check::{Resolved, StageOne};
@@ -15,9 +15,9 @@ use super::execute::{Executed, Execution, Finished};
 
 /// Transactions per wave of a pipelined batch on two threads: admission and
 /// graph building of one wave overlap the execution of the previous one
-/// (see [`wave_size`] for more threads). Waves of 512
-/// against 1,024 (build `6805eb9`, two threads, alternated batch by batch
-/// in one process, medians of 6 or 10 batches a side, 9–15 rounds each):
+/// (see [`wave_size`] for more threads). Waves of 512 against 1,024
+/// (build `6805eb9`, two threads, alternated batch by batch in one
+/// process, medians of 6 or 10 batches a side, 9–15 rounds each):
 /// `zipf-transfers` 1.026 (waves of 2,048: ~0.94, of 256: ~0.99),
 /// `uniform-transfers --variant v0-alt` 1.071, the default workload ~1.01,
 /// `cpi-chain` 1.008, `hot-account --hot 1` 0.995: a wave ends at a
@@ -49,7 +49,7 @@ fn ramp(wave: usize) -> [usize; 3] {
 /// each from where the previous one ended (early, at a barrier).
 struct Bounds {
     n: usize,
-    wave: usize,
+    /// Never ends (the ramp, then `wave` repeated).
     sizes: std::iter::Chain<std::array::IntoIter<usize, 3>, std::iter::Repeat<usize>>,
 }
 
@@ -57,14 +57,13 @@ impl Bounds {
     fn new(n: usize, wave: usize) -> Self {
         Self {
             n,
-            wave,
             sizes: ramp(wave).into_iter().chain(std::iter::repeat(wave)),
         }
     }
 
     /// `(start, end)` of the wave starting at `start`, if any is left.
     fn from(&mut self, start: usize) -> Option<(usize, usize)> {
-        let size = self.sizes.next().unwrap_or(self.wave);
+        let size = self.sizes.next().unwrap_or(self.n);
         (start < self.n).then(|| (start, self.n.min(start + size)))
     }
 }
@@ -260,7 +259,9 @@ fn admit_resolved(
                     });
                 }
             }
-            Some(Err(e)) => *verdict = verdict.take().or(Some(e)),
+            Some(Err(e)) => {
+                verdict.get_or_insert(e);
+            }
             None => {}
         }
     }
@@ -272,8 +273,9 @@ fn admit_resolved(
 /// tables that do not change in the batch), on the scheduler's threads.
 /// First, all at once on every thread: the batch's signatures go into the
 /// history, shard by shard, and every wave's graph is built, one wave per
-/// task (a wave's graph depends on its own transactions only). A graph includes the transactions the history
-/// then refuses, which are skipped when their turn comes: an extra node
+/// task (a wave's graph depends on its own transactions only). A graph
+/// includes the transactions the history then refuses, which are skipped
+/// when their turn comes: an extra node
 /// only delays what conflicts with it, so the order stays a valid one.
 /// Then the waves run one after the other, the calling thread collecting
 /// wave k−1 while the pool starts wave k. Nothing is left to one thread
