@@ -1,5 +1,5 @@
 //! Shows that the models can fail. Built with
-//! `--cfg baton_loom --cfg baton_loom_broken`, the scheduler has three
+//! `--cfg baton_loom --cfg baton_loom_broken`, the scheduler has four
 //! deliberate bugs and the executor's program cache three, each in a part
 //! that only some models exercise:
 //!
@@ -11,6 +11,9 @@
 //!   the crew's lock instead of under it: the last helper can leave and
 //!   find nobody parked between the check and the sleep, and the caller
 //!   then sleeps forever (the crew model, which uses no counter);
+//! * closing the ready queue, it counts the sleepers in a lock hold of its
+//!   own before the one that closes: a worker can find the queue open and
+//!   sleep between the two, never to be woken (the queue's close model);
 //! * opening a stage of a `Gate`, it reads whether anyone parked before
 //!   storing the new count instead of after: a waiter can check the old
 //!   count and park between the two, and sleeps forever (the gate model);
@@ -134,6 +137,17 @@ fn registry_invalidate_model_catches_kept_loading_entry() {
         "registry_invalidate_model_catches_kept_loading_entry",
         registry::registry_invalidate_leaves_no_stale_program,
         "a program loaded before the write survived its invalidation",
+    );
+}
+
+/// The queue's close model deadlocks: the consumer registered and slept
+/// after the closer had counted no sleeper.
+#[test]
+fn queue_close_model_catches_lost_wakeup() {
+    assert_loom_fails(
+        "queue_close_model_catches_lost_wakeup",
+        models::queue_close_releases_sleeper,
+        "deadlock",
     );
 }
 

@@ -131,12 +131,35 @@ impl ReadyQueue {
 
     /// Close the queue and wake every sleeper: once it is empty, pops
     /// return `None`. Idempotent.
+    ///
+    /// Notifies only when a worker sleeps: every batch and wave closes its
+    /// queue once, and a condvar's notification is a system call even when
+    /// nobody waits (a futex wake, one per wave on the thread that ends
+    /// it). Safe as in [`push`](Self::push): a sleeper registers and starts
+    /// waiting in one hold of the lock under which `closed` is set and the
+    /// count read, and a worker not counted checks `closed` under that
+    /// lock before it could wait.
     pub fn close(&self) {
-        {
+        #[cfg(not(baton_loom_broken))]
+        let sleepers = {
+            let st = sync::lock(&self.state);
+            self.closed.store(true, Ordering::Release);
+            st.sleepers
+        };
+        // Deliberately broken variant for the loom suite: the sleepers are
+        // counted in a lock hold of their own before the one that closes,
+        // so a worker can find the queue open, register and sleep between
+        // the two, and is never woken (a lost wake-up, a deadlock for loom).
+        #[cfg(baton_loom_broken)]
+        let sleepers = {
+            let counted = sync::lock(&self.state).sleepers;
             let _st = sync::lock(&self.state);
             self.closed.store(true, Ordering::Release);
+            counted
+        };
+        if sleepers > 0 {
+            self.wake.notify_all();
         }
-        self.wake.notify_all();
     }
 
     /// Whether [`close`](Self::close) has been called (a hint for pollers).

@@ -204,8 +204,9 @@
 //! transaction runs exactly once, that no wake-up is lost and that nothing
 //! deadlocks. A deliberately broken build (`--cfg baton_loom_broken`: a
 //! non-atomic counter decrement, a crew park that checks the count outside
-//! the lock, and a gate that reads its parked count before storing the
-//! opening) shows that the models do catch such bugs. The property test in this crate checks, for random
+//! the lock, a gate that reads its parked count before storing the
+//! opening, and a queue that counts its sleepers before the lock hold that
+//! closes it) shows that the models do catch such bugs. The property test in this crate checks, for random
 //! batches, that 1, 2, 4, 8 and 16 threads (more than a small machine's
 //! cores, so workers are preempted mid-batch) give exactly the state and
 //! the per-transaction observations of the serial run, and 2 threads with
