@@ -129,3 +129,57 @@ fn a_nonce_used_earlier_in_the_batch_is_used_up_on_every_thread_count() {
         assert_eq!(rt.state_hash(), serial.state_hash(), "{threads} threads");
     }
 }
+
+/// A nonce advanced by a transaction with a recent blockhash (one that
+/// needs no nonce check) earlier in the batch is used up for a later
+/// durable-nonce transaction: with signature checks off, on one and two
+/// threads admission scans the batch for nonce accounts only where it
+/// meets the durable-nonce transaction, and must then note that the
+/// advance before it writes the account.
+#[test]
+fn a_nonce_advanced_earlier_in_the_batch_by_a_recent_transaction_is_used_up() {
+    let (payer, nonce) = (kp(1), kp(2));
+    let world = |threads: usize| {
+        let (rt, durable) = world(threads, &payer, &nonce);
+        (rt.with_sigverify(false), durable)
+    };
+    let (mut serial, durable) = world(1);
+    let advance = Transaction::new_signed_with_payer(
+        &[system::instruction::advance_nonce_account(
+            &nonce.pubkey(),
+            &payer.pubkey(),
+        )],
+        Some(&payer.pubkey()),
+        &[&payer],
+        serial.latest_blockhash(),
+    )
+    .unwrap();
+    let transfer = |n: u64| {
+        let ix = system::instruction::transfer(&payer.pubkey(), &Pubkey::new_from_u64(7), n);
+        Transaction::new_signed_with_payer(
+            &[ix],
+            Some(&payer.pubkey()),
+            &[&payer],
+            serial.latest_blockhash(),
+        )
+        .unwrap()
+    };
+    let batch = vec![
+        transfer(1_000),
+        advance,
+        transfer(2_000),
+        nonced(&payer, &nonce.pubkey(), durable, 1_000_000),
+        transfer(3_000),
+    ];
+    let expected: Vec<_> = batch
+        .iter()
+        .map(|t| serial.send_transaction(t.clone()))
+        .collect();
+    assert_eq!(expected[1].status, Ok(()));
+    assert_eq!(expected[3].status, Err(TransactionError::BlockhashNotFound));
+    for threads in [1, 2, 4] {
+        let (mut rt, _) = world(threads);
+        assert_eq!(rt.execute_batch(&batch), expected, "{threads} threads");
+        assert_eq!(rt.state_hash(), serial.state_hash(), "{threads} threads");
+    }
+}

@@ -159,3 +159,47 @@ fn a_barrier_deep_in_a_long_batch_keeps_it_serial_equivalent() {
         assert_eq!(s, &expected, "transaction {n}");
     }
 }
+
+/// A table created by a plain transaction before any transaction of the
+/// batch looks one up: on one and two threads without signature checks
+/// admission scans the batch for its tables only where it meets the first
+/// lookup, and must then note what the transactions before it may write.
+/// Early (in the first wave) and deep in a long batch (past the first
+/// waves, with the create's wave still running when the scan is made).
+#[test]
+fn a_table_created_before_any_lookup_in_the_batch_exists_for_them() {
+    let payers: Vec<Keypair> = (1..=8).map(kp).collect();
+    let bh = runtime(1, &payers).latest_blockhash();
+    let sinks: Vec<Pubkey> = (100..164).map(Pubkey::new_from_u64).collect();
+    let authority = Pubkey::new_from_u64(9);
+    let (create, table) = alt::create_lookup_table(authority, payers[0].pubkey(), 9);
+    let create =
+        Transaction::new_signed_with_payer(&[create], Some(&payers[0].pubkey()), &[&payers[0]], bh)
+            .unwrap();
+    for (len, at, first_lookup) in [(80, 3, 9), (3_000, 1_500, 1_503)] {
+        let looks_up = |n: u64| n >= first_lookup && n.is_multiple_of(5);
+        let batch: Vec<Transaction> = (0..len as u64)
+            .map(|n| {
+                let payer = &payers[(n % 8) as usize];
+                let to = sinks[(n % 64) as usize];
+                match n {
+                    _ if n == at => create.clone(),
+                    _ if looks_up(n) => through(bh, payer, to, table, n),
+                    _ => legacy(bh, payer, to, n),
+                }
+            })
+            .collect();
+        assert!(batch[..first_lookup as usize]
+            .iter()
+            .all(|tx| tx.message.address_table_lookups.is_empty()));
+        let statuses = all_agree(&payers, &batch);
+        for (n, s) in statuses.iter().enumerate() {
+            let expected = if looks_up(n as u64) {
+                Err(TransactionError::InvalidAddressLookupTableIndex)
+            } else {
+                Ok(())
+            };
+            assert_eq!(s, &expected, "batch of {len}, transaction {n}");
+        }
+    }
+}

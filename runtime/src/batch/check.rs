@@ -213,11 +213,8 @@ impl StageOne {
         checks: &StatelessChecks<'_>,
         txs: &[Transaction],
     ) -> Self {
-        let apart = |s: &Scheduler| {
-            s.threads() > 1 && (checks.sigverify || s.threads() >= STAGE_ONE_APART_FROM_THREADS)
-        };
         let checked: Option<Vec<Checked>> = match scheduler {
-            Some(s) if apart(s) => Some(s.pool().install(|| {
+            Some(s) if Self::apart(s, checks.sigverify) => Some(s.pool().install(|| {
                 txs.par_chunks(SIGVERIFY_CHUNK)
                     .flat_map_iter(|c| checks.check_chunk(c))
                     .collect()
@@ -255,6 +252,17 @@ impl StageOne {
             }
             columns
         }))
+    }
+
+    /// Whether stage 1 runs as a pass of its own on `s`'s pool.
+    fn apart(s: &Scheduler, sigverify: bool) -> bool {
+        s.threads() > 1 && (sigverify || s.threads() >= STAGE_ONE_APART_FROM_THREADS)
+    }
+
+    /// Whether [`check`](Self::check) checks anything for a batch run on
+    /// `scheduler` (when parallel), or leaves it all to admission.
+    pub(crate) fn runs(scheduler: Option<&Scheduler>, sigverify: bool) -> bool {
+        sigverify || scheduler.is_some_and(|s| Self::apart(s, sigverify))
     }
 
     /// What stage 1's resolution gave, by batch index (`None` for a

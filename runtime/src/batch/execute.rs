@@ -3,7 +3,7 @@
 //! result in a compact record for collection. Also the prefetch of the
 //! accounts of the transaction a thread will run next.
 
-use std::sync::{Mutex, OnceLock};
+use std::sync::Mutex;
 
 use baton_accounts_db::{AccountsStore, StoreError};
 use baton_executor::{AccountSource, Environment};
@@ -11,7 +11,7 @@ use baton_types::{
     ids, Account, LoadedMessage, Pubkey, Transaction, TransactionError, WritableByPosition,
 };
 
-use super::admit::Admitted;
+use super::admit::AdmittedSlots;
 use super::budget::execute_with_budget;
 use rustc_hash::FxHashMap;
 
@@ -27,8 +27,8 @@ pub(crate) struct Execution<'a> {
     /// Commits that failed; their transactions report `CommitCancelled`.
     pub(crate) store_errors: &'a Mutex<Vec<StoreError>>,
     /// What admission found of each transaction with lookups or a durable
-    /// nonce (empty when the batch has neither).
-    pub(crate) admitted: &'a [OnceLock<Admitted>],
+    /// nonce (no slots when the batch has neither).
+    pub(crate) admitted: &'a AdmittedSlots,
 }
 
 impl Execution<'_> {
@@ -91,7 +91,7 @@ impl Execution<'_> {
         }
         // Loaded keys are never reserved ones written (a reserved key is
         // read-only), so all of them are the store's.
-        if let Some(a) = self.admitted.get(i).and_then(OnceLock::get) {
+        if let Some(a) = self.admitted.get(i) {
             for key in a.loaded.writable.iter().chain(&a.loaded.readonly) {
                 self.store.prefetch(key);
             }
@@ -101,7 +101,7 @@ impl Execution<'_> {
     /// Transaction `i`'s message with the keys its lookups loaded.
     #[inline]
     fn message<'t>(&'t self, i: usize, tx: &'t Transaction) -> LoadedMessage<'t> {
-        match self.admitted.get(i).and_then(OnceLock::get) {
+        match self.admitted.get(i) {
             Some(a) => LoadedMessage::new(&tx.message, &a.loaded),
             None => LoadedMessage::legacy(&tx.message),
         }
@@ -112,11 +112,7 @@ impl Execution<'_> {
     #[inline]
     pub(crate) fn execute(&self, i: usize, tx: &Transaction) -> Executed {
         let store = self.store;
-        let nonce = self
-            .admitted
-            .get(i)
-            .and_then(OnceLock::get)
-            .and_then(|a| a.nonce.as_ref());
+        let nonce = self.admitted.get(i).and_then(|a| a.nonce.as_ref());
         match execute_with_budget(self.message(i, tx), self, self.env, nonce) {
             Err(e) => Executed::refused(e),
             Ok((outcome, fees)) => {

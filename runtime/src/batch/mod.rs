@@ -26,7 +26,7 @@ pub(crate) mod collect;
 mod execute;
 mod waves;
 
-use std::sync::{Mutex, OnceLock};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use baton_accounts_db::{AccountsStore, StoreError};
@@ -37,7 +37,7 @@ use baton_types::Transaction;
 use crate::lookup::TableReader;
 use crate::Runtime;
 pub(crate) use admit::resolve_and_lock;
-use admit::{Admission, Admitted, TableWatch};
+use admit::{Admission, AdmittedSlots, TableWatch};
 pub(crate) use budget::{check_compute_budget, execute_with_budget};
 use check::{StageOne, StatelessChecks, STAGE_ONE_APART_FROM_THREADS};
 use collect::TransactionResult;
@@ -118,6 +118,10 @@ impl Runtime {
 
     /// The batch's lookup tables and nonce accounts (none for most), the
     /// tables as it starts, and its stage 1 (on `parallel`'s pool, if any).
+    /// Without a stage 1 (one or two threads, no signature checks) the
+    /// tables wait: admission scans for them where it meets a transaction
+    /// that needs them ([`Admission::scan`]), and a batch without lookups
+    /// or durable nonces is never scanned.
     fn stage_one(
         &self,
         txs: &[Transaction],
@@ -131,9 +135,13 @@ impl Runtime {
         // (124–163 µs per 10,000 transfers at 3, 4 and 8 threads against
         // 146–170 on the calling thread alone); the time it saves on more
         // cores is the cost model's, not measured (docs/performance.md).
-        let watch = match parallel.filter(|_| parallel_threads >= STAGE_ONE_APART_FROM_THREADS) {
-            Some(s) => TableWatch::of_on(txs, recent, s.pool()),
-            None => TableWatch::of(txs, recent),
+        let watch = if !StageOne::runs(parallel, self.sigverify) {
+            TableWatch::default()
+        } else {
+            match parallel.filter(|_| parallel_threads >= STAGE_ONE_APART_FROM_THREADS) {
+                Some(s) => TableWatch::of_on(txs, recent, s.pool()),
+                None => TableWatch::of(txs, recent),
+            }
         };
         let tables = TableReader::new(&*self.store, watch.looked_up());
         // Stage 1, stateless and parallel: sanitize, then verify signatures.
@@ -201,16 +209,16 @@ impl Runtime {
         let store: &dyn AccountsStore = &**store;
         // One slot per transaction for what admission finds (loaded keys,
         // an advanced nonce), only when the batch has lookups or nonces.
-        let admitted: Vec<OnceLock<Admitted>> = if watch.any() {
-            txs.iter().map(|_| OnceLock::new()).collect()
-        } else {
-            Vec::new()
-        };
+        let admitted = AdmittedSlots::default();
+        if watch.any() {
+            admitted.make(txs.len());
+        }
         let serial = scheduler.as_ref().filter(|s| s.threads() > 1 && !parallel);
         let parallel = scheduler.as_ref().filter(|s| s.threads() > 1 && parallel);
         let planned = parallel.filter(|s| plans(s.threads(), txs.len(), &watch, &stage_one));
         let history_checked = planned.is_some();
         let mut admission = Admission {
+            scan_pending: !stage_one.done(),
             prechecked: stage_one.done(),
             resolved: stage_one.take_resolved(),
             lock_limit: *lock_limit,

@@ -298,7 +298,7 @@ pub(crate) fn run_planned(
         .step_by(size)
         .map(|start| (start, resolved.next().unwrap_or_default()))
         .collect();
-    let admitted = admission.admitted;
+    let admitted = admission.admitted.all();
     let history = admission.history.as_deref_mut();
     let pool = s.pool();
     let (seen, mut waves) = pool.install(|| {
