@@ -572,7 +572,7 @@ impl Admission<'_> {
     /// written is among those noted, read again once the batch has
     /// settled before anything looks it up, and the others are as they
     /// were when the batch started.
-    pub(crate) fn scan(&mut self, txs: &[Transaction], upto: usize) {
+    fn scan(&mut self, txs: &[Transaction], upto: usize) {
         self.scan_pending = false;
         let recent = self.blockhash_check.then_some(self.blockhashes);
         self.tables = TableWatch::of(txs, recent);
