@@ -115,19 +115,12 @@ fn a_nonce_used_earlier_in_the_batch_is_used_up_on_every_thread_count() {
             nonced(&payer, &nonce.pubkey(), durable, 1_000_000 + n)
         })
         .collect();
-    let (mut serial, _) = world(1, &payer, &nonce);
-    let expected: Vec<_> = batch
-        .iter()
-        .map(|t| serial.send_transaction(t.clone()))
-        .collect();
-    assert_eq!(expected[0].status, Ok(()));
-    assert_eq!(expected[1].status, Err(TransactionError::BlockhashNotFound));
-    assert_eq!(expected[2].status, Err(TransactionError::BlockhashNotFound));
-    for threads in [1, 2, 4] {
-        let (mut rt, _) = world(threads, &payer, &nonce);
-        assert_eq!(rt.execute_batch(&batch), expected, "{threads} threads");
-        assert_eq!(rt.state_hash(), serial.state_hash(), "{threads} threads");
-    }
+    let (serial, _) = world(1, &payer, &nonce);
+    let statuses =
+        one_at_a_time_and_batched(serial, &batch, |threads| world(threads, &payer, &nonce).0);
+    assert_eq!(statuses[0], Ok(()));
+    assert_eq!(statuses[1], Err(TransactionError::BlockhashNotFound));
+    assert_eq!(statuses[2], Err(TransactionError::BlockhashNotFound));
 }
 
 /// A nonce advanced by a transaction with a recent blockhash (one that
@@ -143,7 +136,7 @@ fn a_nonce_advanced_earlier_in_the_batch_by_a_recent_transaction_is_used_up() {
         let (rt, durable) = world(threads, &payer, &nonce);
         (rt.with_sigverify(false), durable)
     };
-    let (mut serial, durable) = world(1);
+    let (serial, durable) = world(1);
     let advance = Transaction::new_signed_with_payer(
         &[system::instruction::advance_nonce_account(
             &nonce.pubkey(),
@@ -171,15 +164,27 @@ fn a_nonce_advanced_earlier_in_the_batch_by_a_recent_transaction_is_used_up() {
         nonced(&payer, &nonce.pubkey(), durable, 1_000_000),
         transfer(3_000),
     ];
+    let statuses = one_at_a_time_and_batched(serial, &batch, |threads| world(threads).0);
+    assert_eq!(statuses[1], Ok(()));
+    assert_eq!(statuses[3], Err(TransactionError::BlockhashNotFound));
+}
+
+/// `batch` sent one transaction at a time to `serial`, then run as a batch
+/// on runtimes of 1, 2 and 4 threads from `world`: the same results and
+/// state every time. The statuses, one at a time.
+fn one_at_a_time_and_batched(
+    mut serial: Runtime,
+    batch: &[Transaction],
+    world: impl Fn(usize) -> Runtime,
+) -> Vec<Result<(), TransactionError>> {
     let expected: Vec<_> = batch
         .iter()
         .map(|t| serial.send_transaction(t.clone()))
         .collect();
-    assert_eq!(expected[1].status, Ok(()));
-    assert_eq!(expected[3].status, Err(TransactionError::BlockhashNotFound));
     for threads in [1, 2, 4] {
-        let (mut rt, _) = world(threads);
-        assert_eq!(rt.execute_batch(&batch), expected, "{threads} threads");
+        let mut rt = world(threads);
+        assert_eq!(rt.execute_batch(batch), expected, "{threads} threads");
         assert_eq!(rt.state_hash(), serial.state_hash(), "{threads} threads");
     }
+    expected.into_iter().map(|r| r.status).collect()
 }

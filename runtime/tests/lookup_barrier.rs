@@ -125,8 +125,10 @@ fn a_table_created_earlier_in_the_batch_exists_for_later_lookups() {
     );
 }
 
-#[test]
-fn a_barrier_deep_in_a_long_batch_keeps_it_serial_equivalent() {
+/// What the long batches below are made of: eight payers, the blockhash,
+/// 64 sinks, and a transaction creating a lookup table (with the table's
+/// key).
+fn long_batch_world() -> (Vec<Keypair>, Hash, Vec<Pubkey>, Transaction, Pubkey) {
     let payers: Vec<Keypair> = (1..=8).map(kp).collect();
     let bh = runtime(1, &payers).latest_blockhash();
     let sinks: Vec<Pubkey> = (100..164).map(Pubkey::new_from_u64).collect();
@@ -135,6 +137,12 @@ fn a_barrier_deep_in_a_long_batch_keeps_it_serial_equivalent() {
     let create =
         Transaction::new_signed_with_payer(&[create], Some(&payers[0].pubkey()), &[&payers[0]], bh)
             .unwrap();
+    (payers, bh, sinks, create, table)
+}
+
+#[test]
+fn a_barrier_deep_in_a_long_batch_keeps_it_serial_equivalent() {
+    let (payers, bh, sinks, create, table) = long_batch_world();
     // Past the first waves (32, 128, 512, 1,024): the create, then lookups
     // of its table in the same wave and the next ones, among transfers.
     let mut batch = Vec::new();
@@ -168,14 +176,7 @@ fn a_barrier_deep_in_a_long_batch_keeps_it_serial_equivalent() {
 /// waves, with the create's wave still running when the scan is made).
 #[test]
 fn a_table_created_before_any_lookup_in_the_batch_exists_for_them() {
-    let payers: Vec<Keypair> = (1..=8).map(kp).collect();
-    let bh = runtime(1, &payers).latest_blockhash();
-    let sinks: Vec<Pubkey> = (100..164).map(Pubkey::new_from_u64).collect();
-    let authority = Pubkey::new_from_u64(9);
-    let (create, table) = alt::create_lookup_table(authority, payers[0].pubkey(), 9);
-    let create =
-        Transaction::new_signed_with_payer(&[create], Some(&payers[0].pubkey()), &[&payers[0]], bh)
-            .unwrap();
+    let (payers, bh, sinks, create, table) = long_batch_world();
     for (len, at, first_lookup) in [(80, 3, 9), (3_000, 1_500, 1_503)] {
         let looks_up = |n: u64| n >= first_lookup && n.is_multiple_of(5);
         let batch: Vec<Transaction> = (0..len as u64)

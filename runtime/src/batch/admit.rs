@@ -799,6 +799,17 @@ mod tests {
     /// durable nonce; the nonce accounts are watched too, when admission
     /// reads them: for a blockhash that is not recent, with the blockhash
     /// check on.
+    /// Seeded numbers below a bound (xorshift from `x`): `next(n)` is in
+    /// `0..n` (0 for `n` 0).
+    fn below(mut x: u64) -> impl FnMut(u64) -> u64 {
+        move |n| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % n.max(1)
+        }
+    }
+
     /// A durable-nonce message advancing `nonce` (a writable signer),
     /// naming the default blockhash.
     fn nonced(nonce: Pubkey) -> Transaction {
@@ -883,13 +894,7 @@ mod tests {
             .build()
             .unwrap_or_else(|e| panic!("pool: {e}"));
         let stale = RecentBlockhashes::new(Hash::hashv(&[b"stale"]));
-        let mut x = 0xBA70_0A11_5EED_0001u64;
-        let mut next = |n: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % n.max(1)
-        };
+        let mut next = below(0xBA70_0A11_5EED_0001);
         for len in [0, 1, 2047, 2048, 2049, 5000] {
             for density in [0, 1, 50] {
                 let txs: Vec<Transaction> = (0..len)
@@ -929,13 +934,7 @@ mod tests {
     /// headers that overrun the keys, with and without loaded keys.
     #[test]
     fn message_locks_match_the_loaded_message_view() {
-        let mut x = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = |n: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % n.max(1)
-        };
+        let mut next = below(0x9E37_79B9_7F4A_7C15);
         let key = |next: &mut dyn FnMut(u64) -> u64| match next(4) {
             0 => ids::RESERVED[next(ids::RESERVED.len() as u64) as usize],
             _ => Pubkey::new_from_u64(next(1 << 40) + 1),
