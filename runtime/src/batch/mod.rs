@@ -118,10 +118,11 @@ impl Runtime {
 
     /// The batch's lookup tables and nonce accounts (none for most), the
     /// tables as it starts, and its stage 1 (on `parallel`'s pool, if any).
-    /// Without a stage 1 (one or two threads, no signature checks) the
-    /// tables wait: admission scans for them where it meets a transaction
-    /// that needs them ([`Admission::scan`]), and a batch without lookups
-    /// or durable nonces is never scanned.
+    /// Without a stage 1 (no signature checks, and one or two threads, or
+    /// a batch run serially while the host is contended) the tables wait:
+    /// admission scans for them where it meets a transaction that needs
+    /// them ([`Admission::scan`]), and a batch without lookups or durable
+    /// nonces is never scanned.
     fn stage_one(
         &self,
         txs: &[Transaction],
