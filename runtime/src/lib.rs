@@ -67,7 +67,7 @@
 //! parallel first (on two threads, without signatures to verify,
 //! admission makes them instead); then, in waves of 512 transactions on
 //! two threads, 1,024 from four (after a ramp of a 32nd, an 8th and half
-//! of that), the calling thread
+//! of a wave), the calling thread
 //! admits each wave in order (locks, blockhash, history) and builds its
 //! dependency graph while the worker pool executes the previous wave (the
 //! calling thread then joins that wave as a worker), each transaction

@@ -57,10 +57,6 @@ pub(crate) struct Admission<'a> {
     /// durable nonce, by batch index (no slots when no transaction of the
     /// batch has either).
     pub(crate) admitted: &'a AdmittedSlots,
-    /// Whether the batch's scan for lookup tables and nonce accounts
-    /// ([`TableWatch::of`]) is still to come: made where admission meets
-    /// the first transaction that needs it, if any (see [`Admission::scan`]).
-    pub(crate) scan_pending: bool,
     /// The tables some transaction of the batch looks up, and those an
     /// admitted transaction may have changed since the batch last settled
     /// (every admitted transaction committed).
@@ -81,7 +77,7 @@ pub(crate) struct Admitted {
 /// What admission found of each transaction of a batch beyond its verdict
 /// ([`Admitted`]): a slot per transaction, made only for a batch with
 /// lookups or durable nonces, when its scan finds one (at the start, or
-/// where admission meets the first; see [`Admission::scan_pending`]).
+/// where admission meets the first; see [`TableWatch::pending`]).
 /// Read by the executing threads, which see the slots of every wave they
 /// run: a wave starts after the admission that filled them.
 #[derive(Default)]
@@ -132,11 +128,19 @@ impl Scan {
                     self.looked_up.push(l.account_key);
                 }
             }
-            if recent.is_some_and(|r| !r.contains(&tx.message.recent_blockhash)) {
+            if names_unknown_blockhash(tx, recent) {
                 self.nonces.extend(nonce::nonce_account(&tx.message));
             }
         }
     }
+}
+
+/// Whether `tx`'s blockhash is not among `recent` (with the blockhash
+/// check on): it may be a durable-nonce transaction, whose admission reads
+/// its nonce account.
+#[inline]
+fn names_unknown_blockhash(tx: &Transaction, recent: Option<&RecentBlockhashes>) -> bool {
+    recent.is_some_and(|r| !r.contains(&tx.message.recent_blockhash))
 }
 
 /// The lookup tables and nonce accounts of a batch that its own
@@ -162,6 +166,8 @@ pub(crate) struct TableWatch {
     /// Whether `used` holds a nonce account (a durable-nonce transaction
     /// whose admission reads one).
     nonces: bool,
+    /// Whether the batch is still to be scanned (see [`TableWatch::pending`]).
+    pending: bool,
 }
 
 /// A set of keys tested by 16 bits mixed from each key: one bit for each
@@ -290,6 +296,18 @@ impl TableWatch {
             written: FxHashSet::default(),
             filter,
             nonces: any_nonce,
+            pending: false,
+        }
+    }
+
+    /// The watch of a batch not scanned yet: admission scans it where it
+    /// meets the first transaction that needs it, if any
+    /// ([`Admission::scan`]). For a batch without a stage 1, which would
+    /// need the tables first.
+    pub(crate) fn pending() -> Self {
+        Self {
+            pending: true,
+            ..Self::default()
         }
     }
 
@@ -511,7 +529,7 @@ impl Admission<'_> {
         let wave = txs.get(start..start + verdicts.len()).unwrap_or(&[]);
         let mut barrier = false;
         for (n, tx) in wave.iter().enumerate() {
-            if self.scan_pending && self.needs_scan(tx) {
+            if self.tables.pending && self.needs_scan(tx) {
                 self.scan(txs, start + n);
             }
             if let Some(ahead) = wave.get(n + HISTORY_AHEAD) {
@@ -547,13 +565,16 @@ impl Admission<'_> {
         }
     }
 
+    /// The recent blockhashes, with the blockhash check on.
+    fn recent(&self) -> Option<&RecentBlockhashes> {
+        self.blockhash_check.then_some(self.blockhashes)
+    }
+
     /// Whether admitting `tx` needs the batch's scan: it has lookups, or
-    /// a blockhash that is not recent (it may be a durable-nonce
-    /// transaction, whose nonce account admission reads).
+    /// a blockhash that is not recent.
     #[inline]
     fn needs_scan(&self, tx: &Transaction) -> bool {
-        !tx.message.address_table_lookups.is_empty()
-            || (self.blockhash_check && !self.blockhashes.contains(&tx.message.recent_blockhash))
+        !tx.message.address_table_lookups.is_empty() || names_unknown_blockhash(tx, self.recent())
     }
 
     /// The batch's scan for its lookup tables and nonce accounts, made
@@ -573,9 +594,7 @@ impl Admission<'_> {
     /// settled before anything looks it up, and the others are as they
     /// were when the batch started.
     fn scan(&mut self, txs: &[Transaction], upto: usize) {
-        self.scan_pending = false;
-        let recent = self.blockhash_check.then_some(self.blockhashes);
-        self.tables = TableWatch::of(txs, recent);
+        self.tables = TableWatch::of(txs, self.recent());
         self.table_reader = TableReader::new(self.store, self.tables.looked_up());
         if self.tables.any() {
             self.admitted.make(txs.len());
@@ -794,11 +813,6 @@ mod tests {
         assert!(through < 1_000, "{through} counter keys let through");
     }
 
-    /// Every table a batch looks up is listed once, in batch order, to be
-    /// loaded, also one whose key an earlier transaction names as its
-    /// durable nonce; the nonce accounts are watched too, when admission
-    /// reads them: for a blockhash that is not recent, with the blockhash
-    /// check on.
     /// Seeded numbers below a bound (xorshift from `x`): `next(n)` is in
     /// `0..n` (0 for `n` 0).
     fn below(mut x: u64) -> impl FnMut(u64) -> u64 {
@@ -850,6 +864,11 @@ mod tests {
         }
     }
 
+    /// Every table a batch looks up is listed once, in batch order, to be
+    /// loaded, also one whose key an earlier transaction names as its
+    /// durable nonce; the nonce accounts are watched too, when admission
+    /// reads them: for a blockhash that is not recent, with the blockhash
+    /// check on.
     #[test]
     fn the_watch_lists_every_table_once_whatever_the_nonces() {
         let key = Pubkey::new_from_u64;

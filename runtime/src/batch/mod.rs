@@ -137,7 +137,7 @@ impl Runtime {
         // 146–170 on the calling thread alone); the time it saves on more
         // cores is the cost model's, not measured (docs/performance.md).
         let watch = if !StageOne::runs(parallel, self.sigverify) {
-            TableWatch::default()
+            TableWatch::pending()
         } else {
             match parallel.filter(|_| parallel_threads >= STAGE_ONE_APART_FROM_THREADS) {
                 Some(s) => TableWatch::of_on(txs, recent, s.pool()),
@@ -149,7 +149,7 @@ impl Runtime {
         let checks = StatelessChecks {
             sigverify: self.sigverify,
             lock_limit: self.lock_limit,
-            blockhashes: self.blockhash_check.then_some(&self.blockhashes),
+            blockhashes: recent,
             tables: &tables,
             store: &*self.store,
             sysvars: &self.sysvars,
@@ -182,8 +182,9 @@ impl Runtime {
     /// admitted in order on this thread, wave by wave, while the pool runs
     /// the previous wave ([`waves::run_waves`]), as are all batches on
     /// fewer threads and while the scheduler runs them serially because the
-    /// host's cores are contended. With `parallel` false (one thread, or a contended host)
-    /// the batch runs serially on this thread, as on one thread.
+    /// host's cores are contended. With `parallel` false (one thread, or a
+    /// contended host) the batch runs serially on this thread, as on one
+    /// thread.
     fn admit_and_execute(
         &mut self,
         txs: &[Transaction],
@@ -219,7 +220,6 @@ impl Runtime {
         let planned = parallel.filter(|s| plans(s.threads(), txs.len(), &watch, &stage_one));
         let history_checked = planned.is_some();
         let mut admission = Admission {
-            scan_pending: !stage_one.done(),
             prechecked: stage_one.done(),
             resolved: stage_one.take_resolved(),
             lock_limit: *lock_limit,
