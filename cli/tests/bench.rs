@@ -70,6 +70,11 @@ fn check_timings(run: &Value) {
     }
     assert!(run["min_ms"].as_f64() <= run["median_ms"].as_f64());
     assert!(run["median_ms"].as_f64() <= run["max_ms"].as_f64());
+    // The kernel tells the CPU time of the timed batches on Linux; every
+    // batch runs on some thread, so it is never zero.
+    if cfg!(target_os = "linux") {
+        assert!(run["cpu_ns_per_tx"].as_u64().unwrap() > 0, "{run}");
+    }
 }
 
 fn check_series(v: &Value, workload: &str) {
@@ -573,4 +578,10 @@ fn the_pair_is_run_and_reported_only_when_asked() {
         text.contains("of pair") && text.contains("     1+1 ") && text.contains("round trip"),
         "{text}"
     );
+    if cfg!(target_os = "linux") {
+        assert!(
+            text.contains("CPU per transaction") && text.contains("1: ") && text.contains("1+1: "),
+            "{text}"
+        );
+    }
 }

@@ -36,6 +36,7 @@ use crate::plot;
 use report::{series_json, series_table};
 
 mod args;
+mod cpu;
 mod report;
 mod round_trip;
 
@@ -45,6 +46,8 @@ pub use args::{BenchArgs, OnOff};
 /// One timed (or reference) run.
 struct Run {
     elapsed: Duration,
+    /// The CPU time of the timed batches per transaction (see [`cpu`]).
+    cpu_per_tx: Option<Duration>,
     /// Each batch's throughput, transactions per second.
     batch_rates: Vec<f64>,
     hash: StateHash,
@@ -71,6 +74,9 @@ struct ThreadRuns {
     /// With `--pair`: the median over rounds of this run's throughput over
     /// the pair's in the same round.
     of_pair: Option<f64>,
+    /// The median over rounds of the CPU time (every thread's) of the
+    /// timed batches per transaction, where the kernel tells it.
+    cpu_per_tx: Option<Duration>,
 }
 
 /// Everything measured for one series.
@@ -187,14 +193,29 @@ fn load(w: &Workload, threads: usize, sigverify: bool) -> Result<baton::Runtime,
 
 /// Run `w` on `rt`: `execute_batch` per chunk of `batch`, timing only
 /// those calls.
-fn timed(rt: &mut baton::Runtime, w: &Workload, batch: usize, progress: &mut Progress) -> Run {
+/// Run `w`'s transactions on `rt` in batches of `batch`, timing each batch
+/// and reading the CPU time of `cpu_scope` around it (so that what the
+/// threads do between batches, such as a pool's linger, is not counted).
+fn timed(
+    rt: &mut baton::Runtime,
+    w: &Workload,
+    batch: usize,
+    cpu_scope: cpu::Scope,
+    progress: &mut Progress,
+) -> Run {
     let mut elapsed = Duration::ZERO;
+    let mut cpu_time = Some(Duration::ZERO);
     let mut batch_rates = Vec::new();
     let mut results = Vec::with_capacity(w.txs.len());
     for chunk in w.txs.chunks(batch.max(1)) {
+        let cpu_before = cpu::used(cpu_scope);
         let start = Instant::now();
         let r = rt.execute_batch(chunk);
         let took = start.elapsed();
+        cpu_time = match (cpu_time, cpu_before, cpu::used(cpu_scope)) {
+            (Some(sum), Some(a), Some(b)) => Some(sum + b.saturating_sub(a)),
+            _ => None,
+        };
         elapsed += took;
         batch_rates.push(chunk.len() as f64 / took.as_secs_f64().max(1e-9));
         results.extend(r);
@@ -202,6 +223,7 @@ fn timed(rt: &mut baton::Runtime, w: &Workload, batch: usize, progress: &mut Pro
     }
     Run {
         elapsed,
+        cpu_per_tx: cpu::per_tx(cpu_time, w.txs.len()),
         batch_rates,
         hash: rt.state_hash(),
         results,
@@ -217,7 +239,7 @@ fn run_once(
     progress: &mut Progress,
 ) -> Result<Run, String> {
     let mut rt = load(w, threads, sigverify)?;
-    Ok(timed(&mut rt, w, batch, progress))
+    Ok(timed(&mut rt, w, batch, cpu::Scope::Process, progress))
 }
 
 /// Two one-thread runs of `w` side by side, each on a runtime of its own
@@ -238,7 +260,17 @@ fn run_pair(
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| load(w, 1, sigverify)))
                 .unwrap_or_else(|_| Err("loading a runtime of the pair panicked".into()));
         start.wait();
-        loaded.map(|mut rt| timed(&mut rt, w, batch, &mut Progress::hidden()))
+        // A one-thread runtime runs its batches on this thread: its own
+        // CPU time is the side's.
+        loaded.map(|mut rt| {
+            timed(
+                &mut rt,
+                w,
+                batch,
+                cpu::Scope::Thread,
+                &mut Progress::hidden(),
+            )
+        })
     };
     let (a, b) = std::thread::scope(|s| {
         let other = s.spawn(one);
@@ -259,6 +291,9 @@ struct PerCount {
     times: Vec<Duration>,
     rates: Vec<f64>,
     equal: bool,
+    /// Each round's CPU time per transaction; `None` once a round had no
+    /// figure.
+    cpu_per_tx: Option<Vec<Duration>>,
 }
 
 impl Default for PerCount {
@@ -266,6 +301,7 @@ impl Default for PerCount {
         Self {
             times: Vec::new(),
             rates: Vec::new(),
+            cpu_per_tx: Some(Vec::new()),
             equal: true,
         }
     }
@@ -276,6 +312,18 @@ impl PerCount {
         self.equal &= r.ends_as(reference);
         self.times.push(r.elapsed);
         self.rates.extend(r.batch_rates.iter().copied());
+        self.add_cpu(r.cpu_per_tx);
+    }
+
+    /// A round's CPU time per transaction, or that it had none.
+    fn add_cpu(&mut self, per_tx: Option<Duration>) {
+        self.cpu_per_tx = match (self.cpu_per_tx.take(), per_tx) {
+            (Some(mut v), Some(c)) => {
+                v.push(c);
+                Some(v)
+            }
+            _ => None,
+        };
     }
 
     /// A pair's round: its rate is the sum of its two runs' rates (what
@@ -289,6 +337,8 @@ impl PerCount {
         // The batch rates of the two sides, added batch by batch.
         self.rates
             .extend(a.batch_rates.iter().zip(&b.batch_rates).map(|(x, y)| x + y));
+        // Both sides ran the same transactions.
+        self.add_cpu(a.cpu_per_tx.zip(b.cpu_per_tx).map(|(x, y)| (x + y) / 2));
     }
 
     /// Each round's throughput, transactions per second, in round order.
@@ -313,6 +363,10 @@ impl PerCount {
             batch_median: median(self.rates),
             equal: self.equal,
             of_pair,
+            cpu_per_tx: self.cpu_per_tx.and_then(|mut v| {
+                v.sort();
+                v.get(v.len() / 2).copied()
+            }),
         }
     }
 }
@@ -608,6 +662,7 @@ mod tests {
     fn a_pair_round_adds_the_two_rates() {
         let run = |ms: u64, hash: StateHash| Run {
             elapsed: Duration::from_millis(ms),
+            cpu_per_tx: Some(Duration::from_micros(ms)),
             batch_rates: vec![10.0, 20.0],
             hash,
             results: Vec::new(),
@@ -620,9 +675,41 @@ mod tests {
         assert_eq!(acc.rates, vec![20.0, 40.0]);
         assert!(acc.equal);
         assert_eq!(acc.round_rates(1000), vec![12_500.0]);
+        // The two sides' CPU per transaction, averaged: (100 + 400) / 2 µs.
+        assert_eq!(acc.cpu_per_tx, Some(vec![Duration::from_micros(250)]));
         let other = StateHash([1; 32]);
         acc.add_pair(&run(100, h), &run(100, other), &run(1, h));
         assert!(!acc.equal);
+        let summary = acc.summary(1, None);
+        assert_eq!(summary.cpu_per_tx, Some(Duration::from_micros(250)));
+    }
+
+    /// The CPU figure is the median over rounds, and none at all once a
+    /// round had none (a median of the rounds that had one would mix in
+    /// what it left out).
+    #[test]
+    fn cpu_per_transaction_is_a_median_and_all_or_nothing() {
+        let run = |cpu_us: Option<u64>| Run {
+            elapsed: Duration::from_millis(1),
+            cpu_per_tx: cpu_us.map(Duration::from_micros),
+            batch_rates: Vec::new(),
+            hash: StateHash::default(),
+            results: Vec::new(),
+        };
+        let reference = run(None);
+        let mut acc = PerCount::default();
+        for us in [3, 1, 2] {
+            acc.add(&run(Some(us)), &reference);
+        }
+        let mut without = PerCount::default();
+        without.add(&run(Some(1)), &reference);
+        without.add(&run(None), &reference);
+        without.add(&run(Some(2)), &reference);
+        assert_eq!(
+            acc.summary(2, None).cpu_per_tx,
+            Some(Duration::from_micros(2))
+        );
+        assert_eq!(without.summary(2, None).cpu_per_tx, None);
     }
 
     #[test]

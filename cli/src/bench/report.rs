@@ -29,7 +29,11 @@ fn ms(d: Duration) -> f64 {
 /// min_ms, max_ms, batch_tx_per_sec, serial_equivalent, round_trip_ns}`
 /// of the two one-thread runs side by side, their rates added up;
 /// `round_trip_ns` is `{median, min, max}` of a cache line's round trip
-/// between two threads measured before each round.
+/// between two threads measured before each round. Where the kernel tells
+/// it (Linux), each run and the pair also have `cpu_ns_per_tx`: the median
+/// over rounds of the CPU time of the timed batches, every thread's, per
+/// transaction (the pair's two sides added up over both sides'
+/// transactions).
 pub(super) fn series_json(r: &Report, args: &BenchArgs) -> Value {
     let round3 = |x: f64| (x * 1000.0).round() / 1000.0;
     let runs: Vec<Value> = r
@@ -108,13 +112,46 @@ pub(super) fn series_json(r: &Report, args: &BenchArgs) -> Value {
 /// What a thread count's runs and the pair's report alike: `{tx_per_sec,
 /// median_ms, min_ms, max_ms, batch_tx_per_sec, serial_equivalent}`.
 fn timings_json(r: &Report, t: &ThreadRuns) -> Value {
-    json!({
+    let mut timings = json!({
         "tx_per_sec": r.tx_per_sec(t.median).round(),
         "median_ms": ms(t.median),
         "min_ms": ms(t.min),
         "max_ms": ms(t.max),
         "batch_tx_per_sec": t.batch_median.round(),
         "serial_equivalent": t.equal,
+    });
+    if let (Some(map), Some(cpu)) = (timings.as_object_mut(), t.cpu_per_tx) {
+        map.insert("cpu_ns_per_tx".into(), json!(cpu.as_nanos()));
+    }
+    timings
+}
+
+/// The line under the table with each run's CPU time per transaction, and
+/// each against the one-thread run's (as much CPU as the same work took on
+/// one thread would be 1.00); `None` without figures.
+fn cpu_line(r: &Report) -> Option<String> {
+    let one = r
+        .runs
+        .iter()
+        .find(|t| t.threads == 1)
+        .and_then(|t| t.cpu_per_tx);
+    let mut parts = Vec::new();
+    let named = r.runs.iter().map(|t| (t.threads.to_string(), t));
+    for (name, t) in named.chain(r.pair.iter().map(|p| ("1+1".to_string(), p))) {
+        let Some(cpu) = t.cpu_per_tx else { continue };
+        let against = one.filter(|o| !o.is_zero()).map_or(String::new(), |o| {
+            format!(" ({:.2})", cpu.as_secs_f64() / o.as_secs_f64())
+        });
+        parts.push(format!(
+            "{name}: {:.3} µs{against}",
+            cpu.as_secs_f64() * 1e6
+        ));
+    }
+    (!parts.is_empty()).then(|| {
+        format!(
+            "  CPU per transaction in the timed batches, all threads (against 1 thread): {}",
+            parts.join(", ")
+        )
     })
 }
 
@@ -173,6 +210,7 @@ pub(super) fn series_table(r: &Report, args: &BenchArgs) -> Vec<String> {
     for t in &r.runs {
         lines.push(row(t.threads.to_string(), t));
     }
+    let cpu = cpu_line(r);
     if let Some(p) = &r.pair {
         lines.push(row("1+1".into(), p));
         lines.push(
@@ -189,6 +227,7 @@ pub(super) fn series_table(r: &Report, args: &BenchArgs) -> Vec<String> {
             ));
         }
     }
+    lines.extend(cpu);
     lines
 }
 
