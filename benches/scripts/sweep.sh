@@ -13,7 +13,11 @@
 #   REPEAT      timed runs per thread count, median reported (default 9)
 #   OUT_DIR     where the JSON goes (default: a fresh temporary directory)
 #   BENCH_ARGS  more `baton bench` options, e.g. --txs 1000000 for longer runs
-# Columns: workload threads tx_per_sec speedup batch_speedup serial_equivalent
+# Columns: workload threads tx_per_sec speedup batch_speedup serial_equivalent cpu_ns_per_tx
+# The last is the CPU time of the timed batches per transaction, all
+# threads ("-" where the kernel does not tell it): where it grows with
+# the thread count, execution itself costs more on more threads (lines
+# the threads hand each other), which no serial share explains.
 # Needs python3.
 set -euo pipefail
 baton=${1:?usage: sweep.sh BATON_BINARY [REPEAT] [OUT_DIR] [BENCH_ARGS...]}
@@ -25,7 +29,7 @@ threads=1,2,4,8,16
 
 echo "# machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//'), $(uname -sr)"
 echo "# $baton bench --threads $threads --repeat $repeat $*; JSON in $out"
-echo "# workload threads tx_per_sec speedup batch_speedup serial_equivalent"
+echo "# workload threads tx_per_sec speedup batch_speedup serial_equivalent cpu_ns_per_tx"
 for spec in uniform-transfers zipf-transfers uniform-transfers:v0-alt; do
   w=${spec%%:*}
   variant=()
@@ -42,7 +46,7 @@ d = json.load(open(sys.argv[1]))
 series = d["series"] if "series" in d else [d]
 for s in series:
     for r in s["runs"]:
-        print("%s %d %.0f %.3f %.3f %s" % (s["label"].replace(" ", ":"), r["threads"], r["tx_per_sec"],
-              r["speedup"], r["batch_speedup"], r["serial_equivalent"]))
+        print("%s %d %.0f %.3f %.3f %s %s" % (s["label"].replace(" ", ":"), r["threads"], r["tx_per_sec"],
+              r["speedup"], r["batch_speedup"], r["serial_equivalent"], r.get("cpu_ns_per_tx", "-")))
 PY
 done
