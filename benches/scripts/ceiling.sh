@@ -4,20 +4,20 @@
 # side by side (what two independent processes reach together), then the
 # default 1-vs-2-thread run (with `--pair`). Prints one line per round:
 #   alone_tx_s  pair_tx_s  ceiling(pair/alone)  ratio(2T/1T totals)  ratio(median batches)  2T/pair  round_trip_ns  cpu(2T/pair)
-# The last column, the 2-thread run's total over the pair's, is the same
+# `2T/pair`, the 2-thread run's total over the pair's, is the same
 # comparison without the lone run: on a host whose speed swings from
 # minute to minute, a lone run caught in a slow moment puts the ceiling
 # past 2 (impossible on two cores), and then the ratio's share of it
 # reads low. The fourth over the third is the share of the ceiling.
 # `baton bench --pair` measures the same ceiling in one process: every round
 # also runs two one-thread runtimes side by side, and "of pair" is the
-# 2-thread run over them in the same round. The last column is the median
+# 2-thread run over them in the same round. `round_trip_ns` is the median
 # cache-line round trip between two threads that the 1-vs-2 run measured
 # before its rounds (`pair.round_trip_ns`): about 65-90 ns in this VM's
 # quiet minutes, 320-500 ns in its slow ones, when every line the two
 # threads hand each other costs five times more and the 2-thread ratio
 # drops by a quarter whatever the build; read a round's figures with it.
-# The very last, on Linux, is the CPU time per transaction of the 2-thread
+# `cpu(2T/pair)`, on Linux, is the CPU time per transaction of the 2-thread
 # run over the pair's (`cpu_ns_per_tx`): both runs keep their cores busy
 # through their batches, so 2T/pair is about 1 over it, and what a change
 # saves or costs per transaction shows there first ("-" without figures).

@@ -192,10 +192,9 @@ fn load(w: &Workload, threads: usize, sigverify: bool) -> Result<baton::Runtime,
 }
 
 /// Run `w` on `rt`: `execute_batch` per chunk of `batch`, timing only
-/// those calls.
-/// Run `w`'s transactions on `rt` in batches of `batch`, timing each batch
-/// and reading the CPU time of `cpu_scope` around it (so that what the
-/// threads do between batches, such as a pool's linger, is not counted).
+/// those calls, and reading the CPU time of `cpu_scope` around each (so
+/// that what threads do between batches, such as a pool's linger, is not
+/// counted).
 fn timed(
     rt: &mut baton::Runtime,
     w: &Workload,

@@ -110,7 +110,8 @@ pub(super) fn series_json(r: &Report, args: &BenchArgs) -> Value {
 }
 
 /// What a thread count's runs and the pair's report alike: `{tx_per_sec,
-/// median_ms, min_ms, max_ms, batch_tx_per_sec, serial_equivalent}`.
+/// median_ms, min_ms, max_ms, batch_tx_per_sec, serial_equivalent}`, and
+/// `cpu_ns_per_tx` where it was measured.
 fn timings_json(r: &Report, t: &ThreadRuns) -> Value {
     let mut timings = json!({
         "tx_per_sec": r.tx_per_sec(t.median).round(),
