@@ -261,6 +261,45 @@ fn table_without_json() {
     assert!(!text.contains("1+1"), "{text}");
 }
 
+/// The CPU line (Linux): every run against the one-thread run's when one
+/// ran, and no comparison when none did.
+#[test]
+fn the_cpu_line_compares_with_one_thread_only_when_it_ran() {
+    if !cfg!(target_os = "linux") {
+        return;
+    }
+    let text = table(&[]);
+    let line = text
+        .lines()
+        .find(|l| l.contains("CPU per transaction"))
+        .unwrap_or_default();
+    assert!(
+        line.contains("(against 1 thread): 1: ") && line.contains("(1.00), 2: "),
+        "{text}"
+    );
+    let out = baton(&[
+        "bench",
+        "--txs",
+        "300",
+        "--accounts",
+        "50",
+        "--threads",
+        "2",
+        "--repeat",
+        "1",
+    ]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.contains("CPU per transaction"))
+        .unwrap_or_default();
+    assert!(
+        line.contains("all threads: 2: ") && !line.contains("against") && !line.contains("(1."),
+        "{text}"
+    );
+}
+
 fn stderr_of(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }

@@ -135,22 +135,25 @@ fn cpu_line(r: &Report) -> Option<String> {
         .runs
         .iter()
         .find(|t| t.threads == 1)
-        .and_then(|t| t.cpu_per_tx);
+        .and_then(|t| t.cpu_per_tx)
+        .filter(|o| !o.is_zero());
     let mut parts = Vec::new();
     let named = r.runs.iter().map(|t| (t.threads.to_string(), t));
     for (name, t) in named.chain(r.pair.iter().map(|p| ("1+1".to_string(), p))) {
         let Some(cpu) = t.cpu_per_tx else { continue };
-        let against = one.filter(|o| !o.is_zero()).map_or(String::new(), |o| {
+        let ratio = one.map_or(String::new(), |o| {
             format!(" ({:.2})", cpu.as_secs_f64() / o.as_secs_f64())
         });
-        parts.push(format!(
-            "{name}: {:.3} µs{against}",
-            cpu.as_secs_f64() * 1e6
-        ));
+        parts.push(format!("{name}: {:.3} µs{ratio}", cpu.as_secs_f64() * 1e6));
     }
+    let against = if one.is_some() {
+        " (against 1 thread)"
+    } else {
+        ""
+    };
     (!parts.is_empty()).then(|| {
         format!(
-            "  CPU per transaction in the timed batches, all threads (against 1 thread): {}",
+            "  CPU per transaction in the timed batches, all threads{against}: {}",
             parts.join(", ")
         )
     })
