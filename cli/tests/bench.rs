@@ -233,6 +233,11 @@ fn plot_writes_svg_and_png() {
 /// The table `baton bench` prints without `--json` for a small run of
 /// the default workload on 1 and 2 threads, with `extra` flags.
 fn table(extra: &[&str]) -> String {
+    table_on("1,2", extra)
+}
+
+/// [`table`] on the thread counts `threads`.
+fn table_on(threads: &str, extra: &[&str]) -> String {
     let mut args = vec![
         "bench",
         "--txs",
@@ -240,7 +245,7 @@ fn table(extra: &[&str]) -> String {
         "--accounts",
         "50",
         "--threads",
-        "1,2",
+        threads,
         "--repeat",
         "1",
     ];
@@ -268,32 +273,18 @@ fn the_cpu_line_compares_with_one_thread_only_when_it_ran() {
     if !cfg!(target_os = "linux") {
         return;
     }
+    let cpu_line = |text: &str| {
+        let line = text.lines().find(|l| l.contains("CPU per transaction"));
+        line.unwrap_or_default().to_string()
+    };
     let text = table(&[]);
-    let line = text
-        .lines()
-        .find(|l| l.contains("CPU per transaction"))
-        .unwrap_or_default();
+    let line = cpu_line(&text);
     assert!(
         line.contains("(against 1 thread): 1: ") && line.contains("(1.00), 2: "),
         "{text}"
     );
-    let out = baton(&[
-        "bench",
-        "--txs",
-        "300",
-        "--accounts",
-        "50",
-        "--threads",
-        "2",
-        "--repeat",
-        "1",
-    ]);
-    assert!(out.status.success(), "{}", stderr_of(&out));
-    let text = String::from_utf8(out.stdout).unwrap();
-    let line = text
-        .lines()
-        .find(|l| l.contains("CPU per transaction"))
-        .unwrap_or_default();
+    let text = table_on("2", &[]);
+    let line = cpu_line(&text);
     assert!(
         line.contains("all threads: 2: ") && !line.contains("against") && !line.contains("(1."),
         "{text}"
