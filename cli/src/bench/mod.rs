@@ -352,11 +352,7 @@ impl PerCount {
         self.times.sort();
         ThreadRuns {
             threads,
-            median: self
-                .times
-                .get(self.times.len() / 2)
-                .copied()
-                .unwrap_or_default(),
+            median: middle(&self.times).unwrap_or_default(),
             min: self.times.first().copied().unwrap_or_default(),
             max: self.times.last().copied().unwrap_or_default(),
             batch_median: median(self.rates),
@@ -364,16 +360,21 @@ impl PerCount {
             of_pair,
             cpu_per_tx: self.cpu_per_tx.and_then(|mut v| {
                 v.sort();
-                v.get(v.len() / 2).copied()
+                middle(&v)
             }),
         }
     }
 }
 
+/// The middle of sorted `xs` (the upper one of an even count), if any.
+fn middle<T: Copy>(sorted: &[T]) -> Option<T> {
+    sorted.get(sorted.len() / 2).copied()
+}
+
 /// The median of `xs` (the upper one of an even count), 0 if empty.
 fn median(mut xs: Vec<f64>) -> f64 {
     xs.sort_by(f64::total_cmp);
-    xs.get(xs.len() / 2).copied().unwrap_or(0.0)
+    middle(&xs).unwrap_or(0.0)
 }
 
 /// The median over rounds of `a`'s rate over `b`'s in the same round.
