@@ -28,8 +28,8 @@ use std::sync::Arc;
 
 use baton::executor::sysvar::MAX_RECENT_BLOCKHASHES;
 use baton::{
-    Account, Hash, Instruction, Keypair, Message, Program, Pubkey, Runtime, RuntimeError,
-    Signature, Transaction,
+    Account, AccountsStore, Hash, Instruction, Keypair, Message, Program, Pubkey, Runtime,
+    RuntimeError, Signature, Transaction,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -184,7 +184,47 @@ impl Workload {
     /// ([`Runtime::expire_blockhash`]), making room ahead for the newest
     /// blockhash's signatures only, as a node would have.
     pub fn runtime(&self, threads: usize, sigverify: bool) -> Result<Runtime, RuntimeError> {
-        let mut rt = Runtime::new()
+        let mut rt = self.configured(Runtime::new(), threads, sigverify);
+        for (key, account) in &self.accounts {
+            rt.set_account(*key, account.clone())?;
+        }
+        Ok(rt)
+    }
+
+    /// A runtime configured as [`Workload::runtime`]'s over `store`, which
+    /// already holds the workload's accounts: the store of another runtime
+    /// of this workload, so that two runtimes share one state (each with
+    /// its own history, program cache and threads). `baton bench
+    /// --shared-pair` runs two such side by side. A new runtime writes its
+    /// builtin programs into its store ([`Runtime::with_store`]); the
+    /// workload's own accounts at reserved ids (a program deployed at a
+    /// builtin's id, such as the p-token ELF at the token program's) are
+    /// written back over them, as [`Workload::runtime`] writes them after
+    /// the builtins. No transaction writes a reserved account, so those
+    /// are the store's whatever ran on it.
+    ///
+    /// # Errors
+    ///
+    /// When the store refuses a write.
+    pub fn runtime_on(
+        &self,
+        store: Arc<dyn AccountsStore>,
+        threads: usize,
+        sigverify: bool,
+    ) -> Result<Runtime, RuntimeError> {
+        let mut rt = self.configured(Runtime::with_store(store), threads, sigverify);
+        for (key, account) in &self.accounts {
+            if baton::ids::is_reserved(key) {
+                rt.set_account(*key, account.clone())?;
+            }
+        }
+        Ok(rt)
+    }
+
+    /// `rt` with the settings, the slot, the blockhashes and the programs of
+    /// [`Workload::runtime`], before any account is loaded.
+    fn configured(&self, rt: Runtime, threads: usize, sigverify: bool) -> Runtime {
+        let mut rt = rt
             .with_sigverify(sigverify)
             .with_log_collection(false)
             .with_history_capacity(self.history_capacity())
@@ -206,10 +246,7 @@ impl Workload {
         for (id, program) in &self.programs {
             rt.add_program(*id, Arc::clone(program));
         }
-        for (key, account) in &self.accounts {
-            rt.set_account(*key, account.clone())?;
-        }
-        Ok(rt)
+        rt
     }
 }
 
@@ -625,6 +662,31 @@ mod tests {
             .execute_batch(&old.txs)
             .iter()
             .all(|r| r.status == Err(baton::TransactionError::BlockhashNotFound)));
+    }
+
+    /// A runtime on another's store runs a workload as a runtime of its
+    /// own would (same results: its blockhashes and programs are the
+    /// workload's), and what it writes is the other's state too.
+    #[test]
+    fn a_runtime_on_another_store_shares_its_state() {
+        for name in WORKLOADS {
+            for blockhash_age in [0, 149] {
+                let w = generate(
+                    name,
+                    &Params {
+                        blockhash_age,
+                        ..small()
+                    },
+                )
+                .unwrap();
+                let mut reference = w.runtime(1, false).unwrap();
+                let expected = reference.execute_batch(&w.txs);
+                let first = w.runtime(1, false).unwrap();
+                let mut second = w.runtime_on(Arc::clone(first.store()), 1, false).unwrap();
+                assert_eq!(second.execute_batch(&w.txs), expected, "{name}");
+                assert_eq!(first.state_hash(), reference.state_hash(), "{name}");
+            }
+        }
     }
 
     #[test]

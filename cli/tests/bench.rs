@@ -615,3 +615,70 @@ fn the_pair_is_run_and_reported_only_when_asked() {
         );
     }
 }
+
+/// `--shared-pair`: two one-thread runtimes side by side on one store in
+/// every round, reported as `shared_pair` — not checked against the serial
+/// run (`serial_equivalent` null; the series stays serial-equivalent, and
+/// the exit status 0) — and each run's share of it; with `--pair` too, its
+/// own share of the pair. The table has its `shared` row, `-` where a
+/// figure does not apply.
+#[test]
+fn the_shared_pair_is_reported_and_not_checked() {
+    let args = |extra: &[&str]| small("uniform-transfers", extra);
+    let out = baton(
+        &args(&["--pair", "--shared-pair"])
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let v = json_of(&out);
+    assert_eq!(v["serial_equivalent"], true, "{v}");
+    let shared = &v["shared_pair"];
+    assert!(shared["serial_equivalent"].is_null(), "{shared}");
+    check_timings(shared);
+    assert!(shared["of_pair"].as_f64().unwrap() > 0.0, "{shared}");
+    assert!(shared["round_trip_ns"]["median"].as_f64().unwrap() > 0.0);
+    assert_eq!(v["pair"]["serial_equivalent"], true, "{v}");
+    assert!(v["pair"].get("of_pair").is_none(), "{v}");
+    for run in v["runs"].as_array().unwrap() {
+        assert!(run["of_pair"].as_f64().unwrap() > 0.0, "{run}");
+        assert!(run["of_shared_pair"].as_f64().unwrap() > 0.0, "{run}");
+    }
+
+    // Alone: no pair, so no share of it anywhere.
+    let out = baton(
+        &args(&["--shared-pair"])
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let v = json_of(&out);
+    assert!(v.get("pair").is_none(), "{v}");
+    assert!(v["shared_pair"].get("of_pair").is_none(), "{v}");
+    assert!(v["runs"][0].get("of_pair").is_none(), "{v}");
+    assert!(v["runs"][0]["of_shared_pair"].as_f64().is_some(), "{v}");
+    assert!(v.get("shared_pair").is_some());
+
+    let text = table(&["--pair", "--shared-pair"]);
+    let row = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("shared "))
+        .unwrap_or_default();
+    // Not checked, and no share of itself: `-` in both places.
+    assert!(
+        row.contains(" - ") && row.trim_end().ends_with('-'),
+        "{text}"
+    );
+    assert!(text.contains("of pair of shared"), "{text}");
+    assert!(text.contains("on one store"), "{text}");
+    if cfg!(target_os = "linux") {
+        assert!(text.contains("shared: "), "{text}");
+    }
+    let without = table(&["--pair"]);
+    assert!(
+        !without.contains("of shared") && !without.contains("shared"),
+        "{without}"
+    );
+}

@@ -58,6 +58,16 @@ pub struct BenchArgs {
     /// the same round's ratio).
     #[arg(long)]
     pub(super) pair: bool,
+    /// Also run, in every round, two one-thread runtimes side by side on
+    /// one store (the second on the first's accounts, running the
+    /// transactions from the middle of the list): what two threads that
+    /// share the state and nothing else reach, so what sharing it costs on
+    /// this host at that moment. Reports each thread count's throughput as
+    /// a share of it, and with --pair its own over the pair's. Its two sides
+    /// write the same accounts in no agreed order, so its runs are not
+    /// checked against the serial one.
+    #[arg(long)]
+    pub(super) shared_pair: bool,
     /// Generator seed.
     #[arg(long, default_value = "7", value_parser = count::<u64>, allow_negative_numbers = true)]
     pub(super) seed: u64,

@@ -25,9 +25,10 @@
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
+use std::sync::{Arc, Barrier, OnceLock};
 use std::time::{Duration, Instant};
 
-use baton::{StateHash, TransactionResult};
+use baton::{AccountsStore, StateHash, TransactionResult};
 use baton_benches::{conflict_stats, generate, ConflictStats, Params, Workload, WORKLOAD_INFO};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::{json, Value};
@@ -50,7 +51,9 @@ struct Run {
     cpu_per_tx: Option<Duration>,
     /// Each batch's throughput, transactions per second.
     batch_rates: Vec<f64>,
-    hash: StateHash,
+    /// The state hash at the end; `None` for a side of the shared pair,
+    /// whose store the other side was still writing.
+    hash: Option<StateHash>,
     results: Vec<TransactionResult>,
 }
 
@@ -58,7 +61,7 @@ impl Run {
     /// Whether this run ended as `reference` did: the same state hash and
     /// every result the same (serial equivalence).
     fn ends_as(&self, reference: &Run) -> bool {
-        self.hash == reference.hash && self.results == reference.results
+        self.hash.is_some() && self.hash == reference.hash && self.results == reference.results
     }
 }
 
@@ -70,10 +73,14 @@ struct ThreadRuns {
     max: Duration,
     /// The median throughput of a batch, over every batch of every run.
     batch_median: f64,
-    equal: bool,
+    /// Whether every run ended as the serial one; `None` where that is not
+    /// checked (the shared pair).
+    equal: Option<bool>,
     /// With `--pair`: the median over rounds of this run's throughput over
     /// the pair's in the same round.
     of_pair: Option<f64>,
+    /// With `--shared-pair`: the same over the shared pair's.
+    of_shared_pair: Option<f64>,
     /// The median over rounds of the CPU time (every thread's) of the
     /// timed batches per transaction, where the kernel tells it.
     cpu_per_tx: Option<Duration>,
@@ -90,14 +97,20 @@ struct Report {
     /// With `--pair`: the pair's runs, each round's time that of one run
     /// at the two sides' rates added up (`threads` 1).
     pair: Option<ThreadRuns>,
-    /// With `--pair`: a cache line's round trip between two threads, in
-    /// ns, measured before each round (see `round_trip.rs`).
+    /// With `--shared-pair`: the shared pair's, alike.
+    shared_pair: Option<ThreadRuns>,
+    /// With `--pair` or `--shared-pair`: a cache line's round trip between
+    /// two threads, in ns, measured before each round (see `round_trip.rs`).
     round_trips: Vec<f64>,
 }
 
 impl Report {
+    /// Whether no checked run differed from the serial one.
     fn serial_equivalent(&self) -> bool {
-        self.runs.iter().all(|r| r.equal) && self.pair.as_ref().is_none_or(|p| p.equal)
+        self.runs
+            .iter()
+            .chain(&self.pair)
+            .all(|r| r.equal != Some(false))
     }
 
     fn tx_per_sec(&self, d: Duration) -> f64 {
@@ -194,7 +207,7 @@ fn load(w: &Workload, threads: usize, sigverify: bool) -> Result<baton::Runtime,
 /// Run `w` on `rt`: `execute_batch` per chunk of `batch`, timing only
 /// those calls, and reading the CPU time of `cpu_scope` around each (so
 /// that what threads do between batches, such as a pool's linger, is not
-/// counted).
+/// counted). The state hash is left to the caller ([`Run::hash`]).
 fn timed(
     rt: &mut baton::Runtime,
     w: &Workload,
@@ -224,8 +237,23 @@ fn timed(
         elapsed,
         cpu_per_tx: cpu::per_tx(cpu_time, w.txs.len()),
         batch_rates,
-        hash: rt.state_hash(),
+        hash: None,
         results,
+    }
+}
+
+/// [`timed`], and the state hash at the end.
+fn timed_and_hashed(
+    rt: &mut baton::Runtime,
+    w: &Workload,
+    batch: usize,
+    cpu_scope: cpu::Scope,
+    progress: &mut Progress,
+) -> Run {
+    let run = timed(rt, w, batch, cpu_scope, progress);
+    Run {
+        hash: Some(rt.state_hash()),
+        ..run
     }
 }
 
@@ -238,48 +266,92 @@ fn run_once(
     progress: &mut Progress,
 ) -> Result<Run, String> {
     let mut rt = load(w, threads, sigverify)?;
-    Ok(timed(&mut rt, w, batch, cpu::Scope::Process, progress))
+    Ok(timed_and_hashed(
+        &mut rt,
+        w,
+        batch,
+        cpu::Scope::Process,
+        progress,
+    ))
 }
 
-/// Two one-thread runs of `w` side by side, each on a runtime of its own
-/// (its own copy of the state) and a thread of its own, their timed parts
-/// started together: what two independent single-thread executions reach
-/// together on this host at this moment, the ceiling of a 2-thread run.
+/// Where the two runtimes of a pair keep their accounts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PairStore {
+    /// Each its own copy of the state: what two independent single-thread
+    /// executions reach together on this host at this moment, the ceiling
+    /// of a 2-thread run.
+    Own,
+    /// One store, the second runtime on the first's: two executions that
+    /// share the state and nothing else (no order, no hand-offs).
+    Shared,
+}
+
+/// Two one-thread runs side by side, the first of `sides[0]`, the second of
+/// `sides[1]`, each on a runtime and a thread of its own (its stores as
+/// `store` says), their timed parts started together. Runs on their own
+/// stores end with their state hashes; on a shared one, without (neither
+/// side's state is the serial one's).
 fn run_pair(
-    w: &Workload,
+    sides: [&Workload; 2],
+    store: PairStore,
     sigverify: bool,
     batch: usize,
     progress: &mut Progress,
 ) -> Result<[Run; 2], String> {
-    let start = std::sync::Barrier::new(2);
-    let one = || {
-        // Both sides reach the barrier, loaded or not (a panic while loading
+    let shared = store == PairStore::Shared;
+    // The first side's store, once it loaded (`None` if it failed), for a
+    // second side to share.
+    let first_store: OnceLock<Option<Arc<dyn AccountsStore>>> = OnceLock::new();
+    let first_loaded = Barrier::new(2);
+    let start = Barrier::new(2);
+    let side = |w: &Workload, first: bool| {
+        let load_side = || {
+            if shared && !first {
+                let Some(Some(store)) = first_store.get() else {
+                    return Err("the shared pair's first runtime did not load".to_string());
+                };
+                let mut rt = w
+                    .runtime_on(Arc::clone(store), 1, sigverify)
+                    .map_err(|e| format!("cannot load the workload: {e}"))?;
+                rt.execute_batch(&[]);
+                Ok(rt)
+            } else {
+                load(w, 1, sigverify)
+            }
+        };
+        if shared && !first {
+            first_loaded.wait();
+        }
+        // Both sides pass the barriers, loaded or not (a panic while loading
         // included), so that neither waits there forever.
-        let loaded =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| load(w, 1, sigverify)))
-                .unwrap_or_else(|_| Err("loading a runtime of the pair panicked".into()));
+        let loaded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(load_side))
+            .unwrap_or_else(|_| Err("loading a runtime of the pair panicked".into()));
+        if shared && first {
+            let _ = first_store.set(loaded.as_ref().ok().map(|rt| Arc::clone(rt.store())));
+            first_loaded.wait();
+        }
         start.wait();
         // A one-thread runtime runs its batches on this thread: its own
         // CPU time is the side's.
         loaded.map(|mut rt| {
-            timed(
-                &mut rt,
-                w,
-                batch,
-                cpu::Scope::Thread,
-                &mut Progress::hidden(),
-            )
+            let (scope, mut hidden) = (cpu::Scope::Thread, Progress::hidden());
+            if shared {
+                timed(&mut rt, w, batch, scope, &mut hidden)
+            } else {
+                timed_and_hashed(&mut rt, w, batch, scope, &mut hidden)
+            }
         })
     };
     let (a, b) = std::thread::scope(|s| {
-        let other = s.spawn(one);
-        let mine = one();
+        let other = s.spawn(|| side(sides[1], false));
+        let mine = side(sides[0], true);
         let theirs = other
             .join()
             .unwrap_or_else(|_| Err("a run of the pair panicked".into()));
         (mine, theirs)
     });
-    progress.inc(2 * w.txs.len() as u64);
+    progress.inc((sides[0].txs.len() + sides[1].txs.len()) as u64);
     Ok([a?, b?])
 }
 
@@ -290,6 +362,9 @@ struct PerCount {
     times: Vec<Duration>,
     rates: Vec<f64>,
     equal: bool,
+    /// Whether the runs were checked against the serial one (not the
+    /// shared pair's).
+    checked: bool,
     /// Each round's CPU time per transaction; `None` once a round had no
     /// figure.
     cpu_per_tx: Option<Vec<Duration>>,
@@ -302,6 +377,7 @@ impl Default for PerCount {
             rates: Vec::new(),
             cpu_per_tx: Some(Vec::new()),
             equal: true,
+            checked: true,
         }
     }
 }
@@ -327,16 +403,20 @@ impl PerCount {
 
     /// A pair's round: its rate is the sum of its two runs' rates (what
     /// `ceiling.sh` adds up for two processes), kept as the time one run of
-    /// the workload would take at that rate.
-    fn add_pair(&mut self, a: &Run, b: &Run, reference: &Run) {
+    /// the workload would take at that rate. Both sides are checked against
+    /// `reference`, if given.
+    fn add_pair(&mut self, a: &Run, b: &Run, reference: Option<&Run>) {
         let rate =
             1.0 / a.elapsed.as_secs_f64().max(1e-9) + 1.0 / b.elapsed.as_secs_f64().max(1e-9);
-        self.equal &= a.ends_as(reference) && b.ends_as(reference);
+        match reference {
+            Some(r) => self.equal &= a.ends_as(r) && b.ends_as(r),
+            None => self.checked = false,
+        }
         self.times.push(Duration::from_secs_f64(1.0 / rate));
         // The batch rates of the two sides, added batch by batch.
         self.rates
             .extend(a.batch_rates.iter().zip(&b.batch_rates).map(|(x, y)| x + y));
-        // Both sides ran the same transactions.
+        // Both sides ran as many transactions.
         self.add_cpu(a.cpu_per_tx.zip(b.cpu_per_tx).map(|(x, y)| (x + y) / 2));
     }
 
@@ -348,7 +428,14 @@ impl PerCount {
             .collect()
     }
 
-    fn summary(mut self, threads: usize, of_pair: Option<f64>) -> ThreadRuns {
+    /// The figures over every round, with the shares of the pairs' rates
+    /// `of_pair` and `of_shared_pair` (see [`median_ratio`]).
+    fn summary(
+        mut self,
+        threads: usize,
+        of_pair: Option<f64>,
+        of_shared_pair: Option<f64>,
+    ) -> ThreadRuns {
         self.times.sort();
         ThreadRuns {
             threads,
@@ -356,8 +443,9 @@ impl PerCount {
             min: self.times.first().copied().unwrap_or_default(),
             max: self.times.last().copied().unwrap_or_default(),
             batch_median: median(self.rates),
-            equal: self.equal,
+            equal: self.checked.then_some(self.equal),
             of_pair,
+            of_shared_pair,
             cpu_per_tx: self.cpu_per_tx.and_then(|mut v| {
                 v.sort();
                 middle(&v)
@@ -395,62 +483,111 @@ fn measure(s: &Series, args: &BenchArgs, progress: &mut Progress) -> Result<Repo
         .iter()
         .filter(|r| r.status.is_ok())
         .count();
-    // The timed runs go round the thread counts (and the pair, with
-    // `--pair`), the order reversed every other round, so that a host whose
-    // speed drifts (a noisy neighbour coming and going) slows every thread
-    // count alike, and their ratios stay comparable.
+    // The timed runs go round the thread counts (and the pairs, with
+    // `--pair` and `--shared-pair`), the order reversed every other round,
+    // so that a host whose speed drifts (a noisy neighbour coming and
+    // going) slows every thread count alike, and their ratios stay
+    // comparable.
     let mut per_count: Vec<PerCount> = args.threads.iter().map(|_| PerCount::default()).collect();
     let mut pair = args.pair.then(PerCount::default);
-    let slots = args.threads.len() + usize::from(pair.is_some());
+    let mut shared_pair = args.shared_pair.then(PerCount::default);
+    // The shared pair's second side starts from the middle of the list, so
+    // that the two sides are not at one account at the same moment.
+    let from_middle = args.shared_pair.then(|| {
+        let mut other = w.clone();
+        other.txs.rotate_left(w.txs.len() / 2);
+        other
+    });
+    let mut slots: Vec<Slot> = (0..args.threads.len()).map(Slot::Threads).collect();
+    slots.extend(args.pair.then_some(Slot::Pair));
+    slots.extend(args.shared_pair.then_some(Slot::SharedPair));
     let mut round_trips = Vec::new();
     for i in 0..args.repeat {
-        if pair.is_some() {
+        if args.pair || args.shared_pair {
             round_trips.push(round_trip::round_trip_ns());
         }
-        let mut order: Vec<usize> = (0..slots).collect();
+        let mut order = slots.clone();
         if i % 2 == 1 {
             order.reverse();
         }
         let round = format!("run {}/{}", i + 1, args.repeat);
-        for k in order {
-            if let (Some(&threads), Some(acc)) = (args.threads.get(k), per_count.get_mut(k)) {
-                progress.message(format!("{}: {threads} threads, {round}", w.label));
-                let r = run_once(&w, threads, sigverify, args.batch, progress)?;
-                acc.add(&r, &reference);
-            } else if let Some(acc) = pair.as_mut() {
-                progress.message(format!(
-                    "{}: two 1-thread runs side by side, {round}",
-                    w.label
-                ));
-                let [a, b] = run_pair(&w, sigverify, args.batch, progress)?;
-                acc.add_pair(&a, &b, &reference);
+        for slot in order {
+            match slot {
+                Slot::Threads(k) => {
+                    if let (Some(&threads), Some(acc)) = (args.threads.get(k), per_count.get_mut(k))
+                    {
+                        progress.message(format!("{}: {threads} threads, {round}", w.label));
+                        let r = run_once(&w, threads, sigverify, args.batch, progress)?;
+                        acc.add(&r, &reference);
+                    }
+                }
+                Slot::Pair => {
+                    if let Some(acc) = pair.as_mut() {
+                        progress.message(format!(
+                            "{}: two 1-thread runs side by side, {round}",
+                            w.label
+                        ));
+                        let [a, b] =
+                            run_pair([&w, &w], PairStore::Own, sigverify, args.batch, progress)?;
+                        acc.add_pair(&a, &b, Some(&reference));
+                    }
+                }
+                Slot::SharedPair => {
+                    if let (Some(acc), Some(other)) = (shared_pair.as_mut(), &from_middle) {
+                        progress.message(format!(
+                            "{}: two 1-thread runs side by side on one store, {round}",
+                            w.label
+                        ));
+                        let sides = [&w, other];
+                        let [a, b] =
+                            run_pair(sides, PairStore::Shared, sigverify, args.batch, progress)?;
+                        acc.add_pair(&a, &b, None);
+                    }
+                }
             }
         }
     }
     let txs = w.txs.len();
     let pair_rounds = pair.as_ref().map(|p| p.round_rates(txs));
+    let shared_rounds = shared_pair.as_ref().map(|p| p.round_rates(txs));
+    let share = |of: &Option<Vec<f64>>, acc: &PerCount| {
+        of.as_ref().map(|p| median_ratio(&acc.round_rates(txs), p))
+    };
     let runs = args
         .threads
         .iter()
         .zip(per_count)
         .map(|(&threads, acc)| {
-            let of_pair = pair_rounds
-                .as_ref()
-                .map(|p| median_ratio(&acc.round_rates(txs), p));
-            acc.summary(threads, of_pair)
+            let (of_pair, of_shared) = (share(&pair_rounds, &acc), share(&shared_rounds, &acc));
+            acc.summary(threads, of_pair, of_shared)
         })
         .collect();
-    let pair = pair.map(|acc| acc.summary(1, None));
+    let pair = pair.map(|acc| acc.summary(1, None, None));
+    let shared_pair = shared_pair.map(|acc| {
+        let of_pair = share(&pair_rounds, &acc);
+        acc.summary(1, of_pair, None)
+    });
     Ok(Report {
         workload: w,
         params: s.params.clone(),
         conflicts,
         succeeded,
-        hash: reference.hash,
+        // The reference run always ends with its hash.
+        hash: reference.hash.unwrap_or_default(),
         runs,
         pair,
+        shared_pair,
         round_trips,
     })
+}
+
+/// One timed run of a round: a thread count (its index in `--threads`),
+/// the pair or the shared pair.
+#[derive(Clone, Copy)]
+enum Slot {
+    Threads(usize),
+    Pair,
+    SharedPair,
 }
 
 /// `baton bench --list`: a line per workload, or with `--json` one
@@ -557,8 +694,10 @@ pub fn run(args: BenchArgs) -> ExitCode {
     if let Some(w) = oversubscribed(&args.threads, cores) {
         eprintln!("{w}");
     }
-    // The reference run, the timed runs, and with `--pair` two more each round.
-    let runs = 1 + (args.threads.len() + 2 * usize::from(args.pair)) * args.repeat;
+    // The reference run, the timed runs, and two more each round for each
+    // pair.
+    let pairs = usize::from(args.pair) + usize::from(args.shared_pair);
+    let runs = 1 + (args.threads.len() + 2 * pairs) * args.repeat;
     let per_series = runs as u64 * args.txs as u64;
     let mut progress = Progress::new(per_series * series.len() as u64);
     let mut reports = Vec::new();
@@ -664,13 +803,13 @@ mod tests {
             elapsed: Duration::from_millis(ms),
             cpu_per_tx: Some(Duration::from_micros(ms)),
             batch_rates: vec![10.0, 20.0],
-            hash,
+            hash: Some(hash),
             results: Vec::new(),
         };
         let h = StateHash::default();
         let mut acc = PerCount::default();
         // 1/0.1 s + 1/0.4 s = 12.5 runs per second: 80 ms a run.
-        acc.add_pair(&run(100, h), &run(400, h), &run(1, h));
+        acc.add_pair(&run(100, h), &run(400, h), Some(&run(1, h)));
         assert_eq!(acc.times, vec![Duration::from_millis(80)]);
         assert_eq!(acc.rates, vec![20.0, 40.0]);
         assert!(acc.equal);
@@ -678,10 +817,37 @@ mod tests {
         // The two sides' CPU per transaction, averaged: (100 + 400) / 2 µs.
         assert_eq!(acc.cpu_per_tx, Some(vec![Duration::from_micros(250)]));
         let other = StateHash([1; 32]);
-        acc.add_pair(&run(100, h), &run(100, other), &run(1, h));
+        acc.add_pair(&run(100, h), &run(100, other), Some(&run(1, h)));
         assert!(!acc.equal);
-        let summary = acc.summary(1, None);
+        let summary = acc.summary(1, None, None);
         assert_eq!(summary.cpu_per_tx, Some(Duration::from_micros(250)));
+        assert_eq!(summary.equal, Some(false));
+    }
+
+    /// The shared pair's rounds are not checked: its summary says so
+    /// (`equal` none, shown as `-`) whatever its sides' hashes, and a
+    /// series with it stays serial-equivalent when every checked run is.
+    #[test]
+    fn a_shared_pair_round_is_not_checked() {
+        let run = |hash: Option<StateHash>| Run {
+            elapsed: Duration::from_millis(100),
+            cpu_per_tx: None,
+            batch_rates: vec![10.0],
+            hash,
+            results: Vec::new(),
+        };
+        let reference = run(Some(StateHash::default()));
+        // A side without a hash never ends as the reference did.
+        assert!(!run(None).ends_as(&reference));
+        assert!(run(Some(StateHash::default())).ends_as(&reference));
+        let mut acc = PerCount::default();
+        acc.add_pair(&run(None), &run(None), None);
+        let shared = acc.summary(1, Some(0.9), None);
+        assert_eq!(shared.equal, None);
+        assert_eq!(shared.of_pair, Some(0.9));
+        let mut checked = PerCount::default();
+        checked.add_pair(&run(None), &run(None), Some(&reference));
+        assert_eq!(checked.summary(1, None, None).equal, Some(false));
     }
 
     /// The CPU figure is the median over rounds, and none at all once a
@@ -693,7 +859,7 @@ mod tests {
             elapsed: Duration::from_millis(1),
             cpu_per_tx: cpu_us.map(Duration::from_micros),
             batch_rates: Vec::new(),
-            hash: StateHash::default(),
+            hash: Some(StateHash::default()),
             results: Vec::new(),
         };
         let reference = run(None);
@@ -706,10 +872,10 @@ mod tests {
         without.add(&run(None), &reference);
         without.add(&run(Some(2)), &reference);
         assert_eq!(
-            acc.summary(2, None).cpu_per_tx,
+            acc.summary(2, None, None).cpu_per_tx,
             Some(Duration::from_micros(2))
         );
-        assert_eq!(without.summary(2, None).cpu_per_tx, None);
+        assert_eq!(without.summary(2, None, None).cpu_per_tx, None);
     }
 
     #[test]

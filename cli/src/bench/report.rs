@@ -29,10 +29,14 @@ fn ms(d: Duration) -> f64 {
 /// min_ms, max_ms, batch_tx_per_sec, serial_equivalent, round_trip_ns}`
 /// of the two one-thread runs side by side, their rates added up;
 /// `round_trip_ns` is `{median, min, max}` of a cache line's round trip
-/// between two threads measured before each round. Where the kernel tells
-/// it (Linux), each run and the pair also have `cpu_ns_per_tx`: the median
+/// between two threads measured before each round. With `--shared-pair`,
+/// each run has `of_shared_pair` and `shared_pair` is the same object for
+/// the two runs side by side on one store, with `serial_equivalent` null
+/// (not checked) and, with `--pair` too, `of_pair`: its throughput over
+/// the pair's, what sharing the state costs. Where the kernel tells it
+/// (Linux), each run and the pairs also have `cpu_ns_per_tx`: the median
 /// over rounds of the CPU time of the timed batches, every thread's, per
-/// transaction (the pair's two sides added up over both sides'
+/// transaction (a pair's two sides added up over both sides'
 /// transactions).
 pub(super) fn series_json(r: &Report, args: &BenchArgs) -> Value {
     let round3 = |x: f64| (x * 1000.0).round() / 1000.0;
@@ -48,6 +52,9 @@ pub(super) fn series_json(r: &Report, args: &BenchArgs) -> Value {
                 map.insert("batch_speedup".into(), json!(round3(batch_speedup)));
                 if let Some(share) = t.of_pair {
                     map.insert("of_pair".into(), json!(round3(share)));
+                }
+                if let Some(share) = t.of_shared_pair {
+                    map.insert("of_shared_pair".into(), json!(round3(share)));
                 }
             }
             run
@@ -93,25 +100,29 @@ pub(super) fn series_json(r: &Report, args: &BenchArgs) -> Value {
         if let Some((k, v)) = knob {
             map.insert(k.to_string(), v);
         }
-        if let Some(p) = &r.pair {
+        for (name, p) in [("pair", &r.pair), ("shared_pair", &r.shared_pair)] {
+            let Some(p) = p else { continue };
             let mut pair = timings_json(r, p);
-            if let (Some(map), Some((median, min, max))) =
-                (pair.as_object_mut(), spread(&r.round_trips))
-            {
-                map.insert(
-                    "round_trip_ns".into(),
-                    json!({ "median": median.round(), "min": min.round(), "max": max.round() }),
-                );
+            if let Some(pair) = pair.as_object_mut() {
+                if let Some((median, min, max)) = spread(&r.round_trips) {
+                    pair.insert(
+                        "round_trip_ns".into(),
+                        json!({ "median": median.round(), "min": min.round(), "max": max.round() }),
+                    );
+                }
+                if let Some(share) = p.of_pair {
+                    pair.insert("of_pair".into(), json!(round3(share)));
+                }
             }
-            map.insert("pair".into(), pair);
+            map.insert(name.into(), pair);
         }
     }
     obj
 }
 
-/// What a thread count's runs and the pair's report alike: `{tx_per_sec,
-/// median_ms, min_ms, max_ms, batch_tx_per_sec, serial_equivalent}`, and
-/// `cpu_ns_per_tx` where it was measured.
+/// What a thread count's runs and the pairs' report alike: `{tx_per_sec,
+/// median_ms, min_ms, max_ms, batch_tx_per_sec, serial_equivalent}` (null
+/// where not checked), and `cpu_ns_per_tx` where it was measured.
 fn timings_json(r: &Report, t: &ThreadRuns) -> Value {
     let mut timings = json!({
         "tx_per_sec": r.tx_per_sec(t.median).round(),
@@ -139,7 +150,11 @@ fn cpu_line(r: &Report) -> Option<String> {
         .filter(|o| !o.is_zero());
     let mut parts = Vec::new();
     let named = r.runs.iter().map(|t| (t.threads.to_string(), t));
-    for (name, t) in named.chain(r.pair.iter().map(|p| ("1+1".to_string(), p))) {
+    let pairs = [("1+1", &r.pair), (SHARED, &r.shared_pair)];
+    let pairs = pairs
+        .into_iter()
+        .filter_map(|(name, p)| p.as_ref().map(|p| (name.to_string(), p)));
+    for (name, t) in named.chain(pairs) {
         let Some(cpu) = t.cpu_per_tx else { continue };
         let ratio = one.map_or(String::new(), |o| {
             format!(" ({:.2})", cpu.as_secs_f64() / o.as_secs_f64())
@@ -194,13 +209,21 @@ pub(super) fn series_table(r: &Report, args: &BenchArgs) -> Vec<String> {
             "batch tx/s",
             "speedup",
             "serial-eq"
-        ) + if r.pair.is_some() { "  of pair" } else { "" },
+        ) + if r.pair.is_some() { "  of pair" } else { "" }
+            + if r.shared_pair.is_some() { " of shared" } else { "" },
     ];
-    let row = |threads: String, t: &ThreadRuns| {
+    // A share column where the table has it: the figure, or `-`.
+    let share = |present: bool, s: Option<f64>| match (present, s) {
+        (false, _) => String::new(),
+        (true, Some(s)) => format!(" {s:>8.3}"),
+        (true, None) => format!(" {:>8}", "-"),
+    };
+    let row = |threads: &str, t: &ThreadRuns| {
         let (speedup, batch_speedup) = r.speedups(t);
-        let of_pair = t.of_pair.map_or(String::new(), |s| format!(" {s:>8.3}"));
+        let of_pair = share(r.pair.is_some(), t.of_pair);
+        let of_shared = share(r.shared_pair.is_some(), t.of_shared_pair);
         format!(
-            "{threads:>8} {:>14.0} {:>10.1} {:>10.1} {:>10.1} {:>7.2}x {:>12.0} {:>7.2}x {:>10}{of_pair}",
+            "{threads:>8} {:>14.0} {:>10.1} {:>10.1} {:>10.1} {:>7.2}x {:>12.0} {:>7.2}x {:>10}{of_pair}{of_shared}",
             r.tx_per_sec(t.median),
             ms(t.median),
             ms(t.min),
@@ -208,32 +231,55 @@ pub(super) fn series_table(r: &Report, args: &BenchArgs) -> Vec<String> {
             speedup,
             t.batch_median,
             batch_speedup,
-            if t.equal { "yes" } else { "NO" }
+            match t.equal {
+                Some(true) => "yes",
+                Some(false) => "NO",
+                None => "-",
+            }
         )
     };
     for t in &r.runs {
-        lines.push(row(t.threads.to_string(), t));
+        lines.push(row(&t.threads.to_string(), t));
     }
     let cpu = cpu_line(r);
     if let Some(p) = &r.pair {
-        lines.push(row("1+1".into(), p));
+        lines.push(row("1+1", p));
+    }
+    if let Some(p) = &r.shared_pair {
+        lines.push(row(SHARED, p));
+    }
+    if r.pair.is_some() {
         lines.push(
             "  1+1: two 1-thread runs side by side, each on its own runtime and thread \
              (their rates added up); of pair: a run's throughput over the pair's in the \
              same round, median over rounds"
                 .into(),
         );
-        if let Some((median, min, max)) = spread(&r.round_trips) {
-            lines.push(format!(
-                "  a cache line's round trip between two threads, before each round: \
-                 median {median:.0} ns ({min:.0}–{max:.0}); the pair never pays it, a \
-                 2-thread run does for what its threads hand each other"
-            ));
-        }
+    }
+    if r.shared_pair.is_some() {
+        lines.push(format!(
+            "  {SHARED}: the same on one store (the second runtime on the first's accounts, \
+             from the middle of the transactions; not checked against the serial run); \
+             of shared: a run's throughput over it in the same round, median over rounds"
+        ));
+    }
+    if let Some((median, min, max)) = spread(&r.round_trips) {
+        let payers = if r.shared_pair.is_some() {
+            "a 2-thread run and the shared pair do for what their threads hand each other"
+        } else {
+            "a 2-thread run does for what its threads hand each other"
+        };
+        lines.push(format!(
+            "  a cache line's round trip between two threads, before each round: \
+             median {median:.0} ns ({min:.0}–{max:.0}); the pair never pays it, {payers}"
+        ));
     }
     lines.extend(cpu);
     lines
 }
+
+/// The shared pair's name in the table.
+const SHARED: &str = "shared";
 
 /// The median, least and greatest of `xs`, if any.
 fn spread(xs: &[f64]) -> Option<(f64, f64, f64)> {
