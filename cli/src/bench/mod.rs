@@ -58,6 +58,14 @@ struct Run {
 }
 
 impl Run {
+    /// This run with the state hash of `rt`, the runtime it ran on.
+    fn with_hash_of(self, rt: &baton::Runtime) -> Run {
+        Run {
+            hash: Some(rt.state_hash()),
+            ..self
+        }
+    }
+
     /// Whether this run ended as `reference` did: the same state hash and
     /// every result the same (serial equivalence).
     fn ends_as(&self, reference: &Run) -> bool {
@@ -242,21 +250,6 @@ fn timed(
     }
 }
 
-/// [`timed`], and the state hash at the end.
-fn timed_and_hashed(
-    rt: &mut baton::Runtime,
-    w: &Workload,
-    batch: usize,
-    cpu_scope: cpu::Scope,
-    progress: &mut Progress,
-) -> Run {
-    let run = timed(rt, w, batch, cpu_scope, progress);
-    Run {
-        hash: Some(rt.state_hash()),
-        ..run
-    }
-}
-
 /// Run `w` once on a fresh runtime of `threads` threads.
 fn run_once(
     w: &Workload,
@@ -266,13 +259,7 @@ fn run_once(
     progress: &mut Progress,
 ) -> Result<Run, String> {
     let mut rt = load(w, threads, sigverify)?;
-    Ok(timed_and_hashed(
-        &mut rt,
-        w,
-        batch,
-        cpu::Scope::Process,
-        progress,
-    ))
+    Ok(timed(&mut rt, w, batch, cpu::Scope::Process, progress).with_hash_of(&rt))
 }
 
 /// Where the two runtimes of a pair keep their accounts.
@@ -335,11 +322,17 @@ fn run_pair(
         // A one-thread runtime runs its batches on this thread: its own
         // CPU time is the side's.
         loaded.map(|mut rt| {
-            let (scope, mut hidden) = (cpu::Scope::Thread, Progress::hidden());
+            let run = timed(
+                &mut rt,
+                w,
+                batch,
+                cpu::Scope::Thread,
+                &mut Progress::hidden(),
+            );
             if shared {
-                timed(&mut rt, w, batch, scope, &mut hidden)
+                run
             } else {
-                timed_and_hashed(&mut rt, w, batch, scope, &mut hidden)
+                run.with_hash_of(&rt)
             }
         })
     };
