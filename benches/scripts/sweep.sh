@@ -18,6 +18,13 @@
 # threads ("-" where the kernel does not tell it): where it grows with
 # the thread count, execution itself costs more on more threads (lines
 # the threads hand each other), which no serial share explains.
+# Last, `uniform-transfers` on the most threads beside as many one-thread
+# runtimes side by side, each on its own store (`--pair 16`) and all on one
+# (`--shared-pair 16`), printed as
+#   pairs threads tx_per_sec of_pair of_shared_pair shared_over_pair
+# the first share is the run against independent executions (what the
+# machine allows), the third what sharing the state alone costs there, the
+# second what the engine's parallel path costs beyond it.
 # Needs python3.
 set -euo pipefail
 baton=${1:?usage: sweep.sh BATON_BINARY [REPEAT] [OUT_DIR] [BENCH_ARGS...]}
@@ -50,3 +57,16 @@ for s in series:
               r["speedup"], r["batch_speedup"], r["serial_equivalent"], r.get("cpu_ns_per_tx", "-")))
 PY
 done
+most=${threads##*,}
+if timeout 110 "$baton" bench --threads "$most" --pair "$most" --shared-pair "$most" \
+    --repeat "$repeat" "$@" --json >"$out/pairs.json" 2>"$out/pairs.err"; then
+  python3 - "$out/pairs.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+r = d["runs"][0]
+print("pairs %d %.0f %.3f %.3f %.3f" % (r["threads"], r["tx_per_sec"], r["of_pair"],
+      r["of_shared_pair"], d["shared_pair"]["of_pair"]))
+PY
+else
+  echo "pairs: bench failed or timed out (see $out/pairs.err)"
+fi

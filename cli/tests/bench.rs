@@ -192,6 +192,8 @@ fn bad_arguments_exit_2_with_a_message() {
         &["bench", "--blockhash-age", "150"],
         &["bench", "--threads", "0"],
         &["bench", "--plot", "out.txt"],
+        &["bench", "--pair", "1"],
+        &["bench", "--shared-pair", "0"],
     ] {
         let out = baton(args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
@@ -681,4 +683,43 @@ fn the_shared_pair_is_reported_and_not_checked() {
         !without.contains("of shared") && !without.contains("shared"),
         "{without}"
     );
+}
+
+/// `--pair 3 --shared-pair 3`: three runtimes side by side in each pair,
+/// their rates added up (`runtimes` 3), the pair checked, the shared one
+/// not; the table names the pair `3×1`. Past the cores, a warning says
+/// what the figure then measures.
+#[test]
+fn a_pair_may_have_more_runtimes() {
+    let out = baton(
+        &small("uniform-transfers", &["--pair", "3", "--shared-pair", "3"])
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let v = json_of(&out);
+    assert_eq!(v["pair"]["runtimes"], 3, "{v}");
+    assert_eq!(v["pair"]["serial_equivalent"], true, "{v}");
+    assert_eq!(v["shared_pair"]["runtimes"], 3, "{v}");
+    assert!(v["shared_pair"]["serial_equivalent"].is_null(), "{v}");
+    check_timings(&v["pair"]);
+    check_timings(&v["shared_pair"]);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    assert_eq!(
+        stderr_of(&out).contains("a pair of 3 runtimes side by side"),
+        cores < 3
+    );
+    let text = table(&["--pair", "3"]);
+    assert!(
+        text.contains("     3×1 ") && text.contains("3×1: 3 1-thread runs"),
+        "{text}"
+    );
+    let two = baton(
+        &small("uniform-transfers", &["--pair"])
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    assert_eq!(json_of(&two)["pair"]["runtimes"], 2);
 }

@@ -51,23 +51,23 @@ pub struct BenchArgs {
     /// Timed runs per thread count; the median is reported.
     #[arg(long, default_value = "3", value_parser = count::<usize>, allow_negative_numbers = true)]
     pub(super) repeat: usize,
-    /// Also run, in every round, two one-thread runs side by side, each on
-    /// its own runtime and thread: the ceiling two independent processes
-    /// would reach on this host at that moment. Reports each thread
-    /// count's throughput as a share of the pair's (median over rounds of
-    /// the same round's ratio).
-    #[arg(long)]
-    pub(super) pair: bool,
-    /// Also run, in every round, two one-thread runtimes side by side on
-    /// one store (the second on the first's accounts, running the
-    /// transactions from the middle of the list): what two threads that
-    /// share the state and nothing else reach, so what sharing it costs on
-    /// this host at that moment. Reports each thread count's throughput as
-    /// a share of it, and with --pair its own over the pair's. Its two sides
-    /// write the same accounts in no agreed order, so its runs are not
-    /// checked against the serial one.
-    #[arg(long)]
-    pub(super) shared_pair: bool,
+    /// Also run, in every round, N one-thread runs side by side (2 when
+    /// no N is given), each on its own runtime and thread: the ceiling N
+    /// independent processes would reach on this host at that moment.
+    /// Reports each thread count's throughput as a share of the pair's
+    /// (median over rounds of the same round's ratio).
+    #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "2", value_parser = count::<usize>, allow_negative_numbers = true)]
+    pub(super) pair: Option<usize>,
+    /// Also run, in every round, N one-thread runtimes side by side (2 when
+    /// no N is given) on one store (the others on the first's accounts,
+    /// each starting at its own place in the transactions): what threads
+    /// that share the state and nothing else reach, so what sharing it
+    /// costs on this host at that moment. Reports each thread count's
+    /// throughput as a share of it, and with --pair its own over the
+    /// pair's. Its runtimes write the same accounts in no agreed order, so
+    /// its runs are not checked against the serial one.
+    #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "2", value_parser = count::<usize>, allow_negative_numbers = true)]
+    pub(super) shared_pair: Option<usize>,
     /// Generator seed.
     #[arg(long, default_value = "7", value_parser = count::<u64>, allow_negative_numbers = true)]
     pub(super) seed: u64,
@@ -161,6 +161,13 @@ pub(super) fn plan(args: &BenchArgs) -> Result<Vec<Series>, String> {
     }
     if args.repeat == 0 || args.batch == 0 || args.txs == 0 {
         return Err("--txs, --batch and --repeat must be at least 1".into());
+    }
+    if [args.pair, args.shared_pair]
+        .iter()
+        .flatten()
+        .any(|&n| n < 2)
+    {
+        return Err("--pair and --shared-pair run 2 or more runtimes side by side".into());
     }
     // Unknown workloads first: the checks below name the known ones.
     if let Some(w) = args.workload.iter().find(|w| info(w).is_none()) {

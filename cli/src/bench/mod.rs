@@ -215,10 +215,13 @@ fn load(w: &Workload, threads: usize, sigverify: bool) -> Result<baton::Runtime,
 /// Run `w` on `rt`: `execute_batch` per chunk of `batch`, timing only
 /// those calls, and reading the CPU time of `cpu_scope` around each (so
 /// that what threads do between batches, such as a pool's linger, is not
-/// counted). The state hash is left to the caller ([`Run::hash`]).
+/// counted). The transactions go from `from` to the end, then from the
+/// start to `from` (0: in order). The state hash is left to the caller
+/// ([`Run::hash`]).
 fn timed(
     rt: &mut baton::Runtime,
     w: &Workload,
+    from: usize,
     batch: usize,
     cpu_scope: cpu::Scope,
     progress: &mut Progress,
@@ -227,7 +230,11 @@ fn timed(
     let mut cpu_time = Some(Duration::ZERO);
     let mut batch_rates = Vec::new();
     let mut results = Vec::with_capacity(w.txs.len());
-    for chunk in w.txs.chunks(batch.max(1)) {
+    let (first, second) = w.txs.split_at(from.min(w.txs.len()));
+    for chunk in second
+        .chunks(batch.max(1))
+        .chain(first.chunks(batch.max(1)))
+    {
         let cpu_before = cpu::used(cpu_scope);
         let start = Instant::now();
         let r = rt.execute_batch(chunk);
@@ -259,42 +266,46 @@ fn run_once(
     progress: &mut Progress,
 ) -> Result<Run, String> {
     let mut rt = load(w, threads, sigverify)?;
-    Ok(timed(&mut rt, w, batch, cpu::Scope::Process, progress).with_hash_of(&rt))
+    Ok(timed(&mut rt, w, 0, batch, cpu::Scope::Process, progress).with_hash_of(&rt))
 }
 
-/// Where the two runtimes of a pair keep their accounts.
+/// Where the runtimes of a pair keep their accounts.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum PairStore {
-    /// Each its own copy of the state: what two independent single-thread
+    /// Each its own copy of the state: what independent single-thread
     /// executions reach together on this host at this moment, the ceiling
-    /// of a 2-thread run.
+    /// of a run on as many threads.
     Own,
-    /// One store, the second runtime on the first's: two executions that
-    /// share the state and nothing else (no order, no hand-offs).
+    /// One store, the others' runtimes on the first's: executions that
+    /// share the state and nothing else (no order, no hand-offs), each
+    /// starting at its own place in the transactions so that they are not
+    /// at one account at the same moment.
     Shared,
 }
 
-/// Two one-thread runs side by side, the first of `sides[0]`, the second of
-/// `sides[1]`, each on a runtime and a thread of its own (its stores as
-/// `store` says), their timed parts started together. Runs on their own
-/// stores end with their state hashes; on a shared one, without (neither
-/// side's state is the serial one's).
+/// `n` one-thread runs of `w` side by side, each on a runtime and a thread
+/// of its own (its stores as `store` says), their timed parts started
+/// together. Runs on their own stores go through the transactions in order
+/// and end with their state hashes; on a shared one, run `k` starts `k/n`
+/// of the way in, and none is hashed (no side's state is the serial
+/// one's).
 fn run_pair(
-    sides: [&Workload; 2],
+    w: &Workload,
+    n: usize,
     store: PairStore,
     sigverify: bool,
     batch: usize,
     progress: &mut Progress,
-) -> Result<[Run; 2], String> {
+) -> Result<Vec<Run>, String> {
     let shared = store == PairStore::Shared;
-    // The first side's store, once it loaded (`None` if it failed), for a
-    // second side to share.
+    // The first run's store, once it loaded (`None` if it failed), for the
+    // others to share.
     let first_store: OnceLock<Option<Arc<dyn AccountsStore>>> = OnceLock::new();
-    let first_loaded = Barrier::new(2);
-    let start = Barrier::new(2);
-    let side = |w: &Workload, first: bool| {
+    let first_loaded = Barrier::new(n);
+    let start = Barrier::new(n);
+    let side = |k: usize| {
         let load_side = || {
-            if shared && !first {
+            if shared && k > 0 {
                 let Some(Some(store)) = first_store.get() else {
                     return Err("the shared pair's first runtime did not load".to_string());
                 };
@@ -307,14 +318,14 @@ fn run_pair(
                 load(w, 1, sigverify)
             }
         };
-        if shared && !first {
+        if shared && k > 0 {
             first_loaded.wait();
         }
-        // Both sides pass the barriers, loaded or not (a panic while loading
-        // included), so that neither waits there forever.
+        // Every side passes the barriers, loaded or not (a panic while
+        // loading included), so that none waits there forever.
         let loaded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(load_side))
             .unwrap_or_else(|_| Err("loading a runtime of the pair panicked".into()));
-        if shared && first {
+        if shared && k == 0 {
             let _ = first_store.set(loaded.as_ref().ok().map(|rt| Arc::clone(rt.store())));
             first_loaded.wait();
         }
@@ -322,13 +333,9 @@ fn run_pair(
         // A one-thread runtime runs its batches on this thread: its own
         // CPU time is the side's.
         loaded.map(|mut rt| {
-            let run = timed(
-                &mut rt,
-                w,
-                batch,
-                cpu::Scope::Thread,
-                &mut Progress::hidden(),
-            );
+            let from = if shared { w.txs.len() * k / n } else { 0 };
+            let mut hidden = Progress::hidden();
+            let run = timed(&mut rt, w, from, batch, cpu::Scope::Thread, &mut hidden);
             if shared {
                 run
             } else {
@@ -336,16 +343,17 @@ fn run_pair(
             }
         })
     };
-    let (a, b) = std::thread::scope(|s| {
-        let other = s.spawn(|| side(sides[1], false));
-        let mine = side(sides[0], true);
-        let theirs = other
-            .join()
-            .unwrap_or_else(|_| Err("a run of the pair panicked".into()));
-        (mine, theirs)
+    let runs: Vec<Result<Run, String>> = std::thread::scope(|s| {
+        let others: Vec<_> = (1..n).map(|k| s.spawn(move || side(k))).collect();
+        let mut runs = vec![side(0)];
+        runs.extend(others.into_iter().map(|h| {
+            h.join()
+                .unwrap_or_else(|_| Err("a run of the pair panicked".into()))
+        }));
+        runs
     });
-    progress.inc((sides[0].txs.len() + sides[1].txs.len()) as u64);
-    Ok([a?, b?])
+    progress.inc((n * w.txs.len()) as u64);
+    runs.into_iter().collect()
 }
 
 /// What the timed runs of one thread count (or of the pair) gave so far.
@@ -394,23 +402,33 @@ impl PerCount {
         };
     }
 
-    /// A pair's round: its rate is the sum of its two runs' rates (what
+    /// A pair's round: its rate is the sum of its runs' rates (what
     /// `ceiling.sh` adds up for two processes), kept as the time one run of
-    /// the workload would take at that rate. Both sides are checked against
+    /// the workload would take at that rate. Every run is checked against
     /// `reference`, if given.
-    fn add_pair(&mut self, a: &Run, b: &Run, reference: Option<&Run>) {
-        let rate =
-            1.0 / a.elapsed.as_secs_f64().max(1e-9) + 1.0 / b.elapsed.as_secs_f64().max(1e-9);
+    fn add_pair(&mut self, runs: &[Run], reference: Option<&Run>) {
+        let rate: f64 = runs
+            .iter()
+            .map(|r| 1.0 / r.elapsed.as_secs_f64().max(1e-9))
+            .sum();
         match reference {
-            Some(r) => self.equal &= a.ends_as(r) && b.ends_as(r),
+            Some(r) => self.equal &= runs.iter().all(|run| run.ends_as(r)),
             None => self.checked = false,
         }
-        self.times.push(Duration::from_secs_f64(1.0 / rate));
-        // The batch rates of the two sides, added batch by batch.
-        self.rates
-            .extend(a.batch_rates.iter().zip(&b.batch_rates).map(|(x, y)| x + y));
-        // Both sides ran as many transactions.
-        self.add_cpu(a.cpu_per_tx.zip(b.cpu_per_tx).map(|(x, y)| (x + y) / 2));
+        self.times
+            .push(Duration::from_secs_f64(1.0 / rate.max(1e-9)));
+        // The runs' batch rates, added batch by batch (as many as the
+        // fewest: a run that started mid-list has one batch more).
+        let batches = runs.iter().map(|r| r.batch_rates.len()).min().unwrap_or(0);
+        self.rates.extend((0..batches).map(|b| {
+            runs.iter()
+                .filter_map(|r| r.batch_rates.get(b))
+                .sum::<f64>()
+        }));
+        // Every run ran as many transactions.
+        let cpu: Option<Vec<Duration>> = runs.iter().map(|r| r.cpu_per_tx).collect();
+        let count = u32::try_from(runs.len()).ok().filter(|&c| c > 0);
+        self.add_cpu(cpu.zip(count).map(|(v, c)| v.iter().sum::<Duration>() / c));
     }
 
     /// Each round's throughput, transactions per second, in round order.
@@ -482,21 +500,14 @@ fn measure(s: &Series, args: &BenchArgs, progress: &mut Progress) -> Result<Repo
     // going) slows every thread count alike, and their ratios stay
     // comparable.
     let mut per_count: Vec<PerCount> = args.threads.iter().map(|_| PerCount::default()).collect();
-    let mut pair = args.pair.then(PerCount::default);
-    let mut shared_pair = args.shared_pair.then(PerCount::default);
-    // The shared pair's second side starts from the middle of the list, so
-    // that the two sides are not at one account at the same moment.
-    let from_middle = args.shared_pair.then(|| {
-        let mut other = w.clone();
-        other.txs.rotate_left(w.txs.len() / 2);
-        other
-    });
+    let mut pair = args.pair.map(|_| PerCount::default());
+    let mut shared_pair = args.shared_pair.map(|_| PerCount::default());
     let mut slots: Vec<Slot> = (0..args.threads.len()).map(Slot::Threads).collect();
-    slots.extend(args.pair.then_some(Slot::Pair));
-    slots.extend(args.shared_pair.then_some(Slot::SharedPair));
+    slots.extend(args.pair.map(|_| Slot::Pair));
+    slots.extend(args.shared_pair.map(|_| Slot::SharedPair));
     let mut round_trips = Vec::new();
     for i in 0..args.repeat {
-        if args.pair || args.shared_pair {
+        if args.pair.is_some() || args.shared_pair.is_some() {
             round_trips.push(round_trip::round_trip_ns());
         }
         let mut order = slots.clone();
@@ -515,26 +526,25 @@ fn measure(s: &Series, args: &BenchArgs, progress: &mut Progress) -> Result<Repo
                     }
                 }
                 Slot::Pair => {
-                    if let Some(acc) = pair.as_mut() {
+                    if let (Some(acc), Some(n)) = (pair.as_mut(), args.pair) {
                         progress.message(format!(
-                            "{}: two 1-thread runs side by side, {round}",
+                            "{}: {n} 1-thread runs side by side, {round}",
                             w.label
                         ));
-                        let [a, b] =
-                            run_pair([&w, &w], PairStore::Own, sigverify, args.batch, progress)?;
-                        acc.add_pair(&a, &b, Some(&reference));
+                        let runs =
+                            run_pair(&w, n, PairStore::Own, sigverify, args.batch, progress)?;
+                        acc.add_pair(&runs, Some(&reference));
                     }
                 }
                 Slot::SharedPair => {
-                    if let (Some(acc), Some(other)) = (shared_pair.as_mut(), &from_middle) {
+                    if let (Some(acc), Some(n)) = (shared_pair.as_mut(), args.shared_pair) {
                         progress.message(format!(
-                            "{}: two 1-thread runs side by side on one store, {round}",
+                            "{}: {n} 1-thread runs side by side on one store, {round}",
                             w.label
                         ));
-                        let sides = [&w, other];
-                        let [a, b] =
-                            run_pair(sides, PairStore::Shared, sigverify, args.batch, progress)?;
-                        acc.add_pair(&a, &b, None);
+                        let store = PairStore::Shared;
+                        let runs = run_pair(&w, n, store, sigverify, args.batch, progress)?;
+                        acc.add_pair(&runs, None);
                     }
                 }
             }
@@ -636,6 +646,18 @@ fn oversubscribed(threads: &[usize], cores: usize) -> Option<String> {
     })
 }
 
+/// The warning printed when a pair (`sizes`: `--pair`'s, `--shared-pair`'s)
+/// runs more runtimes side by side than the host has cores.
+fn pairs_oversubscribed(sizes: [Option<usize>; 2], cores: usize) -> Option<String> {
+    let most = sizes.into_iter().flatten().max()?;
+    (most > cores).then(|| {
+        format!(
+            "warning: a pair of {most} runtimes side by side is more than the {cores} cores \
+             of this machine: it measures time slicing, not a ceiling"
+        )
+    })
+}
+
 /// The hint printed when a series ran slower on several threads than on
 /// one though its transactions rarely conflict: `runs` are `(threads,
 /// transactions per second)`, `conflict_share` the share that waits for
@@ -687,10 +709,13 @@ pub fn run(args: BenchArgs) -> ExitCode {
     if let Some(w) = oversubscribed(&args.threads, cores) {
         eprintln!("{w}");
     }
+    if let Some(w) = pairs_oversubscribed([args.pair, args.shared_pair], cores) {
+        eprintln!("{w}");
+    }
     // The reference run, the timed runs, and two more each round for each
     // pair.
-    let pairs = usize::from(args.pair) + usize::from(args.shared_pair);
-    let runs = 1 + (args.threads.len() + 2 * pairs) * args.repeat;
+    let pairs = args.pair.unwrap_or(0) + args.shared_pair.unwrap_or(0);
+    let runs = 1 + (args.threads.len() + pairs) * args.repeat;
     let per_series = runs as u64 * args.txs as u64;
     let mut progress = Progress::new(per_series * series.len() as u64);
     let mut reports = Vec::new();
@@ -802,7 +827,7 @@ mod tests {
         let h = StateHash::default();
         let mut acc = PerCount::default();
         // 1/0.1 s + 1/0.4 s = 12.5 runs per second: 80 ms a run.
-        acc.add_pair(&run(100, h), &run(400, h), Some(&run(1, h)));
+        acc.add_pair(&[run(100, h), run(400, h)], Some(&run(1, h)));
         assert_eq!(acc.times, vec![Duration::from_millis(80)]);
         assert_eq!(acc.rates, vec![20.0, 40.0]);
         assert!(acc.equal);
@@ -810,7 +835,7 @@ mod tests {
         // The two sides' CPU per transaction, averaged: (100 + 400) / 2 µs.
         assert_eq!(acc.cpu_per_tx, Some(vec![Duration::from_micros(250)]));
         let other = StateHash([1; 32]);
-        acc.add_pair(&run(100, h), &run(100, other), Some(&run(1, h)));
+        acc.add_pair(&[run(100, h), run(100, other)], Some(&run(1, h)));
         assert!(!acc.equal);
         let summary = acc.summary(1, None, None);
         assert_eq!(summary.cpu_per_tx, Some(Duration::from_micros(250)));
@@ -834,12 +859,12 @@ mod tests {
         assert!(!run(None).ends_as(&reference));
         assert!(run(Some(StateHash::default())).ends_as(&reference));
         let mut acc = PerCount::default();
-        acc.add_pair(&run(None), &run(None), None);
+        acc.add_pair(&[run(None), run(None)], None);
         let shared = acc.summary(1, Some(0.9), None);
         assert_eq!(shared.equal, None);
         assert_eq!(shared.of_pair, Some(0.9));
         let mut checked = PerCount::default();
-        checked.add_pair(&run(None), &run(None), Some(&reference));
+        checked.add_pair(&[run(None), run(None)], Some(&reference));
         assert_eq!(checked.summary(1, None, None).equal, Some(false));
     }
 
@@ -869,6 +894,44 @@ mod tests {
             Some(Duration::from_micros(2))
         );
         assert_eq!(without.summary(2, None, None).cpu_per_tx, None);
+    }
+
+    /// A pair of N runs adds N rates; batch by batch as many batches as
+    /// its shortest run had; the CPU figure is the runs' mean.
+    #[test]
+    fn a_pair_of_more_runs_adds_every_rate() {
+        let run = |ms: u64, batches: &[f64]| Run {
+            elapsed: Duration::from_millis(ms),
+            cpu_per_tx: Some(Duration::from_micros(ms)),
+            batch_rates: batches.to_vec(),
+            hash: None,
+            results: Vec::new(),
+        };
+        let mut acc = PerCount::default();
+        let runs = [
+            run(100, &[1.0, 2.0, 3.0]),
+            run(200, &[10.0, 20.0]),
+            run(400, &[100.0, 200.0, 300.0]),
+        ];
+        acc.add_pair(&runs, None);
+        // 10 + 5 + 2.5 runs per second: 57.14 ms a run.
+        let rates = acc.round_rates(1000);
+        assert!(
+            rates.len() == 1 && (rates[0] - 17_500.0).abs() < 1e-3,
+            "{rates:?}"
+        );
+        assert_eq!(acc.rates, vec![111.0, 222.0]);
+        let mean = Duration::from_micros(100 + 200 + 400) / 3;
+        assert_eq!(acc.cpu_per_tx, Some(vec![mean]));
+        assert_eq!(acc.summary(1, None, None).equal, None);
+    }
+
+    #[test]
+    fn pairs_past_the_cores_are_warned_of() {
+        assert_eq!(pairs_oversubscribed([None, None], 2), None);
+        assert_eq!(pairs_oversubscribed([Some(2), Some(2)], 2), None);
+        let w = pairs_oversubscribed([Some(2), Some(16)], 4).unwrap_or_default();
+        assert!(w.contains("16 runtimes") && w.contains("4 cores"), "{w}");
     }
 
     #[test]

@@ -26,12 +26,13 @@ fn ms(d: Duration) -> f64 {
 /// one batch moves it far less than the run totals. With `--pair`, each run
 /// also has `of_pair` (the median over rounds of its throughput over the
 /// pair's in the same round), and `pair` is `{tx_per_sec, median_ms,
-/// min_ms, max_ms, batch_tx_per_sec, serial_equivalent, round_trip_ns}`
-/// of the two one-thread runs side by side, their rates added up;
+/// min_ms, max_ms, batch_tx_per_sec, serial_equivalent, runtimes,
+/// round_trip_ns}` of the one-thread runs side by side (`runtimes` of
+/// them: 2 unless `--pair N` says), their rates added up;
 /// `round_trip_ns` is `{median, min, max}` of a cache line's round trip
 /// between two threads measured before each round. With `--shared-pair`,
 /// each run has `of_shared_pair` and `shared_pair` is the same object for
-/// the two runs side by side on one store, with `serial_equivalent` null
+/// the runs side by side on one store, with `serial_equivalent` null
 /// (not checked) and, with `--pair` too, `of_pair`: its throughput over
 /// the pair's, what sharing the state costs. Where the kernel tells it
 /// (Linux), each run and the pairs also have `cpu_ns_per_tx`: the median
@@ -100,10 +101,15 @@ pub(super) fn series_json(r: &Report, args: &BenchArgs) -> Value {
         if let Some((k, v)) = knob {
             map.insert(k.to_string(), v);
         }
-        for (name, p) in [("pair", &r.pair), ("shared_pair", &r.shared_pair)] {
+        let pairs = [
+            ("pair", &r.pair, args.pair),
+            ("shared_pair", &r.shared_pair, args.shared_pair),
+        ];
+        for (name, p, n) in pairs {
             let Some(p) = p else { continue };
             let mut pair = timings_json(r, p);
             if let Some(pair) = pair.as_object_mut() {
+                pair.insert("runtimes".into(), json!(n));
                 if let Some((median, min, max)) = spread(&r.round_trips) {
                     pair.insert(
                         "round_trip_ns".into(),
@@ -141,7 +147,7 @@ fn timings_json(r: &Report, t: &ThreadRuns) -> Value {
 /// The line under the table with each run's CPU time per transaction, and
 /// each against the one-thread run's (as much CPU as the same work took on
 /// one thread would be 1.00); `None` without figures.
-fn cpu_line(r: &Report) -> Option<String> {
+fn cpu_line(r: &Report, args: &BenchArgs) -> Option<String> {
     let one = r
         .runs
         .iter()
@@ -150,10 +156,13 @@ fn cpu_line(r: &Report) -> Option<String> {
         .filter(|o| !o.is_zero());
     let mut parts = Vec::new();
     let named = r.runs.iter().map(|t| (t.threads.to_string(), t));
-    let pairs = [("1+1", &r.pair), (SHARED, &r.shared_pair)];
+    let pairs = [
+        (pair_label(args.pair), &r.pair),
+        (SHARED.to_string(), &r.shared_pair),
+    ];
     let pairs = pairs
         .into_iter()
-        .filter_map(|(name, p)| p.as_ref().map(|p| (name.to_string(), p)));
+        .filter_map(|(name, p)| p.as_ref().map(|p| (name, p)));
     for (name, t) in named.chain(pairs) {
         let Some(cpu) = t.cpu_per_tx else { continue };
         let ratio = one.map_or(String::new(), |o| {
@@ -241,26 +250,27 @@ pub(super) fn series_table(r: &Report, args: &BenchArgs) -> Vec<String> {
     for t in &r.runs {
         lines.push(row(&t.threads.to_string(), t));
     }
-    let cpu = cpu_line(r);
+    let cpu = cpu_line(r, args);
+    let label = pair_label(args.pair);
     if let Some(p) = &r.pair {
-        lines.push(row("1+1", p));
+        lines.push(row(&label, p));
     }
     if let Some(p) = &r.shared_pair {
         lines.push(row(SHARED, p));
     }
-    if r.pair.is_some() {
-        lines.push(
-            "  1+1: two 1-thread runs side by side, each on its own runtime and thread \
+    if let Some(n) = args.pair {
+        lines.push(format!(
+            "  {label}: {n} 1-thread runs side by side, each on its own runtime and thread \
              (their rates added up); of pair: a run's throughput over the pair's in the \
              same round, median over rounds"
-                .into(),
-        );
+        ));
     }
-    if r.shared_pair.is_some() {
+    if let Some(n) = args.shared_pair {
         lines.push(format!(
-            "  {SHARED}: the same on one store (the second runtime on the first's accounts, \
-             from the middle of the transactions; not checked against the serial run); \
-             of shared: a run's throughput over it in the same round, median over rounds"
+            "  {SHARED}: {n} 1-thread runs side by side on one store (the others' runtimes on \
+             the first's accounts, each from its own place in the transactions; not checked \
+             against the serial run); of shared: a run's throughput over it in the same \
+             round, median over rounds"
         ));
     }
     if let Some((median, min, max)) = spread(&r.round_trips) {
@@ -280,6 +290,14 @@ pub(super) fn series_table(r: &Report, args: &BenchArgs) -> Vec<String> {
 
 /// The shared pair's name in the table.
 const SHARED: &str = "shared";
+
+/// The pair's name in the table: `1+1` for two runs, `N×1` for more.
+fn pair_label(n: Option<usize>) -> String {
+    match n {
+        Some(n) if n != 2 => format!("{n}×1"),
+        _ => "1+1".into(),
+    }
+}
 
 /// The median, least and greatest of `xs`, if any.
 fn spread(xs: &[f64]) -> Option<(f64, f64, f64)> {
