@@ -37,8 +37,7 @@ fn ms(d: Duration) -> f64 {
 /// the pair's, what sharing the state costs. Where the kernel tells it
 /// (Linux), each run and the pairs also have `cpu_ns_per_tx`: the median
 /// over rounds of the CPU time of the timed batches, every thread's, per
-/// transaction (a pair's two sides added up over both sides'
-/// transactions).
+/// transaction (a pair's runs added up over all their transactions).
 pub(super) fn series_json(r: &Report, args: &BenchArgs) -> Value {
     let round3 = |x: f64| (x * 1000.0).round() / 1000.0;
     let runs: Vec<Value> = r
