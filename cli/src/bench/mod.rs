@@ -362,10 +362,9 @@ struct PerCount {
     /// as rates (see [`PerCount::add_pair`]).
     times: Vec<Duration>,
     rates: Vec<f64>,
-    equal: bool,
-    /// Whether the runs were checked against the serial one (not the
-    /// shared pair's).
-    checked: bool,
+    /// Whether every run ended as the serial one; `None` once a round was
+    /// not checked (the shared pair's).
+    equal: Option<bool>,
     /// Each round's CPU time per transaction; `None` once a round had no
     /// figure.
     cpu_per_tx: Option<Vec<Duration>>,
@@ -377,15 +376,14 @@ impl Default for PerCount {
             times: Vec::new(),
             rates: Vec::new(),
             cpu_per_tx: Some(Vec::new()),
-            equal: true,
-            checked: true,
+            equal: Some(true),
         }
     }
 }
 
 impl PerCount {
     fn add(&mut self, r: &Run, reference: &Run) {
-        self.equal &= r.ends_as(reference);
+        self.equal = self.equal.map(|e| e && r.ends_as(reference));
         self.times.push(r.elapsed);
         self.rates.extend(r.batch_rates.iter().copied());
         self.add_cpu(r.cpu_per_tx);
@@ -411,10 +409,10 @@ impl PerCount {
             .iter()
             .map(|r| 1.0 / r.elapsed.as_secs_f64().max(1e-9))
             .sum();
-        match reference {
-            Some(r) => self.equal &= runs.iter().all(|run| run.ends_as(r)),
-            None => self.checked = false,
-        }
+        self.equal = match (self.equal, reference) {
+            (Some(e), Some(r)) => Some(e && runs.iter().all(|run| run.ends_as(r))),
+            _ => None,
+        };
         self.times
             .push(Duration::from_secs_f64(1.0 / rate.max(1e-9)));
         // The runs' batch rates, added batch by batch (as many as the
@@ -454,7 +452,7 @@ impl PerCount {
             min: self.times.first().copied().unwrap_or_default(),
             max: self.times.last().copied().unwrap_or_default(),
             batch_median: median(self.rates),
-            equal: self.checked.then_some(self.equal),
+            equal: self.equal,
             of_pair,
             of_shared_pair,
             cpu_per_tx: self.cpu_per_tx.and_then(|mut v| {
@@ -830,13 +828,13 @@ mod tests {
         acc.add_pair(&[run(100, h), run(400, h)], Some(&run(1, h)));
         assert_eq!(acc.times, vec![Duration::from_millis(80)]);
         assert_eq!(acc.rates, vec![20.0, 40.0]);
-        assert!(acc.equal);
+        assert_eq!(acc.equal, Some(true));
         assert_eq!(acc.round_rates(1000), vec![12_500.0]);
         // The two sides' CPU per transaction, averaged: (100 + 400) / 2 µs.
         assert_eq!(acc.cpu_per_tx, Some(vec![Duration::from_micros(250)]));
         let other = StateHash([1; 32]);
         acc.add_pair(&[run(100, h), run(100, other)], Some(&run(1, h)));
-        assert!(!acc.equal);
+        assert_eq!(acc.equal, Some(false));
         let summary = acc.summary(1, None, None);
         assert_eq!(summary.cpu_per_tx, Some(Duration::from_micros(250)));
         assert_eq!(summary.equal, Some(false));
