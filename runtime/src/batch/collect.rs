@@ -87,19 +87,19 @@ impl Executed {
 #[derive(Default)]
 pub(crate) struct Outbox {
     /// Per wave parity, the lists threads handed over.
-    handed: [parking_lot::Mutex<Vec<Vec<Finished>>>; 2],
+    handed: [parking_lot::Mutex<Vec<Finished>>; 2],
     /// Drained lists, with their capacity.
-    spare: parking_lot::Mutex<Vec<Vec<Finished>>>,
+    spare: parking_lot::Mutex<Vec<Finished>>,
 }
 
 impl Outbox {
     /// An empty list for a thread joining a wave.
-    pub(crate) fn list(&self) -> Vec<Finished> {
+    pub(crate) fn list(&self) -> Finished {
         self.spare.lock().pop().unwrap_or_default()
     }
 
     /// A thread's results of a wave of `parity`.
-    pub(crate) fn hand(&self, parity: usize, list: Vec<Finished>) {
+    pub(crate) fn hand(&self, parity: usize, list: Finished) {
         if list.is_empty() {
             self.spare.lock().push(list);
         } else {
@@ -120,11 +120,7 @@ impl Outbox {
         gathered.resize_with(len, || None);
         let lists = std::mem::take(&mut *self.handed[parity % 2].lock());
         for mut list in lists {
-            for f in list.drain(..) {
-                if let Some(slot) = f.index.checked_sub(start).and_then(|j| gathered.get_mut(j)) {
-                    *slot = Some(f.done);
-                }
-            }
+            list.drain_into(start, gathered);
             self.spare.lock().push(list);
         }
     }

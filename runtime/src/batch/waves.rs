@@ -79,7 +79,7 @@ impl Wave {
         scheduler: &Scheduler,
         outbox: &Outbox,
         parity: usize,
-        run_one: &(dyn Fn(&mut Vec<Finished>, usize) + Sync),
+        run_one: &(dyn Fn(&mut Finished, usize) + Sync),
         prefetch: &(dyn Fn(usize) + Sync),
         side: impl FnOnce() -> R + Send,
     ) -> R {
@@ -177,7 +177,7 @@ pub(crate) fn run_waves(
     results: &mut Vec<TransactionResult>,
 ) {
     let txs = exec.txs;
-    let run_one = |list: &mut Vec<Finished>, i: usize| exec.run_one(list, i);
+    let run_one = |list: &mut Finished, i: usize| exec.run_one(list, i);
     let prefetch = |i: usize| exec.prefetch(i);
     let mut gathered = Vec::new();
     let mut bounds = Bounds::new(txs.len(), wave_size(s.threads()));
