@@ -69,7 +69,7 @@ mod clocks {
     }
 
     /// `clock`'s time in nanoseconds, `None` if it cannot be read.
-    fn ns_of(clock: ClockId) -> Option<u64> {
+    pub(super) fn ns_of(clock: ClockId) -> Option<u64> {
         let t = clock.now().ok()?;
         let secs = u64::try_from(t.tv_sec()).ok()?;
         let nanos = u64::try_from(t.tv_nsec()).ok()?;
@@ -158,14 +158,13 @@ mod tests {
             let _ = released.recv();
         });
         let (tid, own) = reported.recv().unwrap_or((None, None));
-        let seen = tid.and_then(|t| clocks::thread_clock(t).now().ok());
+        let seen = tid.and_then(|t| clocks::ns_of(clocks::thread_clock(t)));
         let _ = release.send(());
         let _ = worker.join();
         let (Some(own), Some(seen)) = (own, seen) else {
             panic!("no clock for the worker ({tid:?})");
         };
-        let seen = Duration::from_secs(u64::try_from(seen.tv_sec()).unwrap_or(0))
-            + Duration::from_nanos(u64::try_from(seen.tv_nsec()).unwrap_or(0));
+        let seen = Duration::from_nanos(seen);
         // Read after the worker's own reading and before it ran again: at
         // least what it saw there, and not much more.
         assert!(seen >= own, "{seen:?} < {own:?}");

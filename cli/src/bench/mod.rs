@@ -202,11 +202,20 @@ impl Progress {
     }
 }
 
-/// A fresh runtime of `threads` threads loaded with `w`, its pool started.
-fn load(w: &Workload, threads: usize, sigverify: bool) -> Result<baton::Runtime, String> {
-    let mut rt = w
-        .runtime(threads, sigverify)
-        .map_err(|e| format!("cannot load the workload: {e}"))?;
+/// A runtime of `threads` threads for `w`, its pool started: loaded with
+/// `w`'s accounts, or on `store` (another runtime's, already holding them;
+/// see [`Workload::runtime_on`]).
+fn load(
+    w: &Workload,
+    threads: usize,
+    sigverify: bool,
+    store: Option<Arc<dyn AccountsStore>>,
+) -> Result<baton::Runtime, String> {
+    let rt = match store {
+        Some(store) => w.runtime_on(store, threads, sigverify),
+        None => w.runtime(threads, sigverify),
+    };
+    let mut rt = rt.map_err(|e| format!("cannot load the workload: {e}"))?;
     // Start the worker pool before timing.
     rt.execute_batch(&[]);
     Ok(rt)
@@ -265,7 +274,7 @@ fn run_once(
     batch: usize,
     progress: &mut Progress,
 ) -> Result<Run, String> {
-    let mut rt = load(w, threads, sigverify)?;
+    let mut rt = load(w, threads, sigverify, None)?;
     Ok(timed(&mut rt, w, 0, batch, cpu::Scope::Process, progress).with_hash_of(&rt))
 }
 
@@ -309,13 +318,9 @@ fn run_pair(
                 let Some(Some(store)) = first_store.get() else {
                     return Err("the shared pair's first runtime did not load".to_string());
                 };
-                let mut rt = w
-                    .runtime_on(Arc::clone(store), 1, sigverify)
-                    .map_err(|e| format!("cannot load the workload: {e}"))?;
-                rt.execute_batch(&[]);
-                Ok(rt)
+                load(w, 1, sigverify, Some(Arc::clone(store)))
             } else {
-                load(w, 1, sigverify)
+                load(w, 1, sigverify, None)
             }
         };
         if shared && k > 0 {
@@ -501,8 +506,8 @@ fn measure(s: &Series, args: &BenchArgs, progress: &mut Progress) -> Result<Repo
     let mut pair = args.pair.map(|_| PerCount::default());
     let mut shared_pair = args.shared_pair.map(|_| PerCount::default());
     let mut slots: Vec<Slot> = (0..args.threads.len()).map(Slot::Threads).collect();
-    slots.extend(args.pair.map(|_| Slot::Pair));
-    slots.extend(args.shared_pair.map(|_| Slot::SharedPair));
+    slots.extend(args.pair.map(|_| Slot::Pair(PairStore::Own)));
+    slots.extend(args.shared_pair.map(|_| Slot::Pair(PairStore::Shared)));
     let mut round_trips = Vec::new();
     for i in 0..args.repeat {
         if args.pair.is_some() || args.shared_pair.is_some() {
@@ -523,26 +528,23 @@ fn measure(s: &Series, args: &BenchArgs, progress: &mut Progress) -> Result<Repo
                         acc.add(&r, &reference);
                     }
                 }
-                Slot::Pair => {
-                    if let (Some(acc), Some(n)) = (pair.as_mut(), args.pair) {
+                Slot::Pair(store) => {
+                    let (acc, n, checked, place) = match store {
+                        PairStore::Own => (pair.as_mut(), args.pair, Some(&reference), ""),
+                        PairStore::Shared => (
+                            shared_pair.as_mut(),
+                            args.shared_pair,
+                            None,
+                            " on one store",
+                        ),
+                    };
+                    if let (Some(acc), Some(n)) = (acc, n) {
                         progress.message(format!(
-                            "{}: {n} 1-thread runs side by side, {round}",
+                            "{}: {n} 1-thread runs side by side{place}, {round}",
                             w.label
                         ));
-                        let runs =
-                            run_pair(&w, n, PairStore::Own, sigverify, args.batch, progress)?;
-                        acc.add_pair(&runs, Some(&reference));
-                    }
-                }
-                Slot::SharedPair => {
-                    if let (Some(acc), Some(n)) = (shared_pair.as_mut(), args.shared_pair) {
-                        progress.message(format!(
-                            "{}: {n} 1-thread runs side by side on one store, {round}",
-                            w.label
-                        ));
-                        let store = PairStore::Shared;
                         let runs = run_pair(&w, n, store, sigverify, args.batch, progress)?;
-                        acc.add_pair(&runs, None);
+                        acc.add_pair(&runs, checked);
                     }
                 }
             }
@@ -583,12 +585,11 @@ fn measure(s: &Series, args: &BenchArgs, progress: &mut Progress) -> Result<Repo
 }
 
 /// One timed run of a round: a thread count (its index in `--threads`),
-/// the pair or the shared pair.
+/// or a pair (on its own stores, or the shared pair).
 #[derive(Clone, Copy)]
 enum Slot {
     Threads(usize),
-    Pair,
-    SharedPair,
+    Pair(PairStore),
 }
 
 /// `baton bench --list`: a line per workload, or with `--json` one
