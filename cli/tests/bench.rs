@@ -16,7 +16,7 @@ const WORKLOADS: &[&str] = &[
     "sbpf-token-transfers",
 ];
 
-fn baton(args: &[&str]) -> Output {
+fn baton<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_baton"))
         .args(args)
         .output()
@@ -104,7 +104,7 @@ fn check_series(v: &Value, workload: &str) {
 #[test]
 fn every_workload_runs_and_is_serial_equivalent() {
     for w in WORKLOADS {
-        let out = baton(&small(w, &[]).iter().map(String::as_str).collect::<Vec<_>>());
+        let out = baton(&small(w, &[]));
         assert!(
             out.status.success(),
             "{w}: {}",
@@ -119,7 +119,7 @@ fn every_workload_runs_and_is_serial_equivalent() {
 #[test]
 fn token_cpi_into_p_token_is_serial_equivalent() {
     let args = small("token-cpi", &["--variant", "sbpf"]);
-    let out = baton(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let out = baton(&args);
     assert!(
         out.status.success(),
         "{}",
@@ -134,14 +134,14 @@ fn token_cpi_into_p_token_is_serial_equivalent() {
 #[test]
 fn knobs_reach_the_workloads() {
     let args = small("cpi-chain", &["--fail-rate", "0.5"]);
-    let out = baton(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let out = baton(&args);
     let v = json_of(&out);
     assert_eq!(v["fail_rate"], 0.5);
     let failed = v["failed"].as_u64().unwrap();
     assert!((60..140).contains(&failed), "{failed}");
 
     let args = small("hot-account", &["--hot", "1"]);
-    let v = json_of(&baton(&args.iter().map(String::as_str).collect::<Vec<_>>()));
+    let v = json_of(&baton(&args));
     assert_eq!(v["hot"], 1);
     assert_eq!(
         v["conflicts"]["conflicting"],
@@ -154,7 +154,7 @@ fn knobs_reach_the_workloads() {
         "token-cpi,zipf-transfers",
         &["--variant", "hot-mint", "--skew", "0.8,1.2"],
     );
-    let v = json_of(&baton(&args.iter().map(String::as_str).collect::<Vec<_>>()));
+    let v = json_of(&baton(&args));
     let series = v["series"].as_array().unwrap();
     let labels: Vec<_> = series
         .iter()
@@ -215,7 +215,7 @@ fn plot_writes_svg_and_png() {
         let path = dir.path().join(file);
         let mut args = small("zipf-transfers", &["--skew", "0,1.2", "--plot"]);
         args.push(path.to_str().unwrap().to_string());
-        let out = baton(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        let out = baton(&args);
         assert!(
             out.status.success(),
             "{}",
@@ -340,7 +340,7 @@ fn a_knob_of_a_workload_not_asked_for_is_an_error() {
     );
     // Given to a mix, a knob reaches the workload that takes it.
     let args = small("uniform-transfers,hot-account", &["--hot", "2"]);
-    let out = baton(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let out = baton(&args);
     assert!(out.status.success(), "{}", stderr_of(&out));
     let v = json_of(&out);
     assert_eq!(v["series"][1]["hot"], 2);
@@ -527,7 +527,7 @@ fn more_threads_than_cores_warns_on_stderr() {
 fn a_slower_parallel_run_comes_with_a_hint_and_a_faster_one_without() {
     // Timing decides which: check that the hint agrees with the figures.
     let args = small("uniform-transfers", &[]);
-    let out = baton(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let out = baton(&args);
     assert!(out.status.success());
     let v = json_of(&out);
     let err = stderr_of(&out);
@@ -547,7 +547,6 @@ fn a_slower_parallel_run_comes_with_a_hint_and_a_faster_one_without() {
 #[test]
 fn the_serial_fallback_can_be_turned_off_and_is_reported() {
     let args = small("uniform-transfers", &["--serial-fallback", "off"]);
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let out = baton(&args);
     assert!(out.status.success(), "{}", stderr_of(&out));
     let v = json_of(&out);
@@ -573,12 +572,7 @@ fn the_serial_fallback_can_be_turned_off_and_is_reported() {
 /// absent without the flag. The table has its `1+1` row.
 #[test]
 fn the_pair_is_run_and_reported_only_when_asked() {
-    let out = baton(
-        &small("uniform-transfers", &["--pair"])
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>(),
-    );
+    let out = baton(&small("uniform-transfers", &["--pair"]));
     assert!(out.status.success(), "{}", stderr_of(&out));
     let v = json_of(&out);
     let pair = &v["pair"];
@@ -595,12 +589,7 @@ fn the_pair_is_run_and_reported_only_when_asked() {
         assert!(run["of_pair"].as_f64().unwrap() > 0.0, "{run}");
     }
 
-    let out = baton(
-        &small("uniform-transfers", &[])
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>(),
-    );
+    let out = baton(&small("uniform-transfers", &[]));
     let v = json_of(&out);
     assert!(v.get("pair").is_none(), "{v}");
     assert!(v["runs"][0].get("of_pair").is_none(), "{v}");
@@ -627,12 +616,7 @@ fn the_pair_is_run_and_reported_only_when_asked() {
 #[test]
 fn the_shared_pair_is_reported_and_not_checked() {
     let args = |extra: &[&str]| small("uniform-transfers", extra);
-    let out = baton(
-        &args(&["--pair", "--shared-pair"])
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>(),
-    );
+    let out = baton(&args(&["--pair", "--shared-pair"]));
     assert!(out.status.success(), "{}", stderr_of(&out));
     let v = json_of(&out);
     assert_eq!(v["serial_equivalent"], true, "{v}");
@@ -649,12 +633,7 @@ fn the_shared_pair_is_reported_and_not_checked() {
     }
 
     // Alone: no pair, so no share of it anywhere.
-    let out = baton(
-        &args(&["--shared-pair"])
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>(),
-    );
+    let out = baton(&args(&["--shared-pair"]));
     assert!(out.status.success(), "{}", stderr_of(&out));
     let v = json_of(&out);
     assert!(v.get("pair").is_none(), "{v}");
@@ -691,12 +670,10 @@ fn the_shared_pair_is_reported_and_not_checked() {
 /// what the figure then measures.
 #[test]
 fn a_pair_may_have_more_runtimes() {
-    let out = baton(
-        &small("uniform-transfers", &["--pair", "3", "--shared-pair", "3"])
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>(),
-    );
+    let out = baton(&small(
+        "uniform-transfers",
+        &["--pair", "3", "--shared-pair", "3"],
+    ));
     assert!(out.status.success(), "{}", stderr_of(&out));
     let v = json_of(&out);
     assert_eq!(v["pair"]["runtimes"], 3, "{v}");
@@ -715,11 +692,6 @@ fn a_pair_may_have_more_runtimes() {
         text.contains("     3×1 ") && text.contains("3×1: 3 1-thread runs"),
         "{text}"
     );
-    let two = baton(
-        &small("uniform-transfers", &["--pair"])
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>(),
-    );
+    let two = baton(&small("uniform-transfers", &["--pair"]));
     assert_eq!(json_of(&two)["pair"]["runtimes"], 2);
 }
