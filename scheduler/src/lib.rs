@@ -118,10 +118,12 @@
 //! waits only, never per transaction). Against that it estimates what the
 //! same work would have cost on the caller alone — the side work plus the
 //! batch at the lowest recent cost per transaction — and keeps a running
-//! debt of the difference, floored at a 0.5 ms credit. A stall behind a
-//! descheduled helper (0.5–8 ms measured) pushes the debt past 0.5 ms: from
-//! then on, for a window of 8 ms, every batch runs on the calling thread
-//! alone (after its side work), the pool asleep and not lingering; a
+//! debt of the difference, floored at a 4 ms credit: what one stall behind
+//! a descheduled helper costs (0.4–3.2 ms lost on a quiet VM, 0.5–8 ms
+//! beside CPU-bound processes). When stalls outrun the gains and push the
+//! debt past 0.5 ms, then for a window of 8 ms every batch runs on the
+//! calling thread alone (after its side work), the pool asleep and not
+//! lingering; a
 //! caller that asks [`Scheduler::serial_for_now`] before a batch can run
 //! the whole batch its own serial way instead (the runtime takes its
 //! one-thread path, stage 1 and admission included, and times it with
@@ -132,8 +134,8 @@
 //! paying parallel runs as long as the last window steps it back down. The
 //! record is one per process (contention is the host's), in
 //! `contention.rs`. On a quiet machine no window opens (a wave gains
-//! ~200 µs against its serial estimate, and a rare preemption is absorbed
-//! by the credit); beside two CPU-bound processes the probes cost a few
+//! ~200 µs against its serial estimate, and a lone preemption is paid from
+//! the credit); beside two CPU-bound processes the probes cost a few
 //! percent.
 //!
 //! The choice is safe by construction: both paths run every transaction
