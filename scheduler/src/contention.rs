@@ -50,10 +50,10 @@ const DEBT_LIMIT_NS: i64 = 500_000;
 /// The floor of the debt: how much time parallel runs may bank against a
 /// later stall. A lone preemption of a helper costs a time slice of the
 /// host's scheduler: on the project's 2-core VM, with nothing else running,
-/// stalls that lost 0.4–3.2 ms against the serial estimate came one to
-/// four times per `baton bench --threads 2 --repeat 5` (about a second of
-/// parallel batches), and with a credit of 0.5 ms each opened a serial
-/// window. Beside CPU-bound processes the stalls come every few waves and
+/// stalls that lost 0.4–3.2 ms against the serial estimate came 1–11
+/// times (median 4) per `baton bench --threads 2 --repeat 5` run (about a
+/// second of parallel batches), and with a credit of 0.5 ms each opened a
+/// serial window. Beside CPU-bound processes the stalls come every few waves and
 /// use the credit up in two or three.
 const CREDIT_NS: i64 = 4_000_000;
 
