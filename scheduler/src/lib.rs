@@ -133,9 +133,10 @@
 //! too soon is four times the last, up to 512 ms, and each stretch of
 //! paying parallel runs as long as the last window steps it back down. The
 //! record is one per process (contention is the host's), in
-//! `contention.rs`. On a quiet machine no window opens (a wave gains
+//! `contention.rs`. On a quiet machine a window opens rarely (a wave gains
 //! ~200 µs against its serial estimate, and a lone preemption is paid from
-//! the credit); beside two CPU-bound processes the probes cost a few
+//! the credit: 0–3 windows, median 0, per second of parallel batches on
+//! the dev VM); beside two CPU-bound processes the probes cost a few
 //! percent.
 //!
 //! The choice is safe by construction: both paths run every transaction
