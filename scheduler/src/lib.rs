@@ -123,21 +123,19 @@
 //! beside CPU-bound processes). When stalls outrun the gains and push the
 //! debt past 0.5 ms, then for a window of 8 ms every batch runs on the
 //! calling thread alone (after its side work), the pool asleep and not
-//! lingering; a
-//! caller that asks [`Scheduler::serial_for_now`] before a batch can run
-//! the whole batch its own serial way instead (the runtime takes its
-//! one-thread path, stage 1 and admission included, and times it with
-//! [`Scheduler::run_serially`]), and [`hold_serial_for`] opens such a
-//! window on purpose. When
-//! the window ends, parallel runs resume as a probe; a window that follows
-//! too soon is four times the last, up to 512 ms, and each stretch of
-//! paying parallel runs as long as the last window steps it back down. The
-//! record is one per process (contention is the host's), in
-//! `contention.rs`. On a quiet machine a window opens rarely (a wave gains
-//! ~200 µs against its serial estimate, and a lone preemption is paid from
-//! the credit: 0–3 windows, median 0, per second of parallel batches on
-//! the dev VM); beside two CPU-bound processes the probes cost a few
-//! percent.
+//! lingering; a caller that asks [`Scheduler::serial_for_now`] before a
+//! batch can run the whole batch its own serial way instead (the runtime
+//! takes its one-thread path, stage 1 and admission included, and times it
+//! with [`Scheduler::run_serially`]), and [`hold_serial_for`] opens such a
+//! window on purpose. When the window ends, parallel runs resume as a
+//! probe; a window that follows too soon is four times the last, up to
+//! 512 ms, and each stretch of paying parallel runs as long as the last
+//! window steps it back down. The record is one per process (contention is
+//! the host's), in `contention.rs`. On a quiet machine a window opens
+//! rarely (a wave gains ~200 µs against its serial estimate, and a lone
+//! preemption is paid from the credit: 0–3 windows, median 0, per second
+//! of parallel batches on the dev VM); beside two CPU-bound processes the
+//! probes cost a few percent.
 //!
 //! The choice is safe by construction: both paths run every transaction
 //! once with every conflicting pair in batch order, so the outcome is the
