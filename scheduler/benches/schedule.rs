@@ -86,6 +86,14 @@ fn bench(c: &mut Criterion) {
                 builder.recycle(black_box(graph));
             })
         });
+        // Reads of shared accounts too (readers lists, write-after-reads).
+        let mixed_locks = mixed(n);
+        g.bench_with_input(BenchmarkId::new("mixed_reuse", n), &mixed_locks, |b, l| {
+            b.iter(|| {
+                let graph = builder.build(l).unwrap();
+                builder.recycle(black_box(graph));
+            })
+        });
     }
     g.finish();
 

@@ -10,58 +10,65 @@ use crate::{AccountLock, LockMode, LockSet, SchedulerError};
 /// "No transaction" in the `u32` index space.
 const NONE: u32 = u32::MAX;
 
-/// The largest batch the graph can index: transaction indices are `u32`
-/// and `u32::MAX` is reserved as "none".
-pub const MAX_BATCH_LEN: usize = (u32::MAX - 1) as usize;
+/// Set in an account's state when it holds the head of a readers list
+/// rather than a writer (see [`Edges::lock`]); transaction indices and
+/// reader nodes stay below it.
+const READERS: u32 = 1 << 31;
 
-/// Per-account state while the graph is being built.
-#[derive(Clone, Copy)]
-struct AccountState {
-    /// The latest transaction so far that writes the account, or `NONE`.
-    last_writer: u32,
-    /// Head of the linked list (in `BuildScratch::readers`) of the
-    /// transactions that read the account since `last_writer`, or `NONE`.
-    readers: u32,
-}
+/// The largest batch the graph can index: transaction indices are below
+/// 2³¹, the bit above them marking an account's readers list.
+pub const MAX_BATCH_LEN: usize = (READERS - 1) as usize;
 
-/// A node of a readers list: a reader and the next (earlier) node.
+/// A node of a readers list: a reader, the next (earlier) node, and the
+/// writer every reader of the list follows (`NONE` if none).
 #[derive(Clone, Copy)]
 struct ReaderNode {
     tx: u32,
     next: u32,
+    writer: u32,
 }
 
-/// One slot of an [`AccountMap`]: an account's tag (0: empty) and state.
+/// One slot of an [`AccountMap`]: the high half of an account's tag (0:
+/// empty) and its state: `NONE` before any lock, the last writer's index,
+/// or `READERS | n`, node `n` heading the list of the transactions that
+/// read it since its last writer.
 #[derive(Clone, Copy)]
 struct MapSlot {
-    tag: u64,
-    state: AccountState,
+    check: u32,
+    state: u32,
 }
 
 const EMPTY_SLOT: MapSlot = MapSlot {
-    tag: 0,
-    state: AccountState {
-        last_writer: NONE,
-        readers: NONE,
-    },
+    check: 0,
+    state: NONE,
 };
 
 /// The per-account states of one build: an open-addressing table (linear
-/// probing, at most 2/3 full) of 16-byte slots, keyed by a 64-bit keyed hash
-/// of the account key, its *tag*.
+/// probing, at most 2/3 full) of 8-byte slots, keyed by a 64-bit keyed hash
+/// of the account key, its *tag*: the low half picks the home slot, the
+/// high half is kept in the slot to tell accounts apart.
 ///
-/// Tags rather than keys keep the table small (64 KiB for a wave of 1,024
-/// transfers, against 160 KiB keyed by 32-byte keys) and let a build
-/// prefetch the slots of transactions ahead (see
-/// [`GraphBuilder::build_from`]): most accounts of a batch are new to it, so
-/// without that every lock waited on a cache miss. Two keys with the same
-/// tag would share one state, which only adds edges between transactions
-/// that could have run together: the order stays a valid one. With a seed
-/// drawn per builder, senders cannot aim for that, and by chance it happens
-/// to two given keys with probability 2⁻⁶³.
+/// Half tags and packed states keep the table small: 32 KiB for a wave of
+/// 1,024 transfers (64 KiB with whole tags and two words of state, 160 KiB
+/// keyed by 32-byte keys), 512 KiB for a batch of 10,000 transactions of
+/// three accounts, whose build that made 10–25% faster than with 16-byte
+/// slots (`build/uniform_reuse` at 10,000 and 100,000 transactions). They
+/// also let a build prefetch the slots of transactions ahead (see
+/// [`GraphBuilder::build_from`]): most accounts of a batch are new to it,
+/// so without that every lock waited on a cache miss. Two keys whose tags
+/// match in a slot would share one state, which only adds edges between
+/// transactions that could have run together: the order stays a valid one.
+/// With a seed drawn per builder, senders cannot aim for that, and by
+/// chance it happens to a lock with probability about 2⁻³¹ per slot it
+/// probes.
 struct AccountMap {
     slots: Vec<MapSlot>,
     mask: usize,
+    /// Accounts with a slot, and how many may have one (3/4 of the slots).
+    used: usize,
+    limit: usize,
+    /// The state of every account the table has no slot for.
+    overflow: u32,
     seeds: [u64; 2],
 }
 
@@ -71,15 +78,31 @@ impl AccountMap {
         Self {
             slots: Vec::new(),
             mask: 0,
+            used: 0,
+            limit: 0,
+            overflow: NONE,
             seeds: [random.hash_one(1u64), random.hash_one(2u64)],
         }
     }
 
-    /// The tag of `key`: never 0, and its low bits (the home slot) as well
-    /// mixed as its high ones.
+    /// The tag of `key`, its halves as well mixed as each other.
     #[inline]
     fn tag(&self, key: &Pubkey) -> u64 {
-        mix_key(&key.0, self.seeds, 0) | 1 << 63
+        mix_key(&key.0, self.seeds, 0)
+    }
+
+    /// The slot the probe for `tag` starts at, from the low half alone
+    /// (the high half's lowest bit marks a write in a build's tag list).
+    #[inline]
+    fn home(&self, tag: u64) -> usize {
+        tag as u32 as usize & self.mask
+    }
+
+    /// What a slot holding `tag` keeps of it: the high half, its lowest bit
+    /// set (never 0, and blind to a build's write bit).
+    #[inline]
+    fn check(tag: u64) -> u32 {
+        (tag >> 32) as u32 | 1
     }
 
     /// The table size [`reset`](Self::reset) gives for `keys` tags.
@@ -88,9 +111,12 @@ impl AccountMap {
     }
 
     /// Empty the table, sized for at most `keys` distinct tags (it stays at
-    /// most 2/3 full; beyond that it grows).
+    /// most 2/3 full; past 3/4, see [`Self::state`]).
     fn reset(&mut self, keys: usize) {
+        self.overflow = NONE;
         let capacity = Self::slots_for(keys);
+        self.used = 0;
+        self.limit = capacity - capacity / 4;
         if self.slots.len() == capacity {
             self.slots.fill(EMPTY_SLOT);
         } else {
@@ -102,26 +128,32 @@ impl AccountMap {
     /// Ask the CPU for the home slot of `tag`.
     #[inline]
     fn prefetch(&self, tag: u64) {
-        if let Some(slot) = self.slots.get(tag as usize & self.mask) {
+        if let Some(slot) = self.slots.get(self.home(tag)) {
             prefetch_line(std::ptr::from_ref(slot).cast());
         }
     }
 
     /// The state of `tag`, inserted fresh if absent.
     #[inline]
-    fn state(&mut self, tag: u64) -> &mut AccountState {
+    fn state(&mut self, tag: u64) -> &mut u32 {
+        let check = Self::check(tag);
         let mask = self.mask;
-        let mut at = tag as usize & mask;
+        let mut at = self.home(tag);
         let mut probes = 0;
         loop {
-            match self.slots.get(at).map(|s| s.tag) {
-                Some(t) if t == tag || t == 0 => break,
-                // Full (not with `reset`'s sizing, but stay correct anyway),
-                // or no table yet.
-                _ if probes >= mask => {
-                    self.grow();
-                    return self.state(tag);
+            match self.slots.get(at).map(|s| s.check) {
+                Some(c) if c == check => break,
+                // A new account, past the table's 3/4 (not with `reset`'s
+                // sizing for the locks a build counts, but a caller's
+                // count may fall short), or no table yet: every account
+                // left out shares one state, which only adds edges, and
+                // probes stay short.
+                Some(0) if self.used >= self.limit => return &mut self.overflow,
+                Some(0) => {
+                    self.used += 1;
+                    break;
                 }
+                _ if probes >= mask => return &mut self.overflow,
                 _ => {
                     at = (at + 1) & mask;
                     probes += 1;
@@ -129,18 +161,8 @@ impl AccountMap {
             }
         }
         let slot = &mut self.slots[at];
-        slot.tag = tag;
+        slot.check = check;
         &mut slot.state
-    }
-
-    /// Double the table, keeping every state.
-    #[cold]
-    fn grow(&mut self) {
-        let old = std::mem::take(&mut self.slots);
-        self.reset(old.len().max(16) * 2);
-        for slot in old.into_iter().filter(|s| s.tag != 0) {
-            *self.state(slot.tag) = slot.state;
-        }
     }
 }
 
@@ -174,36 +196,52 @@ impl Edges<'_> {
         }
     }
 
-    /// Transaction `i` locks the account whose build state is `state`.
+    /// Transaction `i` locks the account whose build state is `state` (see
+    /// [`MapSlot`]).
     #[inline(always)]
-    fn lock(&mut self, state: &mut AccountState, writable: bool, i: u32) {
-        if writable {
-            if state.readers != NONE {
+    fn lock(&mut self, state: &mut u32, writable: bool, i: u32) {
+        let head = *state;
+        // When the readers lists cannot take one more node (node `n` is
+        // `READERS | n`, below `NONE`), a read is taken as a write: more
+        // edges, the same valid order.
+        if writable || self.readers.len() >= (READERS - 1) as usize {
+            match head {
+                NONE => {}
                 // Write after reads: wait for every reader since the last
                 // writer (each of them waits for that writer, so the
                 // writer→writer edge is implied).
-                let mut node = state.readers;
-                while node != NONE {
-                    let r = self.readers[node as usize];
-                    self.edge(r.tx, i);
-                    node = r.next;
+                _ if head & READERS != 0 => {
+                    let mut node = head & !READERS;
+                    while let Some(&r) = self.readers.get(node as usize) {
+                        self.edge(r.tx, i);
+                        node = r.next;
+                    }
                 }
-            } else if state.last_writer != NONE {
                 // Write after write.
-                self.edge(state.last_writer, i);
+                writer => self.edge(writer, i),
             }
-            state.last_writer = i;
-            state.readers = NONE;
+            *state = i;
         } else {
             // Read after write; reads after reads need no edge.
-            if state.last_writer != NONE {
-                self.edge(state.last_writer, i);
+            // The list's writer is in its head node.
+            let (writer, next) = match head {
+                NONE => (NONE, NONE),
+                _ if head & READERS != 0 => {
+                    let node = head & !READERS;
+                    let writer = self.readers.get(node as usize).map_or(NONE, |r| r.writer);
+                    (writer, node)
+                }
+                writer => (writer, NONE),
+            };
+            if writer != NONE {
+                self.edge(writer, i);
             }
             self.readers.push(ReaderNode {
                 tx: i,
-                next: state.readers,
+                next,
+                writer,
             });
-            state.readers = (self.readers.len() - 1) as u32;
+            *state = READERS | (self.readers.len() - 1) as u32;
         }
     }
 
@@ -221,7 +259,7 @@ impl Edges<'_> {
 /// How many transactions ahead a build prefetches the account slots.
 const PREFETCH_AHEAD: usize = 8;
 
-/// The smallest table (in slots of 16 bytes: 512 KiB) whose slots a build
+/// The smallest table (in slots of 8 bytes: 256 KiB) whose slots a build
 /// prefetches, tagging every lock in a pass of its own first. `reset` has
 /// just written every slot, so a smaller table is still in cache: there
 /// the prefetches only cost instructions (a wave of 1,024 transfers: 40
@@ -342,9 +380,9 @@ impl DependencyGraph {
 /// neither allocates nor page-faults in steady state.
 pub struct GraphBuilder {
     accounts: AccountMap,
-    /// Every lock of the batch as (tag, writable), transaction after
-    /// transaction; `lock_ends[i]` is where transaction `i`'s end.
-    locks: Vec<(u64, bool)>,
+    /// Every lock of the batch as its tag with bit 32 set for a write
+    /// (a bit the slot's check ignores), transaction after transaction; `lock_ends[i]` is where transaction `i`'s end.
+    locks: Vec<u64>,
     lock_ends: Vec<usize>,
     readers: Vec<ReaderNode>,
     preds: Vec<u32>,
@@ -488,9 +526,10 @@ impl GraphBuilder {
             lock_ends.clear();
             lock_ends.reserve(n);
             for i in 0..n {
-                locks.extend(
-                    locks_of(i).map(|lock| (accounts.tag(&lock.key), lock.mode == LockMode::Write)),
-                );
+                locks.extend(locks_of(i).map(|lock| {
+                    let write = u64::from(lock.mode == LockMode::Write) << 32;
+                    accounts.tag(&lock.key) & !(1 << 32) | write
+                }));
                 lock_ends.push(locks.len());
             }
             accounts.reset(locks.len());
@@ -500,7 +539,7 @@ impl GraphBuilder {
             for (i, &lock_end) in lock_ends.iter().enumerate() {
                 if let Some(&ahead_end) = lock_ends.get(i + PREFETCH_AHEAD).filter(|_| prefetch) {
                     let ahead_start = lock_ends[i + PREFETCH_AHEAD - 1];
-                    for &(tag, _) in locks.get(ahead_start..ahead_end).unwrap_or(&[]) {
+                    for &tag in locks.get(ahead_start..ahead_end).unwrap_or(&[]) {
                         accounts.prefetch(tag);
                     }
                 }
@@ -508,8 +547,8 @@ impl GraphBuilder {
                 lock_start = lock_end;
                 let i = i as u32; // n <= MAX_BATCH_LEN
                 edges.begin();
-                for &(tag, writable) in set {
-                    edges.lock(accounts.state(tag), writable, i);
+                for &tag in set {
+                    edges.lock(accounts.state(tag), tag >> 32 & 1 == 1, i);
                 }
                 edges.end(i);
             }
@@ -688,29 +727,167 @@ mod tests {
         }
     }
 
+    /// The edges the graph must have, from a plain map over whole keys:
+    /// a writer after the readers since the last writer (or after that
+    /// writer), a reader after the last writer; duplicates merged.
+    fn reference_edges(locks: &[LockSet]) -> Vec<(usize, u32)> {
+        let mut accounts: std::collections::HashMap<Pubkey, (Option<u32>, Vec<u32>)> =
+            std::collections::HashMap::new();
+        let mut out = std::collections::BTreeSet::new();
+        for (i, set) in locks.iter().enumerate() {
+            let i = i as u32;
+            for lock in set.locks() {
+                let (writer, readers) = accounts.entry(lock.key).or_default();
+                let preds: Vec<u32> = match lock.mode {
+                    LockMode::Write if !readers.is_empty() => std::mem::take(readers),
+                    LockMode::Write => writer.iter().copied().collect(),
+                    LockMode::Read => {
+                        readers.push(i);
+                        writer.iter().copied().collect()
+                    }
+                };
+                if lock.mode == LockMode::Write {
+                    *writer = Some(i);
+                }
+                out.extend(
+                    preds
+                        .into_iter()
+                        .filter(|&p| p != i)
+                        .map(|p| (p as usize, i)),
+                );
+            }
+        }
+        out.into_iter().collect()
+    }
+
+    /// Seeded transactions over `keys` accounts: one or two writes and up
+    /// to two reads each.
+    fn seeded_batch(n: usize, keys: u64, mut x: u64) -> Vec<LockSet> {
+        let mut next = |m: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % m
+        };
+        (0..n)
+            .map(|_| {
+                let w: Vec<u64> = (0..next(2) + 1).map(|_| next(keys)).collect();
+                let r: Vec<u64> = (0..next(3)).map(|_| next(keys)).collect();
+                set(&w, &r)
+            })
+            .collect()
+    }
+
+    /// A builder with fixed seeds, so that a test's tags are the same on
+    /// every run.
+    fn seeded_builder() -> GraphBuilder {
+        let mut b = GraphBuilder::new();
+        b.accounts.seeds = [0x0123_4567_89ab_cdef, 0xfedc_ba98_7654_3210];
+        b
+    }
+
     #[test]
-    fn account_map_keeps_states_when_it_grows() {
+    fn readers_before_any_writer() {
+        // r0, r1, w2, r3 on one account.
+        let g = DependencyGraph::build(&[
+            set(&[], &[1]),
+            set(&[], &[1]),
+            set(&[1], &[]),
+            set(&[], &[1]),
+        ])
+        .unwrap();
+        assert_eq!(edges(&g), vec![(0, 2), (1, 2), (2, 3)]);
+        assert_eq!(g.roots(), &[0, 1]);
+    }
+
+    /// Small batches (one pass, the table in cache) and large ones (the
+    /// tags first, the table's slots prefetched) give the edges a plain
+    /// map over whole keys gives.
+    #[test]
+    fn both_build_paths_give_the_reference_edges() {
+        let mut builder = seeded_builder();
+        for (n, keys, seed) in [
+            (200, 50, 1u64),
+            (2_000, 5_000, 2),
+            (12_000, 4_000, 3),
+            (12_000, 60_000, 4),
+        ] {
+            let locks = seeded_batch(n, keys, 0x9E37_79B9_7F4A_7C15 ^ seed);
+            let g = builder.build(&locks).unwrap();
+            let total: usize = locks.iter().map(LockSet::len).sum();
+            let prefetched = AccountMap::slots_for(total) >= PREFETCH_FROM_SLOTS;
+            assert_eq!(prefetched, n == 12_000, "{n} transactions");
+            assert_eq!(
+                edges(&g),
+                reference_edges(&locks),
+                "{n} transactions over {keys} keys"
+            );
+            builder.recycle(g);
+        }
+    }
+
+    /// A caller's lock count that falls short fills the table: the accounts
+    /// left out share one state, and every conflict is still ordered.
+    #[test]
+    fn an_understated_lock_count_still_orders_every_conflict() {
+        let locks = seeded_batch(80, 60, 0x2545_F491_4F6C_DD1D);
+        let g = seeded_builder()
+            .build_from(locks.len(), 1, |i| locks[i].locks().iter().copied())
+            .unwrap();
+        let n = locks.len();
+        let mut reach = vec![vec![false; n]; n];
+        for i in (0..n).rev() {
+            for &s in g.successors(i) {
+                let s = s as usize;
+                assert!(s > i, "edges go forward");
+                reach[i][s] = true;
+                let via = reach[s].clone();
+                for (r, v) in reach[i].iter_mut().zip(via) {
+                    *r |= v;
+                }
+            }
+        }
+        for (p, s) in reference_edges(&locks) {
+            assert!(reach[p][s as usize], "{p} must precede {s}");
+        }
+        let exact = DependencyGraph::build(&locks).unwrap();
+        assert!(
+            g.critical_path_len() > exact.critical_path_len(),
+            "the shared state orders transactions the exact graph lets overlap"
+        );
+    }
+
+    #[test]
+    fn accounts_past_three_quarters_of_the_table_share_one_state() {
         let mut map = AccountMap::new();
         map.reset(1);
-        let tags: Vec<u64> = (0..200u64).map(|n| map.tag(&k(n))).collect();
-        let distinct: std::collections::HashSet<u64> = tags.iter().copied().collect();
-        assert_eq!(distinct.len(), tags.len(), "distinct keys, distinct tags");
-        assert!(tags.iter().all(|&t| t != 0), "0 marks an empty slot");
+        assert_eq!(map.slots.len(), 16);
+        let tags: Vec<u64> = (0..40u64).map(|n| map.tag(&k(n))).collect();
+        let checks: std::collections::HashSet<u32> =
+            tags.iter().map(|&t| AccountMap::check(t)).collect();
+        assert_eq!(checks.len(), tags.len(), "distinct keys, distinct checks");
         for (n, &t) in tags.iter().enumerate() {
-            map.state(t).last_writer = n as u32;
+            *map.state(t) = n as u32;
         }
-        assert!(map.slots.len() >= 256, "grew past its sizing");
+        assert_eq!(map.used, 12);
+        // The first 12 (3/4 of the slots) have slots; the rest share the
+        // last value written.
         for (n, &t) in tags.iter().enumerate() {
-            assert_eq!(map.state(t).last_writer, n as u32);
+            let expected = if n < 12 { n as u32 } else { 39 };
+            assert_eq!(*map.state(t), expected, "key {n}");
         }
-        // A fresh reset forgets everything.
+        // A fresh reset forgets everything, the shared state too.
         map.reset(4);
-        assert_eq!(map.state(tags[0]).last_writer, NONE);
-        // A map never reset has no slots yet: the first state grows it.
+        assert_eq!(*map.state(tags[0]), NONE);
+        map.reset(1);
+        for &t in &tags[..12] {
+            *map.state(t) = 1;
+        }
+        assert_eq!(*map.state(tags[30]), NONE);
+        // A map never reset has no slots: every account shares the one state.
         let mut empty = AccountMap::new();
-        empty.state(tags[1]).last_writer = 9;
-        assert_eq!(empty.state(tags[1]).last_writer, 9);
-        assert_eq!(empty.state(tags[2]).last_writer, NONE);
+        *empty.state(tags[1]) = 9;
+        assert_eq!(*empty.state(tags[2]), 9);
     }
 
     #[test]

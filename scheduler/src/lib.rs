@@ -31,11 +31,13 @@
 //! that share several accounts. Edges are stored CSR-style: the whole batch
 //! costs a few flat arrays and one table of accounts, no allocation per
 //! transaction. The table is keyed by a 64-bit keyed hash of each account
-//! key (16-byte slots), and a first pass hashes every lock so that the
-//! second can prefetch the slots of the transactions ahead: most accounts of
-//! a batch are new to it, and without that each one cost a cache miss (a
-//! third of the build's time, by perf). A tag collision would only order two
-//! transactions that could have run together (see `AccountMap`).
+//! key, its 8-byte slots holding half of it and one word of state (the last
+//! writer, or the head of the readers list since), and a first pass hashes
+//! every lock so that the second can prefetch the slots of the
+//! transactions ahead: most accounts of a batch are new to it, and without
+//! that each one cost a cache miss (a third of the build's time, by perf).
+//! A tag collision would only order two transactions that could have run
+//! together (see `AccountMap`).
 //!
 //! **Dispatch** ([`Dispatch::work`]). Each transaction has an atomic count of
 //! unfinished predecessors. One long-lived worker runs on every pool thread
