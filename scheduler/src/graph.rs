@@ -698,14 +698,10 @@ mod tests {
         assert!(chains > 20 && chains < 380, "{chains} chains of 400");
     }
 
-    #[test]
-    fn edges_respect_every_conflict_transitively() {
-        // Brute force on a small random-ish batch: i < j conflicting ⇒ path i → j.
-        let locks: Vec<LockSet> = (0..40u64)
-            .map(|i| set(&[(i * 7) % 5], &[(i * 3) % 5 + 5, (i * 11) % 6]))
-            .collect();
-        let g = DependencyGraph::build(&locks).unwrap();
-        let n = locks.len();
+    /// `reach[i][j]`: a path of edges leads from `i` to `j` (checking on the
+    /// way that every edge goes forward).
+    fn reachability(g: &DependencyGraph) -> Vec<Vec<bool>> {
+        let n = g.len();
         let mut reach = vec![vec![false; n]; n];
         for i in (0..n).rev() {
             for &s in g.successors(i) {
@@ -718,6 +714,18 @@ mod tests {
                 }
             }
         }
+        reach
+    }
+
+    #[test]
+    fn edges_respect_every_conflict_transitively() {
+        // Brute force on a small random-ish batch: i < j conflicting ⇒ path i → j.
+        let locks: Vec<LockSet> = (0..40u64)
+            .map(|i| set(&[(i * 7) % 5], &[(i * 3) % 5 + 5, (i * 11) % 6]))
+            .collect();
+        let g = DependencyGraph::build(&locks).unwrap();
+        let n = locks.len();
+        let reach = reachability(&g);
         for i in 0..n {
             for j in i + 1..n {
                 if locks[i].conflicts_with(&locks[j]) {
@@ -834,19 +842,7 @@ mod tests {
         let g = seeded_builder()
             .build_from(locks.len(), 1, |i| locks[i].locks().iter().copied())
             .unwrap();
-        let n = locks.len();
-        let mut reach = vec![vec![false; n]; n];
-        for i in (0..n).rev() {
-            for &s in g.successors(i) {
-                let s = s as usize;
-                assert!(s > i, "edges go forward");
-                reach[i][s] = true;
-                let via = reach[s].clone();
-                for (r, v) in reach[i].iter_mut().zip(via) {
-                    *r |= v;
-                }
-            }
-        }
+        let reach = reachability(&g);
         for (p, s) in reference_edges(&locks) {
             assert!(reach[p][s as usize], "{p} must precede {s}");
         }
