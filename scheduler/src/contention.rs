@@ -20,10 +20,10 @@
 //! much as one stall costs, so that a lone preemption of a helper (the
 //! host's scheduler running something else on its core for a time slice)
 //! is paid from what the runs before it gained, and no more, so that a long
-//! quiet phase does not hide a contended one. When
-//! the debt passes a limit, parallel runs stop for a *window* and every
-//! batch runs on the calling thread alone, with the pool asleep and no
-//! linger. After the window, parallel runs resume as a probe; each window
+//! quiet phase does not hide a contended one. When the debt passes a
+//! limit, parallel runs stop for a *window* and every batch runs on the
+//! calling thread alone, with the pool asleep and no linger. After the
+//! window, parallel runs resume as a probe; each window
 //! that follows too soon is four times the last (8, 32, 128, then 512 ms at
 //! most), and each stretch of parallel running as long as the last window
 //! without a new one brings the size back a step. A stall behind a
@@ -53,8 +53,8 @@ const DEBT_LIMIT_NS: i64 = 500_000;
 /// stalls that lost 0.4–3.2 ms against the serial estimate came 1–11
 /// times (median 4) per `baton bench --threads 2 --repeat 5` run (about a
 /// second of parallel batches), and with a credit of 0.5 ms each opened a
-/// serial window. Beside CPU-bound processes the stalls come every few waves and
-/// use the credit up in two or three.
+/// serial window. Beside CPU-bound processes the stalls come every few
+/// waves and use the credit up in two or three.
 const CREDIT_NS: i64 = 4_000_000;
 
 /// The first serial window.
